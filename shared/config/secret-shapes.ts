@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+/** Legacy partner API credentials (open.erp321.com): `{ partnerId, partnerKey, token }`. */
+export const legacyJstSecretSchema = z
+  .object({
+    partnerId: z.string().min(1, 'must be a non-empty string'),
+    partnerKey: z.string().min(1, 'must be a non-empty string'),
+    token: z.string().min(1, 'must be a non-empty string'),
+  })
+  .strict();
+
+/** Open platform credentials (openapi.jushuitan.com): `{ appKey, appSecret, accessToken, refreshToken }`. */
+export const openJstSecretSchema = z
+  .object({
+    appKey: z.string().min(1, 'must be a non-empty string'),
+    appSecret: z.string().min(1, 'must be a non-empty string'),
+    accessToken: z.string().min(1, 'must be a non-empty string'),
+    refreshToken: z.string().min(1, 'must be a non-empty string'),
+  })
+  .strict();
+
+export type LegacyJstCredentials = z.infer<typeof legacyJstSecretSchema>;
+export type OpenJstCredentials = z.infer<typeof openJstSecretSchema>;
+
+/** The ERP secret, tagged with the API generation chosen from the fields present (design.md §9). */
+export type JstCredentials =
+  | ({ generation: 'legacy' } & LegacyJstCredentials)
+  | ({ generation: 'open' } & OpenJstCredentials);
+
+/** The database secret in the RDS format. */
+export const dbSecretSchema = z
+  .object({
+    host: z.string().min(1, 'must be a non-empty string'),
+    port: z.coerce.number().int().min(1).max(65535).default(3306),
+    username: z.string().min(1, 'must be a non-empty string'),
+    password: z.string(),
+    dbname: z.string().min(1, 'must be a non-empty string'),
+    ssl: z.boolean().optional(),
+  })
+  // RDS-managed secrets carry extra keys such as `engine` and `dbInstanceIdentifier`.
+  .passthrough();
+
+export type DbCredentials = z.infer<typeof dbSecretSchema>;
