@@ -1,0 +1,158 @@
+import { allocateCents, centsToString, toCents } from '../money';
+import { chineseStateName } from './cn-states';
+import type { ErpOrderLifecycle, ErpOrderSource } from './erp-order-source';
+import { decodeHtmlEntities } from './html-decode';
+import { Truncator, type TruncationWarning } from './truncate';
+
+/** One order of the ERP's order upload (jst-api.md §3b). Optional keys are omitted, never empty. */
+export interface ErpUploadOrder {
+  shop_id: number;
+  so_id: string;
+  order_date: string;
+  shop_modified: string;
+  shop_status: 'WAIT_SELLER_SEND_GOODS' | 'TRADE_CLOSED';
+  shop_buyer_id: string;
+  receiver_name: string;
+  receiver_address: string;
+  receiver_state?: string;
+  receiver_city?: string;
+  receiver_district?: string;
+  receiver_phone?: string;
+  receiver_mobile?: string;
+  receiver_zip?: string;
+  receiver_email?: string;
+  receiver_country?: string;
+  pay_amount: string;
+  freight: string;
+  buyer_message?: string;
+  currency?: string;
+  items: ErpUploadItem[];
+  pay: ErpUploadPay;
+}
+
+export interface ErpUploadItem {
+  sku_id: string;
+  shop_sku_id: string;
+  name: string;
+  qty: number;
+  base_price: string;
+  price: string;
+  amount: string;
+  outer_oi_id: string;
+  properties_value?: string;
+}
+
+export interface ErpUploadPay {
+  outer_pay_id: string;
+  pay_date: string;
+  payment: string;
+  seller_account: string;
+  buyer_account: string;
+  amount: string;
+}
+
+export interface OrderMappingOptions {
+  shopId: number;
+  /** Amounts in the order's own currency, or in the store's base currency. */
+  currency: 'order' | 'base';
+  /** Unix seconds → the ERP's Beijing-time string. */
+  formatTime: (unixSeconds: number) => string;
+}
+
+export interface MappedOrder {
+  payload: ErpUploadOrder;
+  warnings: TruncationWarning[];
+}
+
+/**
+ * Maps a store order to the ERP upload payload. Item amounts carry the order-level coupon discount,
+ * split over the lines in proportion to their totals, so that items + freight = pay_amount exactly.
+ */
+export function mapOrderToErp(order: ErpOrderSource, lifecycle: ErpOrderLifecycle, options: OrderMappingOptions): MappedOrder {
+  const t = new Truncator();
+  const inBase = options.currency === 'base';
+  const payCents = toCents(inBase ? order.baseGrandTotal : order.grandTotal, 'grand_total');
+  let freightCents = toCents(inBase ? order.baseShippingTotal : order.shippingTotal, 'shipping_total');
+  const lineCents = order.items.map((item) => toCents(inBase ? item.baseRowTotal : item.rowTotal, 'row_total'));
+  const linesTotal = lineCents.reduce((a, b) => a + b, 0);
+
+  // What the lines must add up to. The difference to their pre-discount totals is the coupon (and
+  // any other order-level adjustment), spread over the lines.
+  let itemsTarget = payCents - freightCents;
+  if (itemsTarget < 0) {
+    freightCents = payCents;
+    itemsTarget = 0;
+  }
+  const adjustments = allocateCents(linesTotal - itemsTarget, lineCents);
+  const amounts = lineCents.map((cents, i) => cents - (adjustments[i] ?? 0));
+
+  const items: ErpUploadItem[] = order.items.map((item, i) => {
+    const amount = amounts[i] ?? 0;
+    const unitCents = toCents(inBase ? item.basePrice : item.price, 'price');
+    const entry: ErpUploadItem = {
+      sku_id: t.fit(`items[${i}].sku_id`, item.sku, 40),
+      shop_sku_id: t.fit(`items[${i}].shop_sku_id`, item.sku, 128),
+      name: t.fit(`items[${i}].name`, item.name || item.sku, 100),
+      qty: item.qty,
+      base_price: centsToString(unitCents),
+      price: item.qty > 0 ? (amount / 100 / item.qty).toFixed(4) : '0.0000',
+      amount: centsToString(amount),
+      outer_oi_id: t.fit(`items[${i}].outer_oi_id`, String(item.itemId), 50),
+    };
+    if (item.customOptionSku) entry.properties_value = t.fit(`items[${i}].properties_value`, item.customOptionSku, 100);
+    return entry;
+  });
+
+  const country = (order.country ?? '').trim().toUpperCase();
+  const isChina = country === '' || country === 'CN';
+  const street = [order.street1, order.street2].map((s) => (s ?? '').trim()).filter(Boolean).join(' ');
+  const name = [order.customerFirstname, order.customerLastname].map((s) => (s ?? '').trim()).filter(Boolean).join(' ');
+  const modified = Math.max(order.updatedAt ?? 0, order.createdAt);
+
+  const payload: ErpUploadOrder = {
+    shop_id: options.shopId,
+    so_id: t.fit('so_id', order.incrementId, 50),
+    order_date: options.formatTime(order.createdAt),
+    shop_modified: options.formatTime(modified),
+    shop_status: lifecycle === 'cancelled' ? 'TRADE_CLOSED' : 'WAIT_SELLER_SEND_GOODS',
+    shop_buyer_id: t.fit('shop_buyer_id', order.customerEmail?.trim() || (order.customerId ? `customer-${order.customerId}` : `guest-${order.orderId}`), 50),
+    receiver_name: t.fit('receiver_name', name || order.customerEmail?.trim() || order.incrementId, 50),
+    receiver_address: '',
+    pay_amount: centsToString(payCents),
+    freight: centsToString(freightCents),
+    items,
+    pay: {
+      outer_pay_id: t.fit('pay.outer_pay_id', order.txnId?.trim() || `${order.incrementId}-pay`, 50),
+      pay_date: options.formatTime(modified),
+      payment: t.fit('pay.payment', order.paymentMethod?.trim() || 'unknown', 20),
+      seller_account: t.fit('pay.seller_account', order.store?.trim() || 'fecmall', 50),
+      buyer_account: t.fit('pay.buyer_account', order.customerEmail?.trim() || `customer-${order.customerId ?? order.orderId}`, 200),
+      amount: centsToString(payCents),
+    },
+  };
+
+  if (isChina) {
+    // The ERP parses CN addresses from state/city/district plus the street.
+    const state = chineseStateName(order.state);
+    if (state) payload.receiver_state = t.fit('receiver_state', state, 50);
+    if (order.city?.trim()) payload.receiver_city = t.fit('receiver_city', order.city.trim(), 50);
+    if (order.district?.trim()) payload.receiver_district = t.fit('receiver_district', order.district.trim(), 50);
+    payload.receiver_address = t.fit('receiver_address', street || [state, order.city].filter(Boolean).join(' '), 200);
+  } else {
+    // Foreign addresses go whole into receiver_address; the CN-only fields are omitted.
+    const whole = [street, order.city, order.state, order.zip, country].map((s) => (s ?? '').trim()).filter(Boolean).join(', ');
+    payload.receiver_address = t.fit('receiver_address', whole, 200);
+    payload.receiver_country = t.fit('receiver_country', country, 5);
+  }
+  if (order.customerTelephone?.trim()) {
+    payload.receiver_phone = t.fit('receiver_phone', order.customerTelephone.trim(), 50);
+    payload.receiver_mobile = t.fit('receiver_mobile', order.customerTelephone.trim(), 50);
+  }
+  if (order.zip?.trim()) payload.receiver_zip = t.fit('receiver_zip', order.zip.trim(), 20);
+  if (order.customerEmail?.trim()) payload.receiver_email = t.fit('receiver_email', order.customerEmail.trim(), 50);
+  const message = order.orderRemark ? decodeHtmlEntities(order.orderRemark).trim() : '';
+  if (message) payload.buyer_message = t.fit('buyer_message', message, 400);
+  if (!inBase && order.orderCurrencyCode?.trim()) payload.currency = order.orderCurrencyCode.trim();
+
+  return { payload, warnings: t.warnings };
+}
