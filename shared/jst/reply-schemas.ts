@@ -1,0 +1,78 @@
+import { z } from 'zod';
+
+/** Integer counters may arrive as numbers or numeric strings (jst-api.md §3a: P1 says string, S6 integer). */
+const integer = z.union([z.number(), z.string().regex(/^-?\d+$/).transform(Number)]).pipe(z.number().int());
+
+/** Paging fields present on every paginated payload (jst-api.md §1.4, §2.5). */
+export const pageSchema = z
+  .object({
+    page_index: integer.optional(),
+    page_size: integer.optional(),
+    page_count: integer.optional(),
+    data_count: integer.optional(),
+    has_next: z.boolean().optional(),
+  })
+  .passthrough();
+
+/** One inventory row (jst-api.md §3a). Counters the ERP may omit default to 0. */
+export const inventoryRowSchema = z
+  .object({
+    sku_id: z.string().min(1),
+    i_id: z.string().optional().nullable(),
+    name: z.string().optional().nullable(),
+    qty: integer,
+    order_lock: integer.default(0),
+    pick_lock: integer.default(0),
+    virtual_qty: integer.default(0),
+    purchase_qty: integer.default(0),
+    return_qty: integer.default(0),
+    in_qty: integer.default(0),
+    defective_qty: integer.default(0),
+    modified: z.string().optional().nullable(),
+    ts: z.union([z.number(), z.string()]).optional().nullable(),
+  })
+  .passthrough();
+export type InventoryRow = z.infer<typeof inventoryRowSchema>;
+
+/** One shipped order of the logistics query (jst-api.md §3c). */
+export const logisticsOrderSchema = z
+  .object({
+    o_id: integer,
+    so_id: z.string().min(1),
+    shop_id: integer.optional(),
+    send_date: z.string().optional().nullable(),
+    lc_id: z.string().optional().nullable(),
+    l_id: z.string().optional().nullable(),
+    logistics_company: z.string().optional().nullable(),
+    modified: z.string().optional().nullable(),
+  })
+  .passthrough();
+export type LogisticsOrder = z.infer<typeof logisticsOrderSchema>;
+
+/** One order of the order query (jst-api.md §3d). */
+export const queriedOrderSchema = z
+  .object({
+    o_id: integer,
+    so_id: z.string(),
+    shop_id: integer.optional(),
+    status: z.string().optional().nullable(),
+    shop_status: z.string().optional().nullable(),
+    modified: z.string().optional().nullable(),
+    l_id: z.string().optional().nullable(),
+    lc_id: z.string().optional().nullable(),
+    logistics_company: z.string().optional().nullable(),
+  })
+  .passthrough();
+export type QueriedOrder = z.infer<typeof queriedOrderSchema>;
+
+/** Per-order result of an upload (jst-api.md §3b). */
+export const uploadResultSchema = z
+  .object({
+    so_id: z.string(),
+    o_id: integer.optional().nullable(),
+    issuccess: z.boolean(),
+    msg: z.string().optional().nullable(),
+  })
+  .passthrough();
+
+export const uploadReplySchema = z.object({ datas: z.array(uploadResultSchema) }).passthrough();
