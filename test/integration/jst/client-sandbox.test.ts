@@ -110,7 +110,7 @@ describe('JST client: failures and retries', () => {
 
   it('does not retry a bad signature, and says what to check', async () => {
     const client = createJstClient({ credentials: { generation: 'open', ...sandbox().credentials.open, appSecret: 'wrong' }, baseUrl: sandbox().url, retryBaseMs: 1 });
-    const error = await collect(client.inventoryPages({ skuIds: ['R-1'] })).catch((e: unknown) => e as Error & { code: string; jstCode: number });
+    const error = (await collect(client.inventoryPages({ skuIds: ['R-1'] })).then(() => undefined, (e: unknown) => e)) as Error & { code: string; jstCode: number };
     expect(error).toMatchObject({ code: 'JST_AUTH', jstCode: 10, retryable: false });
     expect(error.message).toMatch(/appSecret/);
     expect(error.message).not.toContain('wrong');

@@ -1,0 +1,107 @@
+import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
+
+export interface StoreSku {
+  sku: string;
+  /** product_flat.id; product_flat_qty.product_id is this as a string. */
+  productId: number;
+}
+
+export interface StoreStock extends StoreSku {
+  /** product_flat_qty.qty, or null when the product has no qty row (counts as 0 in the store). */
+  qty: number | null;
+}
+
+export interface StockChange {
+  sku: string;
+  productId: number;
+  /** The value read before computing the change (null: no row). The write only happens if it is still so. */
+  expected: number | null;
+  qty: number;
+}
+
+export interface StockWriteResult {
+  written: string[];
+  /** The row changed between our read and our write (e.g. a checkout deducted): not written, retry. */
+  conflicts: Array<{ sku: string; expected: number | null; actual: number | null }>;
+  unchanged: string[];
+}
+
+/**
+ * Store stock (fecmall-schema.md §1): `product_flat_qty` is authoritative, `product_flat.qty` a copy
+ * kept for sorting. SKUs map to rows through `product_flat.sku` (unique) → `id`.
+ */
+export class StockRepository {
+  constructor(private readonly pool: Pool) {}
+
+  /** SKUs in keyset pages ordered by sku (the unique index): pass the last sku of a page to get the next. */
+  async listSkus(afterSku: string | undefined, limit: number): Promise<StoreSku[]> {
+    const [rows] = await this.pool.query<RowDataPacket[]>(
+      afterSku === undefined
+        ? 'SELECT sku, id FROM product_flat ORDER BY sku LIMIT ?'
+        : 'SELECT sku, id FROM product_flat WHERE sku > ? ORDER BY sku LIMIT ?',
+      afterSku === undefined ? [limit] : [afterSku, limit],
+    );
+    return rows.map((r) => ({ sku: String(r.sku), productId: Number(r.id) }));
+  }
+
+  /** Current stock of the given SKUs; SKUs the store does not have are absent from the map. */
+  async readStock(skus: readonly string[]): Promise<Map<string, StoreStock>> {
+    const result = new Map<string, StoreStock>();
+    if (skus.length === 0) return result;
+    const [rows] = await this.pool.query<RowDataPacket[]>(
+      `SELECT p.sku, p.id, q.qty FROM product_flat p
+         LEFT JOIN product_flat_qty q ON q.product_id = CAST(p.id AS CHAR)
+        WHERE p.sku IN (?)`,
+      [skus],
+    );
+    for (const r of rows) result.set(String(r.sku), { sku: String(r.sku), productId: Number(r.id), qty: r.qty === null ? null : Number(r.qty) });
+    return result;
+  }
+
+  /**
+   * Writes a batch of new quantities in one transaction, as a compare-and-set: rows are locked
+   * (SELECT … FOR UPDATE), and a row whose value is no longer the one read is reported as a
+   * conflict and left alone, so a checkout deduction is never overwritten. Missing qty rows are
+   * inserted (product_id as a string); product_flat.qty is mirrored; rows already at the target
+   * value are not written.
+   */
+  async writeStock(changes: readonly StockChange[]): Promise<StockWriteResult> {
+    const result: StockWriteResult = { written: [], conflicts: [], unchanged: [] };
+    if (changes.length === 0) return result;
+    const conn = await this.pool.getConnection();
+    try {
+      await conn.beginTransaction();
+      const current = await this.lockCurrent(conn, changes.map((c) => String(c.productId)));
+      const toWrite: StockChange[] = [];
+      for (const change of changes) {
+        const actual = current.get(String(change.productId)) ?? null;
+        if (actual !== change.expected) result.conflicts.push({ sku: change.sku, expected: change.expected, actual });
+        else if (actual === change.qty) result.unchanged.push(change.sku);
+        else toWrite.push(change);
+      }
+      if (toWrite.length > 0) {
+        await conn.query('INSERT INTO product_flat_qty (product_id, qty) VALUES ? ON DUPLICATE KEY UPDATE qty = VALUES(qty)', [
+          toWrite.map((c) => [String(c.productId), c.qty]),
+        ]);
+        const cases = toWrite.map(() => 'WHEN ? THEN ?').join(' ');
+        await conn.query(`UPDATE product_flat SET qty = CASE id ${cases} END WHERE id IN (?)`, [
+          ...toWrite.flatMap((c) => [c.productId, c.qty]),
+          toWrite.map((c) => c.productId),
+        ]);
+        result.written.push(...toWrite.map((c) => c.sku));
+      }
+      await conn.commit();
+      return result;
+    } catch (error) {
+      await conn.rollback().catch(() => undefined);
+      throw error;
+    } finally {
+      conn.release();
+    }
+  }
+
+  private async lockCurrent(conn: PoolConnection, productIds: string[]): Promise<Map<string, number>> {
+    const [rows] = await conn.query<RowDataPacket[]>('SELECT product_id, qty FROM product_flat_qty WHERE product_id IN (?) FOR UPDATE', [productIds]);
+    return new Map(rows.map((r) => [String(r.product_id), Number(r.qty)]));
+  }
+}
