@@ -1,0 +1,41 @@
+import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Logger, MetricsSink } from './ports';
+import { METRIC_NAMESPACE } from './metric-names';
+import { redact } from './redact';
+
+/** The Logger port over Powertools (JSON lines), with every structured field redacted. */
+export class RedactingLogger implements Logger {
+  constructor(readonly powertools: PowertoolsLogger) {}
+  debug(message: string, extra?: Record<string, unknown>) {
+    this.powertools.debug(message, (redact(extra ?? {}) as Record<string, unknown>));
+  }
+  info(message: string, extra?: Record<string, unknown>) {
+    this.powertools.info(message, (redact(extra ?? {}) as Record<string, unknown>));
+  }
+  warn(message: string, extra?: Record<string, unknown>) {
+    this.powertools.warn(message, (redact(extra ?? {}) as Record<string, unknown>));
+  }
+  error(message: string, extra?: Record<string, unknown>) {
+    this.powertools.error(message, (redact(extra ?? {}) as Record<string, unknown>));
+  }
+}
+
+/** The MetricsSink port over Powertools Metrics (EMF on stdout; namespace Fecjst, dimension service). */
+export class PowertoolsMetricsSink implements MetricsSink {
+  constructor(readonly powertools: Metrics) {}
+  count(name: string, value = 1) {
+    this.powertools.addMetric(name, MetricUnit.Count, value);
+  }
+  gauge(name: string, value: number, unit: 'Count' | 'Seconds' | 'Milliseconds' = 'Count') {
+    this.powertools.addMetric(name, unit === 'Seconds' ? MetricUnit.Seconds : unit === 'Milliseconds' ? MetricUnit.Milliseconds : MetricUnit.Count, value);
+  }
+}
+
+export function createPowertools(job: string, logLevel: string | undefined): { logger: PowertoolsLogger; metrics: Metrics } {
+  const level = (logLevel ?? process.env.LOG_LEVEL ?? 'INFO').toUpperCase() as 'INFO';
+  return {
+    logger: new PowertoolsLogger({ serviceName: job, logLevel: level }),
+    metrics: new Metrics({ namespace: METRIC_NAMESPACE, serviceName: job }),
+  };
+}
