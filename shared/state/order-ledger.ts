@@ -1,6 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { LeaseLostError } from './state-errors';
+import { assertLeaseFence } from './lease';
+import { LeaseLostError, StateThrottledError } from './state-errors';
+import { expiresAtSeconds, stateKeys } from './state-keys';
 
 /**
  * Per store order, what the ERP last accepted (design.md §5): the payload hash, the ERP o_id, and for
@@ -10,47 +12,83 @@ export interface LedgerEntry {
   incrementId: string;
   /** Hash of the last payload the ERP accepted (absent: never accepted). */
   acceptedHash?: string;
+  /** The ERP's internal order id (o_id), once known. */
   oId?: number;
   /** accepted: the ERP has the current content; rejected: the last attempt failed; cancelled: closed in the ERP. */
   state: 'accepted' | 'rejected' | 'cancelled';
-  /** Hash of the payload of the last failed attempt, and how many attempts failed in a row. */
+  /** Hash of the payload of the last failed attempt. */
   rejectedHash?: string;
+  /** Failed attempts in a row (0 after an acceptance). */
   attempts: number;
+  /** Epoch ms before which a rejected order is not tried again. */
   nextRetryAt?: number;
+  /** Operator-readable reason of the last failure (never customer data). */
   lastError?: string;
+  /** Epoch ms of the write. */
   updatedAt: number;
 }
 
-const BATCH_GET_MAX = 100;
+export interface OrderLedgerOptions {
+  /** Entries expire (TTL) this many days after their last write; longer than any order horizon. */
+  retentionDays?: number;
+  /** Parallel conditional puts in putMany. */
+  writeConcurrency?: number;
+  /** Attempts of a BatchGetItem call while DynamoDB returns UnprocessedKeys. */
+  maxBatchGetAttempts?: number;
+  /** Waits between those attempts (tests pass an instant one). */
+  sleep?: (ms: number) => Promise<void>;
+}
 
+/** DynamoDB's BatchGetItem limit. */
+export const LEDGER_BATCH_GET_MAX = 100;
+export const LEDGER_RETENTION_DAYS = 400;
+
+const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The order push ledger of one ERP shop: `ORDER#<shopId>#<increment_id>`. Reads in batches of
+ * ≤100 keys; writes are fenced: refused (LeaseLostError) once the job's lease carries a newer fence,
+ * and an entry written by a newer run is never overwritten by an older one.
+ */
 export class OrderLedger {
-  constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string, private readonly shopId: number) {}
+  private readonly retentionDays: number;
+  private readonly writeConcurrency: number;
+  private readonly maxBatchGetAttempts: number;
+  private readonly sleep: (ms: number) => Promise<void>;
 
-  private key(incrementId: string) {
-    return { pk: `ORDER#${this.shopId}#${incrementId}`, sk: 'LEDGER' };
+  constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string, private readonly shopId: number, options: OrderLedgerOptions = {}) {
+    this.retentionDays = options.retentionDays ?? LEDGER_RETENTION_DAYS;
+    this.writeConcurrency = options.writeConcurrency ?? 16;
+    this.maxBatchGetAttempts = options.maxBatchGetAttempts ?? 8;
+    this.sleep = options.sleep ?? wait;
   }
 
-  /** Entries of the given orders (absent: never pushed), ≤100 keys per call, unprocessed keys retried. */
+  /** Entries of the given orders (absent: never pushed). ≤100 keys per call; UnprocessedKeys retried with backoff. */
   async getMany(incrementIds: readonly string[]): Promise<Map<string, LedgerEntry>> {
     const found = new Map<string, LedgerEntry>();
     const unique = [...new Set(incrementIds)];
-    for (let i = 0; i < unique.length; i += BATCH_GET_MAX) {
-      let keys: Array<Record<string, unknown>> | undefined = unique.slice(i, i + BATCH_GET_MAX).map((id) => this.key(id));
-      for (let attempt = 0; keys && keys.length > 0; attempt++) {
+    for (let i = 0; i < unique.length; i += LEDGER_BATCH_GET_MAX) {
+      let keys: Array<Record<string, unknown>> = unique.slice(i, i + LEDGER_BATCH_GET_MAX).map((id) => ({ ...stateKeys.ledger(this.shopId, id) }));
+      for (let attempt = 1; keys.length > 0; attempt++) {
         const out = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }));
-        for (const item of out.Responses?.[this.table] ?? []) found.set(String(item.incrementId), stripKeys(item));
-        keys = out.UnprocessedKeys?.[this.table]?.Keys as Array<Record<string, unknown>> | undefined;
-        if (keys?.length) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
+        for (const item of out.Responses?.[this.table] ?? []) found.set(String(item.incrementId), toEntry(item));
+        keys = (out.UnprocessedKeys?.[this.table]?.Keys as Array<Record<string, unknown>> | undefined) ?? [];
+        if (keys.length === 0) break;
+        if (attempt >= this.maxBatchGetAttempts) throw new StateThrottledError('ledger BatchGetItem', keys.length, attempt);
+        await this.sleep(Math.min(2000, 50 * 2 ** (attempt - 1)));
       }
     }
     return found;
   }
 
   /**
-   * Writes entries, each conditional on the fence (an entry written by a newer run is never
-   * overwritten by an older one). Runs `concurrency` writes at a time.
+   * Writes entries for the run holding `fence` on `job`'s lease: first checks the lease still carries
+   * that fence (LeaseLostError otherwise, nothing written), then puts each entry conditionally
+   * (`attribute_not_exists(fence) OR fence <= :fence`), `writeConcurrency` at a time.
    */
-  async putMany(entries: readonly LedgerEntry[], fence: number, job: string, concurrency = 16): Promise<void> {
+  async putMany(entries: readonly LedgerEntry[], fence: number, job: string): Promise<void> {
+    if (entries.length === 0) return;
+    await assertLeaseFence(this.doc, this.table, job, fence, 'write the order push ledger');
     let next = 0;
     const worker = async () => {
       while (next < entries.length) {
@@ -59,28 +97,24 @@ export class OrderLedger {
           await this.doc.send(
             new PutCommand({
               TableName: this.table,
-              Item: { ...this.key(entry.incrementId), ...entry, fence },
+              Item: { ...entry, ...stateKeys.ledger(this.shopId, entry.incrementId), fence, expiresAt: expiresAtSeconds(entry.updatedAt, this.retentionDays) },
               ConditionExpression: 'attribute_not_exists(fence) OR fence <= :fence',
               ExpressionAttributeValues: { ':fence': fence },
             }),
           );
         } catch (error) {
-          if (error instanceof ConditionalCheckFailedException) throw new LeaseLostError(job, fence, `write the ledger entry of ${entry.incrementId}`);
+          if (error instanceof ConditionalCheckFailedException) throw new LeaseLostError(job, fence, `overwrite the ledger entry of order ${entry.incrementId} written by a newer run`);
           throw error;
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(concurrency, entries.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(this.writeConcurrency, entries.length) }, worker));
   }
 }
 
-function stripKeys(item: Record<string, unknown>): LedgerEntry {
-  const { pk: _pk, sk: _sk, fence: _fence, ...rest } = item;
+function toEntry(item: Record<string, unknown>): LedgerEntry {
+  const { pk: _pk, sk: _sk, fence: _fence, expiresAt: _expiresAt, ...rest } = item;
   return rest as unknown as LedgerEntry;
 }
 
-/** When a rejected order may be tried again: exponential, from 5 minutes up to 12 hours. */
-export function nextRetryAt(attempts: number, nowMs: number): number {
-  const delay = Math.min(12 * 3600_000, 5 * 60_000 * 2 ** Math.max(0, attempts - 1));
-  return nowMs + delay;
-}
+export { nextRetryAt, retryDelayMs, isRetryDue } from './retry-backoff';

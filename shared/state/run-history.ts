@@ -1,6 +1,14 @@
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { expiresAtSeconds, stateKeys } from './state-keys';
 
-/** The last runs' summaries per job, expiring by TTL after `retentionDays`. */
+export interface RunRecord<S = unknown> {
+  runId: string;
+  /** ISO time the run started. */
+  startedAt: string;
+  summary: S;
+}
+
+/** The last runs' summaries per job (`RUNS#<job>`, sk `<started-at ISO>#<runId>`), expiring by TTL after `retentionDays`. */
 export class RunHistory {
   constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string, private readonly retentionDays: number) {}
 
@@ -8,26 +16,28 @@ export class RunHistory {
     await this.doc.send(
       new PutCommand({
         TableName: this.table,
-        Item: {
-          pk: `RUNS#${job}`,
-          sk: `${new Date(startedAtMs).toISOString()}#${runId}`,
-          summary,
-          expiresAt: Math.floor(startedAtMs / 1000) + this.retentionDays * 86400,
-        },
+        Item: { ...stateKeys.run(job, startedAtMs, runId), runId, startedAt: new Date(startedAtMs).toISOString(), summary, expiresAt: expiresAtSeconds(startedAtMs, this.retentionDays) },
       }),
     );
   }
 
-  async latest(job: string, limit = 10): Promise<unknown[]> {
+  /** The summaries of the newest `limit` runs, newest first. */
+  async latest<S = unknown>(job: string, limit = 10): Promise<S[]> {
+    return (await this.latestRecords<S>(job, limit)).map((r) => r.summary);
+  }
+
+  /** The newest `limit` runs with their ids and start times, newest first. */
+  async latestRecords<S = unknown>(job: string, limit = 10): Promise<Array<RunRecord<S>>> {
     const out = await this.doc.send(
       new QueryCommand({
         TableName: this.table,
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': `RUNS#${job}` },
+        ExpressionAttributeValues: { ':pk': stateKeys.runsPartition(job) },
         ScanIndexForward: false,
         Limit: limit,
+        ConsistentRead: true,
       }),
     );
-    return (out.Items ?? []).map((i) => i.summary);
+    return (out.Items ?? []).map((i) => ({ runId: String(i.runId), startedAt: String(i.startedAt), summary: i.summary as S }));
   }
 }

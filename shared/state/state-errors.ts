@@ -1,8 +1,27 @@
 import { FecjstError } from '../errors';
 
-/** This run no longer holds the job's lease (it expired and another run took it): it must not write state. */
+/** This run no longer holds the job's lease (another run took it): it must not write state. */
 export class LeaseLostError extends FecjstError {
   constructor(job: string, fence: number, what: string) {
     super('LEASE_LOST', `${job}: the lease with fence ${fence} is no longer held; refusing to ${what}`, { job, fence });
+  }
+}
+
+/** The cursor changed since this run read it (optimistic version check). */
+export class CursorConflictError extends FecjstError {
+  constructor(job: string, name: string, expectedVersion: number, actualVersion: number | undefined) {
+    super('CURSOR_CONFLICT', `${job}: cursor ${name} was moved by someone else (expected version ${expectedVersion}, found ${actualVersion ?? 'none'})`, {
+      job,
+      cursor: name,
+      expectedVersion,
+      actualVersion,
+    });
+  }
+}
+
+/** DynamoDB kept refusing part of a batch (throttling) after bounded retries. */
+export class StateThrottledError extends FecjstError {
+  constructor(operation: string, remaining: number, attempts: number) {
+    super('STATE_THROTTLED', `state table: ${operation} still had ${remaining} unprocessed keys after ${attempts} attempts`, { operation, remaining, attempts });
   }
 }

@@ -1,14 +1,13 @@
-import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import type { CreateTableCommandInput, UpdateTimeToLiveCommandInput } from '@aws-sdk/client-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
+/** The TTL attribute (epoch seconds). Only run history and ledger entries carry it; leases never do. */
+export const STATE_TTL_ATTRIBUTE = 'expiresAt';
+
 /**
- * One table for all run state (single-table design), key schema as in serverless.yml:
- * `pk` (S) + `sk` (S), TTL on `expiresAt`. Items:
- * - `LEASE#<job>` / `LEASE`            one run at a time, with a fencing token
- * - `CURSOR#<job>` / `CURSOR`          committed positions of a job (one per cursor name)
- * - `ORDER#<shop>#<increment_id>` / `LEDGER`   the order push ledger
- * - `RUNS#<job>` / `<startedAt>#<runId>`      run history (expires by TTL)
+ * One table for all run state (single-table design, keys in state-keys.ts), the same key schema as
+ * serverless.yml: `pk` (S) + `sk` (S), on-demand billing. TTL is a separate call (see below).
  */
 export function stateTableDefinition(tableName: string): CreateTableCommandInput {
   return {
@@ -23,6 +22,11 @@ export function stateTableDefinition(tableName: string): CreateTableCommandInput
       { AttributeName: 'sk', KeyType: 'RANGE' },
     ],
   };
+}
+
+/** Turns on TTL on `expiresAt` (UpdateTimeToLive; dynalite does not implement it, DynamoDB and moto do). */
+export function stateTableTimeToLive(tableName: string): UpdateTimeToLiveCommandInput {
+  return { TableName: tableName, TimeToLiveSpecification: { AttributeName: STATE_TTL_ATTRIBUTE, Enabled: true } };
 }
 
 /** A document client built with the default configuration (AWS_ENDPOINT_URL_DYNAMODB reaches emulators). */

@@ -1,0 +1,28 @@
+/**
+ * The keys of the single state table (design.md §3–§5). `job` may carry a partition suffix
+ * (e.g. `syncShipping#10001`) when one table serves several partitions of a job.
+ *
+ * | item              | pk                                 | sk                          |
+ * |-------------------|------------------------------------|-----------------------------|
+ * | lease             | `LEASE#<job>`                      | `LEASE`                     |
+ * | cursor            | `CURSOR#<job>`                     | `CURSOR`                    |
+ * | order push ledger | `ORDER#<shopId>#<increment_id>`    | `LEDGER`                    |
+ * | run history       | `RUNS#<job>`                       | `<started-at ISO>#<runId>`  |
+ */
+export interface StateKey {
+  pk: string;
+  sk: string;
+}
+
+export const stateKeys = {
+  lease: (job: string): StateKey => ({ pk: `LEASE#${job}`, sk: 'LEASE' }),
+  cursor: (job: string): StateKey => ({ pk: `CURSOR#${job}`, sk: 'CURSOR' }),
+  ledger: (shopId: number, incrementId: string): StateKey => ({ pk: `ORDER#${shopId}#${incrementId}`, sk: 'LEDGER' }),
+  runsPartition: (job: string): string => `RUNS#${job}`,
+  run: (job: string, startedAtMs: number, runId: string): StateKey => ({ pk: `RUNS#${job}`, sk: `${new Date(startedAtMs).toISOString()}#${runId}` }),
+};
+
+/** Epoch seconds `days` after `fromMs`: the value of the table's TTL attribute `expiresAt`. */
+export function expiresAtSeconds(fromMs: number, days: number): number {
+  return Math.floor(fromMs / 1000) + Math.round(days * 86400);
+}
