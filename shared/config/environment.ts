@@ -3,15 +3,38 @@ import { ConfigError, describeZodIssues } from './config-error';
 
 /** An environment variable set to '' counts as unset (serverless.yml writes optional ones as ''). */
 const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
-const int = (min: number, max: number) => z.coerce.number({ message: 'expected a number' }).int('expected a whole number').min(min).max(max);
-const bool = z.enum(['true', 'false', '1', '0'], { message: 'expected true or false' }).transform((v) => v === 'true' || v === '1');
+const int = (min: number, max: number) =>
+  z.coerce
+    .number({ message: 'expected a number' })
+    .int('expected a whole number')
+    .min(min, `expected at least ${min}`)
+    .max(max, `expected at most ${max}`);
+const required = (what: string) => z.string({ message: `required (${what})` }).trim().min(1, `required (${what})`);
+const bool = z
+  .string()
+  .transform((v) => v.trim().toLowerCase())
+  .pipe(z.enum(['true', 'false', '1', '0'], { message: 'expected true or false (or 1 or 0)' }))
+  .transform((v) => v === 'true' || v === '1');
+
+export const ORDER_PUSH_BATCH_MAX = 50;
+export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL'] as const;
 
 const environmentSchema = z.object({
-  STATE_TABLE: z.string({ message: 'required (the DynamoDB state table)' }).min(1, 'required (the DynamoDB state table)'),
-  JST_SECRET_ID: z.string({ message: 'required (Secrets Manager id of the ERP credentials)' }).min(1),
-  DB_SECRET_ID: z.string({ message: 'required (Secrets Manager id of the store database credentials)' }).min(1),
-  JST_SHOP_ID: z.coerce.number({ message: 'required: the ERP shop number' }).int('expected a whole number').positive('expected the ERP shop number (a positive integer)'),
-  JST_BASE_URL: optional(z.string().url('expected a URL')),
+  STATE_TABLE: required('the DynamoDB state table name'),
+  JST_SECRET_ID: required('the Secrets Manager id of the ERP credentials'),
+  DB_SECRET_ID: required('the Secrets Manager id of the store database credentials'),
+  JST_SHOP_ID: z
+    .string({ message: 'required (the ERP shop number, shop_id)' })
+    .regex(/^\s*\d+\s*$/, 'expected the ERP shop number (a positive integer)')
+    .transform(Number)
+    .refine((n) => Number.isSafeInteger(n) && n > 0, 'expected the ERP shop number (a positive integer)'),
+  JST_BASE_URL: optional(z.url({ message: 'expected an http(s) URL', protocol: /^https?$/ })),
+  LOG_LEVEL: optional(
+    z
+      .string()
+      .transform((v) => v.trim().toUpperCase())
+      .pipe(z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` })),
+  ).default('INFO'),
   JST_RATE_PER_SECOND: optional(int(1, 100)).default(5),
   JST_RATE_PER_MINUTE: optional(int(1, 6000)).default(100),
   JST_TIMEOUT_MS: optional(int(1000, 120_000)).default(15_000),
@@ -25,8 +48,11 @@ const environmentSchema = z.object({
   STOCK_WAREHOUSE_ID: optional(int(0, 1_000_000_000)).default(0),
   INVENTORY_INITIAL_LOOKBACK_HOURS: optional(int(1, 24 * 30)).default(24),
   ORDER_HORIZON_DAYS: optional(int(1, 365)).default(30),
-  ORDER_PUSH_BATCH_SIZE: optional(int(1, 50)).default(50),
-  ORDER_READY_STATUSES: optional(z.string()).transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined)),
+  // The ERP documents no upload batch limit (jst-api.md "not found; 50 is a common guess"): stay at 50.
+  ORDER_PUSH_BATCH_SIZE: optional(int(1, ORDER_PUSH_BATCH_MAX)).default(ORDER_PUSH_BATCH_MAX),
+  ORDER_READY_STATUSES: optional(z.string())
+    .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined))
+    .refine((v) => v === undefined || v.length > 0, 'expected a comma-separated list of order statuses'),
   ORDER_CURRENCY: optional(z.enum(['order', 'base'], { message: 'expected order or base' })).default('order'),
   ORDER_HOLD_AFTER_PUSH: optional(bool).default(false),
   ORDER_MAX_ATTEMPTS: optional(int(1, 100)).default(10),
@@ -46,6 +72,17 @@ const environmentSchema = z.object({
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
+
+/** Production endpoints of the two ERP API generations (JST_BASE_URL overrides them). */
+export const JST_PRODUCTION_BASE_URLS = {
+  legacy: 'https://open.erp321.com/api/open/query.aspx',
+  open: 'https://openapi.jushuitan.com',
+} as const;
+
+/** JST_BASE_URL if set, else the production URL of the generation the ERP secret selects. */
+export function jstBaseUrl(env: Pick<Environment, 'JST_BASE_URL'>, generation: keyof typeof JST_PRODUCTION_BASE_URLS): string {
+  return env.JST_BASE_URL ?? JST_PRODUCTION_BASE_URLS[generation];
+}
 
 /** Parses and validates the function's environment once, at cold start. Errors name each variable, never a value. */
 export function loadEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {

@@ -65,6 +65,14 @@ export class SecretsLoader {
     this.provider.clearCache();
   }
 
+  /**
+   * Forgets every cached secret, so the next load reads Secrets Manager again. Called after the ERP
+   * or the database rejected the credentials (an operator may have rotated them).
+   */
+  invalidate(): void {
+    this.provider.clearCache();
+  }
+
   private async readJson(secretId: string, forceFetch: boolean): Promise<unknown> {
     let value: unknown;
     try {

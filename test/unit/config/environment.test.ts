@@ -1,0 +1,104 @@
+import { jstBaseUrl, loadEnvironment } from '../../../shared/config/environment';
+
+const valid = { STATE_TABLE: 'fecjst-prod-state', JST_SECRET_ID: 'fecjst/jst', DB_SECRET_ID: 'fecjst/db', JST_SHOP_ID: '10001' };
+
+function errorOf(env: NodeJS.ProcessEnv): { code?: string; message: string } {
+  try {
+    loadEnvironment(env);
+  } catch (error) {
+    return error as { code?: string; message: string };
+  }
+  throw new Error('expected loadEnvironment to fail');
+}
+
+describe('loadEnvironment', () => {
+  it('applies the documented defaults', () => {
+    expect(loadEnvironment(valid)).toEqual({
+      ...valid,
+      JST_SHOP_ID: 10001,
+      LOG_LEVEL: 'INFO',
+      JST_RATE_PER_SECOND: 5,
+      JST_RATE_PER_MINUTE: 100,
+      JST_TIMEOUT_MS: 15_000,
+      SETTLE_LAG_SECONDS: 60,
+      LOOKBACK_SECONDS: 600,
+      DEADLINE_MARGIN_MS: 20_000,
+      LEASE_SECONDS: 900,
+      SECRETS_CACHE_SECONDS: 300,
+      RUN_HISTORY_DAYS: 30,
+      STOCK_FORMULA: 'available',
+      STOCK_WAREHOUSE_ID: 0,
+      INVENTORY_INITIAL_LOOKBACK_HOURS: 24,
+      ORDER_HORIZON_DAYS: 30,
+      ORDER_PUSH_BATCH_SIZE: 50,
+      ORDER_CURRENCY: 'order',
+      ORDER_HOLD_AFTER_PUSH: false,
+      ORDER_MAX_ATTEMPTS: 10,
+      CARRIER_MAP: {},
+      SHIPPING_INITIAL_LOOKBACK_HOURS: 72,
+    });
+  });
+
+  it('reads every optional variable, treating empty values as unset', () => {
+    const env = loadEnvironment({
+      ...valid,
+      JST_BASE_URL: 'http://127.0.0.1:8080',
+      LOG_LEVEL: 'debug',
+      JST_RATE_PER_MINUTE: '40',
+      STOCK_FORMULA: 'qty',
+      STOCK_WAREHOUSE_ID: '',
+      ORDER_READY_STATUSES: 'payment_confirmed, processing',
+      ORDER_CURRENCY: 'base',
+      ORDER_HOLD_AFTER_PUSH: 'TRUE',
+      CARRIER_MAP: '{"SF":"sf-express","YTO":"yto"}',
+    });
+    expect(env).toMatchObject({
+      JST_BASE_URL: 'http://127.0.0.1:8080',
+      LOG_LEVEL: 'DEBUG',
+      JST_RATE_PER_MINUTE: 40,
+      STOCK_FORMULA: 'qty',
+      STOCK_WAREHOUSE_ID: 0,
+      ORDER_READY_STATUSES: ['payment_confirmed', 'processing'],
+      ORDER_CURRENCY: 'base',
+      ORDER_HOLD_AFTER_PUSH: true,
+      CARRIER_MAP: { SF: 'sf-express', YTO: 'yto' },
+    });
+    expect(loadEnvironment({ ...valid, ORDER_HOLD_AFTER_PUSH: '0' }).ORDER_HOLD_AFTER_PUSH).toBe(false);
+    expect(loadEnvironment({ ...valid, ORDER_HOLD_AFTER_PUSH: '1' }).ORDER_HOLD_AFTER_PUSH).toBe(true);
+  });
+
+  it('names every missing variable with what it is for', () => {
+    const error = errorOf({});
+    expect(error.code).toBe('ENV_INVALID');
+    expect(error.message).toMatch(/STATE_TABLE: required \(the DynamoDB state table name\)/);
+    expect(error.message).toMatch(/JST_SECRET_ID: required/);
+    expect(error.message).toMatch(/DB_SECRET_ID: required/);
+    expect(error.message).toMatch(/JST_SHOP_ID: required/);
+  });
+
+  it.each([
+    ['JST_SHOP_ID', 'shop-7', /JST_SHOP_ID: expected the ERP shop number \(a positive integer\)/],
+    ['JST_SHOP_ID', '0', /JST_SHOP_ID: expected the ERP shop number/],
+    ['JST_BASE_URL', 'ftp://erp.example', /JST_BASE_URL: expected an http\(s\) URL/],
+    ['LOG_LEVEL', 'LOUD', /LOG_LEVEL: expected one of TRACE, DEBUG, INFO/],
+    ['STOCK_FORMULA', 'stock-formula-typo', /STOCK_FORMULA: expected available or qty/],
+    ['STOCK_WAREHOUSE_ID', '-1', /STOCK_WAREHOUSE_ID: expected at least 0/],
+    ['ORDER_PUSH_BATCH_SIZE', '500', /ORDER_PUSH_BATCH_SIZE: expected at most 50/],
+    ['ORDER_HOLD_AFTER_PUSH', 'yes', /ORDER_HOLD_AFTER_PUSH: expected true or false/],
+    ['ORDER_CURRENCY', 'usd', /ORDER_CURRENCY: expected order or base/],
+    ['CARRIER_MAP', '[1,2]', /CARRIER_MAP: expected a JSON object/],
+    ['JST_RATE_PER_SECOND', 'fast', /JST_RATE_PER_SECOND: expected a number/],
+    ['LEASE_SECONDS', '1.5', /LEASE_SECONDS: expected a whole number/],
+  ])('rejects %s=%j naming the variable and never echoing the value', (name, value, message) => {
+    const error = errorOf({ ...valid, [name]: value });
+    expect(error.message).toMatch(message);
+    expect(error.message).not.toContain(value);
+  });
+
+  it('defaults the ERP base URL to the production URL of the generation in use', () => {
+    const env = loadEnvironment(valid);
+    expect(jstBaseUrl(env, 'legacy')).toBe('https://open.erp321.com/api/open/query.aspx');
+    expect(jstBaseUrl(env, 'open')).toBe('https://openapi.jushuitan.com');
+    expect(jstBaseUrl(loadEnvironment({ ...valid, JST_BASE_URL: 'http://127.0.0.1:9' }), 'open')).toBe('http://127.0.0.1:9');
+  });
+});
