@@ -48,13 +48,15 @@ export class StockRepository {
   async readStock(skus: readonly string[]): Promise<Map<string, StoreStock>> {
     const result = new Map<string, StoreStock>();
     if (skus.length === 0) return result;
-    const [rows] = await this.pool.query<RowDataPacket[]>(
-      `SELECT p.sku, p.id, q.qty FROM product_flat p
-         LEFT JOIN product_flat_qty q ON q.product_id = CAST(p.id AS CHAR)
-        WHERE p.sku IN (?)`,
-      [skus],
-    );
-    for (const r of rows) result.set(String(r.sku), { sku: String(r.sku), productId: Number(r.id), qty: r.qty === null ? null : Number(r.qty) });
+    // Two lookups instead of a join on CAST(p.id AS CHAR): the cast would carry the connection's
+    // collation, which need not match product_flat_qty's (ER_CANT_AGGREGATE_2COLLATIONS); parameters do.
+    const [products] = await this.pool.query<RowDataPacket[]>('SELECT sku, id FROM product_flat WHERE sku IN (?)', [skus]);
+    if (products.length === 0) return result;
+    const [quantities] = await this.pool.query<RowDataPacket[]>('SELECT product_id, qty FROM product_flat_qty WHERE product_id IN (?)', [
+      products.map((p) => String(p.id)),
+    ]);
+    const qtyById = new Map(quantities.map((q) => [String(q.product_id), Number(q.qty)]));
+    for (const p of products) result.set(String(p.sku), { sku: String(p.sku), productId: Number(p.id), qty: qtyById.get(String(p.id)) ?? null });
     return result;
   }
 

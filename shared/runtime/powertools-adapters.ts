@@ -2,26 +2,32 @@ import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Logger, MetricsSink } from './ports';
 import { METRIC_NAMESPACE } from './metric-names';
-import { redact } from './redact';
+import { redact, redactingJsonReplacer } from './redact';
 
-/** The Logger port over Powertools (JSON lines), with every structured field redacted. */
+type PowertoolsLogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT' | 'CRITICAL';
+
+/**
+ * The Logger port over Powertools (JSON lines). Structured fields are redacted here, and every line
+ * passes the redacting JSON replacer too (see createPowertools), so nothing sensitive gets through
+ * either door.
+ */
 export class RedactingLogger implements Logger {
   constructor(readonly powertools: PowertoolsLogger) {}
   debug(message: string, extra?: Record<string, unknown>) {
-    this.powertools.debug(message, (redact(extra ?? {}) as Record<string, unknown>));
+    this.powertools.debug(message, redact(extra ?? {}) as Record<string, unknown>);
   }
   info(message: string, extra?: Record<string, unknown>) {
-    this.powertools.info(message, (redact(extra ?? {}) as Record<string, unknown>));
+    this.powertools.info(message, redact(extra ?? {}) as Record<string, unknown>);
   }
   warn(message: string, extra?: Record<string, unknown>) {
-    this.powertools.warn(message, (redact(extra ?? {}) as Record<string, unknown>));
+    this.powertools.warn(message, redact(extra ?? {}) as Record<string, unknown>);
   }
   error(message: string, extra?: Record<string, unknown>) {
-    this.powertools.error(message, (redact(extra ?? {}) as Record<string, unknown>));
+    this.powertools.error(message, redact(extra ?? {}) as Record<string, unknown>);
   }
 }
 
-/** The MetricsSink port over Powertools Metrics (EMF on stdout; namespace Fecjst, dimension service). */
+/** The MetricsSink port over Powertools Metrics (EMF on stdout; namespace Fecjst, dimension service = job). */
 export class PowertoolsMetricsSink implements MetricsSink {
   constructor(readonly powertools: Metrics) {}
   count(name: string, value = 1) {
@@ -32,10 +38,11 @@ export class PowertoolsMetricsSink implements MetricsSink {
   }
 }
 
+/** Powertools Logger (service = job, redacting replacer) and Metrics (namespace Fecjst, service = job). */
 export function createPowertools(job: string, logLevel: string | undefined): { logger: PowertoolsLogger; metrics: Metrics } {
-  const level = (logLevel ?? process.env.LOG_LEVEL ?? 'INFO').toUpperCase() as 'INFO';
+  const level = (logLevel ?? process.env.LOG_LEVEL ?? 'INFO').trim().toUpperCase() as PowertoolsLogLevel;
   return {
-    logger: new PowertoolsLogger({ serviceName: job, logLevel: level }),
+    logger: new PowertoolsLogger({ serviceName: job, logLevel: level, jsonReplacerFn: redactingJsonReplacer }),
     metrics: new Metrics({ namespace: METRIC_NAMESPACE, serviceName: job }),
   };
 }

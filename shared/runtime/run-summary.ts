@@ -16,16 +16,25 @@ export interface RunOutcome {
   cursor: { before: unknown; after: unknown };
   /** Planned changes of a dry run (the first 100), or other detail worth returning. */
   details?: Record<string, unknown>;
-  /** Seconds between now and the committed cursor, for the CursorLagSeconds metric. */
+  /** Seconds between now and the committed cursor, for the CursorLagSeconds metric (omit for explicit windows). */
   cursorLagSeconds?: number;
 }
 
-export interface RunSummary extends RunOutcome {
+/**
+ * The run summary of design.md §8: returned to `serverless invoke`, logged once as one JSON line
+ * ("run summary", or "run failed" with `error`), kept in run history, mirrored as metrics.
+ * `cursorLagSeconds` is published as the CursorLagSeconds metric, not repeated here.
+ */
+export interface RunSummary extends Omit<RunOutcome, 'cursorLagSeconds'> {
   job: JobName;
   runId: string;
+  /** `manual` when the event named an explicit window, SKUs or orders. */
   mode: 'incremental' | 'full' | 'manual';
   dryRun: boolean;
-  skipped?: string;
+  /** Set when the run did nothing: `"already running"` (another run holds the lease). */
+  skipped?: 'already running';
+  /** Set (in logs and history only) when the run failed; the invocation then fails with this error. */
+  error?: { code: string; message: string };
   durationMs: number;
 }
 

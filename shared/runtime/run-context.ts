@@ -1,0 +1,48 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Environment } from '../config/environment';
+import type { SecretsLoader } from '../config/secrets-loader';
+import type { JobName, JobRequest } from './job-request';
+import type { Clock, Deadline, Logger, MetricsSink } from './ports';
+
+/**
+ * The cursors of the running job, bound to its lease (design.md §3): `advance` commits a position
+ * only while this run holds the lease (LeaseLostError otherwise) and only if nobody moved the cursor
+ * item since this run last read or wrote it (CursorConflictError). `null` resets a position.
+ * Positions are any JSON-able value: epoch ms, `{ afterSku }`, `{ afterOrderId }` …
+ */
+export interface JobCursors {
+  read<T>(name: string): Promise<T | undefined>;
+  advance<T>(name: string, position: T | null): Promise<void>;
+}
+
+/** Everything a use case receives besides its own dependencies (design.md §1). */
+export interface RunContext {
+  job: JobName;
+  /** The Lambda request id (or a UUID outside Lambda); also the lease owner and run-history key. */
+  runId: string;
+  /** Epoch ms the invocation started. */
+  startedAt: number;
+  /** The validated event (design.md §9). */
+  request: JobRequest;
+  /** The validated environment, parsed once per cold start. */
+  env: Environment;
+  /** This run's fencing token: pass it to fenced writes such as OrderLedger.putMany(entries, ctx.fence, ctx.job). */
+  fence: number;
+  cursors: JobCursors;
+  clock: Clock;
+  /** JSON logger; every field and string is redacted (no secret, token, sign, phone or address). */
+  logger: Logger;
+  metrics: MetricsSink;
+  /** Soft deadline: getRemainingTimeInMillis() − DEADLINE_MARGIN_MS; check between pages (design.md §6). */
+  deadline: Deadline;
+}
+
+/** What buildDependencies gets besides the environment. */
+export interface RuntimeServices {
+  /** Cached secrets (SECRETS_CACHE_SECONDS); forgotten after an authentication failure. */
+  secrets: SecretsLoader;
+  logger: Logger;
+  metrics: MetricsSink;
+  /** The handler's DynamoDB document client (default config), e.g. for `new OrderLedger(...)`. */
+  stateClient: DynamoDBDocumentClient;
+}

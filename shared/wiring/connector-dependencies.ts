@@ -1,0 +1,59 @@
+import type { Pool } from 'mysql2/promise';
+import type { Environment } from '../config/environment';
+import { createStorePool } from '../fecmall/store-pool';
+import { detectStoreSchema, type StoreSchema } from '../fecmall/store-schema';
+import { StockRepository } from '../fecmall/stock-repository';
+import { OrderRepository } from '../fecmall/order-repository';
+import { ShipmentRepository } from '../fecmall/shipment-repository';
+import { createJstClient, type JstClient } from '../jst/client';
+import type { RuntimeServices } from '../runtime/handler-factory';
+import { OrderLedger } from '../state/order-ledger';
+import { createStateDocumentClient } from '../state/state-table';
+
+/** The real adapters of one cold start, shared by the three functions (each uses what it needs). */
+export interface ConnectorDependencies {
+  erp: JstClient;
+  pool: Pool;
+  schema: StoreSchema;
+  stock: StockRepository;
+  orders: OrderRepository;
+  shipments: ShipmentRepository;
+  ledger: OrderLedger;
+}
+
+/**
+ * Reads both secrets, builds the ERP client (refreshed open-platform tokens are written back to the
+ * ERP secret), one mysql2 pool with the detected store schema, and the ledger.
+ */
+export async function buildConnectorDependencies(env: Environment, runtime: RuntimeServices): Promise<ConnectorDependencies> {
+  const [jst, db] = await Promise.all([runtime.secrets.loadJstCredentials(env.JST_SECRET_ID), runtime.secrets.loadDbCredentials(env.DB_SECRET_ID)]);
+  const erp = createJstClient({
+    credentials: jst,
+    baseUrl: env.JST_BASE_URL,
+    rateLimit: { perSecond: env.JST_RATE_PER_SECOND, perMinute: env.JST_RATE_PER_MINUTE },
+    timeoutMs: env.JST_TIMEOUT_MS,
+    logger: runtime.logger,
+    onTokensRefreshed: (tokens) => runtime.secrets.saveOpenPlatformTokens(env.JST_SECRET_ID, tokens),
+  });
+  const pool = createStorePool(db);
+  try {
+    const schema = await detectStoreSchema(pool);
+    runtime.logger.info('store schema detected', { ...schema });
+    return {
+      erp,
+      pool,
+      schema,
+      stock: new StockRepository(pool),
+      orders: new OrderRepository(pool, schema, env.ORDER_READY_STATUSES),
+      shipments: new ShipmentRepository(pool, schema),
+      ledger: new OrderLedger(createStateDocumentClient(), env.STATE_TABLE, env.JST_SHOP_ID),
+    };
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
+}
+
+export async function disposeConnectorDependencies(deps: ConnectorDependencies): Promise<void> {
+  await deps.pool.end().catch(() => undefined);
+}
