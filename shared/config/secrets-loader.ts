@@ -34,19 +34,19 @@ export class SecretsLoader {
   }
 
   async loadJstCredentials(secretId: string, opts: { forceRefresh?: boolean } = {}): Promise<JstCredentials> {
-    const raw = await this.readJson(secretId, opts.forceRefresh ?? false);
-    return parseJstSecret(secretId, raw);
+    return this.readValidated(secretId, opts.forceRefresh ?? false, (raw) => parseJstSecret(secretId, raw));
   }
 
   async loadDbCredentials(secretId: string, opts: { forceRefresh?: boolean } = {}): Promise<DbCredentials> {
-    const raw = await this.readJson(secretId, opts.forceRefresh ?? false);
-    const parsed = dbSecretSchema.safeParse(raw);
-    if (!parsed.success) {
-      throw new ConfigError('DB_SECRET_INVALID', `Database secret ${secretId} is invalid: ${describeZodIssues(parsed.error)}`, {
-        secretId,
-      });
-    }
-    return parsed.data;
+    return this.readValidated(secretId, opts.forceRefresh ?? false, (raw) => {
+      const parsed = dbSecretSchema.safeParse(raw);
+      if (!parsed.success) {
+        throw new ConfigError('DB_SECRET_INVALID', `Database secret ${secretId} is invalid: ${describeZodIssues(parsed.error)}`, {
+          secretId,
+        });
+      }
+      return parsed.data;
+    });
   }
 
   /**
@@ -71,6 +71,19 @@ export class SecretsLoader {
    */
   invalidate(): void {
     this.provider.clearCache();
+  }
+
+  /**
+   * Reads and validates a secret. A value that fails validation is not kept in the cache, so the
+   * next run sees the operator's fix at once instead of after SECRETS_CACHE_SECONDS.
+   */
+  private async readValidated<T>(secretId: string, forceFetch: boolean, validate: (raw: unknown) => T): Promise<T> {
+    try {
+      return validate(await this.readJson(secretId, forceFetch));
+    } catch (error) {
+      this.provider.clearCache();
+      throw error;
+    }
   }
 
   private async readJson(secretId: string, forceFetch: boolean): Promise<unknown> {

@@ -42,7 +42,11 @@ export interface RuntimeServices {
   /** Cached secrets (SECRETS_CACHE_SECONDS); forgotten after an authentication failure. */
   secrets: SecretsLoader;
   logger: Logger;
-  metrics: MetricsSink;
-  /** The handler's DynamoDB document client (default config), e.g. for `new OrderLedger(...)`. */
-  stateClient: DynamoDBDocumentClient;
+  /** Always set by the handler factory (optional so tests and scripts may build dependencies without it). */
+  metrics?: MetricsSink;
+  /**
+   * The handler's DynamoDB document client (default config), to share with `new OrderLedger(...)`.
+   * Always set by the handler factory; fall back to createStateDocumentClient() when absent.
+   */
+  stateClient?: DynamoDBDocumentClient;
 }
