@@ -66,7 +66,8 @@ interface StateServices {
  * 1. parse the environment (once) and the event: invalid → a ConfigError naming the variable or field,
  *    nothing touched;
  * 2. build the dependencies once per cold start (before the lease, so bad secrets touch nothing);
- * 3. take the job's lease (held by another run → summary with `skipped: "already running"`, success);
+ * 3. take the job's lease (held by another run → summary with `skipped: "already running"`, success,
+ *    but no RunSucceeded: a job that keeps being skipped trips the heartbeat alarm);
  *    it lasts min(LEASE_SECONDS, remaining time + 10 s) and is renewed in the background;
  * 4. run the use case with a soft deadline, cursors bound to the lease's fence, logger and metrics;
  * 5. return the run summary, logged once as one JSON line, kept in run history and mirrored as metrics
@@ -163,7 +164,6 @@ export function createJobHandler<Deps>(definition: JobDefinition<Deps>): JobHand
       durationMs: clock.now() - startedAt,
       cursor: { before: null, after: null },
     };
-    metrics.count(MetricNames.runSkipped, 1);
     logger.info('run summary', { summary });
     await recordHistory(stateServices, summary, startedAt);
     return summary;

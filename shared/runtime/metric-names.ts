@@ -4,7 +4,6 @@
  * single source: serverless.yml's alarms and dashboard (scripts/deploy/monitoring.js) read it too.
  *
  * - RunSucceeded / RunFailed: 1 per run (the heartbeat alarm watches RunSucceeded).
- * - RunSkipped: 1 per run that found the lease held by another run (not a success: no heartbeat).
  * - CursorLagSeconds: seconds between now and the committed cursor position.
  * - ItemFailures: per-item failures of any job (summary.failures.length).
  * - SkusUpdated / SkusFailed: syncInventory writes, and ERP rows that could not be applied.
