@@ -2,7 +2,8 @@
  * Paces calls so that neither limit is ever exceeded: at most `perSecond` calls in any 1-second
  * window and `perMinute` in any 60-second window (jst-api.md §2.7: 5/s → code 199, 100/min → code 200).
  * A sliding log of send times, with a small safety margin on each window so that network jitter
- * between our clock and the server's never makes two windows look shorter to the server.
+ * between our clock and the server's never makes two windows look shorter to the server, and calls are
+ * spaced evenly (1/perSecond apart) rather than released in bursts.
  */
 export interface RateLimit {
   perSecond: number;
@@ -12,7 +13,7 @@ export interface RateLimit {
 export interface RateLimiterDeps {
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
-  /** Extra milliseconds added to each window (default 60 ms on the second, 300 ms on the minute). */
+  /** Extra milliseconds added to each window (default 200 ms on the second, 300 ms on the minute). */
   secondMarginMs?: number;
   minuteMarginMs?: number;
 }
@@ -24,12 +25,15 @@ export class RateLimiter {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly secondWindow: number;
   private readonly minuteWindow: number;
+  private readonly spacingMs: number;
 
   constructor(private readonly limit: RateLimit, deps: RateLimiterDeps = {}) {
     if (!(limit.perSecond >= 1) || !(limit.perMinute >= 1)) throw new RangeError('rate limits must be at least 1 call per window');
     this.now = deps.now ?? Date.now;
     this.sleep = deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-    this.secondWindow = 1000 + (deps.secondMarginMs ?? 60);
+    this.secondWindow = 1000 + (deps.secondMarginMs ?? 200);
+    // Even spacing inside a second: a burst released at once is what a late server sees bunched.
+    this.spacingMs = 1000 / limit.perSecond;
     this.minuteWindow = 60_000 + (deps.minuteMarginMs ?? 300);
   }
 
@@ -44,7 +48,9 @@ export class RateLimiter {
     for (;;) {
       const now = this.now();
       while (this.sent.length > 0 && this.sent[0]! <= now - this.minuteWindow) this.sent.shift();
-      const wait = Math.max(this.waitFor(now, this.secondWindow, this.limit.perSecond), this.waitFor(now, this.minuteWindow, this.limit.perMinute));
+      const last = this.sent[this.sent.length - 1];
+      const spacing = last === undefined ? 0 : last + this.spacingMs - now;
+      const wait = Math.max(spacing, this.waitFor(now, this.secondWindow, this.limit.perSecond), this.waitFor(now, this.minuteWindow, this.limit.perMinute));
       if (wait <= 0) {
         this.sent.push(now);
         return;

@@ -82,8 +82,8 @@ export class JstTransport {
     this.limiter = new RateLimiter(options.rateLimit ?? { perSecond: 5, perMinute: 100 }, { now: this.now, sleep: this.sleep });
     this.http = axios.create({
       timeout: options.timeoutMs ?? 15_000,
-      httpAgent: new http.Agent({ keepAlive: true, maxSockets: 8 }),
-      httpsAgent: new https.Agent({ keepAlive: true, maxSockets: 8 }),
+      httpAgent: new http.Agent({ keepAlive: true, maxSockets: 64 }),
+      httpsAgent: new https.Agent({ keepAlive: true, maxSockets: 64 }),
       responseType: 'text',
       transformResponse: [(data: unknown) => data],
       validateStatus: () => true,
