@@ -116,15 +116,19 @@ export class SandboxState {
       return shopStatus === 'WAIT_BUYER_PAY' ? 'WaitPay' : 'WaitConfirm';
     };
     if (existing) {
+      const wasLocking = existing.status === 'WaitConfirm';
+      this.lock(existing.payload, wasLocking ? -1 : 0);
       existing.payload = payload;
       existing.shop_status = shopStatus;
       existing.status = statusFor(existing.status);
       existing.uploads += 1;
       existing.modifiedMs = now;
+      this.lock(payload, existing.status === 'WaitConfirm' ? 1 : 0);
       return existing;
     }
     const order: SandboxOrder = { o_id: this.nextOId++, shop_id: shopId, so_id: soId, status: statusFor(undefined), shop_status: shopStatus, payload, uploads: 1, createdMs: now, modifiedMs: now };
     this.orders.set(key, order);
+    this.lock(payload, order.status === 'WaitConfirm' ? 1 : 0);
     return order;
   }
 
@@ -135,6 +139,8 @@ export class SandboxState {
   ship(shopId: number, soId: string, packages: Array<{ lc_id: string; l_id: string; logistics_company: string }>, atMs = this.now()): SandboxShipment[] {
     const order = this.orders.get(`${shopId}|${soId}`);
     if (!order) throw new Error(`sandbox: no order ${soId} in shop ${shopId}`);
+    // Shipping takes the units out of the warehouse and releases their order lock.
+    if (order.status === 'WaitConfirm') this.lock(order.payload, -1, true);
     order.status = 'Sent';
     order.modifiedMs = atMs;
     const created = packages.map((p, i) => ({ o_id: i === 0 ? order.o_id : this.nextOId++, shop_id: shopId, so_id: soId, ...p, sendMs: atMs, modifiedMs: atMs }));
@@ -146,12 +152,28 @@ export class SandboxState {
     let n = 0;
     for (const order of this.orders.values()) {
       if (oIds.includes(order.o_id)) {
+        if (order.status === 'WaitConfirm') this.lock(order.payload, -1);
         order.status = 'Cancelled';
         order.modifiedMs = this.now();
         n++;
       }
     }
     return n;
+  }
+
+  /**
+   * Like the ERP, an accepted order locks its units (order_lock) in the main warehouse until it ships
+   * (then qty drops too) or is cancelled. `sign` 1 locks, -1 releases; 0 does nothing.
+   */
+  private lock(payload: Record<string, unknown>, sign: number, shipped = false): void {
+    if (sign === 0 || !Array.isArray(payload.items)) return;
+    for (const item of payload.items as Array<{ sku_id?: unknown; qty?: unknown }>) {
+      const sku = String(item.sku_id ?? '');
+      const qty = Number(item.qty ?? 0);
+      const current = this.inventory.get(`0|${sku}`);
+      if (!sku || !Number.isFinite(qty) || !current) continue;
+      this.setStock(sku, { order_lock: Math.max(0, current.order_lock + sign * qty), ...(shipped ? { qty: Math.max(0, current.qty - qty) } : {}) });
+    }
   }
 
   order(shopId: number, soId: string): SandboxOrder | undefined {
