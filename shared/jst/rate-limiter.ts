@@ -1,9 +1,20 @@
 /**
- * Paces calls so that neither limit is ever exceeded: at most `perSecond` calls in any 1-second
- * window and `perMinute` in any 60-second window (jst-api.md §2.7: 5/s → code 199, 100/min → code 200).
- * A sliding log of send times, with a small safety margin on each window so that network jitter
- * between our clock and the server's never makes two windows look shorter to the server, and calls are
- * spaced evenly (1/perSecond apart) rather than released in bursts.
+ * Paces ERP calls so that a server enforcing the same limits never rejects one (jst-api.md §2.7:
+ * 5/s → code 199, 100/min → code 200; design.md §7).
+ *
+ * The server counts a call when it *processes* it, which lies somewhere between the moment we start
+ * sending and the moment its reply arrives. Counting our own send times is therefore not enough: a
+ * request delayed on the way (first connection, event-loop stall, GC) reaches the server late and lands
+ * in the same server window as calls sent a second later — exactly the bunching that produced 199s in
+ * an earlier version of this limiter. So each call holds its slot until its reply arrives (`release`),
+ * and call number n + limit may only *start* once call n has *finished* plus the window:
+ *
+ *   start(n + limit) ≥ end(n) + window   ⇒   server(n + limit) − server(n) ≥ window
+ *
+ * for every n, whatever the network did, so no server-side sliding (or fixed-bucket) window ever holds
+ * more than `limit` calls. A small margin covers clock granularity. Calls are also spaced evenly
+ * (1/perSecond apart) rather than released as a burst. The cost is one round trip per window, i.e.
+ * about 0.1 % of the per-minute budget at 50 ms latency.
  */
 export interface RateLimit {
   perSecond: number;
@@ -13,14 +24,25 @@ export interface RateLimit {
 export interface RateLimiterDeps {
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
-  /** Extra milliseconds added to each window (default 200 ms on the second, 300 ms on the minute). */
+  /** Milliseconds added to the 1-second window (default 50). */
   secondMarginMs?: number;
+  /** Milliseconds added to the 60-second window (default 100). */
   minuteMarginMs?: number;
 }
 
+/** Call it when the reply has arrived (or the call failed): the slot's window starts counting then. */
+export type ReleaseSlot = () => void;
+
+interface Slot {
+  startedAt: number;
+  endedAt: number | undefined;
+}
+
 export class RateLimiter {
-  private readonly sent: number[] = [];
-  private queue: Promise<void> = Promise.resolve();
+  /** Calls in start order; pruned from the front once finished and older than the minute window. */
+  private readonly slots: Slot[] = [];
+  private queue: Promise<unknown> = Promise.resolve();
+  private releaseWaiters: Array<() => void> = [];
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly secondWindow: number;
@@ -28,42 +50,78 @@ export class RateLimiter {
   private readonly spacingMs: number;
 
   constructor(private readonly limit: RateLimit, deps: RateLimiterDeps = {}) {
-    if (!(limit.perSecond >= 1) || !(limit.perMinute >= 1)) throw new RangeError('rate limits must be at least 1 call per window');
+    if (!(Number.isInteger(limit.perSecond) && limit.perSecond >= 1) || !(Number.isInteger(limit.perMinute) && limit.perMinute >= 1)) {
+      throw new RangeError(`ERP rate limits must be whole numbers of at least 1 call per window (got ${limit.perSecond}/s, ${limit.perMinute}/min)`);
+    }
     this.now = deps.now ?? Date.now;
     this.sleep = deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-    this.secondWindow = 1000 + (deps.secondMarginMs ?? 200);
-    // Even spacing inside a second: a burst released at once is what a late server sees bunched.
+    this.secondWindow = 1000 + (deps.secondMarginMs ?? 50);
+    this.minuteWindow = 60_000 + (deps.minuteMarginMs ?? 100);
     this.spacingMs = 1000 / limit.perSecond;
-    this.minuteWindow = 60_000 + (deps.minuteMarginMs ?? 300);
   }
 
-  /** Resolves when one more call may be sent now, and records it. Callers are served in order. */
-  acquire(): Promise<void> {
+  /** Calls currently holding a slot without having released it. */
+  get inFlight(): number {
+    return this.slots.filter((s) => s.endedAt === undefined).length;
+  }
+
+  /**
+   * Resolves when one more call may start now, with the function that releases its slot. Callers are
+   * served in order. Every acquired slot must be released exactly once (extra calls are ignored).
+   */
+  acquire(): Promise<ReleaseSlot> {
     const turn = this.queue.then(() => this.waitForSlot());
     this.queue = turn.catch(() => undefined);
     return turn;
   }
 
-  private async waitForSlot(): Promise<void> {
+  private async waitForSlot(): Promise<ReleaseSlot> {
     for (;;) {
       const now = this.now();
-      while (this.sent.length > 0 && this.sent[0]! <= now - this.minuteWindow) this.sent.shift();
-      const last = this.sent[this.sent.length - 1];
-      const spacing = last === undefined ? 0 : last + this.spacingMs - now;
-      const wait = Math.max(spacing, this.waitFor(now, this.secondWindow, this.limit.perSecond), this.waitFor(now, this.minuteWindow, this.limit.perMinute));
-      if (wait <= 0) {
-        this.sent.push(now);
-        return;
+      this.prune(now);
+      const blocked = this.blockedUntil(now);
+      if (blocked === 'in-flight') {
+        await new Promise<void>((resolve) => this.releaseWaiters.push(resolve));
+        continue;
       }
-      await this.sleep(wait);
+      if (blocked <= now) {
+        const slot: Slot = { startedAt: now, endedAt: undefined };
+        this.slots.push(slot);
+        return () => this.release(slot);
+      }
+      await this.sleep(blocked - now);
     }
   }
 
-  /** Milliseconds until fewer than `max` calls lie within the last `windowMs`. */
-  private waitFor(now: number, windowMs: number, max: number): number {
-    const n = this.sent.length;
-    if (n < max) return 0;
-    const oldestThatCounts = this.sent[n - max]!;
-    return oldestThatCounts + windowMs - now;
+  /** The earliest time the next call may start, or 'in-flight' when that depends on a pending reply. */
+  private blockedUntil(now: number): number | 'in-flight' {
+    const last = this.slots[this.slots.length - 1];
+    let earliest = last === undefined ? now : last.startedAt + this.spacingMs;
+    for (const [limit, window] of [[this.limit.perSecond, this.secondWindow], [this.limit.perMinute, this.minuteWindow]] as const) {
+      // The new call gets index n; every call p ≤ n − limit must have ended a full window ago.
+      const upTo = this.slots.length - limit;
+      for (let p = 0; p <= upTo; p++) {
+        const endedAt = this.slots[p]!.endedAt;
+        if (endedAt === undefined) return 'in-flight';
+        earliest = Math.max(earliest, endedAt + window);
+      }
+    }
+    return earliest;
+  }
+
+  private prune(now: number): void {
+    while (this.slots.length > this.limit.perMinute) {
+      const first = this.slots[0]!;
+      if (first.endedAt === undefined || first.endedAt > now - this.minuteWindow) return;
+      this.slots.shift();
+    }
+  }
+
+  private release(slot: Slot): void {
+    if (slot.endedAt !== undefined) return;
+    slot.endedAt = this.now();
+    const waiters = this.releaseWaiters;
+    this.releaseWaiters = [];
+    for (const wake of waiters) wake();
   }
 }

@@ -9,6 +9,7 @@ import { MetricNames } from '../../runtime/metric-names';
 import type { ItemFailure, RunOutcome } from '../../runtime/run-summary';
 import type { OrderLedger } from '../../state/order-ledger';
 import { planWindow } from '../time-window';
+import { readAhead } from '../read-ahead';
 import { pendingUnitsBySku } from './pending-units';
 import { storeQuantity } from './stock-formula';
 
@@ -94,17 +95,24 @@ class InventoryRun {
 
   private async full() {
     const saved = await this.ctx.cursors.read<{ afterSku: string }>('full');
-    let afterSku = saved?.afterSku;
     const before = saved ?? null;
-    for (;;) {
-      if (this.ctx.deadline.expired()) return { window: { from: null, to: null }, complete: false, cursor: { before, after: afterSku ? { afterSku } : null } };
-      const page = await this.ports.stock.listSkus(afterSku, SKU_BATCH * PARALLEL_BATCHES);
-      if (page.length === 0) break;
-      const batches = chunkList(page.map((s) => s.sku), SKU_BATCH);
-      await Promise.all(batches.map((batch) => this.syncSkuBatch(batch)));
+    const wave = SKU_BATCH * PARALLEL_BATCHES;
+    let afterSku = saved?.afterSku;
+    let page = await this.ports.stock.listSkus(afterSku, wave);
+    let fetching = page.length > 0 ? this.fetchWave(page.map((s) => s.sku)) : undefined;
+    while (page.length > 0 && fetching) {
+      const fetched = await fetching;
+      // Fetch the next wave from the ERP while this one is written to the store.
+      const next = page.length < wave || this.ctx.deadline.expired() ? [] : await this.ports.stock.listSkus(page.at(-1)!.sku, wave);
+      fetching = next.length > 0 ? this.fetchWave(next.map((s) => s.sku)) : undefined;
+      fetching?.catch(() => undefined);
+      for (const batch of fetched) await this.applyFetchedBatch(batch);
       afterSku = page.at(-1)!.sku;
       if (!this.ctx.request.dryRun) await this.ctx.cursors.advance('full', { afterSku });
-      if (page.length < SKU_BATCH * PARALLEL_BATCHES) break;
+      if (next.length === 0 && page.length === wave && this.ctx.deadline.expired()) {
+        return { window: { from: null, to: null }, complete: false, cursor: { before, after: { afterSku } } };
+      }
+      page = next;
     }
     // A finished pass starts the next full run from the beginning.
     if (!this.ctx.request.dryRun) await this.ctx.cursors.advance('full', null);
@@ -129,7 +137,7 @@ class InventoryRun {
         complete = false;
         break;
       }
-      for await (const page of this.ports.erp.inventoryPages({ modified: chunk, wmsCoId: this.env.STOCK_WAREHOUSE_ID, pageSize: SKU_BATCH })) {
+      for await (const page of readAhead(this.ports.erp.inventoryPages({ modified: chunk, wmsCoId: this.env.STOCK_WAREHOUSE_ID, pageSize: SKU_BATCH }))) {
         await this.applyErpRows(page.rows, page.invalid);
       }
       const reached = Math.min(chunk.toMs, window.toMs);
@@ -147,12 +155,24 @@ class InventoryRun {
   }
 
   private async syncSkuBatch(skus: string[]): Promise<void> {
+    await this.applyFetchedBatch(await this.fetchBatch(skus));
+  }
+
+  private fetchWave(skus: string[]): Promise<FetchedBatch[]> {
+    return Promise.all(chunkList(skus, SKU_BATCH).map((batch) => this.fetchBatch(batch)));
+  }
+
+  private async fetchBatch(skus: string[]): Promise<FetchedBatch> {
     const rows: InventoryRow[] = [];
     const invalid: Array<{ key: string | undefined; problem: string }> = [];
     for await (const page of this.ports.erp.inventoryPages({ skuIds: skus, wmsCoId: this.env.STOCK_WAREHOUSE_ID, pageSize: SKU_BATCH })) {
       rows.push(...page.rows);
       invalid.push(...page.invalid);
     }
+    return { skus, rows, invalid };
+  }
+
+  private async applyFetchedBatch({ skus, rows, invalid }: FetchedBatch): Promise<void> {
     const returned = new Set([...rows.map((r) => r.sku_id), ...invalid.map((i) => i.key)]);
     for (const sku of skus) {
       if (!returned.has(sku)) {
@@ -215,6 +235,12 @@ class InventoryRun {
     this.tally.failed++;
     this.failures.push({ key, reason });
   }
+}
+
+interface FetchedBatch {
+  skus: string[];
+  rows: InventoryRow[];
+  invalid: Array<{ key: string | undefined; problem: string }>;
 }
 
 function change(store: StoreStock, qty: number): StockChange {

@@ -7,6 +7,7 @@ import type { RunContext } from '../../runtime/handler-factory';
 import { MetricNames } from '../../runtime/metric-names';
 import type { ItemFailure, RunOutcome } from '../../runtime/run-summary';
 import { planWindow } from '../time-window';
+import { readAhead } from '../read-ahead';
 
 export interface SyncShippingPorts {
   erp: Pick<JstClient, 'logisticsPages'>;
@@ -71,7 +72,7 @@ export async function syncShipping(ports: SyncShippingPorts, ctx: Ctx): Promise<
         complete = false;
         break;
       }
-      for await (const page of ports.erp.logisticsPages({ modified: chunk, dateType: 0, shopId: ctx.env.JST_SHOP_ID })) await applyRows(page.rows, page.invalid);
+      for await (const page of readAhead(ports.erp.logisticsPages({ modified: chunk, dateType: 0, shopId: ctx.env.JST_SHOP_ID }))) await applyRows(page.rows, page.invalid);
       const reached = Math.min(chunk.toMs, window.toMs);
       if (!explicit && !ctx.request.dryRun) {
         await ctx.cursors.advance('incremental', reached);

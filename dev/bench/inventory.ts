@@ -1,0 +1,138 @@
+/**
+ * `npm run bench -- inventory`: syncInventory against the ERP sandbox (own process, L calls/min, 50 ms
+ * latency) and MariaDB. Prints: full sync of N SKUs as a ratio to the ERP-bound limit (L × 100 SKUs per
+ * minute) and the store-side share of the time; an incremental run with 1% changed as a share of the
+ * full run's ERP calls; the naive baseline (pages one after another, one UPDATE per SKU) on the same
+ * data; peak RSS. Sizes: BENCH_SKUS (100000), BENCH_L (1200), BENCH_RSS_SKUS (200000).
+ */
+import { createStoreSchema } from '../fecmall/schema';
+import { seedStore, skuOf } from '../fecmall/generator';
+import { StockRepository } from '../../shared/fecmall/stock-repository';
+import { OrderRepository } from '../../shared/fecmall/order-repository';
+import { detectStoreSchema } from '../../shared/fecmall/store-schema';
+import { createJstClient } from '../../shared/jst/client';
+import { syncInventory } from '../../shared/jobs/inventory/sync-inventory';
+import { DEMO_CREDENTIALS } from '../jst-sandbox/server';
+import { adminPost, adminStats, benchContext, benchDatabase, benchEnvironment, memoryLedger, printTable, rssSampler, sandboxProcess } from './_support';
+
+const N = Number(process.env.BENCH_SKUS ?? 100_000);
+const L = Number(process.env.BENCH_L ?? 1200);
+const RSS_N = Number(process.env.BENCH_RSS_SKUS ?? 200_000);
+
+async function seedErp(url: string, n: number, modifiedMs: number): Promise<void> {
+  for (let start = 1; start <= n; start += 5000) {
+    const rows = [];
+    for (let i = start; i < Math.min(start + 5000, n + 1); i++) rows.push({ sku_id: skuOf(i), qty: (i * 37) % 500, order_lock: i % 3 });
+    await adminPost(url, '/__admin/stock', { rows: rows.map((r) => ({ ...r, modifiedMs })) });
+  }
+}
+
+/** Times spent in the store repository, to report the store-side share. */
+function timedStock(stock: StockRepository) {
+  let ms = 0;
+  const time = <A extends unknown[], R>(fn: (...a: A) => Promise<R>) => async (...a: A) => {
+    const t = performance.now();
+    try {
+      return await fn(...a);
+    } finally {
+      ms += performance.now() - t;
+    }
+  };
+  return { port: { listSkus: time(stock.listSkus.bind(stock)), readStock: time(stock.readStock.bind(stock)), writeStock: time(stock.writeStock.bind(stock)) }, ms: () => ms };
+}
+
+async function run(n: number, l: number, label: string) {
+  const db = await benchDatabase(label);
+  const sandbox = await sandboxProcess({ perSecond: Math.ceil(l / 60), perMinute: l, latencyMs: 50 });
+  try {
+    await createStoreSchema(db.pool, 'core');
+    await seedStore(db.pool, { products: n, orders: 0, flavour: 'core' });
+    await seedErp(sandbox.url, n, Date.now() - 3_600_000);
+    const schema = await detectStoreSchema(db.pool);
+    const erp = createJstClient({ credentials: { generation: 'open', ...DEMO_CREDENTIALS.open }, baseUrl: sandbox.url, rateLimit: { perSecond: Math.ceil(l / 60), perMinute: l } });
+    const stock = timedStock(new StockRepository(db.pool));
+    const ports = { erp, stock: stock.port, orders: new OrderRepository(db.pool, schema), ledger: memoryLedger() };
+    const env = benchEnvironment({ STOCK_FORMULA: 'available', SETTLE_LAG_SECONDS: '0', LOOKBACK_SECONDS: '0' });
+    const rss = rssSampler();
+    const callsBefore = (await adminStats(sandbox.url)).calls;
+    const t0 = performance.now();
+    const full = await syncInventory(ports, benchContext(env, { mode: 'full' }));
+    const fullMs = performance.now() - t0;
+    const fullCalls = (await adminStats(sandbox.url)).calls - callsBefore;
+    rss.stop();
+    return { db, sandbox, erp, ports, env, full, fullMs, fullCalls, storeMs: stock.ms(), peakRssMb: rss.peakMb() };
+  } catch (error) {
+    sandbox.stop();
+    await db.drop();
+    throw error;
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`syncInventory benchmark: ${N} SKUs, sandbox at L=${L} calls/min (${Math.ceil(L / 60)}/s), 50 ms latency`);
+  const r = await run(N, L, 'inv');
+  const skusPerMin = N / (r.fullMs / 60_000);
+  const bound = L * 100;
+
+  // Incremental: 1% of SKUs change in the ERP after the full run.
+  const ctx = benchContext(r.env);
+  await syncInventory(r.ports, ctx); // sets the incremental cursor
+  const changed = Math.floor(N / 100);
+  await adminPost(r.sandbox.url, '/__admin/stock', { rows: Array.from({ length: changed }, (_, i) => ({ sku_id: skuOf(1 + i * 100), qty: 999 })) });
+  const before = (await adminStats(r.sandbox.url)).calls;
+  const inc = await syncInventory(r.ports, ctx);
+  const incCalls = (await adminStats(r.sandbox.url)).calls - before;
+
+  // Naive baseline (the old add-on's description): one ERP page after another, one UPDATE per SKU.
+  const baseN = Math.min(N, 20_000);
+  const tb = performance.now();
+  for (let start = 1; start <= baseN; start += 100) {
+    const skus = Array.from({ length: Math.min(100, baseN - start + 1) }, (_, i) => skuOf(start + i));
+    for await (const page of r.erp.inventoryPages({ skuIds: skus })) {
+      for (const row of page.rows) {
+        // skuOf(i) is product id i in the generated store.
+        const productId = Number(row.sku_id.slice(4));
+        await r.db.pool.query('UPDATE product_flat_qty SET qty = ? WHERE product_id = ?', [row.qty, String(productId)]);
+        await r.db.pool.query('UPDATE product_flat SET qty = ? WHERE id = ?', [row.qty, productId]);
+      }
+    }
+  }
+  const baselineMs = performance.now() - tb;
+  const baselineSkusPerMin = baseN / (baselineMs / 60_000);
+  const stats = await adminStats(r.sandbox.url);
+  r.sandbox.stop();
+  await r.db.drop();
+
+  printTable('syncInventory', [
+    { measure: 'full sync SKUs', value: N },
+    { measure: 'full sync time (s)', value: +(r.fullMs / 1000).toFixed(1) },
+    { measure: 'full sync SKUs/min', value: Math.round(skusPerMin) },
+    { measure: 'ERP-bound limit SKUs/min (L×100)', value: bound },
+    { measure: 'ratio to ERP-bound limit', value: +(skusPerMin / bound).toFixed(3) },
+    { measure: 'store-side share of full time', value: +(r.storeMs / r.fullMs).toFixed(3) },
+    { measure: 'full sync ERP calls', value: r.fullCalls },
+    { measure: 'SKUs updated / failed', value: `${r.full.counts.updated} / ${r.full.counts.failed}` },
+    { measure: 'incremental (1% changed) ERP calls', value: incCalls },
+    { measure: 'incremental calls / full calls', value: +(incCalls / r.fullCalls).toFixed(4) },
+    { measure: 'incremental SKUs updated', value: inc.counts.updated ?? 0 },
+    { measure: `naive baseline SKUs/min (${baseN} SKUs)`, value: Math.round(baselineSkusPerMin) },
+    { measure: 'ratio to naive baseline', value: +(skusPerMin / baselineSkusPerMin).toFixed(2) },
+    { measure: `peak RSS (MB), ${N} SKUs`, value: +r.peakRssMb.toFixed(0) },
+    { measure: 'rate-limit rejections', value: stats.rateLimited },
+  ]);
+
+  if (RSS_N > 0) {
+    const big = await run(RSS_N, 60_000, 'rss');
+    big.sandbox.stop();
+    await big.db.drop();
+    printTable('syncInventory memory', [{ measure: `peak RSS (MB), full sync of ${RSS_N} SKUs`, value: +big.peakRssMb.toFixed(0) }, { measure: 'time (s)', value: +(big.fullMs / 1000).toFixed(1) }]);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
