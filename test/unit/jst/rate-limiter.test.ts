@@ -1,17 +1,17 @@
 import { RateLimiter } from '../../../shared/jst/rate-limiter';
-import { fullJitterDelay } from '../../../shared/jst/backoff';
-import { chunkList, chunkTimeRange, MAX_RANGE_MS } from '../../../shared/jst/time-chunks';
 
 /** A fake clock where sleeping advances time, so limiter behaviour is exact and instant. */
 function fakeTime() {
   let t = 1_000_000;
-  return { now: () => t, sleep: async (ms: number) => void (t += ms), at: () => t };
+  return { now: () => t, sleep: async (ms: number) => void (t += ms), advance: (ms: number) => void (t += ms), at: () => t };
 }
 
+/** Most calls that fall into any window of `windowMs` (a server's sliding window), given their times. */
 function maxInWindow(times: number[], windowMs: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
   let max = 0;
-  for (let i = 0, j = 0; i < times.length; i++) {
-    while (times[i]! - times[j]! >= windowMs) j++;
+  for (let i = 0, j = 0; i < sorted.length; i++) {
+    while (sorted[i]! - sorted[j]! >= windowMs) j++;
     max = Math.max(max, i - j + 1);
   }
   return max;
@@ -23,46 +23,76 @@ describe('RateLimiter', () => {
     const limiter = new RateLimiter({ perSecond: 5, perMinute: 100 }, clock);
     const times: number[] = [];
     for (let i = 0; i < 250; i++) {
-      await limiter.acquire();
+      const release = await limiter.acquire();
       times.push(clock.at());
+      clock.advance(30); // the round trip
+      release();
     }
     expect(maxInWindow(times, 1000)).toBeLessThanOrEqual(5);
     expect(maxInWindow(times, 60_000)).toBeLessThanOrEqual(100);
-    // and does not waste the budget: two full minutes of 100, then 50 more at 5/s (10 s), plus margins.
-    expect(times.at(-1)! - times[0]!).toBeLessThan(2 * 60_000 + 10_000 + 4_000);
+    // and does not waste the budget: two full minutes of 100, then 50 more at 5/s (about 10 s).
+    expect(times.at(-1)! - times[0]!).toBeLessThan(2 * 60_000 + 11_000);
+  });
+
+  it('keeps a server window clean even when requests reach the server late', async () => {
+    // The server sees each call at a random moment between its start and its reply. Whatever that
+    // moment is, no server window may hold more than the limit.
+    const clock = fakeTime();
+    const limiter = new RateLimiter({ perSecond: 20, perMinute: 300 }, clock);
+    const serverTimes: number[] = [];
+    let seed = 7;
+    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const pending: Array<{ at: number; release: () => void }> = [];
+    for (let i = 0; i < 400; i++) {
+      const acquiring = limiter.acquire();
+      // Let earlier calls finish while this one waits for its slot.
+      let release: (() => void) | undefined;
+      void acquiring.then((r) => (release = r));
+      for (let spins = 0; release === undefined; spins++) {
+        await Promise.resolve();
+        if (spins % 10 === 9) {
+          const done = pending.shift();
+          if (done) {
+            clock.advance(Math.max(0, done.at - clock.at()));
+            done.release();
+          } else clock.advance(1);
+        }
+      }
+      const roundTrip = 20 + random() * 400;
+      serverTimes.push(clock.at() + random() * roundTrip);
+      pending.push({ at: clock.at() + roundTrip, release });
+    }
+    expect(maxInWindow(serverTimes, 1000)).toBeLessThanOrEqual(20);
+    expect(maxInWindow(serverTimes, 60_000)).toBeLessThanOrEqual(300);
+  });
+
+  it('holds the next window until a slow call has replied', async () => {
+    const clock = fakeTime();
+    const limiter = new RateLimiter({ perSecond: 1, perMinute: 100 }, clock);
+    const releaseFirst = await limiter.acquire();
+    let second = false;
+    const next = limiter.acquire().then((release) => {
+      second = true;
+      release();
+    });
+    clock.advance(5000);
+    await new Promise((r) => setImmediate(r));
+    expect(second).toBe(false);
+    releaseFirst();
+    await next;
+    expect(second).toBe(true);
   });
 
   it('serves concurrent callers in order', async () => {
     const clock = fakeTime();
     const limiter = new RateLimiter({ perSecond: 2, perMinute: 100 }, clock);
     const order: number[] = [];
-    await Promise.all([0, 1, 2, 3].map((i) => limiter.acquire().then(() => order.push(i))));
+    await Promise.all([0, 1, 2, 3].map((i) => limiter.acquire().then((release) => (order.push(i), release()))));
     expect(order).toEqual([0, 1, 2, 3]);
   });
-});
 
-describe('backoff and chunking', () => {
-  it('full jitter stays below the exponential ceiling and the cap', () => {
-    expect(fullJitterDelay(0, 500, 20_000, () => 0.999)).toBe(499);
-    expect(fullJitterDelay(3, 500, 20_000, () => 0.5)).toBe(2000);
-    expect(fullJitterDelay(10, 500, 20_000, () => 0.999)).toBe(19_980);
-    expect(fullJitterDelay(4, 500, 20_000, () => 0)).toBe(0);
-  });
-
-  it('splits a time range into ≤7-day chunks that cover it exactly', () => {
-    const from = Date.UTC(2026, 0, 1);
-    const to = from + 20 * 86_400_000 + 1234;
-    const chunks = chunkTimeRange(from, to);
-    expect(chunks).toHaveLength(3);
-    expect(chunks[0]!.fromMs).toBe(from);
-    expect(chunks.at(-1)!.toMs).toBe(to - 1234 + 2000);
-    for (let i = 1; i < chunks.length; i++) expect(chunks[i]!.fromMs).toBe(chunks[i - 1]!.toMs);
-    for (const c of chunks) expect(c.toMs - c.fromMs).toBeLessThanOrEqual(MAX_RANGE_MS);
-    expect(chunkTimeRange(from, from)).toEqual([]);
-  });
-
-  it('splits lists into batches', () => {
-    expect(chunkList([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
-    expect(chunkList(Array.from({ length: 250 }, (_, i) => i), 100).map((b) => b.length)).toEqual([100, 100, 50]);
+  it('refuses limits that are not whole positive numbers, saying which', () => {
+    expect(() => new RateLimiter({ perSecond: 0, perMinute: 100 })).toThrow(/0\/s, 100\/min/);
+    expect(() => new RateLimiter({ perSecond: 5, perMinute: 1.5 })).toThrow(RangeError);
   });
 });
