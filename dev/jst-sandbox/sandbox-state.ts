@@ -1,4 +1,5 @@
 import { formatBeijing } from '../../shared/jst/beijing-time';
+import { ModifiedIndex } from './modified-index';
 
 /** Stock counters of one SKU in one warehouse (jst-api.md §3a). */
 export interface StockCounters {
@@ -21,11 +22,14 @@ export interface InventoryRecord extends StockCounters {
   ts: number;
 }
 
+/** ERP order statuses the sandbox uses (jst-api.md §3d status vocabulary). */
+export type SandboxOrderStatus = 'WaitPay' | 'WaitConfirm' | 'Sent' | 'Cancelled';
+
 export interface SandboxOrder {
   o_id: number;
   shop_id: number;
   so_id: string;
-  status: 'WaitPay' | 'WaitConfirm' | 'Sent' | 'Cancelled';
+  status: SandboxOrderStatus;
   shop_status: string;
   payload: Record<string, unknown>;
   /** How many uploads created or updated it. */
@@ -45,21 +49,41 @@ export interface SandboxShipment {
   modifiedMs: number;
 }
 
-const ZERO: StockCounters = { qty: 0, order_lock: 0, pick_lock: 0, virtual_qty: 0, purchase_qty: 0, return_qty: 0, in_qty: 0, defective_qty: 0 };
+export interface ShipmentPackage {
+  lc_id: string;
+  l_id: string;
+  logistics_company: string;
+}
 
-/** The sandbox ERP's in-memory data: inventory, orders upserted by (shop_id, so_id), shipments. */
+const ZERO: StockCounters = { qty: 0, order_lock: 0, pick_lock: 0, virtual_qty: 0, purchase_qty: 0, return_qty: 0, in_qty: 0, defective_qty: 0 };
+const COUNTERS = Object.keys(ZERO) as Array<keyof StockCounters>;
+
+/**
+ * The sandbox ERP's in-memory data: inventory per (warehouse, SKU), orders upserted by
+ * (shop_id, so_id) with an incrementing o_id, and shipments. Indexed so that queries by SKU list or
+ * modified range stay cheap with 200k SKUs (the job benchmarks seed that many).
+ *
+ * Warehouses: `setStock(..., wmsCoId = 0)` writes the main warehouse; a query with wms_co_id 0 or
+ * absent sums every warehouse of the SKU, a query with a warehouse id returns that warehouse alone
+ * (jst-api.md §3a).
+ */
 export class SandboxState {
   readonly inventory = new Map<string, InventoryRecord>(); // key: `${wms}|${sku}`
   readonly skuWarehouses = new Map<string, Set<number>>();
   readonly orders = new Map<string, SandboxOrder>(); // key: `${shop}|${so_id}`
+  readonly ordersByOId = new Map<number, SandboxOrder>();
   readonly shipments: SandboxShipment[] = [];
   readonly shops = new Set<number>();
+  private readonly shipmentsBySoId = new Map<string, SandboxShipment[]>();
+  private readonly stockIndex = new ModifiedIndex<string>();
+  private rangeCache: { key: string; skus: string[] } | undefined;
+  private shipmentsSorted = true;
   private nextOId = 100001;
   private nextTs = 1;
 
   constructor(private readonly now: () => number) {}
 
-  /** Sets stock counters of a SKU (warehouse 0 = the main warehouse), bumping its modified time. */
+  /** Sets stock counters of a SKU in a warehouse (0 = main), bumping its modified time and ts. */
   setStock(sku: string, counters: Partial<StockCounters> & { name?: string; i_id?: string }, wmsCoId = 0, modifiedMs = this.now()): InventoryRecord {
     const key = `${wmsCoId}|${sku}`;
     const current = this.inventory.get(key);
@@ -78,6 +102,7 @@ export class SandboxState {
     let set = this.skuWarehouses.get(sku);
     if (!set) this.skuWarehouses.set(sku, (set = new Set()));
     set.add(wmsCoId);
+    this.stockIndex.touch(key, modifiedMs);
     return record;
   }
 
@@ -85,23 +110,34 @@ export class SandboxState {
   stockView(sku: string, wmsCoId: number | undefined): Record<string, unknown> | undefined {
     const warehouses = this.skuWarehouses.get(sku);
     if (!warehouses) return undefined;
-    const records = wmsCoId ? [this.inventory.get(`${wmsCoId}|${sku}`)].filter(Boolean) : [...warehouses].map((w) => this.inventory.get(`${w}|${sku}`));
-    const present = records.filter((r): r is InventoryRecord => r !== undefined);
-    if (present.length === 0) return undefined;
+    const records: InventoryRecord[] = [];
+    for (const w of wmsCoId ? [wmsCoId] : warehouses) {
+      const r = this.inventory.get(`${w}|${sku}`);
+      if (r) records.push(r);
+    }
+    if (records.length === 0) return undefined;
     const sum = { ...ZERO };
-    for (const r of present) for (const k of Object.keys(ZERO) as Array<keyof StockCounters>) sum[k] += r[k];
-    const latest = present.reduce((a, b) => (a.modifiedMs >= b.modifiedMs ? a : b));
-    return { sku_id: sku, i_id: latest.i_id, name: latest.name, ...sum, modified: formatBeijing(latest.modifiedMs), ts: latest.ts };
+    for (const r of records) for (const k of COUNTERS) sum[k] += r[k];
+    const latest = records.reduce((a, b) => (a.modifiedMs >= b.modifiedMs ? a : b));
+    return { sku_id: sku, i_id: latest.i_id, name: latest.name, ...sum, modified: formatBeijing(latest.modifiedMs), ts: latest.ts, min_qty: 0, max_qty: 0 };
   }
 
-  /** SKUs whose stock changed within [fromMs, toMs], oldest first. */
+  /**
+   * SKUs whose stock changed within [fromMs, toMs], oldest change first, each once. The answer is
+   * cached until the next stock change, so paging through a large range costs one index walk.
+   */
   skusModifiedBetween(fromMs: number, toMs: number, wmsCoId: number | undefined): string[] {
-    const hits = new Map<string, number>();
-    for (const r of this.inventory.values()) {
-      if (wmsCoId && r.wms_co_id !== wmsCoId) continue;
-      if (r.modifiedMs >= fromMs && r.modifiedMs <= toMs) hits.set(r.sku_id, Math.max(hits.get(r.sku_id) ?? 0, r.modifiedMs));
+    const cacheKey = `${fromMs}|${toMs}|${wmsCoId ?? 0}|${this.stockIndex.generation}`;
+    if (this.rangeCache?.key === cacheKey) return this.rangeCache.skus;
+    const prefix = wmsCoId ? `${wmsCoId}|` : undefined;
+    const seen = new Set<string>();
+    for (const key of this.stockIndex.between(fromMs, toMs)) {
+      if (prefix && !key.startsWith(prefix)) continue;
+      seen.add(key.slice(key.indexOf('|') + 1));
     }
-    return [...hits.entries()].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1)).map(([sku]) => sku);
+    const skus = [...seen];
+    this.rangeCache = { key: cacheKey, skus };
+    return skus;
   }
 
   upsertOrder(shopId: number, payload: Record<string, unknown>): SandboxOrder {
@@ -110,24 +146,20 @@ export class SandboxState {
     const now = this.now();
     const shopStatus = String(payload.shop_status);
     const existing = this.orders.get(key);
-    const statusFor = (current: SandboxOrder['status'] | undefined): SandboxOrder['status'] => {
-      if (shopStatus === 'TRADE_CLOSED' || shopStatus === 'TRADE_CLOSED_BY_TAOBAO') return 'Cancelled';
-      if (current === 'Sent') return 'Sent';
-      return shopStatus === 'WAIT_BUYER_PAY' ? 'WaitPay' : 'WaitConfirm';
-    };
     if (existing) {
       const wasLocking = existing.status === 'WaitConfirm';
       this.lock(existing.payload, wasLocking ? -1 : 0);
       existing.payload = payload;
       existing.shop_status = shopStatus;
-      existing.status = statusFor(existing.status);
+      existing.status = erpStatusFor(shopStatus, existing.status);
       existing.uploads += 1;
       existing.modifiedMs = now;
       this.lock(payload, existing.status === 'WaitConfirm' ? 1 : 0);
       return existing;
     }
-    const order: SandboxOrder = { o_id: this.nextOId++, shop_id: shopId, so_id: soId, status: statusFor(undefined), shop_status: shopStatus, payload, uploads: 1, createdMs: now, modifiedMs: now };
+    const order: SandboxOrder = { o_id: this.nextOId++, shop_id: shopId, so_id: soId, status: erpStatusFor(shopStatus, undefined), shop_status: shopStatus, payload, uploads: 1, createdMs: now, modifiedMs: now };
     this.orders.set(key, order);
+    this.ordersByOId.set(order.o_id, order);
     this.lock(payload, order.status === 'WaitConfirm' ? 1 : 0);
     return order;
   }
@@ -136,29 +168,85 @@ export class SandboxState {
    * Ships an uploaded order in one or more packages. The first package keeps the order's o_id; each
    * further package is a split sub-order with its own o_id and the same so_id, as the ERP reports them.
    */
-  ship(shopId: number, soId: string, packages: Array<{ lc_id: string; l_id: string; logistics_company: string }>, atMs = this.now()): SandboxShipment[] {
+  ship(shopId: number, soId: string, packages: ShipmentPackage[], atMs = this.now()): SandboxShipment[] {
     const order = this.orders.get(`${shopId}|${soId}`);
     if (!order) throw new Error(`sandbox: no order ${soId} in shop ${shopId}`);
     // Shipping takes the units out of the warehouse and releases their order lock.
     if (order.status === 'WaitConfirm') this.lock(order.payload, -1, true);
     order.status = 'Sent';
     order.modifiedMs = atMs;
-    const created = packages.map((p, i) => ({ o_id: i === 0 ? order.o_id : this.nextOId++, shop_id: shopId, so_id: soId, ...p, sendMs: atMs, modifiedMs: atMs }));
-    this.shipments.push(...created);
+    const created = packages.map((p, i) => ({ o_id: i === 0 ? order.o_id : this.nextOId++, shop_id: shopId, so_id: soId, lc_id: p.lc_id, l_id: p.l_id, logistics_company: p.logistics_company, sendMs: atMs, modifiedMs: atMs }));
+    for (const s of created) {
+      const last = this.shipments[this.shipments.length - 1];
+      if (last && s.modifiedMs < last.modifiedMs) this.shipmentsSorted = false;
+      this.shipments.push(s);
+      const list = this.shipmentsBySoId.get(s.so_id);
+      if (list) list.push(s);
+      else this.shipmentsBySoId.set(s.so_id, [s]);
+    }
     return created;
   }
 
-  cancelByOId(oIds: number[]): number {
+  /** Shipments of the given so_ids (optionally one shop), oldest first. */
+  shipmentsOf(soIds: readonly string[], shopId: number | undefined): SandboxShipment[] {
+    return soIds
+      .flatMap((so) => this.shipmentsBySoId.get(so) ?? [])
+      .filter((s) => shopId === undefined || s.shop_id === shopId)
+      .sort((a, b) => a.modifiedMs - b.modifiedMs || a.o_id - b.o_id);
+  }
+
+  /** Shipments modified (in the sandbox: sent) within [fromMs, toMs], oldest first. */
+  shipmentsBetween(fromMs: number, toMs: number, shopId: number | undefined): SandboxShipment[] {
+    if (!this.shipmentsSorted) {
+      this.shipments.sort((a, b) => a.modifiedMs - b.modifiedMs || a.o_id - b.o_id);
+      this.shipmentsSorted = true;
+    }
+    let lo = 0;
+    let hi = this.shipments.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.shipments[mid]!.modifiedMs < fromMs) lo = mid + 1;
+      else hi = mid;
+    }
+    const hits: SandboxShipment[] = [];
+    for (let i = lo; i < this.shipments.length && this.shipments[i]!.modifiedMs <= toMs; i++) {
+      const s = this.shipments[i]!;
+      if (shopId === undefined || s.shop_id === shopId) hits.push(s);
+    }
+    return hits;
+  }
+
+  /** Cancels orders by ERP o_id; returns how many it found. */
+  cancelByOId(oIds: readonly number[]): number {
     let n = 0;
-    for (const order of this.orders.values()) {
-      if (oIds.includes(order.o_id)) {
-        if (order.status === 'WaitConfirm') this.lock(order.payload, -1);
-        order.status = 'Cancelled';
-        order.modifiedMs = this.now();
-        n++;
-      }
+    for (const oId of oIds) {
+      const order = this.ordersByOId.get(oId);
+      if (!order) continue;
+      if (order.status === 'WaitConfirm') this.lock(order.payload, -1);
+      order.status = 'Cancelled';
+      order.modifiedMs = this.now();
+      n++;
     }
     return n;
+  }
+
+  order(shopId: number, soId: string): SandboxOrder | undefined {
+    return this.orders.get(`${shopId}|${soId}`);
+  }
+
+  /** Forgets all inventory, orders and shipments (shops stay). */
+  clear(): void {
+    this.inventory.clear();
+    this.skuWarehouses.clear();
+    this.orders.clear();
+    this.ordersByOId.clear();
+    this.shipments.length = 0;
+    this.shipmentsBySoId.clear();
+    this.stockIndex.clear();
+    this.rangeCache = undefined;
+    this.shipmentsSorted = true;
+    this.nextOId = 100001;
+    this.nextTs = 1;
   }
 
   /**
@@ -175,10 +263,16 @@ export class SandboxState {
       this.setStock(sku, { order_lock: Math.max(0, current.order_lock + sign * qty), ...(shipped ? { qty: Math.max(0, current.qty - qty) } : {}) });
     }
   }
+}
 
-  order(shopId: number, soId: string): SandboxOrder | undefined {
-    return this.orders.get(`${shopId}|${soId}`);
-  }
+/**
+ * Store status → ERP status (jst-api.md §4.7, partly inferred): unpaid → WaitPay, paid → WaitConfirm,
+ * either closed status → Cancelled; a shipped order stays Sent unless closed.
+ */
+export function erpStatusFor(shopStatus: string, current: SandboxOrderStatus | undefined): SandboxOrderStatus {
+  if (shopStatus === 'TRADE_CLOSED' || shopStatus === 'TRADE_CLOSED_BY_TAOBAO') return 'Cancelled';
+  if (current === 'Sent') return 'Sent';
+  return shopStatus === 'WAIT_BUYER_PAY' ? 'WaitPay' : 'WaitConfirm';
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

@@ -1,0 +1,185 @@
+import { formatBeijing, parseBeijing } from '../../shared/jst/beijing-time';
+import type { SandboxState } from './sandbox-state';
+import { invalidParameter } from './sandbox-error';
+
+/**
+ * The business endpoints the connector uses, shared by both generations (jst-api.md §3): each takes
+ * the parsed business parameters and returns the payload (open: `data`; legacy: top-level fields), or
+ * throws SandboxError with the spec's validation code 140 (§4.6; the real code for these cases is [U]).
+ */
+export interface EndpointContext {
+  state: SandboxState;
+  /** Largest upload batch accepted (not documented; jst-api.md §5 — 50 is the common guess). */
+  maxUploadOrders: number;
+  /** Whether fault injection rejects this order (per-order rejection). */
+  rejectOrder: () => boolean;
+}
+
+export const DAY_MS = 86_400_000;
+
+export function inventoryQuery(ctx: EndpointContext, biz: unknown): unknown {
+  const b = object(biz);
+  const p = paging(b, 30, 100);
+  const skus = list(b.sku_ids, 100, 'sku_ids');
+  const r = range(b);
+  if (!skus && !r) throw invalidParameter('sku_ids or modified range required');
+  const wms = b.wms_co_id === undefined ? undefined : Number(b.wms_co_id);
+  if (wms !== undefined && !Number.isInteger(wms)) throw invalidParameter('wms_co_id');
+  // With sku_ids and a range, both must match (the range filters the listed SKUs).
+  const wanted = skus ? (r ? skus.filter((s) => inRange(ctx.state.stockView(s, wms)?.modified, r)) : skus) : ctx.state.skusModifiedBetween(r!.fromMs, r!.toMs, wms);
+  const { rows, meta } = pageOf(wanted, p);
+  const inventorys = rows.map((sku) => ctx.state.stockView(sku, wms)).filter((v) => v !== undefined);
+  return { ...meta, inventorys };
+}
+
+export function uploadOrders(ctx: EndpointContext, biz: unknown): unknown {
+  if (!Array.isArray(biz) || biz.length === 0 || biz.length > ctx.maxUploadOrders) throw invalidParameter(`1..${ctx.maxUploadOrders} orders per upload`);
+  const datas = biz.map((raw) => {
+    const o = (typeof raw === 'object' && raw && !Array.isArray(raw) ? raw : {}) as Record<string, unknown>;
+    const soId = typeof o.so_id === 'string' ? o.so_id : '';
+    const problem = orderProblem(ctx, o);
+    if (problem) return { o_id: null, so_id: soId, issuccess: false, msg: problem };
+    if (ctx.rejectOrder()) return { o_id: null, so_id: soId, issuccess: false, msg: '模拟拒绝: 订单校验失败' };
+    const order = ctx.state.upsertOrder(Number(o.shop_id), o);
+    return { o_id: order.o_id, so_id: soId, issuccess: true, msg: '' };
+  });
+  // jst-api.md §3b [U]: top-level code stays 0 when some orders fail; results are per order.
+  return { datas };
+}
+
+const SHOP_STATUSES = ['WAIT_BUYER_PAY', 'WAIT_SELLER_SEND_GOODS', 'WAIT_BUYER_CONFIRM_GOODS', 'TRADE_FINISHED', 'TRADE_CLOSED', 'TRADE_CLOSED_BY_TAOBAO'];
+const MONEY = /^-?\d+(\.\d{1,2})?$/;
+
+function orderProblem(ctx: EndpointContext, o: Record<string, unknown>): string | undefined {
+  for (const field of ['shop_id', 'so_id', 'order_date', 'shop_status', 'shop_buyer_id', 'receiver_name', 'receiver_address', 'pay_amount', 'freight', 'items']) {
+    if (o[field] === undefined || o[field] === null || o[field] === '') return `${field} 不能为空`;
+  }
+  for (const [k, v] of Object.entries(o)) if (v === '' || v === null) return `${k} 不能为空值`;
+  if (!ctx.state.shops.has(Number(o.shop_id))) return `店铺编号[${String(o.shop_id)}]不存在!`;
+  if (typeof o.so_id !== 'string' || o.so_id.length > 50) return 'so_id 须为不超过50字符的字符串';
+  if (!SHOP_STATUSES.includes(String(o.shop_status))) return 'shop_status 无效';
+  if (parseBeijing(String(o.order_date)) === undefined) return 'order_date 格式错误';
+  if (!Array.isArray(o.items) || o.items.length === 0) return 'items 不能为空';
+  const outerIds = new Set<string>();
+  for (const item of o.items as Array<Record<string, unknown>>) {
+    if (typeof item !== 'object' || item === null || !item.sku_id || !item.outer_oi_id || !Number.isInteger(item.qty)) return 'items 字段缺失';
+    if (outerIds.has(String(item.outer_oi_id))) return 'outer_oi_id 重复';
+    outerIds.add(String(item.outer_oi_id));
+    if (item.amount !== undefined && !MONEY.test(String(item.amount))) return 'items.amount 金额格式错误';
+  }
+  if (o.shop_status !== 'WAIT_BUYER_PAY' && (typeof o.pay !== 'object' || o.pay === null)) return 'pay 不能为空';
+  for (const money of [o.pay_amount, o.freight]) if (!MONEY.test(String(money))) return '金额格式错误';
+  return undefined;
+}
+
+export function logisticsQuery(ctx: EndpointContext, biz: unknown): unknown {
+  const b = object(biz);
+  const p = paging(b, 30, 50);
+  const soIds = list(b.so_ids, 20, 'so_ids');
+  const r = range(b);
+  if (!soIds && !r) throw invalidParameter('so_ids or modified range required');
+  const shopId = b.shop_id === undefined ? undefined : Number(b.shop_id);
+  // date_type (0 modified, 1 created, 2 order date, 3 send date): the sandbox sends and modifies a
+  // shipment at the same moment, so every type selects the same rows. Its default is [U]
+  // (jst-api.md §3c); the client always sends it.
+  if (b.date_type !== undefined && ![0, 1, 2, 3].includes(Number(b.date_type))) throw invalidParameter('date_type');
+  // "when querying by so_ids, no other condition except time applies" (§3c).
+  const hits = soIds ? ctx.state.shipmentsOf(soIds, shopId).filter((s) => !r || (s.modifiedMs >= r.fromMs && s.modifiedMs <= r.toMs)) : ctx.state.shipmentsBetween(r!.fromMs, r!.toMs, shopId);
+  const { rows, meta } = pageOf(hits, p);
+  return {
+    ...meta,
+    orders: rows.map((s) => ({
+      o_id: s.o_id, shop_id: s.shop_id, so_id: s.so_id, send_date: formatBeijing(s.sendMs), lc_id: s.lc_id, l_id: s.l_id,
+      logistics_company: s.logistics_company, modified: formatBeijing(s.modifiedMs), freight: 0, weight: 0, items: [],
+    })),
+  };
+}
+
+export function orderQuery(ctx: EndpointContext, biz: unknown, maxPageSize: number): unknown {
+  const b = object(biz);
+  const p = paging(b, 30, maxPageSize);
+  const soIds = list(b.so_ids, 20, 'so_ids');
+  const oIds = list(b.o_ids, 50, 'o_ids')?.map(Number);
+  const r = range(b);
+  if (!soIds && !oIds && !r) throw invalidParameter('so_ids, o_ids or modified range required');
+  const shopId = b.shop_id === undefined ? undefined : Number(b.shop_id);
+  const candidates = oIds
+    ? oIds.map((id) => ctx.state.ordersByOId.get(id)).filter((o) => o !== undefined)
+    : [...ctx.state.orders.values()];
+  const hits = candidates
+    .filter((o) => (shopId === undefined || o.shop_id === shopId) && (!soIds || soIds.includes(o.so_id)) && (!r || (o.modifiedMs >= r.fromMs && o.modifiedMs <= r.toMs)))
+    .sort((a, c) => a.o_id - c.o_id);
+  const { rows, meta } = pageOf(hits, p);
+  return {
+    ...meta,
+    orders: rows.map((o) => ({
+      o_id: o.o_id, so_id: o.so_id, shop_id: o.shop_id, status: o.status, shop_status: o.shop_status,
+      order_date: o.payload.order_date, modified: formatBeijing(o.modifiedMs), created: formatBeijing(o.createdMs), pay_amount: o.payload.pay_amount,
+    })),
+  };
+}
+
+export function cancelByOId(ctx: EndpointContext, biz: unknown): unknown {
+  const b = object(biz);
+  const oIds = list(b.o_ids, 50, 'o_ids');
+  if (!oIds || typeof b.cancel_type !== 'string' || !b.cancel_type) throw invalidParameter('o_ids and cancel_type required');
+  if (oIds.some((id) => !/^\d+$/.test(id))) throw invalidParameter('o_ids are integers');
+  ctx.state.cancelByOId(oIds.map(Number));
+  return '取消成功';
+}
+
+export function cancelBySoId(ctx: EndpointContext, biz: unknown): unknown {
+  if (!Array.isArray(biz) || biz.length === 0 || biz.length > 50) throw invalidParameter('1..50 orders to cancel');
+  const oIds: number[] = [];
+  for (const entry of biz as unknown[]) {
+    const e = (typeof entry === 'object' && entry ? entry : {}) as Record<string, unknown>;
+    if (e.shop_id === undefined || typeof e.so_id !== 'string' || e.so_id === '') throw invalidParameter('shop_id and so_id required');
+    const order = ctx.state.order(Number(e.shop_id), e.so_id);
+    if (order) oIds.push(order.o_id);
+  }
+  ctx.state.cancelByOId(oIds);
+  return {};
+}
+
+function object(biz: unknown): Record<string, unknown> {
+  if (typeof biz !== 'object' || biz === null || Array.isArray(biz)) throw invalidParameter('biz must be a JSON object');
+  return biz as Record<string, unknown>;
+}
+
+function paging(b: Record<string, unknown>, defaultSize: number, max: number): { index: number; size: number } {
+  const index = b.page_index === undefined ? 1 : Number(b.page_index);
+  const size = b.page_size === undefined ? defaultSize : Number(b.page_size);
+  if (!Number.isInteger(index) || index < 1) throw invalidParameter('page_index from 1');
+  if (!Number.isInteger(size) || size < 1 || size > max) throw invalidParameter(`page_size 1..${max}`);
+  return { index, size };
+}
+
+function range(b: Record<string, unknown>): { fromMs: number; toMs: number } | undefined {
+  const begin = b.modified_begin;
+  const end = b.modified_end;
+  if (begin === undefined && end === undefined) return undefined;
+  if (typeof begin !== 'string' || typeof end !== 'string') throw invalidParameter('modified_begin and modified_end go together');
+  const fromMs = parseBeijing(begin);
+  const toMs = parseBeijing(end);
+  if (fromMs === undefined || toMs === undefined || fromMs > toMs) throw invalidParameter('bad modified range');
+  if (toMs - fromMs > 7 * DAY_MS) throw invalidParameter('modified range over 7 days');
+  return { fromMs, toMs };
+}
+
+function inRange(modified: unknown, r: { fromMs: number; toMs: number }): boolean {
+  const t = typeof modified === 'string' ? parseBeijing(modified) : undefined;
+  return t !== undefined && t >= r.fromMs && t <= r.toMs;
+}
+
+function list(value: unknown, max: number, field: string): string[] | undefined {
+  if (value === undefined) return undefined;
+  const items = Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value.split(',') : undefined;
+  if (!items || items.length === 0 || items.length > max || items.some((s) => s.trim() === '')) throw invalidParameter(`${field}: 1..${max} non-empty values`);
+  return items.map((s) => s.trim());
+}
+
+function pageOf<T>(all: readonly T[], p: { index: number; size: number }) {
+  const rows = all.slice((p.index - 1) * p.size, p.index * p.size);
+  const pageCount = Math.ceil(all.length / p.size);
+  return { rows, meta: { page_index: p.index, page_size: p.size, data_count: all.length, page_count: pageCount, has_next: p.index < pageCount } };
+}
