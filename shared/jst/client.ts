@@ -25,8 +25,26 @@ export const ENDPOINTS = {
   cancel: { name: 'orders.cancel', legacyMethod: 'jushuitan.orders.cancel', openPath: '/open/jushuitan/orderbyoid/cancel' },
 } as const satisfies Record<string, JstEndpoint>;
 
-/** Documented limits (jst-api.md §3); requests beyond them are refused before sending. */
-export const LIMITS = { inventoryPageSize: 100, skuIds: 100, logisticsPageSize: 50, soIds: 20, oIds: 50, orderPageSizeOpen: 100, orderPageSizeLegacy: 50 } as const;
+/**
+ * Documented limits (jst-api.md §3); requests beyond them are refused before sending. Where a limit is
+ * not documented the smallest plausible one is used (design.md §7): orders per upload 50 (§3b/§5 [U],
+ * "50 is a common guess"), so_ids per legacy cancel 50 (not documented; same as o_ids), legacy
+ * inventory page size 100 (§3a [U], assumed as new).
+ */
+export const LIMITS = {
+  inventoryPageSize: 100,
+  skuIds: 100,
+  logisticsPageSize: 50,
+  soIds: 20,
+  oIds: 50,
+  orderPageSizeOpen: 100,
+  orderPageSizeLegacy: 50,
+  uploadOrders: 50,
+  cancelSoIds: 50,
+} as const;
+
+/** Safety stop for a paginated read whose `has_next` never turns false. */
+const MAX_PAGES = 100_000;
 
 /** A row the ERP sent that does not have the documented shape; the caller decides what to do. */
 export interface InvalidRow {
@@ -90,36 +108,58 @@ export interface CancelRequest {
   remark?: string;
 }
 
+/**
+ * The ERP, whichever API generation the credentials select. Request limits are checked before anything
+ * is sent: the paged methods throw JstRequestError synchronously, the others reject with it. Every
+ * failure of the call itself is a JstApiError.
+ */
 export interface JstClient {
   readonly generation: 'legacy' | 'open';
   readonly stats: TransportStats;
+  /** All pages of one inventory query (≤ 100 sku_ids and/or a ≤ 7-day modified range). */
   inventoryPages(query: InventoryQuery): AsyncIterable<Page<InventoryRow>>;
+  /** Uploads ≤ 50 orders; one result per order, in input order. Orders with empty values are not sent. */
   uploadOrders(orders: readonly object[]): Promise<UploadResult[]>;
+  /** All pages of one logistics query (≤ 20 so_ids and/or a ≤ 7-day range). */
   logisticsPages(query: LogisticsQuery): AsyncIterable<Page<LogisticsOrder>>;
+  /** All pages of one order query (≤ 20 so_ids, ≤ 50 o_ids and/or a ≤ 7-day modified range). */
   queryOrders(query: OrderQuery): AsyncIterable<Page<QueriedOrder>>;
+  /** Open platform: by o_id (≤ 50). Legacy: by (shop_id, so_id) (≤ 50). */
   cancelOrders(request: CancelRequest): Promise<void>;
 }
 
 export interface JstClientOptions {
   credentials: JstCredentials;
+  /** Legacy: the full query.aspx URL; open platform: the base URL. Defaults to the production URL. */
   baseUrl?: string;
+  /** Default shop for logistics/order queries and legacy cancel when the request names none. */
+  shopId?: number;
+  /** Default 5/s and 100/min. */
   rateLimit?: RateLimit;
+  /** Per-request timeout, default 15 000 ms. */
   timeoutMs?: number;
+  /** Retries after the first attempt (default 5), backoff base (default 500 ms) and cap (20 s). */
   maxRetries?: number;
   retryBaseMs?: number;
+  retryCapMs?: number;
+  /** Receives refreshed open-platform tokens; the functions write them back to the ERP secret. */
   onTokensRefreshed?: (tokens: OpenPlatformTokens) => Promise<void>;
   logger?: Logger;
+  /** Injectable for tests. */
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   now?: () => number;
 }
 
 export function createJstClient(options: JstClientOptions): JstClient {
-  return new HttpJstClient(new JstTransport(options));
+  return new HttpJstClient(new JstTransport(options), options.shopId);
 }
 
 class HttpJstClient implements JstClient {
-  constructor(private readonly transport: JstTransport) {}
+  constructor(
+    private readonly transport: JstTransport,
+    private readonly defaultShopId: number | undefined,
+  ) {}
 
   get generation() {
     return this.transport.generation;
@@ -137,6 +177,8 @@ class HttpJstClient implements JstClient {
     const biz: Record<string, unknown> = { page_size: pageSize };
     if (query.skuIds?.length) biz.sku_ids = query.skuIds.join(',');
     if (query.modified) Object.assign(biz, rangeFields(endpoint.name, query.modified));
+    // wms_co_id omitted = 0 = all warehouses summed ([C2] §3a), so 0 is not sent. Legacy support for
+    // wms_co_id is [U] (§3a); it is sent when asked for.
     if (query.wmsCoId) biz.wms_co_id = query.wmsCoId;
     return this.pages(endpoint, biz, 'inventorys', inventoryRowSchema, (row) => (row as { sku_id?: unknown }).sku_id);
   }
@@ -144,10 +186,34 @@ class HttpJstClient implements JstClient {
   async uploadOrders(orders: readonly object[]): Promise<UploadResult[]> {
     const endpoint = ENDPOINTS.upload;
     if (orders.length === 0) return [];
-    const data = await this.transport.call(endpoint, orders);
-    const parsed = uploadReplySchema.safeParse(data);
-    if (!parsed.success) throw invalidReply(endpoint.name, parsed.error);
-    return parsed.data.datas.map((r) => ({ soId: r.so_id, oId: r.o_id ?? undefined, ok: r.issuccess, message: r.msg ?? undefined }));
+    if (orders.length > LIMITS.uploadOrders) throw new JstRequestError(endpoint.name, `${orders.length} orders in one upload; at most ${LIMITS.uploadOrders} per call (split into batches)`);
+    const soIds: string[] = [];
+    for (const order of orders) {
+      const soId = (order as { so_id?: unknown }).so_id;
+      if (typeof soId !== 'string' || soId === '') throw new JstRequestError(endpoint.name, 'every order needs a non-empty string so_id');
+      if (soIds.includes(soId)) throw new JstRequestError(endpoint.name, `so_id ${soId} appears twice in one upload`);
+      soIds.push(soId);
+    }
+    // Empty values are never sent (design.md §7; the ERP's treatment of them is [U], jst-api.md §2.3):
+    // such an order fails alone, naming the field (never a value).
+    const results = new Map<string, UploadResult>();
+    const toSend: object[] = [];
+    orders.forEach((order, i) => {
+      const empty = firstEmptyField(order);
+      if (empty) results.set(soIds[i]!, { soId: soIds[i]!, oId: undefined, ok: false, message: `not sent: ${empty} is empty (empty values are never sent to the ERP)` });
+      else toSend.push(order);
+    });
+    if (toSend.length > 0) {
+      const data = await this.transport.call(endpoint, toSend);
+      const parsed = uploadReplySchema.safeParse(data);
+      if (!parsed.success) throw invalidReply(endpoint.name, parsed.error);
+      for (const r of parsed.data.datas) {
+        const accepted = r.issuccess && r.o_id != null;
+        results.set(r.so_id, { soId: r.so_id, oId: r.o_id ?? undefined, ok: accepted, message: r.msg || (r.issuccess && !accepted ? 'the ERP accepted the order but returned no o_id' : undefined) });
+      }
+    }
+    // One result per order, in input order; an order the ERP did not report on counts as failed.
+    return soIds.map((soId) => results.get(soId) ?? { soId, oId: undefined, ok: false, message: 'the ERP returned no result for this order' });
   }
 
   logisticsPages(query: LogisticsQuery): AsyncIterable<Page<LogisticsOrder>> {
@@ -156,8 +222,10 @@ class HttpJstClient implements JstClient {
     checkList(endpoint.name, 'so_ids', query.soIds, LIMITS.soIds);
     if (!query.soIds?.length && !query.modified) throw new JstRequestError(endpoint.name, 'give so_ids or a modified range');
     const biz: Record<string, unknown> = { page_size: pageSize };
-    if (query.shopId) biz.shop_id = query.shopId;
+    const shopId = query.shopId ?? this.defaultShopId;
+    if (shopId) biz.shop_id = shopId;
     if (query.soIds?.length) biz.so_ids = [...query.soIds];
+    // date_type's default is [U] (jst-api.md §3c: "默认发货时间"), so it is always sent with a range.
     if (query.modified) Object.assign(biz, rangeFields(endpoint.name, query.modified), { date_type: query.dateType ?? 0 });
     return this.pages(endpoint, biz, 'orders', logisticsOrderSchema, (row) => (row as { so_id?: unknown }).so_id);
   }
@@ -170,7 +238,8 @@ class HttpJstClient implements JstClient {
     checkList(endpoint.name, 'o_ids', query.oIds, LIMITS.oIds);
     if (!query.soIds?.length && !query.oIds?.length && !query.modified) throw new JstRequestError(endpoint.name, 'give so_ids, o_ids or a modified range');
     const biz: Record<string, unknown> = { page_size: pageSize };
-    if (query.shopId) biz.shop_id = query.shopId;
+    const shopId = query.shopId ?? this.defaultShopId;
+    if (shopId) biz.shop_id = shopId;
     if (query.soIds?.length) biz.so_ids = [...query.soIds];
     if (query.oIds?.length) biz.o_ids = [...query.oIds];
     if (query.modified) Object.assign(biz, rangeFields(endpoint.name, query.modified), { date_type: 0 });
@@ -182,14 +251,19 @@ class HttpJstClient implements JstClient {
     if (this.generation === 'open') {
       checkList(endpoint.name, 'o_ids', request.oIds, LIMITS.oIds);
       if (!request.oIds?.length) throw new JstRequestError(endpoint.name, 'give the ERP o_ids to cancel');
+      if (!request.oIds.every((id) => Number.isInteger(id) && id > 0)) throw new JstRequestError(endpoint.name, 'o_ids are positive integers');
+      // cancel_type vocabulary is [U] (jst-api.md §3d): free text, required non-empty.
+      if (!request.cancelType.trim()) throw new JstRequestError(endpoint.name, 'cancel_type must not be empty');
       const biz: Record<string, unknown> = { o_ids: [...request.oIds], cancel_type: request.cancelType };
       if (request.remark) biz.remark = request.remark;
       await this.transport.call(endpoint, biz);
       return;
     }
-    if (!request.soIds?.length || !request.shopId) throw new JstRequestError(endpoint.name, 'give shop_id and the so_ids to cancel');
-    checkList(endpoint.name, 'so_ids', request.soIds, LIMITS.oIds);
-    await this.transport.call(endpoint, request.soIds.map((soId) => ({ shop_id: request.shopId, so_id: soId })));
+    const shopId = request.shopId ?? this.defaultShopId;
+    checkList(endpoint.name, 'so_ids', request.soIds, LIMITS.cancelSoIds);
+    if (!request.soIds?.length || !shopId) throw new JstRequestError(endpoint.name, 'give shop_id and the so_ids to cancel');
+    // Legacy jushuitan.orders.cancel takes [{shop_id, so_id}] (jst-api.md §3d, S9/S11).
+    await this.transport.call(endpoint, request.soIds.map((soId) => ({ shop_id: shopId, so_id: soId })));
   }
 
   private async *pages<T>(
@@ -200,6 +274,7 @@ class HttpJstClient implements JstClient {
     keyOf: (row: unknown) => unknown,
   ): AsyncGenerator<Page<T>> {
     for (let pageIndex = 1; ; pageIndex++) {
+      if (pageIndex > MAX_PAGES) throw new JstApiError({ code: 'JST_REPLY_INVALID', message: `ERP ${endpoint.name}: still has_next after ${MAX_PAGES} pages`, endpoint: endpoint.name, retryable: false });
       const data = await this.transport.call(endpoint, { ...biz, page_index: pageIndex });
       const page = pageSchema.safeParse(data);
       if (!page.success) throw invalidReply(endpoint.name, page.error);
@@ -242,4 +317,21 @@ function rangeFields(endpoint: string, range: TimeRange): Record<string, string>
 function invalidReply(endpoint: string, error: z.ZodError): JstApiError {
   const issues = error.issues.slice(0, 3).map((i) => `${i.path.join('.') || 'reply'}: ${i.message}`).join('; ');
   return new JstApiError({ code: 'JST_REPLY_INVALID', message: `ERP ${endpoint}: reply does not have the documented shape (${issues})`, endpoint, retryable: false });
+}
+
+/** Path of the first empty-string or null value in an order (items and pay included), if any. */
+function firstEmptyField(value: unknown, path = ''): string | undefined {
+  if (value === '' || value === null) return path || 'order';
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = firstEmptyField(value[i], `${path}[${i}]`);
+      if (found) return found;
+    }
+  } else if (typeof value === 'object' && value !== undefined) {
+    for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+      const found = firstEmptyField(child, path ? `${path}.${key}` : key);
+      if (found) return found;
+    }
+  }
+  return undefined;
 }
