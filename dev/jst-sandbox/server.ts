@@ -108,7 +108,7 @@ export interface JstSandbox {
   /** Makes the current open-platform access token invalid (the next call gets code 100). */
   expireAccessToken(): void;
   resetStats(): void;
-  /** Back to a fresh sandbox: no data, no faults, fresh stats and rate windows (credentials kept). */
+  /** Back to a fresh sandbox: no data, no faults, fresh stats and rate windows, a valid access token (current token values kept). */
   reset(): void;
   close(): Promise<void>;
 }
@@ -339,6 +339,7 @@ export async function startJstSandbox(options: SandboxOptions = {}): Promise<Jst
       resetStats();
       faults.set({});
       state.clear();
+      accessTokenExpiresAt = now() + tokenLifetimeMs;
     },
     close: () =>
       new Promise<void>((resolve) => {
