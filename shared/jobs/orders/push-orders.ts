@@ -61,7 +61,8 @@ export async function pushOrders(ports: PushOrdersPorts, ctx: Ctx): Promise<RunO
         counts.unchanged++;
         continue;
       }
-      if (entry?.state === 'rejected' && entry.rejectedHash === hash) {
+      // A manual run for named orders retries them now; scheduled runs respect the backoff.
+      if (entry?.state === 'rejected' && entry.rejectedHash === hash && !ctx.request.orders) {
         if (entry.attempts >= ctx.env.ORDER_MAX_ATTEMPTS) {
           counts.abandoned++;
           continue;
