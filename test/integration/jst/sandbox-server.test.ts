@@ -83,7 +83,7 @@ describe('ERP sandbox over HTTP', () => {
     expect((await admin(url, 'ship', { shop_id: DEMO_SHOP_ID, so_id: 'ADM-1', packages: [{ lc_id: 'SF', l_id: 'SF9', logistics_company: '顺丰' }] })).status).toBe(200);
     const shipped = await openCall(url, credentials.open, '/open/logistic/query', { so_ids: ['ADM-1'] });
     expect(shipped.data).toMatchObject({ orders: [{ so_id: 'ADM-1', l_id: 'SF9' }] });
-    expect((await admin(url, 'calls?limit=2')).json.map((c: { endpoint: string; code: number }) => [c.endpoint, c.code])).toEqual([['/open/jushuitan/orders/upload', 0], ['/open/logistic/query', 0]]);
+    expect(((await admin(url, 'calls?limit=2')).json as unknown as Array<{ endpoint: string; code: number }>).map((c) => [c.endpoint, c.code])).toEqual([['/open/jushuitan/orders/upload', 0], ['/open/logistic/query', 0]]);
     await admin(url, 'faults', { faults: { internalError: 1 } });
     expect((await openCall(url, credentials.open, '/open/inventory/query', { sku_ids: 'A' })).code).toBe(150);
     await admin(url, 'expire-token', {});

@@ -1,5 +1,5 @@
 import { fullJitterDelay } from '../../../shared/jst/backoff';
-import { chunkList, chunkTimeRange, MAX_RANGE_MS } from '../../../shared/jst/time-chunks';
+import { chunkList, chunkTimeRange, MAX_RANGE_MS, modifiedRangeChunks, skuIdBatches } from '../../../shared/jst/time-chunks';
 
 describe('backoff and chunking', () => {
   it('full jitter stays below the exponential ceiling and the cap', () => {
@@ -24,5 +24,20 @@ describe('backoff and chunking', () => {
   it('splits lists into batches', () => {
     expect(chunkList([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
     expect(chunkList(Array.from({ length: 250 }, (_, i) => i), 100).map((b) => b.length)).toEqual([100, 100, 50]);
+  });
+});
+
+describe('API-sized request helpers', () => {
+  it('turns any SKU list into batches of at most 100 distinct, non-blank sku_ids', () => {
+    const skus = [...Array.from({ length: 230 }, (_, i) => `S${i}`), 'S1', ' ', 'S2 '];
+    const batches = skuIdBatches(skus);
+    expect(batches.map((b) => b.length)).toEqual([100, 100, 30]);
+    expect(batches.flat()).toEqual(Array.from({ length: 230 }, (_, i) => `S${i}`));
+  });
+
+  it('turns any range into ≤ 7-day modified ranges', () => {
+    const from = Date.UTC(2026, 10, 1);
+    const ranges = modifiedRangeChunks({ fromMs: from, toMs: from + 15 * 86_400_000 });
+    expect(ranges.map((r) => (r.toMs - r.fromMs) / 86_400_000)).toEqual([7, 7, 1]);
   });
 });
