@@ -3,12 +3,12 @@ import type { StockChange, StockRepository, StoreStock } from '../../fecmall/sto
 import type { OrderRepository } from '../../fecmall/order-repository';
 import type { JstClient } from '../../jst/client';
 import type { InventoryRow } from '../../jst/reply-schemas';
-import { chunkList, chunkTimeRange } from '../../jst/time-chunks';
+import { chunkList } from '../../jst/time-chunks';
 import type { RunContext } from '../../runtime/handler-factory';
 import { MetricNames } from '../../runtime/metric-names';
 import type { ItemFailure, RunOutcome } from '../../runtime/run-summary';
 import type { OrderLedger } from '../../state/order-ledger';
-import { planWindow } from '../time-window';
+import { walkTimeWindow } from '../walk-time-window';
 import { readAhead } from '../read-ahead';
 import { pendingUnitsBySku } from './pending-units';
 import { storeQuantity } from './stock-formula';
@@ -119,39 +119,12 @@ class InventoryRun {
     return { window: { from: null, to: null }, complete: true, cursor: { before, after: null } };
   }
 
-  private async incremental() {
-    const explicit = this.ctx.request.window;
-    const cursor = explicit ? undefined : await this.ctx.cursors.read<number>('incremental');
-    const window = planWindow({
-      nowMs: this.ctx.clock.now(),
-      cursorMs: cursor,
-      settleLagMs: this.env.SETTLE_LAG_SECONDS * 1000,
-      lookbackMs: this.env.LOOKBACK_SECONDS * 1000,
-      initialLookbackMs: this.env.INVENTORY_INITIAL_LOOKBACK_HOURS * 3600_000,
-      explicit,
-    });
-    let committed = cursor ?? null;
-    let complete = true;
-    for (const chunk of chunkTimeRange(window.fromMs, window.toMs)) {
-      if (this.ctx.deadline.expired()) {
-        complete = false;
-        break;
-      }
+  private incremental() {
+    return walkTimeWindow(this.ctx, this.env.INVENTORY_INITIAL_LOOKBACK_HOURS * 3600_000, async (chunk) => {
       for await (const page of readAhead(this.ports.erp.inventoryPages({ modified: chunk, wmsCoId: this.env.STOCK_WAREHOUSE_ID, pageSize: SKU_BATCH }))) {
         await this.applyErpRows(page.rows, page.invalid);
       }
-      const reached = Math.min(chunk.toMs, window.toMs);
-      if (!explicit && !this.ctx.request.dryRun) {
-        await this.ctx.cursors.advance('incremental', reached);
-        committed = reached;
-      }
-    }
-    return {
-      window: { from: new Date(window.fromMs).toISOString(), to: new Date(window.toMs).toISOString() },
-      complete,
-      cursor: { before: cursor ?? null, after: explicit ? cursor ?? null : committed },
-      cursorLagSeconds: committed === null || explicit ? undefined : (this.ctx.clock.now() - committed) / 1000,
-    };
+    });
   }
 
   private async syncSkuBatch(skus: string[]): Promise<void> {

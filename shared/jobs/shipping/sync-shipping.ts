@@ -2,11 +2,11 @@ import type { ShipmentRepository, ShipmentResult, ShipmentToApply } from '../../
 import { parseBeijing } from '../../jst/beijing-time';
 import type { JstClient } from '../../jst/client';
 import type { LogisticsOrder } from '../../jst/reply-schemas';
-import { chunkList, chunkTimeRange } from '../../jst/time-chunks';
+import { chunkList } from '../../jst/time-chunks';
 import type { RunContext } from '../../runtime/handler-factory';
 import { MetricNames } from '../../runtime/metric-names';
 import type { ItemFailure, RunOutcome } from '../../runtime/run-summary';
-import { planWindow } from '../time-window';
+import { walkTimeWindow } from '../walk-time-window';
 import { readAhead } from '../read-ahead';
 
 export interface SyncShippingPorts {
@@ -55,36 +55,9 @@ export async function syncShipping(ports: SyncShippingPorts, ctx: Ctx): Promise<
     }
     result = { window: { from: null, to: null }, complete, cursor: { before: null, after: null } };
   } else {
-    const explicit = ctx.request.window;
-    const cursor = explicit ? undefined : await ctx.cursors.read<number>('incremental');
-    const window = planWindow({
-      nowMs: ctx.clock.now(),
-      cursorMs: cursor,
-      settleLagMs: ctx.env.SETTLE_LAG_SECONDS * 1000,
-      lookbackMs: ctx.env.LOOKBACK_SECONDS * 1000,
-      initialLookbackMs: ctx.env.SHIPPING_INITIAL_LOOKBACK_HOURS * 3600_000,
-      explicit,
-    });
-    let committed = cursor ?? null;
-    let complete = true;
-    for (const chunk of chunkTimeRange(window.fromMs, window.toMs)) {
-      if (ctx.deadline.expired()) {
-        complete = false;
-        break;
-      }
+    result = await walkTimeWindow(ctx, ctx.env.SHIPPING_INITIAL_LOOKBACK_HOURS * 3600_000, async (chunk) => {
       for await (const page of readAhead(ports.erp.logisticsPages({ modified: chunk, dateType: 0, shopId: ctx.env.JST_SHOP_ID }))) await applyRows(page.rows, page.invalid);
-      const reached = Math.min(chunk.toMs, window.toMs);
-      if (!explicit && !ctx.request.dryRun) {
-        await ctx.cursors.advance('incremental', reached);
-        committed = reached;
-      }
-    }
-    result = {
-      window: { from: new Date(window.fromMs).toISOString(), to: new Date(window.toMs).toISOString() },
-      complete,
-      cursor: { before: cursor ?? null, after: explicit ? cursor ?? null : committed },
-      cursorLagSeconds: committed === null || explicit ? undefined : (ctx.clock.now() - committed) / 1000,
-    };
+    });
   }
   ctx.metrics.count(MetricNames.shipmentsApplied, (counts.applied ?? 0) + (counts.tracking_added ?? 0));
   ctx.metrics.count(MetricNames.shipmentsSkipped, (counts.unknown ?? 0) + (counts.cancelled ?? 0) + (counts.not_shippable ?? 0));
