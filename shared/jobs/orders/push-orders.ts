@@ -74,7 +74,8 @@ export async function pushOrders(ports: PushOrdersPorts, ctx: Ctx): Promise<RunO
       }
       send.push({ order, payload, hash, entry, closing });
     }
-    for (const batch of chunkList(send, ctx.env.ORDER_PUSH_BATCH_SIZE)) await upload(batch);
+    // The batches of one page go out together; the rate limiter paces them.
+    await Promise.all(chunkList(send, ctx.env.ORDER_PUSH_BATCH_SIZE).map((batch) => upload(batch)));
   };
 
   const upload = async (batch: Candidate[]): Promise<void> => {
