@@ -55,6 +55,7 @@ export function useE2EWorld(options: { flavour?: SchemaFlavour; products?: numbe
       SETTLE_LAG_SECONDS: '0',
       // As under `serverless invoke local`: the handler closes its pool after each invocation.
       IS_LOCAL: 'true',
+      LOG_LEVEL: 'WARN',
       ...options.env,
     });
     world = { db, sandbox, dynamo, table, seeded, nowUnix };
