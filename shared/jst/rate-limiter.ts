@@ -24,7 +24,7 @@ export interface RateLimit {
 export interface RateLimiterDeps {
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
-  /** Milliseconds added to the 1-second window (default 50). */
+  /** Milliseconds added to the 1-second window (default 10: clock granularity only, see above). */
   secondMarginMs?: number;
   /** Milliseconds added to the 60-second window (default 100). */
   minuteMarginMs?: number;
@@ -55,7 +55,7 @@ export class RateLimiter {
     }
     this.now = deps.now ?? Date.now;
     this.sleep = deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-    this.secondWindow = 1000 + (deps.secondMarginMs ?? 50);
+    this.secondWindow = 1000 + (deps.secondMarginMs ?? 10);
     this.minuteWindow = 60_000 + (deps.minuteMarginMs ?? 100);
     this.spacingMs = 1000 / limit.perSecond;
   }

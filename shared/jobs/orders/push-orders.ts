@@ -17,7 +17,7 @@ export interface PushOrdersPorts {
 
 type Ctx = Pick<RunContext, 'job' | 'request' | 'env' | 'cursors' | 'clock' | 'logger' | 'metrics' | 'deadline' | 'fence'>;
 
-const PAGE = 200;
+const PAGE = 500;
 
 interface Candidate {
   order: StoreOrder;
@@ -126,19 +126,40 @@ export async function pushOrders(ports: PushOrdersPorts, ctx: Ctx): Promise<RunO
     cursorBefore = saved ?? null;
     if (start !== undefined) {
       // Resume an unfinished pass of the horizon, but never before the horizon's start.
-      let after = Math.max(start - 1, saved?.afterOrderId ?? 0);
-      for (;;) {
-        if (ctx.deadline.expired()) {
-          complete = false;
-          break;
+      const after = Math.max(start - 1, saved?.afterOrderId ?? 0);
+      // Two pages in flight: while one page's uploads run, the next is read, checked against the
+      // ledger and mapped. The cursor moves past a page only once its uploads and ledger writes are done.
+      const inFlight: Array<{ done: Promise<void>; lastOrderId: number; last: boolean }> = [];
+      const settleOldest = async () => {
+        const oldest = inFlight.shift()!;
+        await oldest.done;
+        if (oldest.last) return;
+        if (!ctx.request.dryRun) await ctx.cursors.advance('scan', { afterOrderId: oldest.lastOrderId });
+        cursorAfter = { afterOrderId: oldest.lastOrderId };
+      };
+      let reading = ports.orders.readOrdersAfter(after, PAGE);
+      try {
+        for (;;) {
+          if (ctx.deadline.expired()) {
+            complete = false;
+            break;
+          }
+          const page = await reading;
+          if (!page.done) {
+            reading = ports.orders.readOrdersAfter(page.lastOrderId, PAGE);
+            reading.catch(() => undefined);
+          }
+          const done = consider(page.orders);
+          done.catch(() => undefined);
+          inFlight.push({ done, lastOrderId: page.lastOrderId, last: page.done });
+          while (inFlight.length > 1) await settleOldest();
+          if (page.done) break;
         }
-        const page = await ports.orders.readOrdersAfter(after, PAGE);
-        await consider(page.orders);
-        after = page.lastOrderId;
-        if (page.done) break;
-        if (!ctx.request.dryRun) await ctx.cursors.advance('scan', { afterOrderId: after });
-        cursorAfter = { afterOrderId: after };
+      } finally {
+        // Let every started page finish (its ERP uploads already happened) before reporting.
+        await Promise.allSettled(inFlight.map((p) => p.done));
       }
+      while (inFlight.length > 0) await settleOldest();
     }
     if (complete) {
       cursorAfter = null;
