@@ -88,3 +88,16 @@ export function memoryLedger() {
     putMany: async (list: readonly LedgerEntry[]) => void list.forEach((e) => entries.set(e.incrementId, e)),
   };
 }
+
+/** Runs a benchmark's main function and exits with its outcome (benchmarks leave no handles behind). */
+export function runBench(main: () => Promise<void> | void): void {
+  Promise.resolve()
+    .then(main)
+    .then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+}

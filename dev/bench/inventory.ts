@@ -15,7 +15,7 @@ import { detectStoreSchema } from '../../shared/fecmall/store-schema';
 import { createJstClient } from '../../shared/jst/client';
 import { syncInventory } from '../../shared/jobs/inventory/sync-inventory';
 import { DEMO_CREDENTIALS } from '../jst-sandbox/server';
-import { adminPost, adminStats, benchContext, benchDatabase, benchEnvironment, memoryLedger, printTable, rssSampler, sandboxProcess } from './_support';
+import { adminPost, adminStats, benchContext, benchDatabase, benchEnvironment, memoryLedger, printTable, rssSampler, sandboxProcess, runBench } from './_support';
 
 const N = Number(process.env.BENCH_SKUS ?? 100_000);
 const L = Number(process.env.BENCH_L ?? 1200);
@@ -155,10 +155,4 @@ async function main(): Promise<void> {
   if (RSS_N > 0) await memoryRun();
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -10,7 +10,7 @@ import { detectStoreSchema } from '../../shared/fecmall/store-schema';
 import { createJstClient } from '../../shared/jst/client';
 import { pushOrders } from '../../shared/jobs/orders/push-orders';
 import { DEMO_CREDENTIALS } from '../jst-sandbox/server';
-import { adminStats, benchContext, benchDatabase, benchEnvironment, memoryLedger, printTable, rssSampler, sandboxProcess } from './_support';
+import { adminStats, benchContext, benchDatabase, benchEnvironment, memoryLedger, printTable, rssSampler, sandboxProcess, runBench } from './_support';
 
 const N = Number(process.env.BENCH_ORDERS ?? 10_000);
 const L = Number(process.env.BENCH_L ?? 1200);
@@ -73,10 +73,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

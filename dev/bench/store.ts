@@ -8,7 +8,7 @@ import { seedStore, skuOf } from '../fecmall/generator';
 import { StockRepository } from '../../shared/fecmall/stock-repository';
 import { OrderRepository } from '../../shared/fecmall/order-repository';
 import { detectStoreSchema } from '../../shared/fecmall/store-schema';
-import { benchDatabase, printTable } from './_support';
+import { benchDatabase, printTable, runBench } from './_support';
 
 const N = Number(process.env.BENCH_ROWS ?? 100_000);
 const BATCH = 1000;
@@ -56,10 +56,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

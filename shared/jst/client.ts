@@ -1,9 +1,6 @@
 import { z } from 'zod';
-import type { JstCredentials } from '../config/secret-shapes';
-import type { Logger } from '../runtime/ports';
 import { formatBeijing } from './beijing-time';
 import { JstApiError, JstRequestError } from './jst-errors';
-import type { RateLimit } from './rate-limiter';
 import {
   inventoryRowSchema,
   logisticsOrderSchema,
@@ -15,7 +12,7 @@ import {
   type QueriedOrder,
 } from './reply-schemas';
 import { MAX_RANGE_MS } from './time-chunks';
-import { JstTransport, type JstEndpoint, type OpenPlatformTokens, type TransportStats } from './transport';
+import { JstTransport, type JstEndpoint, type TransportOptions, type TransportStats } from './transport';
 
 export const ENDPOINTS = {
   inventory: { name: 'inventory.query', legacyMethod: 'inventory.query', openPath: '/open/inventory/query' },
@@ -128,27 +125,10 @@ export interface JstClient {
   cancelOrders(request: CancelRequest): Promise<void>;
 }
 
-export interface JstClientOptions {
-  credentials: JstCredentials;
-  /** Legacy: the full query.aspx URL; open platform: the base URL. Defaults to the production URL. */
-  baseUrl?: string;
+/** Transport options (credentials, URL, limits, retries, token port) plus the default shop. */
+export interface JstClientOptions extends TransportOptions {
   /** Default shop for logistics/order queries and legacy cancel when the request names none. */
   shopId?: number;
-  /** Default 5/s and 100/min. */
-  rateLimit?: RateLimit;
-  /** Per-request timeout, default 15 000 ms. */
-  timeoutMs?: number;
-  /** Retries after the first attempt (default 5), backoff base (default 500 ms) and cap (20 s). */
-  maxRetries?: number;
-  retryBaseMs?: number;
-  retryCapMs?: number;
-  /** Receives refreshed open-platform tokens; the functions write them back to the ERP secret. */
-  onTokensRefreshed?: (tokens: OpenPlatformTokens) => Promise<void>;
-  logger?: Logger;
-  /** Injectable for tests. */
-  sleep?: (ms: number) => Promise<void>;
-  random?: () => number;
-  now?: () => number;
 }
 
 export function createJstClient(options: JstClientOptions): JstClient {
