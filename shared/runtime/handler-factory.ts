@@ -118,7 +118,7 @@ export function createJobHandler<Deps>(definition: JobDefinition<Deps>): JobHand
     let partial: Partial<RunSummary> = {};
     try {
       env ??= loadEnvironment(processEnv());
-      request = parseJobEvent(job, event);
+      request = parseJobEvent(job, event, { nowMs: clock.now(), maxWindowDays: env.ORDER_HORIZON_DAYS });
       if (request.eventId) pt.logger.setCorrelationId(request.eventId);
       pt.logger.appendKeys({ trigger: request.trigger });
       state ??= createStateServices(env);

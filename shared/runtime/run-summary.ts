@@ -1,4 +1,4 @@
-import type { JobName } from './job-request';
+import type { JobMode, JobName } from './job-request';
 
 /** One item a run could not apply; it is retried by a later run. */
 export interface ItemFailure {
@@ -29,7 +29,7 @@ export interface RunSummary extends Omit<RunOutcome, 'cursorLagSeconds'> {
   job: JobName;
   runId: string;
   /** `manual` when the event named an explicit window, SKUs or orders. */
-  mode: 'incremental' | 'full' | 'manual';
+  mode: JobMode | 'manual';
   dryRun: boolean;
   /** Set when the run did nothing: `"already running"` (another run holds the lease). */
   skipped?: 'already running';
