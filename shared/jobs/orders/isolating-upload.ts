@@ -48,11 +48,14 @@ export class IsolatingUploader {
   calls = 0;
   splits = 0;
   private refusalsInARow = 0;
+  private tripped: ErpRefusesUploadsError | undefined;
 
   constructor(private readonly erp: UploadPort, private readonly maxConsecutiveRefusals = 16) {}
 
   async upload(batch: readonly ErpUploadOrder[]): Promise<IsolatedResult[]> {
     if (batch.length === 0) return [];
+    // Once the ERP is known to refuse everything, no further call is made (concurrent halves stop too).
+    if (this.tripped) throw this.tripped;
     try {
       this.calls++;
       const results = await this.erp.uploadOrders(batch);
@@ -60,7 +63,8 @@ export class IsolatingUploader {
       return results;
     } catch (error) {
       if (!isIsolatable(error)) throw error;
-      if (++this.refusalsInARow >= this.maxConsecutiveRefusals) throw new ErpRefusesUploadsError(this.refusalsInARow, error);
+      if (this.tripped) throw this.tripped;
+      if (++this.refusalsInARow >= this.maxConsecutiveRefusals) throw (this.tripped = new ErpRefusesUploadsError(this.refusalsInARow, error));
       if (batch.length === 1) {
         return [{ soId: batch[0]!.so_id, oId: undefined, ok: false, callLevel: true, message: `the ERP refused the upload call whenever this order was in it (${describeCallError(error)})` }];
       }
