@@ -23,5 +23,5 @@ export class KeyFieldCheck {
 /** The operator-readable reason of a local rejection (field names and lengths only, never a value). */
 export function describeKeyFieldProblems(problems: readonly KeyFieldProblem[]): string {
   const list = problems.map((p) => `${p.field} has ${p.length} characters, the ERP allows ${p.limit}`).join('; ');
-  return `not sent: ${list} (a key field is never cut, as that could make it another order's or SKU's key)`;
+  return `${list} (a key field is never cut, as that could make it another order's or SKU's key)`;
 }
