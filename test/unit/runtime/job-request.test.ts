@@ -77,7 +77,7 @@ describe('parseJobEvent: bounds and conflicts of manual events (#20)', () => {
     ['syncInventory', { skus: Array.from({ length: 1001 }, (_, i) => `S${i}`) }, /at most 1000 SKUs per run/],
     ['pushOrders', { force: true }, /"force" applies only to a "from"\/"to" window or to "orders"/],
     ['syncInventory', { force: true, skus: ['A'] }, /"force" applies only to a "from"\/"to" window/],
-  ] as const)('%s rejects %j naming the fields', (job, event, message) => {
+  ] as const)('%s rejects an event matching %s', (job, event, message) => {
     expect(() => parseJobEvent(job, event, limits)).toThrow(message);
   });
 
