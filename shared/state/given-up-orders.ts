@@ -1,6 +1,6 @@
 import { DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { assertLeaseFence } from './lease';
-import { expiresAtSeconds } from './state-keys';
+import { expiresAtSeconds, stateKeys } from './state-keys';
 
 /** An order pushOrders stopped retrying after ORDER_MAX_ATTEMPTS failed attempts. No customer data. */
 export interface GivenUpOrder {
@@ -13,16 +13,14 @@ export interface GivenUpOrder {
 }
 
 /** One partition per ERP shop: `pk=ORDERS_GIVEN_UP#<shopId>`, `sk=<increment_id>` (design.md §5). */
-export const givenUpKeys = {
-  partition: (shopId: number): string => `ORDERS_GIVEN_UP#${shopId}`,
-  item: (shopId: number, incrementId: string) => ({ pk: `ORDERS_GIVEN_UP#${shopId}`, sk: incrementId }),
-};
+export const givenUpKeys = { partition: stateKeys.givenUpOrdersPartition, item: stateKeys.givenUpOrder };
 
 const RETENTION_DAYS = 400;
 const PAGE = 1000;
 
 /**
- * The orders pushOrders gave up on, listed with one Query (never a Scan):
+ * The orders pushOrders gave up on, listed with one Query (never a Scan). Not the generic RetrySet:
+ * an order's attempts and backoff belong to its payload and live in the ledger entry (design.md §5).
  * `aws dynamodb query --key-condition-expression "pk = :p" --expression-attribute-values '{":p":{"S":"ORDERS_GIVEN_UP#<shopId>"}}'`.
  * An order leaves the list when a later upload (a changed order, or a manual `{"orders":[…]}` run) is
  * accepted. Writes check the caller's lease fence first, like the ledger's.
