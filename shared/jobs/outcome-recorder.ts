@@ -9,7 +9,7 @@ export interface OutcomeRecorderOptions {
 }
 
 /**
- * What a run did, recorded as it goes (design.md §8): counts by name, counts by reason, the item
+ * What a run did, recorded as it goes (docs/design.md §8): counts by name, counts by reason, the item
  * failures (listed up to a cap, all counted) and a few examples per kind, masked exactly like the logs
  * (runtime/redact.ts) so that no phone, address, name or e-mail reaches a summary or the run history.
  */

@@ -1,5 +1,5 @@
 /**
- * One pass over pages with the next page read while the current one is processed (design.md §1:
+ * One pass over pages with the next page read while the current one is processed (docs/design.md §1:
  * the one pipelining helper of the jobs). Pages are committed strictly in order and only after their
  * processing finished; nothing is committed after a failure, and no error is swallowed: the first
  * failure (of a read, a process or a commit) is thrown once every started step has settled.

@@ -30,7 +30,7 @@ export interface ManualFields {
 const DAY_MS = 86_400_000;
 
 /**
- * The rules between fields of a manual event (design.md §9): one target per run (a window, SKUs, orders
+ * The rules between fields of a manual event (docs/design.md §9): one target per run (a window, SKUs, orders
  * or a mode's own pass), windows bounded and not in the future, `force` only where it means something.
  * Returns the problem, naming the fields, or undefined.
  */

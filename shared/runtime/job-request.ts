@@ -5,7 +5,7 @@ import { checkManualRequest, EVENT_LIMITS, type ManualFields } from './job-reque
 export type JobName = 'syncInventory' | 'pushOrders' | 'syncShipping';
 export type JobMode = 'incremental' | 'full' | 'reconcile';
 
-/** A validated invocation (design.md §9). */
+/** A validated invocation (docs/design.md §9). */
 export interface JobRequest {
   trigger: 'schedule' | 'manual';
   dryRun: boolean;
@@ -79,7 +79,7 @@ const common = (job: JobName) => ({
   force: z.boolean({ message: 'expected true or false' }).optional(),
 });
 const orderIds = idList('order increment id', EVENT_LIMITS.maxOrderIdLength, 'sales_flat_order.increment_id, docs/store-schema.md §2.1');
-/** The manual-event fields of design.md §9, per job. */
+/** The manual-event fields of docs/design.md §9, per job. */
 const manualSchemas: Record<JobName, z.ZodType> = {
   syncInventory: z.object({ ...common('syncInventory'), skus: idList('SKU', EVENT_LIMITS.maxSkuLength, 'product_flat.sku, docs/store-schema.md §1.2').optional() }).strict(),
   pushOrders: z.object({ ...common('pushOrders'), orders: orderIds.optional() }).strict(),

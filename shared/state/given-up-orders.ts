@@ -12,15 +12,15 @@ export interface GivenUpOrder {
   givenUpAt: number;
 }
 
-/** One partition per ERP shop: `pk=ORDERS_GIVEN_UP#<shopId>`, `sk=<increment_id>` (design.md §5). */
+/** One partition per ERP shop: `pk=ORDERS_GIVEN_UP#<shopId>`, `sk=<increment_id>` (docs/design.md §5). */
 export const givenUpKeys = { partition: stateKeys.givenUpOrdersPartition, item: stateKeys.givenUpOrder };
 
 const RETENTION_DAYS = 400;
 const PAGE = 1000;
 
 /**
- * The orders pushOrders gave up on, listed with one Query (never a Scan). Not the generic RetrySet:
- * an order's attempts and backoff belong to its payload and live in the ledger entry (design.md §5).
+ * The orders pushOrders gave up on, listed with one Query (never a Scan) — not the generic RetrySet, as
+ * an order's attempts and backoff belong to its payload and live in its ledger entry (docs/design.md §5):
  * `aws dynamodb query --key-condition-expression "pk = :p" --expression-attribute-values '{":p":{"S":"ORDERS_GIVEN_UP#<shopId>"}}'`.
  * An order leaves the list when a later upload (a changed order, or a manual `{"orders":[…]}` run) is
  * accepted. Writes check the caller's lease fence first, like the ledger's.

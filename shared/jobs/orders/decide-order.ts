@@ -38,7 +38,7 @@ export interface DecisionRules {
 }
 
 /**
- * What to do with one store order given its ledger entry (design.md §5): send it when the ERP does not
+ * What to do with one store order given its ledger entry (docs/design.md §5): send it when the ERP does not
  * have its current payload, close it in the ERP once it was pushed and is now closed in the store,
  * respect the backoff of a rejected payload, and never send an order with an over-long key field.
  */

@@ -15,7 +15,7 @@ export interface IsolatedResult extends UploadResult {
  * Error codes of an upload call refused as a whole (after the transport's retries) for which the
  * cause may be one order of the batch: a final code such as 140, an internal error, a 5xx, an
  * unreadable reply. Authentication, network, rate-limit and wrong-URL failures concern the whole
- * ERP and stay run failures (design.md §5).
+ * ERP and stay run failures (docs/design.md §5).
  */
 const ISOLATABLE_CODES: ReadonlySet<string> = new Set(['JST_REJECTED', 'JST_INTERNAL', 'JST_HTTP_5XX', 'JST_NOT_JSON', 'JST_REPLY_INVALID']);
 
@@ -40,7 +40,7 @@ function describeCallError(error: unknown): string {
 /**
  * Uploads a batch; when the ERP refuses the call as a whole, splits it in halves (uploaded together,
  * paced by the client's rate limiter) until the orders that cause the refusal stand alone, so every
- * other order of the batch goes through in the same run (design.md §5). With one such order in a batch
+ * other order of the batch goes through in the same run (docs/design.md §5). With one such order in a batch
  * of 50 this costs 2·⌈log2 50⌉ = 12 extra calls. A refusal of `maxConsecutiveRefusals` calls in a row,
  * with no call accepted in between, means the ERP refuses everything: ErpRefusesUploadsError.
  */

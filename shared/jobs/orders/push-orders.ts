@@ -31,7 +31,7 @@ interface PassOutcome {
 }
 
 /**
- * pushOrders (design.md §3, §5): every ready order — found through the primary key inside the order
+ * pushOrders (docs/design.md §3, §5): every ready order — found through the primary key inside the order
  * horizon, so an order paid long after it was placed is found although Fecmall did not bump its
  * updated_at — is uploaded once per change (the ledger keeps the hash of the payload the ERP last
  * accepted); a pushed order that is closed in the store is uploaded again as TRADE_CLOSED. Orders the
