@@ -18,7 +18,7 @@ const jobs = [
     logicalId: 'PushOrders',
     scheduleParam: 'ordersSchedule',
     failureMetrics: [m.ordersRejected, m.itemFailures],
-    workMetrics: [m.ordersPushed, m.ordersRejected],
+    workMetrics: [m.ordersPushed, m.ordersRejected, m.ordersAbandoned],
   },
   {
     name: 'syncShipping',
