@@ -23,6 +23,11 @@ export interface PushOrdersPorts {
 type Ctx = Pick<RunContext, 'job' | 'request' | 'env' | 'cursors' | 'clock' | 'logger' | 'metrics' | 'deadline' | 'fence'>;
 
 const PAGE = 500;
+/**
+ * Pages in flight: while the oldest page's uploads run (a refused call being split waits for several
+ * round trips), the following pages are read, mapped and uploaded too; the cursor still moves in order.
+ */
+const PAGES_IN_FLIGHT = 3;
 
 interface PassOutcome {
   window: RunOutcome['window'];
@@ -164,7 +169,7 @@ async function pushHorizon(ports: PushOrdersPorts, ctx: Ctx, handle: (orders: St
         cursor.after = { afterOrderId: page.lastOrderId };
       },
       shouldStop: () => ctx.deadline.expired(),
-    });
+    }, PAGES_IN_FLIGHT);
     complete = result.complete;
   }
   if (complete) {
