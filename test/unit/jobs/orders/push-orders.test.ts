@@ -32,6 +32,32 @@ describe('pushOrders decisions (in-memory ports)', () => {
     expect(entries.size).toBeLessThanOrEqual(2);
   });
 
+  it('isolates a batch that keeps failing after the client retries (code 150) like a refused one', async () => {
+    const orders = range(50);
+    const { ports, erp } = fakePorts(orders);
+    erp.refuseCallsWith.add(orders[9]!.incrementId);
+    erp.callCode = { code: 'JST_INTERNAL', jstCode: 150 };
+    const outcome = await pushOrders(ports, fakeContext().ctx);
+    expect(outcome.counts).toMatchObject({ pushed: 49, rejected: 1, isolated: 1 });
+    expect(outcome.failures[0]).toMatchObject({ key: orders[9]!.incrementId, reason: expect.stringMatching(/code 150/) });
+  });
+
+  it.each([
+    ['JST_NETWORK', 0],
+    ['JST_RATE_LIMITED', 200],
+    ['JST_TOKEN_EXPIRED', 100],
+  ])('does not split on %s (the whole ERP): the run fails and the cursor stays', async (code, jstCode) => {
+    const orders = range(10);
+    const erp = new FakeErp();
+    erp.refuseCallsWith.add(orders[0]!.incrementId);
+    erp.callCode = { code, jstCode };
+    const { ports } = fakePorts(orders, erp);
+    const { ctx, positions } = fakeContext();
+    await expect(pushOrders(ports, ctx)).rejects.toMatchObject({ code });
+    expect(erp.calls).toHaveLength(1);
+    expect(positions.size).toBe(0);
+  });
+
   it('does not split on an authentication or network failure: the run fails', async () => {
     const orders = range(10);
     const erp = new FakeErp();
