@@ -50,7 +50,7 @@ export async function pushBatch(send: readonly Candidate[], local: readonly Loca
   const results = new Map<string, IsolatedResult>((await ports.uploader.upload(send.map((c) => c.payload))).map((r) => [r.soId, r]));
   const accepted = send.filter((c) => results.get(c.payload.so_id)?.ok);
   const held = settings.holdAfterPush ? await ports.orders.markHolded(accepted.filter((c) => !c.closing).map((c) => c.order.orderId)) : new Map<number, number>();
-  recorder.add('holded', held.size);
+  recorder.add('holded', accepted.filter((c) => held.has(c.order.orderId) && c.order.status !== 'holded').length);
 
   const at = settings.now();
   const entries: LedgerEntry[] = [];
