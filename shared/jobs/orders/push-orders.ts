@@ -52,7 +52,9 @@ export async function pushOrders(ports: PushOrdersPorts, ctx: Ctx): Promise<RunO
     job: ctx.job, fence: ctx.fence, now: () => ctx.clock.now(), dryRun: ctx.request.dryRun,
     holdAfterPush: ctx.env.ORDER_HOLD_AFTER_PUSH, maxAttempts: ctx.env.ORDER_MAX_ATTEMPTS, mapping,
   };
-  const handle = (orders: StoreOrder[]) => considerOrders(orders, ports, ctx, { uploader, settings, recorder });
+  // A run naming orders says, per named order not sent, why (an operator asked for exactly these).
+  const skipped = ctx.request.orders ? [] as Array<{ key: string; outcome: string }> : undefined;
+  const handle = (orders: StoreOrder[]) => considerOrders(orders, ports, ctx, { uploader, settings, recorder, skipped });
 
   const pass = ctx.request.orders
     ? await pushNamedOrders(ctx.request.orders, ports, handle, recorder)
@@ -68,6 +70,7 @@ export async function pushOrders(ports: PushOrdersPorts, ctx: Ctx): Promise<RunO
   ctx.metrics.count(MetricNames.ordersAbandoned, counts.givenUp);
   const details: Record<string, unknown> = { ...recorder.examples() };
   if (counts.notPushable > 0) details.notPushableByReason = recorder.byReason('notPushable');
+  if (skipped?.length) details.skippedOrders = skipped;
   return { ...pass, counts: { ...counts }, failures: recorder.failures, details: Object.keys(details).length > 0 ? details : undefined };
 }
 
@@ -75,6 +78,7 @@ interface Step {
   uploader: IsolatingUploader;
   settings: BatchSettings;
   recorder: OutcomeRecorder<PushCount>;
+  skipped?: Array<{ key: string; outcome: string }>;
 }
 
 /** Decides each order of a page against the ledger, then sends the page's batches together (paced by the client). */
@@ -91,11 +95,13 @@ async function considerOrders(orders: StoreOrder[], ports: PushOrdersPorts, ctx:
     switch (decision.kind) {
       case 'notPushable':
         recorder.addWithReason('notPushable', decision.reason);
+        step.skipped?.push({ key: order.incrementId, outcome: `notPushable: ${decision.reason}` });
         continue;
       case 'unchanged':
       case 'waitingRetry':
       case 'abandoned':
         recorder.add(decision.kind);
+        step.skipped?.push({ key: order.incrementId, outcome: decision.kind === 'unchanged' ? 'unchanged (add "force": true to re-send)' : decision.kind });
         continue;
       case 'rejectLocally':
         local.push({ candidate: decision.candidate, reason: decision.reason });

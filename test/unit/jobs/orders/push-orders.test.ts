@@ -117,6 +117,7 @@ describe('pushOrders decisions (in-memory ports)', () => {
     const named = await pushOrders(ports, fakeContext({ orders: [orders[0]!.incrementId, 'NOPE-1'] }).ctx);
     expect(named.counts).toMatchObject({ unchanged: 1, unknownOrders: 1, pushed: 0 });
     expect(named.failures).toEqual([{ key: 'NOPE-1', reason: 'no order with this increment id in the store' }]);
+    expect(named.details?.skippedOrders).toEqual([{ key: orders[0]!.incrementId, outcome: 'unchanged (add "force": true to re-send)' }]);
     const forced = await pushOrders(ports, fakeContext({ orders: [orders[0]!.incrementId], force: true }).ctx);
     expect(forced.counts.pushed).toBe(1);
     expect(erp.calls.at(-1)).toEqual([orders[0]!.incrementId]);
