@@ -107,7 +107,11 @@ function importsOf(file: string): ImportEdge[] {
       const named = node.exportClause && ts.isNamedExports(node.exportClause) ? node.exportClause.elements : undefined;
       const typeOnly = node.isTypeOnly || (!!named && named.length > 0 && named.every((e) => e.isTypeOnly));
       edges.push({ file: rel, specifier: node.moduleSpecifier.text, typeOnly });
-    } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) && ts.isStringLiteral(node.moduleReference.expression)) {
+    } else if (
+      ts.isImportEqualsDeclaration(node) &&
+      ts.isExternalModuleReference(node.moduleReference) &&
+      ts.isStringLiteral(node.moduleReference.expression)
+    ) {
       edges.push({ file: rel, specifier: node.moduleReference.expression.text, typeOnly: node.isTypeOnly });
     } else if (ts.isCallExpression(node) && node.arguments.length === 1 && ts.isStringLiteral(node.arguments[0]!)) {
       const isDynamicImport = node.expression.kind === ts.SyntaxKind.ImportKeyword;
@@ -128,7 +132,10 @@ function sharedTarget(edge: ImportEdge): string | undefined {
   const resolved = path.resolve(ROOT, path.dirname(edge.file), edge.specifier);
   const rel = path.relative(SHARED, resolved);
   if (rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
-  return rel.split(path.sep).join('/').replace(/\.(ts|js|json)$/, '');
+  return rel
+    .split(path.sep)
+    .join('/')
+    .replace(/\.(ts|js|json)$/, '');
 }
 
 /** The layer of a path relative to shared/: its first folder, or the top-level module's name. */
