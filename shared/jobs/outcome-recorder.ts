@@ -1,4 +1,4 @@
-import { redact } from '../runtime/redact';
+import { redact } from '../domain/redact';
 import type { ItemFailure } from '../runtime/run-summary';
 
 export interface OutcomeRecorderOptions {
