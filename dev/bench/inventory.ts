@@ -15,6 +15,7 @@ import { detectStoreSchema } from '../../shared/fecmall/store-schema';
 import { createJstClient } from '../../shared/jst/client';
 import { syncInventory } from '../../shared/jobs/inventory/sync-inventory';
 import { DEMO_CREDENTIALS } from '../jst-sandbox/server';
+import { MemoryRetrySet } from '../fakes/memory-retry-set';
 import { adminPost, adminStats, benchContext, benchDatabase, benchEnvironment, memoryLedger, printTable, rssSampler, sandboxProcess, runBench } from './_support';
 
 const N = Number(process.env.BENCH_SKUS ?? 100_000);
@@ -40,7 +41,7 @@ function timedStock(stock: StockRepository) {
       ms += performance.now() - t;
     }
   };
-  return { port: { listSkus: time(stock.listSkus.bind(stock)), readStock: time(stock.readStock.bind(stock)), writeStock: time(stock.writeStock.bind(stock)) }, ms: () => ms };
+  return { port: { listSkus: time(stock.listSkus.bind(stock)), countSkus: time(stock.countSkus.bind(stock)), readStock: time(stock.readStock.bind(stock)), writeStock: time(stock.writeStock.bind(stock)) }, ms: () => ms };
 }
 
 async function run(n: number, l: number, label: string) {
@@ -53,7 +54,7 @@ async function run(n: number, l: number, label: string) {
     const schema = await detectStoreSchema(db.pool);
     const erp = createJstClient({ credentials: { generation: 'open', ...DEMO_CREDENTIALS.open }, baseUrl: sandbox.url, rateLimit: { perSecond: Math.ceil(l / 60), perMinute: l } });
     const stock = timedStock(new StockRepository(db.pool));
-    const ports = { erp, stock: stock.port, orders: new OrderRepository(db.pool, schema), ledger: memoryLedger() };
+    const ports = { erp, stock: stock.port, orders: new OrderRepository(db.pool, schema), ledger: memoryLedger(), retries: new MemoryRetrySet() };
     const env = benchEnvironment({ STOCK_FORMULA: 'available', SETTLE_LAG_SECONDS: '0', LOOKBACK_SECONDS: '0' });
     const rss = rssSampler();
     const callsBefore = (await adminStats(sandbox.url)).calls;

@@ -1,5 +1,8 @@
 import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 
+/** The largest value `product_flat_qty.qty` (int(11), signed) holds (docs/store-schema.md §1.3). */
+export const STORE_QTY_MAX = 2_147_483_647;
+
 export interface StoreSku {
   sku: string;
   /** product_flat.id; product_flat_qty.product_id is this as a string. */
@@ -42,6 +45,12 @@ export class StockRepository {
       afterSku === undefined ? [limit] : [afterSku, limit],
     );
     return rows.map((r) => ({ sku: String(r.sku), productId: Number(r.id) }));
+  }
+
+  /** How many SKUs the store has (the size of a full pass). */
+  async countSkus(): Promise<number> {
+    const [rows] = await this.pool.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM product_flat');
+    return Number(rows[0]?.n ?? 0);
   }
 
   /** Current stock of the given SKUs; SKUs the store does not have are absent from the map. */
