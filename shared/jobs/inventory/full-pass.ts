@@ -91,7 +91,13 @@ export async function continueFullPass(
       for (const sku of batch.skus) if (!returned.has(sku)) tally.unknownToTheErp(sku);
       await deps.applier.apply(batch.rows, batch.invalid, {
         erpReadAtMs: batch.readAtMs,
-        drift: { window: deps.missed, record: (example) => (tally.drifted(example), recordDrift(waveDrift, example)) },
+        drift: {
+          window: deps.missed,
+          record: (example) => {
+            tally.drifted(example);
+            recordDrift(waveDrift, example);
+          },
+        },
       });
     }
     position = { ...position, afterSku: page.at(-1)!.sku, done: position.done + page.length, drift: addDrift(position.drift, waveDrift) };

@@ -77,11 +77,15 @@ class InventoryRun {
   private async syncSkus(skus: readonly string[]): Promise<boolean> {
     for (const batch of chunkList([...new Set(skus)], SKU_BATCH)) {
       if (this.ctx.deadline.expired()) return false;
-      const wanted = batch.filter((sku) => (this.combined.has(sku) ? (this.tally.combinedSku(sku), false) : true));
+      const wanted = batch.filter((sku) => !this.combined.has(sku));
+      for (const sku of batch) if (this.combined.has(sku)) this.tally.combinedSku(sku);
       if (wanted.length === 0) continue;
       const fetched = await fetchSkuBatch(this.ports, this.ctx, wanted);
       const returned = new Set<string | undefined>([...fetched.rows.map((r) => r.sku_id), ...fetched.invalid.map((i) => i.key)]);
-      for (const sku of wanted) if (!returned.has(sku)) (this.tally.unknownToTheErp(sku), this.tally.applied.add(sku));
+      for (const sku of wanted.filter((s) => !returned.has(s))) {
+        this.tally.unknownToTheErp(sku);
+        this.tally.applied.add(sku);
+      }
       await this.applier.apply(fetched.rows, fetched.invalid, { erpReadAtMs: fetched.readAtMs });
     }
     return true;
