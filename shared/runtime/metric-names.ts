@@ -9,6 +9,7 @@
  * - SkusUpdated / SkusFailed: syncInventory writes, and ERP rows that could not be applied.
  * - OrdersPushed / OrdersRejected: pushOrders results (rejected orders are retried later).
  * - ShipmentsApplied / ShipmentsSkipped: syncShipping results.
+ * - ItemsAbandoned: items of a job's retry set given up after their last attempt (alarm on > 0).
  */
 import definitions from './metric-names.json';
 

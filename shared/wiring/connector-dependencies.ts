@@ -8,6 +8,7 @@ import { ShipmentRepository } from '../fecmall/shipment-repository';
 import { createJstClient, type JstClient } from '../jst/client';
 import type { RuntimeServices } from '../runtime/handler-factory';
 import { OrderLedger } from '../state/order-ledger';
+import { RetrySet } from '../state/retry-set';
 import { createStateDocumentClient } from '../state/state-table';
 
 /** The real adapters of one cold start, shared by the three functions (each uses what it needs). */
@@ -19,6 +20,8 @@ export interface ConnectorDependencies {
   orders: OrderRepository;
   shipments: ShipmentRepository;
   ledger: OrderLedger;
+  /** syncShipping's retry set (shipments not applied yet). */
+  shippingRetries: RetrySet;
 }
 
 /**
@@ -47,6 +50,7 @@ export async function buildConnectorDependencies(env: Environment, runtime: Runt
       orders: new OrderRepository(pool, schema, env.ORDER_READY_STATUSES),
       shipments: new ShipmentRepository(pool, schema),
       ledger: new OrderLedger(createStateDocumentClient(), env.STATE_TABLE, env.JST_SHOP_ID),
+      shippingRetries: new RetrySet(runtime.stateClient ?? createStateDocumentClient(), env.STATE_TABLE, 'syncShipping'),
     };
   } catch (error) {
     await pool.end().catch(() => undefined);

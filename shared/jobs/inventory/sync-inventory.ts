@@ -9,12 +9,11 @@ import { MetricNames } from '../../runtime/metric-names';
 import type { ItemFailure, RunOutcome } from '../../runtime/run-summary';
 import type { OrderLedger } from '../../state/order-ledger';
 import { walkTimeWindow } from '../walk-time-window';
-import { readAhead } from '../read-ahead';
 import { pendingUnitsBySku } from './pending-units';
 import { storeQuantity } from './stock-formula';
 
 export interface InventoryPorts {
-  erp: Pick<JstClient, 'inventoryPages'>;
+  erp: Pick<JstClient, 'inventoryPages' | 'inventoryPage'>;
   stock: Pick<StockRepository, 'listSkus' | 'readStock' | 'writeStock'>;
   orders: Pick<OrderRepository, 'databaseNow' | 'horizonStartOrderId' | 'unitsHeldByOpenOrders'>;
   ledger: Pick<OrderLedger, 'getMany'>;
@@ -120,10 +119,11 @@ class InventoryRun {
   }
 
   private incremental() {
-    return walkTimeWindow(this.ctx, this.env.INVENTORY_INITIAL_LOOKBACK_HOURS * 3600_000, async (chunk) => {
-      for await (const page of readAhead(this.ports.erp.inventoryPages({ modified: chunk, wmsCoId: this.env.STOCK_WAREHOUSE_ID, pageSize: SKU_BATCH }))) {
-        await this.applyErpRows(page.rows, page.invalid);
-      }
+    const query = { wmsCoId: this.env.STOCK_WAREHOUSE_ID, pageSize: SKU_BATCH };
+    return walkTimeWindow(this.ctx, {
+      initialLookbackMs: this.env.INVENTORY_INITIAL_LOOKBACK_HOURS * 3600_000,
+      source: { readPage: (modified, pageIndex) => this.ports.erp.inventoryPage({ ...query, modified }, pageIndex), keyOf: (row) => row.sku_id, modifiedOf: (row) => row.modified },
+      applyPage: (page) => this.applyErpRows(page.rows, page.invalid),
     });
   }
 
