@@ -20,6 +20,8 @@ export interface ConnectorDependencies {
   orders: OrderRepository;
   shipments: ShipmentRepository;
   ledger: OrderLedger;
+  /** syncShipping's retry set (shipments not applied yet). */
+  shippingRetries: RetrySet;
   /** syncInventory's SKU retry set. */
   inventoryRetries: RetrySet;
 }
@@ -50,6 +52,7 @@ export async function buildConnectorDependencies(env: Environment, runtime: Runt
       orders: new OrderRepository(pool, schema, env.ORDER_READY_STATUSES),
       shipments: new ShipmentRepository(pool, schema),
       ledger: new OrderLedger(createStateDocumentClient(), env.STATE_TABLE, env.JST_SHOP_ID),
+      shippingRetries: new RetrySet(runtime.stateClient ?? createStateDocumentClient(), env.STATE_TABLE, 'syncShipping'),
       inventoryRetries: new RetrySet(runtime.stateClient ?? createStateDocumentClient(), env.STATE_TABLE, 'syncInventory', { maxAttempts: env.INVENTORY_RETRY_MAX_ATTEMPTS }),
     };
   } catch (error) {

@@ -72,7 +72,7 @@ export async function continueFullPass(
       if (combined.has(s.sku)) tally.combinedSku(s.sku);
       else skus.push(s.sku);
     }
-    return Promise.all(chunkList(skus, SKU_BATCH).map((batch) => fetchBatch(ports, ctx, batch)));
+    return Promise.all(chunkList(skus, SKU_BATCH).map((batch) => fetchBatch(ports, ctx, tally, batch)));
   };
 
   let position = start;
@@ -109,13 +109,15 @@ export async function continueFullPass(
   return { position, complete: true };
 }
 
-async function fetchBatch(ports: Pick<InventoryPorts, 'erp'>, ctx: InventoryCtx, skus: string[]): Promise<FetchedBatch> {
+/** One SKU batch (≤ 100) from the ERP, every page; `readAtMs` is taken before the first call. */
+async function fetchBatch(ports: Pick<InventoryPorts, 'erp'>, ctx: InventoryCtx, tally: InventoryTally, skus: string[]): Promise<FetchedBatch> {
   const readAtMs = ctx.clock.now();
   const rows: InventoryRow[] = [];
   const invalid: InvalidRow[] = [];
   for await (const page of ports.erp.inventoryPages({ skuIds: skus, wmsCoId: ctx.env.STOCK_WAREHOUSE_ID, pageSize: SKU_BATCH })) {
     rows.push(...page.rows);
     invalid.push(...page.invalid);
+    tally.counts.duplicateRows += page.duplicates;
   }
   return { skus, rows, invalid, readAtMs };
 }

@@ -13,7 +13,7 @@ import type { RetrySet } from '../../state/retry-set';
 export type SkuRetryPort = Pick<RetrySet, 'record' | 'due' | 'clear' | 'all' | 'size'>;
 
 export interface InventoryPorts {
-  erp: Pick<JstClient, 'inventoryPages'>;
+  erp: Pick<JstClient, 'inventoryPages' | 'inventoryPage'>;
   stock: Pick<StockRepository, 'listSkus' | 'countSkus' | 'readStock' | 'writeStock'>;
   orders: Pick<OrderRepository, 'databaseNow' | 'horizonStartOrderId' | 'unitsHeldByOpenOrders'>;
   ledger: Pick<OrderLedger, 'getMany'>;

@@ -1,7 +1,7 @@
+import type { InventoryRow } from '../../jst/reply-schemas';
 import { chunkList } from '../../jst/time-chunks';
 import { MetricNames } from '../../runtime/metric-names';
 import type { RunOutcome } from '../../runtime/run-summary';
-import { readAhead } from '../read-ahead';
 import { walkTimeWindow } from '../walk-time-window';
 import { combinedSkuMatcher } from './combined-skus';
 import { continueFullPass, fetchSkuBatch, newFullPass, resumedPosition, SKU_BATCH, type CompletedFullPass, type FullPassPosition } from './full-pass';
@@ -80,7 +80,7 @@ class InventoryRun {
       const wanted = batch.filter((sku) => !this.combined.has(sku));
       for (const sku of batch) if (this.combined.has(sku)) this.tally.combinedSku(sku);
       if (wanted.length === 0) continue;
-      const fetched = await fetchSkuBatch(this.ports, this.ctx, wanted);
+      const fetched = await fetchSkuBatch(this.ports, this.ctx, this.tally, wanted);
       const returned = new Set<string | undefined>([...fetched.rows.map((r) => r.sku_id), ...fetched.invalid.map((i) => i.key)]);
       for (const sku of wanted.filter((s) => !returned.has(s))) {
         this.tally.unknownToTheErp(sku);
@@ -92,12 +92,26 @@ class InventoryRun {
   }
 
   private incremental(): Promise<WindowResult> {
-    const { env } = this.ctx;
-    return walkTimeWindow(this.ctx, env.INVENTORY_INITIAL_LOOKBACK_HOURS * 3600_000, async (chunk) => {
-      const readAtMs = this.ctx.clock.now();
-      for await (const page of readAhead(this.ports.erp.inventoryPages({ modified: chunk, wmsCoId: env.STOCK_WAREHOUSE_ID, pageSize: SKU_BATCH }))) {
-        await this.applier.apply(page.rows, page.invalid, { erpReadAtMs: readAtMs });
-      }
+    const { env, clock } = this.ctx;
+    const query = { wmsCoId: env.STOCK_WAREHOUSE_ID, pageSize: SKU_BATCH };
+    // When each page was asked for: orders the ERP accepted after that still count as pending.
+    const askedAt = new WeakMap<object, number>();
+    return walkTimeWindow<InventoryRow>(this.ctx, {
+      initialLookbackMs: env.INVENTORY_INITIAL_LOOKBACK_HOURS * 3600_000,
+      source: {
+        readPage: async (modified, pageIndex) => {
+          const at = clock.now();
+          const page = await this.ports.erp.inventoryPage({ ...query, modified }, pageIndex);
+          askedAt.set(page, at);
+          return page;
+        },
+        keyOf: (row) => row.sku_id,
+        modifiedOf: (row) => row.modified,
+      },
+      applyPage: (page) => {
+        this.tally.counts.duplicateRows += page.duplicates;
+        return this.applier.apply(page.rows, page.invalid, { erpReadAtMs: askedAt.get(page) ?? 0 });
+      },
     });
   }
 

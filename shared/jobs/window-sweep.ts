@@ -1,0 +1,165 @@
+import { FecjstError } from '../errors';
+import { parseBeijing } from '../jst/beijing-time';
+import type { Page } from '../jst/client';
+import { MAX_RANGE_MS } from '../jst/time-chunks';
+import type { TimeWindow } from './time-window';
+
+/**
+ * The loss-free sweep of one modified-time window (docs/design.md §3; issue #13).
+ *
+ * Why page-number paging loses rows: the ERP answers page n of a query over the rows that match at
+ * that moment. A row served on page 1 and modified again before page 2 leaves the range, every later
+ * row moves up one place, and the row that was first on page 2 is now last on page 1 — already read.
+ * It is older than the next run's lookback, so no one reads it again.
+ *
+ * What this sweep relies on, and only this:
+ *  - `has_next` ([C2], docs/erp-api.md §3a/§3c) and the modified range filter. Not `data_count` (it is [U]
+ *    for inventory; used here only as a sizing hint when present), not `ts` ([C1]), not any row order.
+ *  - A row's `modified` only grows: modifying a row again moves it to "now". The window ends at
+ *    `until = now − settleLag` fixed when it was planned, so a row modified during the sweep moves
+ *    past the window's end (or, if the sweep is already past it, later still) and is read by a later
+ *    range of this sweep or by the next run, whose window starts at or before this window's end.
+ *    Rows therefore only LEAVE a range of the window while it is read; none enter it (late commits
+ *    are what the lookback is for, docs/design.md §2).
+ *
+ * The sweep reads the window left to right in ranges [pos, pos + width] of whole seconds:
+ *  1. One page (page_index 1) with `has_next = false` is one answer computed at one moment: every
+ *     row in the range at that moment is in it. The range is complete as read; the checkpoint moves
+ *     to its end. Adjacent ranges share their boundary second, so nothing is lost whether the ERP
+ *     treats `modified_end` (or `modified_begin`) as inclusive or exclusive (rows on it are read twice;
+ *     every write is idempotent).
+ *  2. A range that does not fit in one page is not paged: its width shrinks (to the 90th row of the
+ *     page's own `modified` times when they suggest it, at most half, at least 1 s) and it is asked again.
+ *     After a range that fits, the width grows toward ~90 rows per page.
+ *  3. A one-second range that still does not fit (many rows modified in the same second) is read
+ *     page by page, then read again from page 1, until two consecutive full reads return the same
+ *     set of keys. A row is skipped by a read only when a row served earlier in that read leaves the
+ *     range; such a row is gone for every later read, so two equal reads prove the first skipped
+ *     nothing that stayed. Rows that left are read at their new time. Bounded by MAX_FULL_READS.
+ *
+ * Progress: the checkpoint (`onComplete`) is called after each range's rows are applied; the caller
+ * commits it, so a killed run repeats at most the page it was applying (a one-second range read under
+ * rule 3 is repeated whole). The deadline is checked before every ERP call of a new range.
+ */
+export interface SweepSource<T> {
+  /** One page (from 1) of the rows modified within [fromMs, toMs]. */
+  readPage(range: TimeWindow, pageIndex: number): Promise<Page<T>>;
+  /** The row's identity (SKU, ERP o_id …), for comparing two reads of one second. */
+  keyOf(row: T): string;
+  /** The row's `modified` (Beijing time), a sizing hint only. */
+  modifiedOf(row: T): string | null | undefined;
+}
+
+export interface SweepHooks<T> {
+  apply(page: Page<T>): Promise<void>;
+  /** Everything in the window up to `doneMs` is applied; `widthMs` is the width the sweep would try next. */
+  onComplete(doneMs: number, widthMs: number): Promise<void>;
+  expired(): boolean;
+}
+
+export interface SweepStats {
+  /** ERP pages read. */
+  pages: number;
+  /** Ranges that did not fit in one page and were narrowed. */
+  narrowed: number;
+  /** One-second ranges read whole and verified by a second read. */
+  verifiedSeconds: number;
+}
+
+export interface SweepResult {
+  complete: boolean;
+  /** The end of the last complete range (the start of the window if none). */
+  doneMs: number;
+  widthMs: number;
+}
+
+export const SECOND_MS = 1000;
+const TARGET_ROWS = 90;
+const MAX_FULL_READS = 6;
+
+export class WindowWalkError extends FecjstError {
+  constructor(message: string, context: Record<string, unknown>) {
+    super('WINDOW_WALK_UNSTABLE', message, context);
+  }
+}
+
+export async function sweepWindow<T>(source: SweepSource<T>, hooks: SweepHooks<T>, window: TimeWindow, startWidthMs: number, stats: SweepStats): Promise<SweepResult> {
+  const end = Math.ceil(window.toMs / SECOND_MS) * SECOND_MS;
+  let pos = Math.floor(window.fromMs / SECOND_MS) * SECOND_MS;
+  let width = clampWidth(startWidthMs);
+  while (pos < end) {
+    if (hooks.expired()) return { complete: false, doneMs: pos, widthMs: width };
+    const range = { fromMs: pos, toMs: Math.min(pos + width, end) };
+    const page = await source.readPage(range, 1);
+    stats.pages++;
+    if (page.hasNext && range.toMs - range.fromMs > SECOND_MS) {
+      stats.narrowed++;
+      width = narrowed(source, page, range);
+      continue;
+    }
+    if (page.hasNext) await readSecondWhole(source, hooks, range, page, stats);
+    else await hooks.apply(page);
+    width = page.hasNext ? SECOND_MS : grown(width, range, page);
+    pos = range.toMs;
+    await hooks.onComplete(pos, width);
+  }
+  return { complete: true, doneMs: pos, widthMs: width };
+}
+
+/** Rule 3: a one-second range read whole until two consecutive reads return the same keys. */
+async function readSecondWhole<T>(source: SweepSource<T>, hooks: SweepHooks<T>, range: TimeWindow, first: Page<T>, stats: SweepStats): Promise<void> {
+  stats.verifiedSeconds++;
+  let previous: Set<string> | undefined;
+  for (let read = 0; read < MAX_FULL_READS; read++) {
+    const keys = new Set<string>();
+    for (let pageIndex = 1; ; pageIndex++) {
+      if (pageIndex > 100_000) throw new WindowWalkError('a one-second range is still has_next after 100000 pages', { range });
+      let page = read === 0 && pageIndex === 1 ? first : undefined;
+      if (!page) {
+        page = await source.readPage(range, pageIndex);
+        stats.pages++;
+      }
+      for (const row of page.rows) keys.add(source.keyOf(row));
+      for (const bad of page.invalid) keys.add(`invalid:${bad.key ?? bad.index}`);
+      await hooks.apply(page);
+      if (!page.hasNext || page.rows.length + page.invalid.length + page.duplicates === 0) break;
+    }
+    if (previous && sameSet(previous, keys)) return;
+    previous = keys;
+  }
+  throw new WindowWalkError(`rows of one second kept changing during ${MAX_FULL_READS} reads; the cursor stays before it and the next run reads it again`, {
+    from: new Date(range.fromMs).toISOString(),
+  });
+}
+
+/** The next width after a range that fitted: toward TARGET_ROWS rows, at most ×4. */
+function grown(width: number, range: TimeWindow, page: Page<unknown>): number {
+  const rows = page.rows.length + page.invalid.length + page.duplicates;
+  const used = range.toMs - range.fromMs;
+  if (used < width) return width; // the window's end cut the range short: it says nothing about density
+  return clampWidth(rows === 0 ? width * 4 : Math.min(width * 4, (width * TARGET_ROWS) / rows));
+}
+
+/** The next width after a range that did not fit: at most half, less when the page's times say so. */
+function narrowed<T>(source: SweepSource<T>, page: Page<T>, range: TimeWindow): number {
+  const width = range.toMs - range.fromMs;
+  let next = width / 2;
+  if (page.dataCount && page.dataCount > 0) next = Math.min(next, (width * TARGET_ROWS) / page.dataCount);
+  const times = page.rows
+    .map((r) => parseBeijing(source.modifiedOf(r) ?? ''))
+    .filter((t): t is number => t !== undefined && t >= range.fromMs && t <= range.toMs)
+    .sort((a, b) => a - b);
+  if (times.length > TARGET_ROWS) next = Math.min(next, times[TARGET_ROWS - 1]! - range.fromMs);
+  return clampWidth(next);
+}
+
+function clampWidth(ms: number): number {
+  if (!Number.isFinite(ms)) return MAX_RANGE_MS;
+  return Math.min(MAX_RANGE_MS, Math.max(SECOND_MS, Math.floor(ms / SECOND_MS) * SECOND_MS));
+}
+
+function sameSet(a: Set<string>, b: Set<string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const k of a) if (!b.has(k)) return false;
+  return true;
+}
