@@ -110,12 +110,16 @@ export class StockApplier {
   /** Units of these SKUs held by store orders the ERP had not accepted when its rows were read. */
   private async pendingUnits(skus: string[], erpReadAtMs: number): Promise<Map<string, number>> {
     if (this.env.STOCK_FORMULA !== 'available' || skus.length === 0) return new Map();
+    // Found once per run; while the horizon holds no order yet, asked again (a checkout may add one).
     this.horizonStart ??= this.findHorizonStart();
     const start = await this.horizonStart.catch((error: unknown) => {
       this.horizonStart = undefined;
       throw error;
     });
-    if (start === undefined) return new Map();
+    if (start === undefined) {
+      this.horizonStart = undefined;
+      return new Map();
+    }
     const held = await this.ports.orders.unitsHeldByOpenOrders(start, skus);
     if (held.length === 0) return new Map();
     const ledger = await this.ports.ledger.getMany(held.map((h) => h.incrementId));
