@@ -34,6 +34,7 @@ class InventoryRun {
   private readonly combined;
   private readonly applier;
   private readonly details: Record<string, unknown> = {};
+  private passCounts: Record<string, number> = {};
 
   constructor(private readonly ports: InventoryPorts, private readonly ctx: InventoryCtx) {
     this.combined = combinedSkuMatcher(ctx.env.INVENTORY_COMBINED_SKUS);
@@ -62,7 +63,7 @@ class InventoryRun {
     if (request.dryRun) this.details.plannedChanges = this.tally.planned;
     return {
       ...result,
-      counts: { ...this.tally.counts, retrySetSize: retrySet.pending, retrySetAbandoned: retrySet.abandonedTotal, abandoned: retrySet.abandoned.length },
+      counts: { ...this.tally.counts, ...this.passCounts, retrySetSize: retrySet.pending, retrySetAbandoned: retrySet.abandonedTotal, abandoned: retrySet.abandoned.length },
       failures: this.tally.failures,
       details: this.details,
     };
@@ -146,6 +147,7 @@ class InventoryRun {
         drift: outcome.position.drift,
       };
       this.details.drift = this.tally.drift;
+      this.passCounts = { fullPassSkusDone: outcome.position.done, fullPassSkusTotal: outcome.position.total };
       if (outcome.complete && !request.dryRun) await this.finishPass(outcome.position);
       result = { ...result, complete: result.complete && outcome.complete };
       this.publishPassAge(outcome.complete ? clock.now() : (completed?.completedAtMs ?? outcome.position.startedAtMs));
