@@ -45,11 +45,18 @@ class InventoryRun {
     const { request } = this.ctx;
     const inRetrySet = new Map(request.dryRun ? [] : (await this.ports.retries.all()).map((item) => [item.key, item] as const));
     let result: WindowResult;
-    if (request.skus) result = await this.bySkuList(request.skus);
-    else if (request.window) result = await this.incremental();
-    else {
-      await retryDueSkus(this.ports, this.ctx, this.tally, (skus) => this.syncSkus(skus));
-      result = await this.windowAndFullPass();
+    try {
+      if (request.skus) result = await this.bySkuList(request.skus);
+      else if (request.window) result = await this.incremental();
+      else {
+        await retryDueSkus(this.ports, this.ctx, this.tally, (skus) => this.syncSkus(skus));
+        result = await this.windowAndFullPass();
+      }
+    } catch (error) {
+      // A run-level failure: the item failures seen so far still go to the retry set (a cursor may
+      // already have moved past them), best effort; the run then fails.
+      await settleRetrySet(this.ports, this.ctx, this.tally, inRetrySet).catch(() => undefined);
+      throw error;
     }
     const retrySet = await settleRetrySet(this.ports, this.ctx, this.tally, inRetrySet);
     const { metrics } = this.ctx;

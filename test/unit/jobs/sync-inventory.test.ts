@@ -110,6 +110,18 @@ describe('syncInventory over in-memory ports', () => {
     expect(w.metrics.ItemsAbandoned).toBe(0);
   });
 
+  it('a run-level failure still records the item failures seen so far (the window may have moved past them)', async () => {
+    const w = fakeWorld(skus(2));
+    await syncInventory(w.ports, w.ctx());
+    w.clock.ms += 60_000;
+    w.erp.set(sku(1), -3, 0, w.clock.ms - 1000);
+    w.stock.listSkus = async () => {
+      throw new Error('store down');
+    };
+    await expect(syncInventory(w.ports, w.ctx({ mode: 'full' }))).rejects.toThrow('store down');
+    expect([...w.retries.items.keys()]).toEqual([sku(1)]);
+  });
+
   it('a checkout racing the write: the retry recomputes the target with the new held units', async () => {
     const w = fakeWorld(skus(1), { storeQty: 4 });
     w.erp.set(sku(1), 10, 0, OLD);
