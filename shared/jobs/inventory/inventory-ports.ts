@@ -6,7 +6,7 @@ import type { OrderLedger } from '../../state/order-ledger';
 import type { RetrySet } from '../../state/retry-set';
 
 /**
- * The SKU retry set of syncInventory (design.md §5; the RetrySet store fits it): SKUs that failed (bad
+ * The SKU retry set of syncInventory (docs/design.md §5; the RetrySet store fits it): SKUs that failed (bad
  * ERP row, a value the store cannot hold, lost every compare-and-set attempt) are retried by later
  * runs with backoff and given up on after a bounded number of attempts.
  */

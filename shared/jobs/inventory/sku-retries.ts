@@ -6,7 +6,7 @@ import type { InventoryTally } from './inventory-tally';
 export const RETRIES_PER_RUN = 500;
 
 /**
- * Retries the retry set's due SKUs by SKU query, before the run's window (design.md §5). Their
+ * Retries the retry set's due SKUs by SKU query, before the run's window (docs/design.md §5). Their
  * outcome goes through the same tally: applied ones are cleared, failed ones recorded again by
  * `settleRetrySet`. Dry runs leave the set alone.
  */

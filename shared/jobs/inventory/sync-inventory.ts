@@ -131,7 +131,7 @@ class InventoryRun {
     let pass = saved ? resumedPosition(saved, nowMs) : undefined;
     let result: WindowResult;
     if (incremental === undefined) {
-      // First run: a full pass, and incremental windows from the moment it began (design.md §3).
+      // First run: a full pass, and incremental windows from the moment it began (docs/design.md §3).
       pass ??= await newFullPass(this.ports, nowMs);
       if (!request.dryRun) await cursors.advance('incremental', pass.startedAtMs);
       const after = request.dryRun ? null : pass.startedAtMs;
