@@ -52,6 +52,16 @@ describe('syncInventory over in-memory ports', () => {
     expect(w.cursors.get('fullCompleted')).toMatchObject({ completedAtMs: w.clock.ms });
   });
 
+  it('a pass position saved before passes were resumable ({ afterSku }) is taken up where it stopped', async () => {
+    const w = fakeWorld(skus(6));
+    for (const s of skus(6)) w.erp.set(s, 2, 0, OLD);
+    w.cursors.set('incremental', w.clock.ms - 60_000);
+    w.cursors.set('full', { afterSku: sku(4) });
+    const out = await syncInventory(w.ports, w.ctx());
+    expect(out.details!.fullPass).toMatchObject({ done: 2, complete: true });
+    expect([...w.stock.qty.values()]).toEqual([0, 0, 0, 0, 2, 2]);
+  });
+
   it('a scheduled full run continues the pending pass instead of starting over', async () => {
     const w = fakeWorld(skus(900));
     for (const s of skus(900)) w.erp.set(s, 1, 0, OLD);
