@@ -46,9 +46,12 @@ class InventoryRun {
     const inRetrySet = new Map(request.dryRun ? [] : (await this.ports.retries.all()).map((item) => [item.key, item] as const));
     let result: WindowResult;
     try {
-      if (request.skus) result = await this.bySkuList(request.skus);
-      else if (request.window) result = await this.incremental();
-      else {
+      if (request.skus || request.window) {
+        result = request.skus ? await this.bySkuList(request.skus) : await this.incremental();
+        const completed = await this.ctx.cursors.read<CompletedFullPass>('fullCompleted');
+        const pending = await this.ctx.cursors.read<Partial<FullPassPosition>>('full');
+        this.publishPassAge(completed?.completedAtMs ?? pending?.startedAtMs);
+      } else {
         await retryDueSkus(this.ports, this.ctx, this.tally, (skus) => this.syncSkus(skus));
         result = await this.windowAndFullPass();
       }

@@ -79,6 +79,8 @@ describe('syncInventory over in-memory ports', () => {
     w.clock.ms += 30 * 3600_000;
     await syncInventory(w.ports, w.ctx());
     expect(w.metrics.FullPassAgeHours).toBe(30);
+    await syncInventory(w.ports, w.ctx({ trigger: 'manual', skus: [sku(1)] }));
+    expect(w.metrics.FullPassAgeHours).toBe(30);
   });
 
   it('failed SKUs go to the retry set, are retried by SKU after their backoff, and given up on after the last attempt', async () => {
