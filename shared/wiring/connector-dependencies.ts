@@ -50,7 +50,7 @@ export async function buildConnectorDependencies(env: Environment, runtime: Runt
       orders: new OrderRepository(pool, schema, env.ORDER_READY_STATUSES),
       shipments: new ShipmentRepository(pool, schema),
       ledger: new OrderLedger(createStateDocumentClient(), env.STATE_TABLE, env.JST_SHOP_ID),
-      shippingRetries: new RetrySet(runtime.stateClient ?? createStateDocumentClient(), env.STATE_TABLE, 'syncShipping'),
+      shippingRetries: new RetrySet(runtime.stateClient ?? createStateDocumentClient(), env.STATE_TABLE, 'syncShipping', { maxAttempts: env.SHIPPING_RETRY_MAX_ATTEMPTS }),
     };
   } catch (error) {
     await pool.end().catch(() => undefined);
