@@ -32,10 +32,12 @@ import type { TimeWindow } from './time-window';
  *     page's own `modified` times when they suggest it, at most half, at least 1 s) and it is asked again.
  *     After a range that fits, the width grows toward ~90 rows per page.
  *  3. A one-second range that still does not fit (many rows modified in the same second) is read
- *     page by page, then read again from page 1, until two consecutive full reads return the same
- *     set of keys. A row is skipped by a read only when a row served earlier in that read leaves the
- *     range; such a row is gone for every later read, so two equal reads prove the first skipped
- *     nothing that stayed. Rows that left are read at their new time. Bounded by MAX_FULL_READS.
+ *     page by page, then read again from page 1, until a read is proven exact by the next one: every
+ *     row it served before its last page is served again. A row is skipped by a read only when a row
+ *     served earlier in that read (before its last page) leaves the range; such a row is gone for
+ *     every later read, so if the next read serves all of them again, nothing that stayed was skipped.
+ *     Rows that left are read at their new time. After MAX_FULL_READS reads without proof the run
+ *     fails (WINDOW_WALK_UNSTABLE) with the cursor before that second: a loud stop, never a loss.
  *
  * Progress: the checkpoint (`onComplete`) is called after each range's rows are applied; the caller
  * commits it, so a killed run repeats at most the page it was applying (a one-second range read under
@@ -75,7 +77,7 @@ export interface SweepResult {
 
 export const SECOND_MS = 1000;
 const TARGET_ROWS = 90;
-const MAX_FULL_READS = 6;
+const MAX_FULL_READS = 8;
 
 export class WindowWalkError extends FecjstError {
   constructor(message: string, context: Record<string, unknown>) {
@@ -106,12 +108,17 @@ export async function sweepWindow<T>(source: SweepSource<T>, hooks: SweepHooks<T
   return { complete: true, doneMs: pos, widthMs: width };
 }
 
-/** Rule 3: a one-second range read whole until two consecutive reads return the same keys. */
+/**
+ * Rule 3: a one-second range read whole, again and again, until a read is proven exact: every row it
+ * served before its last page is served again by the next read. (A served row that left during a read
+ * is gone for the next one; if none left, the read skipped nothing that stayed.)
+ */
 async function readSecondWhole<T>(source: SweepSource<T>, hooks: SweepHooks<T>, range: TimeWindow, first: Page<T>, stats: SweepStats): Promise<void> {
   stats.verifiedSeconds++;
   let previous: Set<string> | undefined;
   for (let read = 0; read < MAX_FULL_READS; read++) {
-    const keys = new Set<string>();
+    const all = new Set<string>();
+    let beforeLast = new Set<string>();
     for (let pageIndex = 1; ; pageIndex++) {
       if (pageIndex > 100_000) throw new WindowWalkError('a one-second range is still has_next after 100000 pages', { range });
       let page = read === 0 && pageIndex === 1 ? first : undefined;
@@ -119,13 +126,16 @@ async function readSecondWhole<T>(source: SweepSource<T>, hooks: SweepHooks<T>, 
         page = await source.readPage(range, pageIndex);
         stats.pages++;
       }
-      for (const row of page.rows) keys.add(source.keyOf(row));
-      for (const bad of page.invalid) keys.add(`invalid:${bad.key ?? bad.index}`);
+      const keys = [...page.rows.map((r) => source.keyOf(r)), ...page.invalid.map((bad) => `invalid:${bad.key ?? bad.index}`)];
       await hooks.apply(page);
-      if (!page.hasNext || page.rows.length + page.invalid.length + page.duplicates === 0) break;
+      const last = !page.hasNext || keys.length + page.duplicates === 0;
+      if (!last) for (const k of keys) beforeLast.add(k);
+      for (const k of keys) all.add(k);
+      if (last) break;
     }
-    if (previous && sameSet(previous, keys)) return;
-    previous = keys;
+    if (previous && [...previous].every((k) => all.has(k))) return;
+    previous = beforeLast;
+    beforeLast = new Set();
   }
   throw new WindowWalkError(`rows of one second kept changing during ${MAX_FULL_READS} reads; the cursor stays before it and the next run reads it again`, {
     from: new Date(range.fromMs).toISOString(),
