@@ -118,7 +118,7 @@ async function readSecondWhole<T>(source: SweepSource<T>, hooks: SweepHooks<T>, 
   let previous: Set<string> | undefined;
   for (let read = 0; read < MAX_FULL_READS; read++) {
     const all = new Set<string>();
-    let beforeLast = new Set<string>();
+    const beforeLast = new Set<string>();
     for (let pageIndex = 1; ; pageIndex++) {
       if (pageIndex > 100_000) throw new WindowWalkError('a one-second range is still has_next after 100000 pages', { range });
       let page = read === 0 && pageIndex === 1 ? first : undefined;
@@ -135,7 +135,6 @@ async function readSecondWhole<T>(source: SweepSource<T>, hooks: SweepHooks<T>, 
     }
     if (previous && [...previous].every((k) => all.has(k))) return;
     previous = beforeLast;
-    beforeLast = new Set();
   }
   throw new WindowWalkError(`rows of one second kept changing during ${MAX_FULL_READS} reads; the cursor stays before it and the next run reads it again`, {
     from: new Date(range.fromMs).toISOString(),
@@ -166,10 +165,4 @@ function narrowed<T>(source: SweepSource<T>, page: Page<T>, range: TimeWindow): 
 function clampWidth(ms: number): number {
   if (!Number.isFinite(ms)) return MAX_RANGE_MS;
   return Math.min(MAX_RANGE_MS, Math.max(SECOND_MS, Math.floor(ms / SECOND_MS) * SECOND_MS));
-}
-
-function sameSet(a: Set<string>, b: Set<string>): boolean {
-  if (a.size !== b.size) return false;
-  for (const k of a) if (!b.has(k)) return false;
-  return true;
 }
