@@ -28,9 +28,10 @@ import type { TimeWindow } from './time-window';
  *     to its end. Adjacent ranges share their boundary second, so nothing is lost whether the ERP
  *     treats `modified_end` (or `modified_begin`) as inclusive or exclusive (rows on it are read twice;
  *     every write is idempotent).
- *  2. A range that does not fit in one page is not paged: its width shrinks (to the 90th row of the
- *     page's own `modified` times when they suggest it, at most half, at least 1 s) and it is asked again.
- *     After a range that fits, the width grows toward ~90 rows per page.
+ *  2. A range that does not fit in one page is not paged: its width shrinks (at most half, less when
+ *     the rows' density over the last ranges, `data_count` or the page's own `modified` times suggest
+ *     it; at least 1 s) and it is asked again. After a range that fits, the next width aims at ~85 rows
+ *     by the density of the last ranges. Sizing is a guess; correctness never depends on it.
  *  3. A one-second range that still does not fit (many rows modified in the same second) is read
  *     page by page, then read again from page 1, until a read is proven exact by the next one: every
  *     row it served before its last page is served again. A row is skipped by a read only when a row
@@ -76,7 +77,8 @@ export interface SweepResult {
 }
 
 export const SECOND_MS = 1000;
-const TARGET_ROWS = 90;
+/** Rows aimed at per range: fewer pages overflow below it, fewer rows per call above it (see dev/bench/walk.ts). */
+const TARGET_ROWS = 85;
 const MAX_FULL_READS = 8;
 
 export class WindowWalkError extends FecjstError {
@@ -89,23 +91,44 @@ export async function sweepWindow<T>(source: SweepSource<T>, hooks: SweepHooks<T
   const end = Math.ceil(window.toMs / SECOND_MS) * SECOND_MS;
   let pos = Math.floor(window.fromMs / SECOND_MS) * SECOND_MS;
   let width = clampWidth(startWidthMs);
+  const density = new DensityEstimate();
   while (pos < end) {
     if (hooks.expired()) return { complete: false, doneMs: pos, widthMs: width };
     const range = { fromMs: pos, toMs: Math.min(pos + width, end) };
     const page = await source.readPage(range, 1);
     stats.pages++;
-    if (page.hasNext && range.toMs - range.fromMs > SECOND_MS) {
+    const span = range.toMs - range.fromMs;
+    const rows = page.rows.length + page.invalid.length + page.duplicates;
+    if (page.hasNext && span > SECOND_MS) {
       stats.narrowed++;
-      width = narrowed(source, page, range);
+      density.add(Math.max(rows + 1, page.dataCount ?? 0), span);
+      width = clampWidth(Math.min(narrowed(source, page, range), density.widthFor(TARGET_ROWS) ?? Number.POSITIVE_INFINITY));
       continue;
     }
     if (page.hasNext) await readSecondWhole(source, hooks, range, page, stats);
     else await hooks.apply(page);
-    width = page.hasNext ? SECOND_MS : grown(width, range, page);
+    // A range cut short by the window's end says little about density; a one-second range read whole, nothing.
+    if (!page.hasNext && span === width) density.add(rows, span);
+    width = page.hasNext ? SECOND_MS : clampWidth(Math.min(width * 4, density.widthFor(TARGET_ROWS) ?? width * 4));
     pos = range.toMs;
     await hooks.onComplete(pos, width);
   }
   return { complete: true, doneMs: pos, widthMs: width };
+}
+
+/** Rows per millisecond over the last 8 ranges read, to size the next range (a hint, never a guarantee). */
+class DensityEstimate {
+  private readonly recent: Array<{ rows: number; ms: number }> = [];
+
+  add(rows: number, ms: number): void {
+    this.recent.push({ rows, ms });
+    if (this.recent.length > 8) this.recent.shift();
+  }
+
+  widthFor(rows: number): number | undefined {
+    const total = this.recent.reduce((a, r) => ({ rows: a.rows + r.rows, ms: a.ms + r.ms }), { rows: 0, ms: 0 });
+    return total.rows === 0 ? undefined : (rows * total.ms) / total.rows;
+  }
 }
 
 /**
@@ -139,14 +162,6 @@ async function readSecondWhole<T>(source: SweepSource<T>, hooks: SweepHooks<T>, 
   throw new WindowWalkError(`rows of one second kept changing during ${MAX_FULL_READS} reads; the cursor stays before it and the next run reads it again`, {
     from: new Date(range.fromMs).toISOString(),
   });
-}
-
-/** The next width after a range that fitted: toward TARGET_ROWS rows, at most ×4. */
-function grown(width: number, range: TimeWindow, page: Page<unknown>): number {
-  const rows = page.rows.length + page.invalid.length + page.duplicates;
-  const used = range.toMs - range.fromMs;
-  if (used < width) return width; // the window's end cut the range short: it says nothing about density
-  return clampWidth(rows === 0 ? width * 4 : Math.min(width * 4, (width * TARGET_ROWS) / rows));
 }
 
 /** The next width after a range that did not fit: at most half, less when the page's times say so. */
