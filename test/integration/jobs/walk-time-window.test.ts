@@ -4,6 +4,7 @@ import { walkTimeWindow, type WalkOptions } from '../../../shared/jobs/walk-time
 import type { SweepStats } from '../../../shared/jobs/window-sweep';
 import type { Environment } from '../../../shared/config/environment';
 import type { JobCursors } from '../../../shared/runtime/run-context';
+import { formatBeijing } from '../../../shared/jst/beijing-time';
 import { sandboxCredentials, useJstSandbox } from '../../support/jst-sandbox';
 
 /** In-memory cursors (the walk's port), with a log of every commit. */
@@ -27,7 +28,7 @@ describe('the window walk over the inventory query of a live ERP sandbox', () =>
   const client = () => createJstClient({ ...sandboxCredentials(sandbox(), 'open'), rateLimit: { perSecond: 1000, perMinute: 100_000 } });
   beforeEach(() => sandbox().reset());
 
-  function walker(cursors: MemoryCursors, seen: Map<string, number>, options: { expireAfterPages?: number; stats?: SweepStats } = {}) {
+  function walker(cursors: MemoryCursors, seen: Map<string, number>, options: { expireAfterPages?: number; stats?: SweepStats; versions?: Set<string> } = {}) {
     const erp = client();
     let pages = 0;
     const walk: WalkOptions<InventoryRow> = {
@@ -36,6 +37,7 @@ describe('the window walk over the inventory query of a live ERP sandbox', () =>
       applyPage: async (page: Page<InventoryRow>) => {
         pages++;
         for (const r of page.rows) seen.set(r.sku_id, (seen.get(r.sku_id) ?? 0) + 1);
+        for (const r of page.rows) options.versions?.add(`${r.sku_id}@${r.modified}`);
       },
       stats: options.stats,
     };
@@ -60,14 +62,23 @@ describe('the window walk over the inventory query of a live ERP sandbox', () =>
     // After a third of the pages served (12 in all), one row just served is modified (moves to now).
     sandbox().setFaults({ churn: { endpoint: 'inventory', rows: 1, probability: 0.33, times: 12 } }, 5);
     const seen = new Map<string, number>();
+    const versions = new Set<string>();
     const cursors = new MemoryCursors();
     const stats: SweepStats = { pages: 0, narrowed: 0, verifiedSeconds: 0 };
-    const outcome = await walker(cursors, seen, { stats })();
+    const outcome = await walker(cursors, seen, { stats, versions })();
     expect(outcome.complete).toBe(true);
-    expect(rows.filter((r) => !seen.has(r.sku_id)).map((r) => r.sku_id)).toEqual([]);
+    const current = (sku: string) => `${sku}@${String(sandbox().state.stockView(sku, undefined)!.modified)}`;
+    const changed = rows.filter((r) => current(r.sku_id) !== `${r.sku_id}@${formatBeijing(r.modifiedMs)}`);
+    expect(changed.length).toBeGreaterThan(0);
+    // Every row not modified again was read by this run; the ones modified again leave for the next.
+    expect(rows.filter((r) => !changed.includes(r) && !seen.has(r.sku_id)).map((r) => r.sku_id)).toEqual([]);
     expect(stats.verifiedSeconds).toBeGreaterThanOrEqual(1);
     expect(cursors.positions.get('walk')).toBeUndefined();
     expect(cursors.positions.get('incremental')).toBe(Date.parse(outcome.window.to!));
+    sandbox().setFaults({});
+    await walker(cursors, seen, { versions })();
+    // After the next run, every row's latest version was read.
+    expect(rows.filter((r) => !versions.has(current(r.sku_id))).map((r) => r.sku_id)).toEqual([]);
   });
 
   it('page-number paging over the same live window does lose a row (the bug the walk fixes)', async () => {
