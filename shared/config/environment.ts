@@ -79,6 +79,8 @@ const environmentSchema = z.object({
       }
     }),
   SHIPPING_INITIAL_LOOKBACK_HOURS: optional(int(1, 24 * 30)).default(72),
+  // Attempts before a shipment of the retry set is given up on (ItemsAbandoned).
+  SHIPPING_RETRY_MAX_ATTEMPTS: optional(int(1, 100)).default(8),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;

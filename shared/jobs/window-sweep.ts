@@ -28,14 +28,17 @@ import type { TimeWindow } from './time-window';
  *     to its end. Adjacent ranges share their boundary second, so nothing is lost whether the ERP
  *     treats `modified_end` (or `modified_begin`) as inclusive or exclusive (rows on it are read twice;
  *     every write is idempotent).
- *  2. A range that does not fit in one page is not paged: its width shrinks (to the 90th row of the
- *     page's own `modified` times when they suggest it, at most half, at least 1 s) and it is asked again.
- *     After a range that fits, the width grows toward ~90 rows per page.
+ *  2. A range that does not fit in one page is not paged: its width shrinks (at most half, less when
+ *     the rows' density over the last ranges, `data_count` or the page's own `modified` times suggest
+ *     it; at least 1 s) and it is asked again. After a range that fits, the next width aims at ~85 rows
+ *     by the density of the last ranges. Sizing is a guess; correctness never depends on it.
  *  3. A one-second range that still does not fit (many rows modified in the same second) is read
- *     page by page, then read again from page 1, until two consecutive full reads return the same
- *     set of keys. A row is skipped by a read only when a row served earlier in that read leaves the
- *     range; such a row is gone for every later read, so two equal reads prove the first skipped
- *     nothing that stayed. Rows that left are read at their new time. Bounded by MAX_FULL_READS.
+ *     page by page, then read again from page 1, until a read is proven exact by the next one: every
+ *     row it served before its last page is served again. A row is skipped by a read only when a row
+ *     served earlier in that read (before its last page) leaves the range; such a row is gone for
+ *     every later read, so if the next read serves all of them again, nothing that stayed was skipped.
+ *     Rows that left are read at their new time. After MAX_FULL_READS reads without proof the run
+ *     fails (WINDOW_WALK_UNSTABLE) with the cursor before that second: a loud stop, never a loss.
  *
  * Progress: the checkpoint (`onComplete`) is called after each range's rows are applied; the caller
  * commits it, so a killed run repeats at most the page it was applying (a one-second range read under
@@ -74,8 +77,9 @@ export interface SweepResult {
 }
 
 export const SECOND_MS = 1000;
-const TARGET_ROWS = 90;
-const MAX_FULL_READS = 6;
+/** Rows aimed at per range: fewer pages overflow below it, fewer rows per call above it (see dev/bench/walk.ts). */
+const TARGET_ROWS = 85;
+const MAX_FULL_READS = 8;
 
 export class WindowWalkError extends FecjstError {
   constructor(message: string, context: Record<string, unknown>) {
@@ -87,31 +91,57 @@ export async function sweepWindow<T>(source: SweepSource<T>, hooks: SweepHooks<T
   const end = Math.ceil(window.toMs / SECOND_MS) * SECOND_MS;
   let pos = Math.floor(window.fromMs / SECOND_MS) * SECOND_MS;
   let width = clampWidth(startWidthMs);
+  const density = new DensityEstimate();
   while (pos < end) {
     if (hooks.expired()) return { complete: false, doneMs: pos, widthMs: width };
     const range = { fromMs: pos, toMs: Math.min(pos + width, end) };
     const page = await source.readPage(range, 1);
     stats.pages++;
-    if (page.hasNext && range.toMs - range.fromMs > SECOND_MS) {
+    const span = range.toMs - range.fromMs;
+    const rows = page.rows.length + page.invalid.length + page.duplicates;
+    if (page.hasNext && span > SECOND_MS) {
       stats.narrowed++;
-      width = narrowed(source, page, range);
+      density.add(Math.max(rows + 1, page.dataCount ?? 0), span);
+      width = clampWidth(Math.min(narrowed(source, page, range), density.widthFor(TARGET_ROWS) ?? Number.POSITIVE_INFINITY));
       continue;
     }
     if (page.hasNext) await readSecondWhole(source, hooks, range, page, stats);
     else await hooks.apply(page);
-    width = page.hasNext ? SECOND_MS : grown(width, range, page);
+    // A range cut short by the window's end says little about density; a one-second range read whole, nothing.
+    if (!page.hasNext && span === width) density.add(rows, span);
+    width = page.hasNext ? SECOND_MS : clampWidth(Math.min(width * 4, density.widthFor(TARGET_ROWS) ?? width * 4));
     pos = range.toMs;
     await hooks.onComplete(pos, width);
   }
   return { complete: true, doneMs: pos, widthMs: width };
 }
 
-/** Rule 3: a one-second range read whole until two consecutive reads return the same keys. */
+/** Rows per millisecond over the last 8 ranges read, to size the next range (a hint, never a guarantee). */
+class DensityEstimate {
+  private readonly recent: Array<{ rows: number; ms: number }> = [];
+
+  add(rows: number, ms: number): void {
+    this.recent.push({ rows, ms });
+    if (this.recent.length > 8) this.recent.shift();
+  }
+
+  widthFor(rows: number): number | undefined {
+    const total = this.recent.reduce((a, r) => ({ rows: a.rows + r.rows, ms: a.ms + r.ms }), { rows: 0, ms: 0 });
+    return total.rows === 0 ? undefined : (rows * total.ms) / total.rows;
+  }
+}
+
+/**
+ * Rule 3: a one-second range read whole, again and again, until a read is proven exact: every row it
+ * served before its last page is served again by the next read. (A served row that left during a read
+ * is gone for the next one; if none left, the read skipped nothing that stayed.)
+ */
 async function readSecondWhole<T>(source: SweepSource<T>, hooks: SweepHooks<T>, range: TimeWindow, first: Page<T>, stats: SweepStats): Promise<void> {
   stats.verifiedSeconds++;
   let previous: Set<string> | undefined;
   for (let read = 0; read < MAX_FULL_READS; read++) {
-    const keys = new Set<string>();
+    const all = new Set<string>();
+    const beforeLast = new Set<string>();
     for (let pageIndex = 1; ; pageIndex++) {
       if (pageIndex > 100_000) throw new WindowWalkError('a one-second range is still has_next after 100000 pages', { range });
       let page = read === 0 && pageIndex === 1 ? first : undefined;
@@ -119,25 +149,19 @@ async function readSecondWhole<T>(source: SweepSource<T>, hooks: SweepHooks<T>, 
         page = await source.readPage(range, pageIndex);
         stats.pages++;
       }
-      for (const row of page.rows) keys.add(source.keyOf(row));
-      for (const bad of page.invalid) keys.add(`invalid:${bad.key ?? bad.index}`);
+      const keys = [...page.rows.map((r) => source.keyOf(r)), ...page.invalid.map((bad) => `invalid:${bad.key ?? bad.index}`)];
       await hooks.apply(page);
-      if (!page.hasNext || page.rows.length + page.invalid.length + page.duplicates === 0) break;
+      const last = !page.hasNext || keys.length + page.duplicates === 0;
+      if (!last) for (const k of keys) beforeLast.add(k);
+      for (const k of keys) all.add(k);
+      if (last) break;
     }
-    if (previous && sameSet(previous, keys)) return;
-    previous = keys;
+    if (previous && [...previous].every((k) => all.has(k))) return;
+    previous = beforeLast;
   }
   throw new WindowWalkError(`rows of one second kept changing during ${MAX_FULL_READS} reads; the cursor stays before it and the next run reads it again`, {
     from: new Date(range.fromMs).toISOString(),
   });
-}
-
-/** The next width after a range that fitted: toward TARGET_ROWS rows, at most ×4. */
-function grown(width: number, range: TimeWindow, page: Page<unknown>): number {
-  const rows = page.rows.length + page.invalid.length + page.duplicates;
-  const used = range.toMs - range.fromMs;
-  if (used < width) return width; // the window's end cut the range short: it says nothing about density
-  return clampWidth(rows === 0 ? width * 4 : Math.min(width * 4, (width * TARGET_ROWS) / rows));
 }
 
 /** The next width after a range that did not fit: at most half, less when the page's times say so. */
@@ -156,10 +180,4 @@ function narrowed<T>(source: SweepSource<T>, page: Page<T>, range: TimeWindow): 
 function clampWidth(ms: number): number {
   if (!Number.isFinite(ms)) return MAX_RANGE_MS;
   return Math.min(MAX_RANGE_MS, Math.max(SECOND_MS, Math.floor(ms / SECOND_MS) * SECOND_MS));
-}
-
-function sameSet(a: Set<string>, b: Set<string>): boolean {
-  if (a.size !== b.size) return false;
-  for (const k of a) if (!b.has(k)) return false;
-  return true;
 }
