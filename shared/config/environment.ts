@@ -48,7 +48,8 @@ const environmentSchema = z.object({
   // ERP wms_co_id. 0 (default): the query is sent WITHOUT wms_co_id, and the ERP answers each SKU's
   // stock summed over all its warehouses (docs/erp-api.md §3a); another value: that warehouse alone.
   STOCK_WAREHOUSE_ID: optional(int(0, 1_000_000_000)).default(0),
-  // Only used by a dry run or an explicit reset: a first syncInventory run starts with a full pass.
+  // The walk's first-run lookback; syncInventory never reaches it (a run with no cursor starts a full
+  // pass instead), still accepted so existing settings stay valid.
   INVENTORY_INITIAL_LOOKBACK_HOURS: optional(int(1, 24 * 30)).default(24),
   // Combined SKUs (组合装) kept out of the stock sync: comma-separated SKUs, `PREFIX*` for a prefix.
   INVENTORY_COMBINED_SKUS: optional(z.string())
