@@ -59,7 +59,7 @@ const environmentSchema = z.object({
   // Attempts before a failed SKU of the retry set is given up on (ItemsAbandoned).
   INVENTORY_RETRY_MAX_ATTEMPTS: optional(int(1, 100)).default(8),
   ORDER_HORIZON_DAYS: optional(int(1, 365)).default(30),
-  // The ERP documents no upload batch limit (jst-api.md "not found; 50 is a common guess"): stay at 50.
+  // The ERP documents no upload batch limit (docs/erp-api.md "not found; 50 is a common guess"): stay at 50.
   ORDER_PUSH_BATCH_SIZE: optional(int(1, ORDER_PUSH_BATCH_MAX)).default(ORDER_PUSH_BATCH_MAX),
   ORDER_READY_STATUSES: optional(z.string())
     .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined))

@@ -1,8 +1,5 @@
 import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 
-/** The largest value `product_flat_qty.qty` (int(11), signed) holds (docs/store-schema.md §1.3). */
-export const STORE_QTY_MAX = 2_147_483_647;
-
 export interface StoreSku {
   sku: string;
   /** product_flat.id; product_flat_qty.product_id is this as a string. */

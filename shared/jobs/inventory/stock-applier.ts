@@ -1,6 +1,6 @@
 import type { Environment } from '../../config/environment';
+import { STORE_QTY_MAX } from '../../domain/store-stock';
 import type { StockChange, StoreStock } from '../../fecmall/stock-repository';
-import { STORE_QTY_MAX } from '../../fecmall/stock-repository';
 import { parseBeijing } from '../../jst/beijing-time';
 import type { InventoryRow } from '../../jst/reply-schemas';
 import type { CombinedSkus } from './combined-skus';
