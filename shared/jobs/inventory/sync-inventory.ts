@@ -22,7 +22,7 @@ type WindowResult = Pick<RunOutcome, 'window' | 'complete' | 'cursor' | 'cursorL
  * from its cursor — or, on the very first run (no cursor), starts a full pass and sets the incremental
  * cursor to the moment the pass began, (3) spends the rest of its time on the pending full pass, if any
  * (`mode: "full"` or `"reconcile"` starts one when none is pending). A full pass is the stock reconcile:
- * it reports drift (stock-drift.ts). An explicit `from`/`to` window or a `skus` list does only that.
+ * it reports drift (stock-drift.ts); a `reconcile` run skips step 2 (it never moves the incremental cursor). An explicit `from`/`to` window or a `skus` list does only that.
  * Writes are compare-and-set against fresh store data (stock-applier.ts); failed SKUs go to the retry set.
  */
 export async function syncInventory(ports: InventoryPorts, ctx: InventoryCtx): Promise<RunOutcome> {
@@ -139,6 +139,9 @@ class InventoryRun {
       if (!request.dryRun) await cursors.advance('incremental', pass.startedAtMs);
       const after = request.dryRun ? null : pass.startedAtMs;
       result = { window: { from: null, to: null }, complete: true, cursor: { before: null, after }, cursorLagSeconds: after === null ? undefined : (nowMs - after) / 1000 };
+    } else if (request.mode === 'reconcile') {
+      // A reconcile never moves the incremental cursor (docs/design.md §10): the pass only.
+      result = { window: { from: null, to: null }, complete: true, cursor: { before: incremental, after: incremental }, cursorLagSeconds: (nowMs - incremental) / 1000 };
     } else {
       result = await this.incremental();
     }

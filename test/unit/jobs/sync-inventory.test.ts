@@ -185,6 +185,18 @@ describe('syncInventory over in-memory ports', () => {
     expect(again.details!.drift).toMatchObject({ count: 0 });
   });
 
+  it('a reconcile run never moves the incremental cursor (docs/design.md §10)', async () => {
+    const w = fakeWorld(skus(2));
+    await syncInventory(w.ports, w.ctx());
+    const cursor = w.cursors.get('incremental');
+    w.clock.ms += 3600_000;
+    w.erp.set(sku(1), 5, 0, w.clock.ms - 1000);
+    const out = await syncInventory(w.ports, w.ctx({ trigger: 'manual', mode: 'reconcile' }));
+    expect(w.cursors.get('incremental')).toBe(cursor);
+    expect(out.cursor).toEqual({ before: cursor, after: cursor });
+    expect(w.stock.qty.get(sku(1))).toBe(5);
+  });
+
   it('combined SKUs are neither queried nor written, and are listed apart from SKUs unknown to the ERP', async () => {
     const w = fakeWorld(['KIT-1', 'KIT-2', 'S1', 'S2']);
     w.erp.set('S1', 3, 0, OLD);
