@@ -160,7 +160,7 @@ class InventoryRun {
         drift: outcome.position.drift,
       };
       this.details.drift = this.tally.drift;
-      this.passCounts = { fullPassSkusDone: outcome.position.done, fullPassSkusTotal: outcome.position.total };
+      this.passCounts = { fullPassSkusDone: outcome.position.done, fullPassSkusTotal: outcome.position.total, stockDrift: this.tally.drift.count, stockDriftMissed: this.tally.drift.missed };
       if (outcome.complete && !request.dryRun) await this.finishPass(outcome.position);
       result = { ...result, complete: result.complete && outcome.complete };
       this.publishPassAge(outcome.complete ? clock.now() : (completed?.completedAtMs ?? outcome.position.startedAtMs));
