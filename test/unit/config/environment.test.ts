@@ -36,6 +36,7 @@ describe('loadEnvironment', () => {
       ORDER_MAX_ATTEMPTS: 10,
       CARRIER_MAP: {},
       SHIPPING_INITIAL_LOOKBACK_HOURS: 72,
+      SHIPPING_RETRY_MAX_ATTEMPTS: 8,
     });
   });
 
