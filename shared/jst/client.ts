@@ -23,8 +23,8 @@ export const ENDPOINTS = {
 } as const satisfies Record<string, JstEndpoint>;
 
 /**
- * Documented limits (jst-api.md §3); requests beyond them are refused before sending. Where a limit is
- * not documented the smallest plausible one is used (design.md §7): orders per upload 50 (§3b/§5 [U],
+ * Documented limits (docs/erp-api.md §3); requests beyond them are refused before sending. Where a limit is
+ * not documented the smallest plausible one is used (docs/design.md §7): orders per upload 50 (§3b/§5 [U],
  * "50 is a common guess"), so_ids per legacy cancel 50 (not documented; same as o_ids), legacy
  * inventory page size 100 (§3a [U], assumed as new).
  */
@@ -57,7 +57,7 @@ export interface Page<T> {
   hasNext: boolean;
   /** Rows dropped because another row of the same page had the same key and a later `modified`. */
   duplicates: number;
-  /** The reply's `data_count` when present (a hint only: it is [U] for inventory, jst-api.md §3a). */
+  /** The reply's `data_count` when present (a hint only: it is [U] for inventory, docs/erp-api.md §3a). */
   dataCount?: number;
 }
 
@@ -70,7 +70,7 @@ export interface TimeRange {
 export interface InventoryQuery {
   skuIds?: readonly string[];
   modified?: TimeRange;
-  /** 0 or absent: all warehouses summed (jst-api.md §3a); a number: that warehouse. */
+  /** 0 or absent: all warehouses summed (docs/erp-api.md §3a); a number: that warehouse. */
   wmsCoId?: number;
   pageSize?: number;
 }
@@ -205,7 +205,7 @@ class HttpJstClient implements JstClient {
       if (soIds.includes(soId)) throw new JstRequestError(endpoint.name, `so_id ${soId} appears twice in one upload`);
       soIds.push(soId);
     }
-    // Empty values are never sent (design.md §7; the ERP's treatment of them is [U], jst-api.md §2.3):
+    // Empty values are never sent (docs/design.md §7; the ERP's treatment of them is [U], docs/erp-api.md §2.3):
     // such an order fails alone, naming the field (never a value).
     const results = new Map<string, UploadResult>();
     const toSend: object[] = [];
@@ -244,9 +244,9 @@ class HttpJstClient implements JstClient {
     const shopId = query.shopId ?? this.defaultShopId;
     if (shopId) biz.shop_id = shopId;
     if (query.soIds?.length) biz.so_ids = [...query.soIds];
-    // date_type's default is [U] (jst-api.md §3c: "默认发货时间"), so it is always sent with a range.
+    // date_type's default is [U] (docs/erp-api.md §3c: "默认发货时间"), so it is always sent with a range.
     if (query.modified) Object.assign(biz, rangeFields(endpoint.name, query.modified), { date_type: query.dateType ?? 0 });
-    // One row per package: split shipments share the so_id and differ in o_id (jst-api.md §3c).
+    // One row per package: split shipments share the so_id and differ in o_id (docs/erp-api.md §3c).
     return { endpoint, biz, listKey: 'orders', rowSchema: logisticsOrderSchema, keyOf: (row) => (row as { so_id?: unknown }).so_id, uniqueKey: (r) => String(r.o_id), modifiedOf: (r) => r.modified };
   }
 
@@ -272,7 +272,7 @@ class HttpJstClient implements JstClient {
       checkList(endpoint.name, 'o_ids', request.oIds, LIMITS.oIds);
       if (!request.oIds?.length) throw new JstRequestError(endpoint.name, 'give the ERP o_ids to cancel');
       if (!request.oIds.every((id) => Number.isInteger(id) && id > 0)) throw new JstRequestError(endpoint.name, 'o_ids are positive integers');
-      // cancel_type vocabulary is [U] (jst-api.md §3d): free text, required non-empty.
+      // cancel_type vocabulary is [U] (docs/erp-api.md §3d): free text, required non-empty.
       if (!request.cancelType.trim()) throw new JstRequestError(endpoint.name, 'cancel_type must not be empty');
       const biz: Record<string, unknown> = { o_ids: [...request.oIds], cancel_type: request.cancelType };
       if (request.remark) biz.remark = request.remark;
@@ -282,7 +282,7 @@ class HttpJstClient implements JstClient {
     const shopId = request.shopId ?? this.defaultShopId;
     checkList(endpoint.name, 'so_ids', request.soIds, LIMITS.cancelSoIds);
     if (!request.soIds?.length || !shopId) throw new JstRequestError(endpoint.name, 'give shop_id and the so_ids to cancel');
-    // Legacy jushuitan.orders.cancel takes [{shop_id, so_id}] (jst-api.md §3d, S9/S11).
+    // Legacy jushuitan.orders.cancel takes [{shop_id, so_id}] (docs/erp-api.md §3d, S9/S11).
     await this.transport.call(endpoint, request.soIds.map((soId) => ({ shop_id: shopId, so_id: soId })));
   }
 
@@ -296,7 +296,7 @@ class HttpJstClient implements JstClient {
   }
 
   /**
-   * One page, read strictly (jst-api.md §1.4, §2.5): a code-0 reply whose paging fields or list do
+   * One page, read strictly (docs/erp-api.md §1.4, §2.5): a code-0 reply whose paging fields or list do
    * not have the documented shape is malformed — asked again up to `malformedRetries` times, then a
    * retryable JstApiError naming the endpoint (the run fails; nothing past it is committed).
    */
