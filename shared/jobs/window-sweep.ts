@@ -98,7 +98,7 @@ export async function sweepWindow<T>(source: SweepSource<T>, hooks: SweepHooks<T
     const page = await source.readPage(range, 1);
     stats.pages++;
     const span = range.toMs - range.fromMs;
-    const rows = page.rows.length + page.invalid.length + page.duplicates;
+    const rows = page.rows.length + page.invalid.length + (page.duplicates ?? 0);
     if (page.hasNext && span > SECOND_MS) {
       stats.narrowed++;
       density.add(Math.max(rows + 1, page.dataCount ?? 0), span);
@@ -151,7 +151,7 @@ async function readSecondWhole<T>(source: SweepSource<T>, hooks: SweepHooks<T>, 
       }
       const keys = [...page.rows.map((r) => source.keyOf(r)), ...page.invalid.map((bad) => `invalid:${bad.key ?? bad.index}`)];
       await hooks.apply(page);
-      const last = !page.hasNext || keys.length + page.duplicates === 0;
+      const last = !page.hasNext || keys.length + (page.duplicates ?? 0) === 0;
       if (!last) for (const k of keys) beforeLast.add(k);
       for (const k of keys) all.add(k);
       if (last) break;
