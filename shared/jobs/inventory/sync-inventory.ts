@@ -122,7 +122,7 @@ class InventoryRun {
     const query = { wmsCoId: this.env.STOCK_WAREHOUSE_ID, pageSize: SKU_BATCH };
     return walkTimeWindow(this.ctx, {
       initialLookbackMs: this.env.INVENTORY_INITIAL_LOOKBACK_HOURS * 3600_000,
-      source: { readPage: (modified, pageIndex) => this.ports.erp.inventoryPage({ ...query, modified }, pageIndex), keyOf: (row) => row.sku_id, modifiedOf: (row) => row.modified },
+      source: { readPage: (modified, pageIndex) => this.ports.erp.inventoryPage({ ...query, modified }, pageIndex), keyOf: (row) => row.sku_id, modifiedOf: (row) => row.modified, pageSize: SKU_BATCH },
       applyPage: (page) => this.applyErpRows(page.rows, page.invalid),
     });
   }

@@ -22,6 +22,7 @@ function fakeErp(rows: Row[], bounds: Bounds, onPage?: (served: Row[], pageIndex
       onPage?.(served, pageIndex);
       return { pageIndex, rows: served, invalid: [], duplicates: 0, hasNext: pageIndex * 100 < all.length };
     },
+    pageSize: 100,
     keyOf: (r: Row) => r.key,
     modifiedOf: (r: Row) => {
       const d = new Date(r.modifiedMs + 8 * 3600_000);
