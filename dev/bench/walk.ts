@@ -105,6 +105,7 @@ function invocation(client: JstClient, cursors: ReturnType<typeof memoryCursors>
       },
       keyOf: (r) => r.sku_id,
       modifiedOf: (r) => r.modified,
+      pageSize: 100,
     },
     applyPage: async (page) => {
       for (const r of page.rows) {

@@ -25,7 +25,7 @@ const jobs = [
     logicalId: 'SyncShipping',
     scheduleParam: 'shippingSchedule',
     failureMetrics: [m.itemFailures],
-    workMetrics: [m.shipmentsApplied, m.shipmentsSkipped],
+    workMetrics: [m.shipmentsApplied, m.shipmentsSkipped, m.itemsAbandoned],
   },
 ];
 

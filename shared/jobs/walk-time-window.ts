@@ -52,10 +52,25 @@ export async function walkTimeWindow<T>(ctx: Ctx, options: WalkOptions<T>): Prom
   const stats: SweepStats = options.stats ?? { pages: 0, narrowed: 0, verifiedSeconds: 0 };
   let progressWritten = progress !== undefined;
 
+  // Rows read twice in one walk (a shared boundary second, a dense second read again to verify it) are
+  // applied once per version: same key and same `modified`.
+  const applied = new Set<string>();
+  const fresh = (row: T) => {
+    const modified = options.source.modifiedOf(row);
+    if (!modified) return true;
+    const version = `${options.source.keyOf(row)}@${modified}`;
+    if (applied.has(version)) return false;
+    applied.add(version);
+    return true;
+  };
+
   const result = await sweepWindow(
     options.source,
     {
-      apply: (page) => options.applyPage(page),
+      apply: async (page) => {
+        const rows = page.rows.filter(fresh);
+        if (rows.length > 0 || page.invalid.length > 0) await options.applyPage({ ...page, rows });
+      },
       expired: () => ctx.deadline.expired(),
       onComplete: async (doneMs, widthMs) => {
         if (!commits || doneMs >= window.toMs) return;

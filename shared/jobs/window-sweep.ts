@@ -30,7 +30,7 @@ import type { TimeWindow } from './time-window';
  *     every write is idempotent).
  *  2. A range that does not fit in one page is not paged: its width shrinks (at most half, less when
  *     the rows' density over the last ranges, `data_count` or the page's own `modified` times suggest
- *     it; at least 1 s) and it is asked again. After a range that fits, the next width aims at ~85 rows
+ *     it; at least 1 s) and it is asked again. After a range that fits, the next width aims at 85% of a page
  *     by the density of the last ranges. Sizing is a guess; correctness never depends on it.
  *  3. A one-second range that still does not fit (many rows modified in the same second) is read
  *     page by page, then read again from page 1, until a read is proven exact by the next one: every
@@ -51,6 +51,8 @@ export interface SweepSource<T> {
   keyOf(row: T): string;
   /** The row's `modified` (Beijing time), a sizing hint only. */
   modifiedOf(row: T): string | null | undefined;
+  /** The page size `readPage` asks for (ranges aim at 85% of it). */
+  pageSize: number;
 }
 
 export interface SweepHooks<T> {
@@ -77,8 +79,8 @@ export interface SweepResult {
 }
 
 export const SECOND_MS = 1000;
-/** Rows aimed at per range: fewer pages overflow below it, fewer rows per call above it (see dev/bench/walk.ts). */
-const TARGET_ROWS = 85;
+/** Share of a page aimed at per range: fewer ranges overflow below it, more calls per row above it (dev/bench/walk.ts). */
+const TARGET_FILL = 0.85;
 const MAX_FULL_READS = 8;
 
 export class WindowWalkError extends FecjstError {
@@ -91,6 +93,7 @@ export async function sweepWindow<T>(source: SweepSource<T>, hooks: SweepHooks<T
   const end = Math.ceil(window.toMs / SECOND_MS) * SECOND_MS;
   let pos = Math.floor(window.fromMs / SECOND_MS) * SECOND_MS;
   let width = clampWidth(startWidthMs);
+  const target = Math.max(1, Math.floor(source.pageSize * TARGET_FILL));
   const density = new DensityEstimate();
   while (pos < end) {
     if (hooks.expired()) return { complete: false, doneMs: pos, widthMs: width };
@@ -98,18 +101,18 @@ export async function sweepWindow<T>(source: SweepSource<T>, hooks: SweepHooks<T
     const page = await source.readPage(range, 1);
     stats.pages++;
     const span = range.toMs - range.fromMs;
-    const rows = page.rows.length + page.invalid.length + page.duplicates;
+    const rows = page.rows.length + page.invalid.length + (page.duplicates ?? 0);
     if (page.hasNext && span > SECOND_MS) {
       stats.narrowed++;
       density.add(Math.max(rows + 1, page.dataCount ?? 0), span);
-      width = clampWidth(Math.min(narrowed(source, page, range), density.widthFor(TARGET_ROWS) ?? Number.POSITIVE_INFINITY));
+      width = clampWidth(Math.min(narrowed(source, page, range, target), density.widthFor(target) ?? Number.POSITIVE_INFINITY));
       continue;
     }
     if (page.hasNext) await readSecondWhole(source, hooks, range, page, stats);
     else await hooks.apply(page);
     // A range cut short by the window's end says little about density; a one-second range read whole, nothing.
     if (!page.hasNext && span === width) density.add(rows, span);
-    width = page.hasNext ? SECOND_MS : clampWidth(Math.min(width * 4, density.widthFor(TARGET_ROWS) ?? width * 4));
+    width = page.hasNext ? SECOND_MS : clampWidth(Math.min(width * 4, density.widthFor(target) ?? width * 4));
     pos = range.toMs;
     await hooks.onComplete(pos, width);
   }
@@ -151,7 +154,7 @@ async function readSecondWhole<T>(source: SweepSource<T>, hooks: SweepHooks<T>, 
       }
       const keys = [...page.rows.map((r) => source.keyOf(r)), ...page.invalid.map((bad) => `invalid:${bad.key ?? bad.index}`)];
       await hooks.apply(page);
-      const last = !page.hasNext || keys.length + page.duplicates === 0;
+      const last = !page.hasNext || keys.length + (page.duplicates ?? 0) === 0;
       if (!last) for (const k of keys) beforeLast.add(k);
       for (const k of keys) all.add(k);
       if (last) break;
@@ -165,15 +168,23 @@ async function readSecondWhole<T>(source: SweepSource<T>, hooks: SweepHooks<T>, 
 }
 
 /** The next width after a range that did not fit: at most half, less when the page's times say so. */
-function narrowed<T>(source: SweepSource<T>, page: Page<T>, range: TimeWindow): number {
+function narrowed<T>(source: SweepSource<T>, page: Page<T>, range: TimeWindow, target: number): number {
   const width = range.toMs - range.fromMs;
   let next = width / 2;
-  if (page.dataCount && page.dataCount > 0) next = Math.min(next, (width * TARGET_ROWS) / page.dataCount);
+  if (page.dataCount && page.dataCount > 0) next = Math.min(next, (width * target) / page.dataCount);
   const times = page.rows
     .map((r) => parseBeijing(source.modifiedOf(r) ?? ''))
     .filter((t): t is number => t !== undefined && t >= range.fromMs && t <= range.toMs)
     .sort((a, b) => a - b);
-  if (times.length > TARGET_ROWS) next = Math.min(next, times[TARGET_ROWS - 1]! - range.fromMs);
+  if (times.length >= target) {
+    // End one second before the target-th time of the page. When a quarter of the page shares that
+    // second (a bulk change), go straight there, even past the half: the range before it then fits,
+    // and the dense second gets a one-second range of its own.
+    const at = times[target - 1]!;
+    const beforeIt = at - SECOND_MS - range.fromMs;
+    const dense = times.filter((t) => t === at).length * 4 >= times.length;
+    next = dense ? Math.max(SECOND_MS, beforeIt) : Math.min(next, beforeIt);
+  }
   return clampWidth(next);
 }
 

@@ -56,7 +56,7 @@ export interface Page<T> {
   invalid: InvalidRow[];
   hasNext: boolean;
   /** Rows dropped because another row of the same page had the same key and a later `modified`. */
-  duplicates: number;
+  duplicates?: number;
   /** The reply's `data_count` when present (a hint only: it is [U] for inventory, docs/erp-api.md §3a). */
   dataCount?: number;
 }
@@ -291,7 +291,7 @@ class HttpJstClient implements JstClient {
       if (pageIndex > MAX_PAGES) throw new JstApiError({ code: 'JST_REPLY_INVALID', message: `ERP ${reading.endpoint.name}: still has_next after ${MAX_PAGES} pages`, endpoint: reading.endpoint.name, retryable: false });
       const page = await this.page(reading, pageIndex);
       yield page;
-      if (!page.hasNext || page.rows.length + page.invalid.length + page.duplicates === 0) return;
+      if (!page.hasNext || page.rows.length + page.invalid.length + (page.duplicates ?? 0) === 0) return;
     }
   }
 

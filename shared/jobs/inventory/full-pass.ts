@@ -117,7 +117,7 @@ async function fetchBatch(ports: Pick<InventoryPorts, 'erp'>, ctx: InventoryCtx,
   for await (const page of ports.erp.inventoryPages({ skuIds: skus, wmsCoId: ctx.env.STOCK_WAREHOUSE_ID, pageSize: SKU_BATCH })) {
     rows.push(...page.rows);
     invalid.push(...page.invalid);
-    tally.counts.duplicateRows += page.duplicates;
+    tally.counts.duplicateRows += page.duplicates ?? 0;
   }
   return { skus, rows, invalid, readAtMs };
 }

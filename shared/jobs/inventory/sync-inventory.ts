@@ -118,9 +118,10 @@ class InventoryRun {
         },
         keyOf: (row) => row.sku_id,
         modifiedOf: (row) => row.modified,
+        pageSize: SKU_BATCH,
       },
       applyPage: (page) => {
-        this.tally.counts.duplicateRows += page.duplicates;
+        this.tally.counts.duplicateRows += page.duplicates ?? 0;
         return this.applier.apply(page.rows, page.invalid, { erpReadAtMs: askedAt.get(page) ?? 0 });
       },
     });

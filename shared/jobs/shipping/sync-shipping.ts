@@ -1,5 +1,5 @@
 import type { ShipmentRepository, ShipmentResult } from '../../fecmall/shipment-repository';
-import type { JstClient, Page } from '../../jst/client';
+import { LIMITS, type JstClient, type Page } from '../../jst/client';
 import type { LogisticsOrder } from '../../jst/reply-schemas';
 import { chunkList } from '../../jst/time-chunks';
 import type { RunContext } from '../../runtime/handler-factory';
@@ -95,7 +95,7 @@ export async function syncShipping(ports: SyncShippingPorts, ctx: Ctx): Promise<
     const query = { dateType: 0 as const, shopId: ctx.env.JST_SHOP_ID };
     result = await walkTimeWindow(ctx, {
       initialLookbackMs: ctx.env.SHIPPING_INITIAL_LOOKBACK_HOURS * 3600_000,
-      source: { readPage: (modified, pageIndex) => ports.erp.logisticsPage({ ...query, modified }, pageIndex), keyOf: (row) => String(row.o_id), modifiedOf: (row) => row.modified },
+      source: { readPage: (modified, pageIndex) => ports.erp.logisticsPage({ ...query, modified }, pageIndex), keyOf: (row) => String(row.o_id), modifiedOf: (row) => row.modified, pageSize: LIMITS.logisticsPageSize },
       applyPage: (page) => applyRows(page.rows, page.invalid),
       stats,
     });

@@ -33,7 +33,7 @@ describe('the window walk over the inventory query of a live ERP sandbox', () =>
     let pages = 0;
     const walk: WalkOptions<InventoryRow> = {
       initialLookbackMs: 24 * 3600_000,
-      source: { readPage: (modified, pageIndex) => erp.inventoryPage({ modified, pageSize: 100 }, pageIndex), keyOf: (r) => r.sku_id, modifiedOf: (r) => r.modified },
+      source: { readPage: (modified, pageIndex) => erp.inventoryPage({ modified, pageSize: 100 }, pageIndex), keyOf: (r) => r.sku_id, modifiedOf: (r) => r.modified, pageSize: 100 },
       applyPage: async (page: Page<InventoryRow>) => {
         pages++;
         for (const r of page.rows) seen.set(r.sku_id, (seen.get(r.sku_id) ?? 0) + 1);
