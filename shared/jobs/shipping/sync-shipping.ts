@@ -1,5 +1,5 @@
 import type { ShipmentRepository, ShipmentResult } from '../../fecmall/shipment-repository';
-import { LIMITS, type JstClient, type Page } from '../../jst/client';
+import type { JstClient, Page } from '../../jst/client';
 import type { LogisticsOrder } from '../../jst/reply-schemas';
 import { chunkList } from '../../jst/time-chunks';
 import type { RunContext } from '../../runtime/handler-factory';
@@ -20,6 +20,8 @@ export interface SyncShippingPorts {
 type Ctx = Pick<RunContext, 'request' | 'env' | 'cursors' | 'clock' | 'logger' | 'metrics' | 'deadline' | 'fence'>;
 
 const SO_IDS_PER_QUERY = 20;
+/** The logistics query's largest page (docs/erp-api.md §3c). */
+const LOGISTICS_PAGE_SIZE = 50;
 const LISTED = 50;
 const RESOLVED = new Set(['applied', 'tracking_added', 'already_shipped', 'cancelled', 'unknown']);
 
@@ -92,10 +94,10 @@ export async function syncShipping(ports: SyncShippingPorts, ctx: Ctx): Promise<
     result = { window: { from: null, to: null }, complete, cursor: { before: null, after: null } };
   } else {
     const stats: SweepStats = { pages: 0, narrowed: 0, verifiedSeconds: 0 };
-    const query = { dateType: 0 as const, shopId: ctx.env.JST_SHOP_ID };
+    const query = { dateType: 0 as const, shopId: ctx.env.JST_SHOP_ID, pageSize: LOGISTICS_PAGE_SIZE };
     result = await walkTimeWindow(ctx, {
       initialLookbackMs: ctx.env.SHIPPING_INITIAL_LOOKBACK_HOURS * 3600_000,
-      source: { readPage: (modified, pageIndex) => ports.erp.logisticsPage({ ...query, modified }, pageIndex), keyOf: (row) => String(row.o_id), modifiedOf: (row) => row.modified, pageSize: LIMITS.logisticsPageSize },
+      source: { readPage: (modified, pageIndex) => ports.erp.logisticsPage({ ...query, modified }, pageIndex), keyOf: (row) => String(row.o_id), modifiedOf: (row) => row.modified, pageSize: LOGISTICS_PAGE_SIZE },
       applyPage: (page) => applyRows(page.rows, page.invalid),
       stats,
     });
