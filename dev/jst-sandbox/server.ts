@@ -268,7 +268,10 @@ export async function startJstSandbox(options: SandboxOptions = {}): Promise<Jst
       }
       const payload = dispatch(endpoint, admitted.biz);
       stats.calls++;
-      if (endpoint === 'refresh.token' && tokens.takeDrop()) return void res.socket?.destroy();
+      if (endpoint === 'refresh.token' && tokens.takeDrop()) {
+        logCall(generation, endpoint, 0);
+        return void res.socket?.destroy();
+      }
       stats.byEndpoint[endpoint] = (stats.byEndpoint[endpoint] ?? 0) + 1;
       const slowMs = faults.drawDelayMs();
       if (slowMs > 0) await delay(slowMs);
