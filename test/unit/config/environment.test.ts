@@ -12,6 +12,12 @@ function errorOf(env: NodeJS.ProcessEnv): { code?: string; message: string } {
 }
 
 describe('loadEnvironment', () => {
+  it('defaults each function to a share that, taken three times, stays within the account budget (5/s, 100/min)', () => {
+    const env = loadEnvironment(valid);
+    expect(3 * env.JST_RATE_PER_SECOND).toBeLessThanOrEqual(5);
+    expect(3 * env.JST_RATE_PER_MINUTE).toBeLessThanOrEqual(100);
+  });
+
   it('applies the documented defaults', () => {
     expect(loadEnvironment(valid)).toEqual({
       ...valid,
