@@ -14,8 +14,6 @@ import { RateLimiter, type RateLimit } from './rate-limiter';
 import { RetryPolicy } from './retry-policy';
 import { memoryTokenStore, type ErpTokenStore, type TokenKeeper, type TokenTiming } from './token-keeper';
 
-export type { JstEndpoint } from './erp-protocol';
-
 export const DEFAULT_RATE_LIMIT: RateLimit = { perSecond: 5, perMinute: 100 };
 
 export interface TransportOptions {
