@@ -20,8 +20,12 @@ type LegacyCredentials = { generation: 'legacy' } & LegacyJstCredentials;
 const REFRESH: JstEndpoint = { name: 'refresh.token', legacyMethod: 'refresh.token', openPath: '' };
 
 export class LegacyTokenKeeper implements TokenKeeper {
+  /** On 170: `refresh.token`, then the call is retried once. */
+  readonly maxRecoveries = 1;
   private creds: LegacyCredentials;
   private refreshing: Promise<void> | undefined;
+  /** After a failed scheduled refresh, none before this time. */
+  private scheduledPausedUntil = 0;
 
   constructor(initial: LegacyCredentials, private readonly protocol: LegacyProtocol, private readonly ctx: TokenKeeperContext) {
     this.creds = initial;
@@ -32,15 +36,26 @@ export class LegacyTokenKeeper implements TokenKeeper {
   }
 
   async beforeCall(): Promise<void> {
-    const every = this.ctx.timing?.legacyRefreshEveryMs ?? 24 * 3_600_000;
-    const last = this.creds.tokenRefreshedAt ? Date.parse(this.creds.tokenRefreshedAt) : Number.NaN;
-    if (Number.isFinite(last) && this.ctx.now() - last < every) return;
+    if (!this.due(this.creds) || this.ctx.now() < this.scheduledPausedUntil) return;
     try {
+      // Another function may have refreshed already: the secret records when.
+      const stored = (await this.ctx.store.read()).credentials;
+      if (stored.generation === 'legacy' && stored.token === this.creds.token && !this.due(stored)) {
+        this.creds = stored;
+        return;
+      }
       await this.refresh();
     } catch (error) {
       // The token may well still work: the call goes on, and a 170 brings the keeper back.
+      this.scheduledPausedUntil = this.ctx.now() + 3_600_000;
       this.ctx.logger?.warn('scheduled ERP refresh.token failed', { code: (error as { code?: string }).code });
     }
+  }
+
+  private due(creds: LegacyJstCredentials): boolean {
+    const every = this.ctx.timing?.legacyRefreshEveryMs ?? 24 * 3_600_000;
+    const last = creds.tokenRefreshedAt ? Date.parse(creds.tokenRefreshedAt) : Number.NaN;
+    return !(Number.isFinite(last) && this.ctx.now() - last < every);
   }
 
   async recover(used: JstCredentials): Promise<void> {

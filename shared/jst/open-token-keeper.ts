@@ -32,7 +32,11 @@ interface OpenStored extends StoredErpCredentials {
 const HOUR = 3_600_000;
 
 export class OpenTokenKeeper implements TokenKeeper {
+  /** Twice: a pair adopted from the secret may itself have been replaced meanwhile. */
+  readonly maxRecoveries = 2;
   private creds: OpenCredentials;
+  /** After a failed proactive renewal, none before this time (the token still works until then). */
+  private proactivePausedUntil = 0;
   private recovering: Promise<void> | undefined;
   /** A pair the ERP issued that the store has not taken yet (the write failed): retried before the next call. */
   private unsaved: { expectedVersion: string | undefined; next: OpenCredentials } | undefined;
@@ -49,9 +53,16 @@ export class OpenTokenKeeper implements TokenKeeper {
     if (this.unsaved) await this.save(this.unsaved.expectedVersion, this.unsaved.next);
     const expiresAt = this.creds.expiresAt ? Date.parse(this.creds.expiresAt) : Number.NaN;
     const margin = this.ctx.timing?.refreshMarginMs ?? 24 * HOUR;
-    if (!this.recovering && Number.isFinite(expiresAt) && this.ctx.now() >= expiresAt - margin) {
-      this.ctx.logger?.info('ERP access token expires soon; renewing it', { expiresAt: this.creds.expiresAt });
+    const now = this.ctx.now();
+    if (this.recovering || !Number.isFinite(expiresAt) || now < expiresAt - margin || now < this.proactivePausedUntil) return;
+    this.ctx.logger?.info('ERP access token expires soon; renewing it', { expiresAt: this.creds.expiresAt });
+    try {
       await this.recover(this.creds);
+    } catch (error) {
+      if (now >= expiresAt) throw error;
+      // The current token still works: go on, and say so; a refused call will try again.
+      this.proactivePausedUntil = now + HOUR;
+      this.ctx.logger?.error('ERP access token could not be renewed before it expires', { code: (error as { code?: string }).code, expiresAt: this.creds.expiresAt });
     }
   }
 

@@ -10,6 +10,8 @@ import type { RetryPolicy } from './retry-policy';
  * refresh, a pending write-back), and hands it every "token expired" reply.
  */
 export interface TokenKeeper {
+  /** How many times one call may meet "token expired" and recover before it fails. */
+  readonly maxRecoveries: number;
   credentials(): JstCredentials;
   /** Before each call: proactive refresh when due, retry of a write-back that failed. */
   beforeCall(): Promise<void>;

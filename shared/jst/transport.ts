@@ -49,9 +49,6 @@ export interface TransportStats {
   tokenRefreshes: number;
 }
 
-/** How many times one call may meet "token expired" and recover before it fails. */
-const MAX_RECOVERIES = 2;
-
 /**
  * Sends ERP calls: paces them (rate limiter), builds and signs them and unwraps the reply with the
  * generation's protocol, retries what is retryable (retry policy), and lets the token keeper renew
@@ -131,7 +128,7 @@ export class JstTransport {
         return await this.send(endpoint, (ts) => this.protocol.buildCall(endpoint, biz, used, ts));
       } catch (error) {
         if (!(error instanceof JstApiError) || error.code !== 'JST_TOKEN_EXPIRED') throw error;
-        if (recoveries >= MAX_RECOVERIES) throw this.keeper.refusedAfterRecovery(error);
+        if (recoveries >= this.keeper.maxRecoveries) throw this.keeper.refusedAfterRecovery(error);
         // docs/erp-api.md §1.6, §2.4: renew (or adopt what another function stored), then retry.
         await this.keeper.recover(used, error);
       }

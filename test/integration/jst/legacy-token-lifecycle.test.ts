@@ -64,9 +64,12 @@ describe('legacy partner API: address forms and token lifecycle (sandbox over HT
   it('refreshes proactively when the secret says the last refresh is a day old, and not again while it is fresh', async () => {
     const store = legacyStore(sandbox(), { tokenRefreshedAt: new Date(Date.now() - 25 * 3_600_000).toISOString() });
     expect((await rowsOf(clientFor(sandbox(), store).inventoryPages({ skuIds: ['L-1'] })))[0]?.qty).toBe(3);
-    // A function started later reads the recorded time and does not refresh.
+    // A function started later reads the recorded time and does not refresh; neither does a warm one
+    // whose credentials in memory still carry the old time (it checks the secret first).
     expect((await rowsOf(clientFor(sandbox(), store).inventoryPages({ skuIds: ['L-1'] })))[0]?.qty).toBe(3);
-    expect(methods(sandbox())).toEqual(['refresh.token:0', 'inventory.query:0', 'inventory.query:0']);
+    const warm = clientFor(sandbox(), store, { credentials: { generation: 'legacy', ...sandbox().credentials.legacy, tokenRefreshedAt: new Date(Date.now() - 25 * 3_600_000).toISOString() } });
+    expect((await rowsOf(warm.inventoryPages({ skuIds: ['L-1'] })))[0]?.qty).toBe(3);
+    expect(methods(sandbox())).toEqual(['refresh.token:0', 'inventory.query:0', 'inventory.query:0', 'inventory.query:0']);
   });
 
   it('survives a lost refresh.token reply (the token value does not change)', async () => {

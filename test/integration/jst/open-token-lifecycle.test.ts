@@ -102,6 +102,35 @@ describe('open-platform token keeper, self-developed app (sandbox over HTTP)', (
   });
 });
 
+describe('open-platform token keeper: a concurrent writer (sandbox over HTTP)', () => {
+  const sandbox = useJstSandbox();
+  beforeAll(() => sandbox().state.setStock('T-1', { qty: 2 }));
+
+  it('when another function wrote the secret while this one renewed, the stored pair wins and works', async () => {
+    const inner = memoryTokenStore({ generation: 'open', ...sandbox().credentials.open });
+    let raced = false;
+    const store: ErpTokenStore = {
+      label: inner.label,
+      read: () => inner.read(),
+      replace: async (version, next) => {
+        if (!raced) {
+          raced = true;
+          // Another function obtained a newer pair (getInitToken) and wrote it first.
+          const other = clientFor(sandbox(), inner, { credentials: { generation: 'open', ...sandbox().credentials.open, refreshToken: 'spent' } });
+          sandbox().expireAccessToken();
+          await rowsOf(other.inventoryPages({ skuIds: ['T-1'] }));
+        }
+        return inner.replace(version, next);
+      },
+    };
+    const c = clientFor(sandbox(), store);
+    sandbox().expireAccessToken();
+    expect((await rowsOf(c.inventoryPages({ skuIds: ['T-1'] })))[0]?.qty).toBe(2);
+    expect(inner.current().credentials).toMatchObject({ accessToken: sandbox().credentials.open.accessToken });
+    expect(tokenCalls(sandbox())).toEqual(['refreshToken:0', 'refreshToken:100', 'getInitToken:0']);
+  });
+});
+
 describe('open-platform token keeper, third-party app (sandbox over HTTP)', () => {
   const sandbox = useJstSandbox({ appKind: 'third-party' });
   beforeAll(() => sandbox().state.setStock('T-1', { qty: 2 }));
@@ -114,5 +143,17 @@ describe('open-platform token keeper, third-party app (sandbox over HTTP)', () =
     expect(error.message).toMatch(/Authorise the app again .* put the new accessToken and refreshToken into the ERP secret fecjst\/test\/jst/);
     // No loop: one refused call, one refresh, one getInitToken.
     expect(sandbox().calls().map((call) => `${call.endpoint}:${call.code}`)).toEqual(['/open/inventory/query:100', '/openWeb/auth/refreshToken:150', '/openWeb/auth/getInitToken:150']);
+  });
+
+  it('keeps working with a token that is not expired yet when renewing ahead of time is refused, and tries again only after an hour', async () => {
+    sandbox().reset();
+    sandbox().state.setStock('T-1', { qty: 2 });
+    const c = clientFor(sandbox(), memoryTokenStore({ generation: 'open', ...sandbox().credentials.open }), {
+      credentials: { generation: 'open', ...sandbox().credentials.open, expiresAt: new Date(Date.now() + 3_600_000).toISOString() },
+    });
+    for (let i = 0; i < 3; i++) expect((await rowsOf(c.inventoryPages({ skuIds: ['T-1'] })))[0]?.qty).toBe(2);
+    expect(sandbox().calls().map((call) => `${call.endpoint}:${call.code}`)).toEqual([
+      '/openWeb/auth/refreshToken:150', '/openWeb/auth/getInitToken:150', '/open/inventory/query:0', '/open/inventory/query:0', '/open/inventory/query:0',
+    ]);
   });
 });
