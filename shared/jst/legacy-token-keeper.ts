@@ -59,8 +59,10 @@ export class LegacyTokenKeeper implements TokenKeeper {
   }
 
   async recover(used: JstCredentials): Promise<void> {
-    const stored = (await this.ctx.store.read()).credentials;
-    if (stored.generation === 'legacy' && used.generation === 'legacy' && stored.token !== used.token) {
+    // Refreshed (or replaced) since this call was sent: just retry it.
+    if (used !== this.creds) return;
+    const stored = await this.ctx.store.read().then((s) => s.credentials, () => undefined);
+    if (stored?.generation === 'legacy' && used.generation === 'legacy' && stored.token !== used.token) {
       // An operator put a new token into the secret.
       this.creds = stored;
       return;

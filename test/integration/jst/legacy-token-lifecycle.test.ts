@@ -89,3 +89,25 @@ describe('legacy partner API: address forms and token lifecycle (sandbox over HT
     expect(methods(sandbox())).toEqual(['inventory.query:170', 'refresh.token:170']);
   });
 });
+
+describe('legacy partner API: many calls meeting the expired token at once', () => {
+  const sandbox = useJstSandbox();
+  beforeAll(() => sandbox().state.setStock('L-1', { qty: 3 }));
+
+  it('refreshes once for all of them, and adopts a token an operator put into the secret', async () => {
+    const store = legacyStore(sandbox(), { tokenRefreshedAt: justNow() });
+    const c = clientFor(sandbox(), store);
+    sandbox().expireLegacyToken();
+    const results = await Promise.all(Array.from({ length: 5 }, () => rowsOf(c.inventoryPages({ skuIds: ['L-1'] }))));
+    expect(results.map((rows) => rows[0]?.qty)).toEqual([3, 3, 3, 3, 3]);
+    expect(methods(sandbox()).filter((m) => m.startsWith('refresh.token'))).toEqual(['refresh.token:0']);
+
+    // The operator rotates the token in the ERP and in the secret: the warm client adopts it on 170.
+    sandbox().resetStats();
+    const stored = await store.read();
+    sandbox().credentials.legacy.token = 'rotated-token';
+    await store.replace(stored.version, { ...stored.credentials, token: 'rotated-token' } as typeof stored.credentials);
+    expect((await rowsOf(c.inventoryPages({ skuIds: ['L-1'] })))[0]?.qty).toBe(3);
+    expect(methods(sandbox())).toEqual(['inventory.query:170', 'inventory.query:0']);
+  });
+});
