@@ -89,8 +89,13 @@ export class SecretsLoader {
         try {
           await this.client.send(new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: 'AWSCURRENT', MoveToVersionId: put.VersionId, RemoveFromVersionId: expectedVersion }));
         } catch (error) {
-          if ((error as { name?: string }).name === 'InvalidParameterException') return { written: false };
-          throw error;
+          // A refused move is a conflict only if AWSCURRENT really left the version read (the API
+          // reference names no dedicated error for it); otherwise the write failed.
+          const name = (error as { name?: string }).name;
+          if (name !== 'InvalidParameterException' && name !== 'InvalidRequestException') throw error;
+          const now = await this.client.send(new GetSecretValueCommand({ SecretId: secretId, VersionStage: 'AWSCURRENT' }));
+          if (now.VersionId === expectedVersion) throw error;
+          return { written: false };
         }
         this.provider.clearCache();
         return { written: true, version: put.VersionId };
