@@ -12,6 +12,9 @@ import {
 } from './secret-shapes';
 import type { ErpTokenStore } from '../jst/token-keeper';
 
+/** The staging label of a written ERP secret version until AWSCURRENT is moved onto it. */
+const PENDING_STAGE = 'FECJST_PENDING';
+
 export interface SecretsLoaderOptions {
   /** How long a secret read stays cached, in seconds (a warm Lambda re-reads after this). */
   maxAgeSeconds?: number;
@@ -53,8 +56,9 @@ export class SecretsLoader {
 
   /**
    * The ERP secret as the token keeper sees it (shared/jst/token-keeper.ts): fresh reads with their
-   * VersionId, and conditional writes. A write puts the new value as a version staged AWSPENDING, then
-   * moves AWSCURRENT to it *from the version read* (UpdateSecretVersionStage with RemoveFromVersionId):
+   * VersionId, and conditional writes. A write puts the new value as a version staged FECJST_PENDING
+   * (AWSPENDING belongs to rotation), then moves AWSCURRENT to it *from the version read*
+   * (UpdateSecretVersionStage with RemoveFromVersionId):
    * Secrets Manager refuses the move when AWSCURRENT is no longer on that version, so of two
    * concurrent writers on the same version exactly one wins (moto_server checks it the same way).
    * Reads name the AWSCURRENT stage explicitly: moto_server 5.2 answers a read without a stage with
@@ -85,7 +89,7 @@ export class SecretsLoader {
           this.provider.clearCache();
           return { written: true, version: put.VersionId };
         }
-        const put = await this.client.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: value, ClientRequestToken: randomUUID(), VersionStages: ['AWSPENDING'] }));
+        const put = await this.client.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: value, ClientRequestToken: randomUUID(), VersionStages: [PENDING_STAGE] }));
         try {
           await this.client.send(new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: 'AWSCURRENT', MoveToVersionId: put.VersionId, RemoveFromVersionId: expectedVersion }));
         } catch (error) {
