@@ -3,7 +3,7 @@ import { z } from 'zod';
 const isoInstant = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time' });
 
 /**
- * Legacy partner API credentials (open.erp321.com): `{ partnerId, partnerKey, token }` (design.md §9),
+ * Legacy partner API credentials (open.erp321.com): `{ partnerId, partnerKey, token }` (docs/design.md §9),
  * plus the optional `tokenRefreshedAt` the token keeper writes after each `refresh.token`.
  */
 export const legacyJstSecretSchema = z
@@ -17,7 +17,7 @@ export const legacyJstSecretSchema = z
 
 /**
  * Open platform credentials (openapi.jushuitan.com): `{ appKey, appSecret, accessToken, refreshToken }`
- * (design.md §9), plus the optional `expiresAt` of the access token the token keeper writes with each
+ * (docs/design.md §9), plus the optional `expiresAt` of the access token the token keeper writes with each
  * token pair it obtains.
  */
 export const openJstSecretSchema = z
@@ -33,7 +33,7 @@ export const openJstSecretSchema = z
 export type LegacyJstCredentials = z.infer<typeof legacyJstSecretSchema>;
 export type OpenJstCredentials = z.infer<typeof openJstSecretSchema>;
 
-/** The ERP secret, tagged with the API generation chosen from the fields present (design.md §9). */
+/** The ERP secret, tagged with the API generation chosen from the fields present (docs/design.md §9). */
 export type JstCredentials =
   | ({ generation: 'legacy' } & LegacyJstCredentials)
   | ({ generation: 'open' } & OpenJstCredentials);

@@ -22,7 +22,7 @@ export interface SecretsLoaderOptions {
 }
 
 /**
- * Reads the two secrets from Secrets Manager (design.md §9), validates them, and caches them for a
+ * Reads the two secrets from Secrets Manager (docs/design.md §9), validates them, and caches them for a
  * finite time. `forceRefresh` bypasses the cache (used after the ERP or the database rejected the
  * cached credentials, in case an operator rotated them). Errors name the secret id and the fields,
  * never a value.
@@ -184,7 +184,7 @@ export function parseJstSecret(secretId: string, raw: unknown): JstCredentials {
   return { generation: isOpen ? 'open' : 'legacy', ...(parsed.data as object) } as JstCredentials;
 }
 
-/** The secret's JSON for credentials (the generation tag is implied by the fields, design.md §9). */
+/** The secret's JSON for credentials (the generation tag is implied by the fields, docs/design.md §9). */
 export function jstSecretValue(credentials: JstCredentials): Record<string, unknown> {
   const { generation: _generation, ...fields } = credentials;
   return fields;

@@ -1,6 +1,6 @@
 /**
  * The ERP's order upload payload (docs/erp-api.md §3b), the same for both API generations. Pure types:
- * this file imports nothing. Optional keys are omitted, never sent empty (design.md §7).
+ * this file imports nothing. Optional keys are omitted, never sent empty (docs/design.md §7).
  */
 
 /** One order of the upload. */

@@ -16,7 +16,7 @@ export interface ErpHttpRequest {
 }
 
 /**
- * One API generation (design.md §1 "one strategy per API generation"): how a business call is built
+ * One API generation (docs/design.md §1 "one strategy per API generation"): how a business call is built
  * and signed, how its reply envelope is unwrapped, and what its codes mean.
  */
 export interface ErpProtocol {

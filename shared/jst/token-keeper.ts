@@ -5,7 +5,7 @@ import type { JstApiError } from './jst-errors';
 import type { RetryPolicy } from './retry-policy';
 
 /**
- * Owns the ERP credentials of one client and their whole lifecycle (design.md §1 "token keeper"):
+ * Owns the ERP credentials of one client and their whole lifecycle (docs/design.md §1 "token keeper"):
  * the transport asks it for the credentials of each call, lets it act before a call (proactive
  * refresh, a pending write-back), and hands it every "token expired" reply.
  */

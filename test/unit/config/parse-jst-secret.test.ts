@@ -11,7 +11,7 @@ describe('parseJstSecret', () => {
     expect(parseJstSecret('s', { appKey: 'a', appSecret: 'b', accessToken: 'c', refreshToken: 'd' })).toMatchObject({ generation: 'open' });
   });
 
-  it('accepts the optional token-keeper fields next to the design.md §9 shapes', () => {
+  it('accepts the optional token-keeper fields next to the docs/design.md §9 shapes', () => {
     expect(parseJstSecret('s', { partnerId: 'p', partnerKey: 'k', token: 't', tokenRefreshedAt: '2026-12-01T08:00:00.000Z' })).toMatchObject({ tokenRefreshedAt: '2026-12-01T08:00:00.000Z' });
     expect(parseJstSecret('s', { appKey: 'a', appSecret: 'b', accessToken: 'c', refreshToken: 'd', expiresAt: '2026-12-31T00:00:00+08:00' })).toMatchObject({ expiresAt: '2026-12-31T00:00:00+08:00' });
   });
