@@ -94,7 +94,10 @@ export class OpenTokenKeeper implements TokenKeeper {
           // Refused: spent by a concurrent refresher (its write is on the way), by us with a lost
           // reply, or revoked. Watch the secret, then fall back to getInitToken.
           const refusal = error as JstApiError;
-          if (refusal.jstCode === 10) throw this.human(`the ERP rejected the signature of the token refresh (${refusal.message}): check appKey and appSecret`, refusal);
+          // A wrong app secret (10) or a caller IP outside the app's whitelist (110): nothing to renew.
+          if (refusal.jstCode === 10 || refusal.jstCode === 110) {
+            throw new JstApiError({ code: 'JST_AUTH', message: `ERP refused the token refresh: ${refusal.message}; fix it in the ${this.ctx.store.label} or the ERP app settings`, endpoint: refusal.endpoint, jstCode: refusal.jstCode, retryable: false, cause: refusal });
+          }
           const settled = await this.watchForNewTokens(refusedAccessToken);
           if (settled) return this.adopt(settled, 'another function renewed the ERP tokens; using them');
           this.ctx.logger?.warn('ERP refresh token refused; asking for a new token pair with getInitToken', { jstCode: refusal.jstCode });

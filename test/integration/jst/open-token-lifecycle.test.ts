@@ -157,3 +157,19 @@ describe('open-platform token keeper, third-party app (sandbox over HTTP)', () =
     ]);
   });
 });
+
+describe('open-platform token keeper: refusals a renewal cannot fix (sandbox over HTTP)', () => {
+  const sandbox = useJstSandbox();
+  beforeAll(() => sandbox().state.setStock('T-1', { qty: 2 }));
+
+  it('a wrong app secret fails the call at once (code 10), naming it, with no token call', async () => {
+    const c = clientFor(sandbox(), memoryTokenStore({ generation: 'open', ...sandbox().credentials.open }), {
+      credentials: { generation: 'open', ...sandbox().credentials.open, accessToken: 'expired-elsewhere', appSecret: 'WRONG-SECRET' },
+    });
+    const error = await failureOf(rowsOf(c.inventoryPages({ skuIds: ['T-1'] })));
+    expect(error).toMatchObject({ code: 'JST_AUTH', jstCode: 10, retryable: false });
+    expect(error.message).toMatch(/invalid signature: check appSecret/);
+    expect(error.message).not.toContain('WRONG-SECRET');
+    expect(tokenCalls(sandbox())).toEqual([]);
+  });
+});
