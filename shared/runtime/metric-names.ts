@@ -11,6 +11,10 @@
  * - OrdersAbandoned: orders pushOrders gave up on in this run (ORDER_MAX_ATTEMPTS reached); listed in
  *   the state table partition ORDERS_GIVEN_UP#<shopId>.
  * - ShipmentsApplied / ShipmentsSkipped: syncShipping results.
+ * - ItemsAbandoned: retry-set items given up on after their last attempt (alarm).
+ * - FullPassAgeHours: syncInventory, hours since the last completed full pass (alarm > 48).
+ * - StockDrift / StockDriftMissed: syncInventory full pass (the stock reconcile): SKUs whose store
+ *   value differed from the formula, and those of them the incremental runs should have caught.
  */
 import definitions from './metric-names.json';
 

@@ -8,6 +8,7 @@ import { ShipmentRepository } from '../fecmall/shipment-repository';
 import { createJstClient, type JstClient } from '../jst/client';
 import type { RuntimeServices } from '../runtime/handler-factory';
 import { OrderLedger } from '../state/order-ledger';
+import { RetrySet } from '../state/retry-set';
 import { createStateDocumentClient } from '../state/state-table';
 
 /** The real adapters of one cold start, shared by the three functions (each uses what it needs). */
@@ -19,11 +20,15 @@ export interface ConnectorDependencies {
   orders: OrderRepository;
   shipments: ShipmentRepository;
   ledger: OrderLedger;
+  /** syncShipping's retry set (shipments not applied yet). */
+  shippingRetries: RetrySet;
+  /** syncInventory's SKU retry set. */
+  inventoryRetries: RetrySet;
 }
 
 /**
- * Reads both secrets, builds the ERP client (refreshed open-platform tokens are written back to the
- * ERP secret), one mysql2 pool with the detected store schema, and the ledger.
+ * Reads both secrets, builds the ERP client (its token keeper re-reads the ERP secret and writes
+ * renewed tokens back to it), one mysql2 pool with the detected store schema, and the ledger.
  */
 export async function buildConnectorDependencies(env: Environment, runtime: RuntimeServices): Promise<ConnectorDependencies> {
   const [jst, db] = await Promise.all([runtime.secrets.loadJstCredentials(env.JST_SECRET_ID), runtime.secrets.loadDbCredentials(env.DB_SECRET_ID)]);
@@ -33,7 +38,7 @@ export async function buildConnectorDependencies(env: Environment, runtime: Runt
     rateLimit: { perSecond: env.JST_RATE_PER_SECOND, perMinute: env.JST_RATE_PER_MINUTE },
     timeoutMs: env.JST_TIMEOUT_MS,
     logger: runtime.logger,
-    onTokensRefreshed: (tokens) => runtime.secrets.saveOpenPlatformTokens(env.JST_SECRET_ID, tokens),
+    tokenStore: runtime.secrets.jstTokenStore(env.JST_SECRET_ID),
   });
   const pool = createStorePool(db);
   try {
@@ -47,6 +52,8 @@ export async function buildConnectorDependencies(env: Environment, runtime: Runt
       orders: new OrderRepository(pool, schema, env.ORDER_READY_STATUSES),
       shipments: new ShipmentRepository(pool, schema),
       ledger: new OrderLedger(createStateDocumentClient(), env.STATE_TABLE, env.JST_SHOP_ID),
+      shippingRetries: new RetrySet(runtime.stateClient ?? createStateDocumentClient(), env.STATE_TABLE, 'syncShipping', { maxAttempts: env.SHIPPING_RETRY_MAX_ATTEMPTS }),
+      inventoryRetries: new RetrySet(runtime.stateClient ?? createStateDocumentClient(), env.STATE_TABLE, 'syncInventory', { maxAttempts: env.INVENTORY_RETRY_MAX_ATTEMPTS }),
     };
   } catch (error) {
     await pool.end().catch(() => undefined);
