@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { formatBeijing, parseBeijing } from './beijing-time';
+import { formatBeijing } from './beijing-time';
 import { JstApiError, JstRequestError } from './jst-errors';
+import { readPage, type Page, type PagedReading } from './paged-reply';
 import {
   inventoryRowSchema,
   logisticsOrderSchema,
-  pageSchema,
   queriedOrderSchema,
   uploadReplySchema,
   type InventoryRow,
@@ -43,23 +43,7 @@ export const LIMITS = {
 /** Safety stop for a paginated read whose `has_next` never turns false. */
 const MAX_PAGES = 100_000;
 
-/** A row the ERP sent that does not have the documented shape; the caller decides what to do. */
-export interface InvalidRow {
-  index: number;
-  key: string | undefined;
-  problem: string;
-}
-
-export interface Page<T> {
-  pageIndex: number;
-  rows: T[];
-  invalid: InvalidRow[];
-  hasNext: boolean;
-  /** Rows dropped because another row of the same page had the same key and a later `modified`. */
-  duplicates?: number;
-  /** The reply's `data_count` when present (a hint only: it is [U] for inventory, docs/erp-api.md §3a). */
-  dataCount?: number;
-}
+export type { InvalidRow, Page } from './paged-reply';
 
 export interface TimeRange {
   /** Epoch milliseconds; sent as Beijing-time strings. */
@@ -143,18 +127,6 @@ export interface JstClientOptions extends TransportOptions {
 
 export function createJstClient(options: JstClientOptions): JstClient {
   return new HttpJstClient(new JstTransport(options), options.shopId, options.malformedRetries ?? 2);
-}
-
-/** How one paged endpoint's reply is read: its list key, row schema, row key and row time. */
-interface PagedReading<T> {
-  endpoint: JstEndpoint;
-  biz: Record<string, unknown>;
-  listKey: string;
-  rowSchema: z.ZodType<T>;
-  keyOf: (row: unknown) => unknown;
-  /** The key two rows of one page must not share (the later `modified` wins). */
-  uniqueKey: (row: T) => string;
-  modifiedOf: (row: T) => string | null | undefined;
 }
 
 class HttpJstClient implements JstClient {
@@ -313,45 +285,6 @@ class HttpJstClient implements JstClient {
   }
 }
 
-/** Parses one paged reply; malformed → retryable JST_REPLY_INVALID; same-key rows → the latest `modified`. */
-function readPage<T>(reading: PagedReading<T>, data: Record<string, unknown>, pageIndex: number): Page<T> {
-  const name = reading.endpoint.name;
-  const page = pageSchema.safeParse(data);
-  if (!page.success) throw invalidReply(name, page.error, true);
-  const list = data[reading.listKey];
-  if (!Array.isArray(list)) {
-    const problem = list === undefined || list === null ? `has no "${reading.listKey}" list` : `"${reading.listKey}" is not a list`;
-    throw new JstApiError({ code: 'JST_REPLY_INVALID', message: `ERP ${name}: code 0 but the reply ${problem} (malformed reply)`, endpoint: name, retryable: true });
-  }
-  const byKey = new Map<string, T>();
-  const invalid: InvalidRow[] = [];
-  let duplicates = 0;
-  list.forEach((raw, index) => {
-    const parsed = reading.rowSchema.safeParse(raw);
-    if (!parsed.success) {
-      const key = typeof raw === 'object' && raw ? reading.keyOf(raw) : undefined;
-      invalid.push({ index, key: typeof key === 'string' ? key : undefined, problem: parsed.error.issues.map((i) => `${i.path.join('.') || 'row'}: ${i.message}`).join('; ') });
-      return;
-    }
-    const key = reading.uniqueKey(parsed.data);
-    const seen = byKey.get(key);
-    if (seen !== undefined) {
-      duplicates++;
-      if (modifiedMs(reading.modifiedOf(seen)) > modifiedMs(reading.modifiedOf(parsed.data))) return;
-    }
-    byKey.set(key, parsed.data);
-  });
-  const pageSize = Number(reading.biz.page_size);
-  const hasNext = page.data.has_next ?? (page.data.page_count !== undefined ? pageIndex < page.data.page_count : list.length >= pageSize);
-  const result: Page<T> = { pageIndex, rows: [...byKey.values()], invalid, hasNext, duplicates };
-  if (page.data.data_count !== undefined) result.dataCount = page.data.data_count;
-  return result;
-}
-
-function modifiedMs(modified: string | null | undefined): number {
-  return (modified ? parseBeijing(modified) : undefined) ?? Number.NEGATIVE_INFINITY;
-}
-
 function checkPageSize(endpoint: string, size: number, max: number): number {
   if (!Number.isInteger(size) || size < 1 || size > max) throw new JstRequestError(endpoint, `page_size must be 1..${max}, got ${size}`);
   return size;
@@ -368,9 +301,9 @@ function rangeFields(endpoint: string, range: TimeRange): Record<string, string>
   return { modified_begin: formatBeijing(range.fromMs), modified_end: formatBeijing(range.toMs) };
 }
 
-function invalidReply(endpoint: string, error: z.ZodError, retryable = false): JstApiError {
+function invalidReply(endpoint: string, error: z.ZodError): JstApiError {
   const issues = error.issues.slice(0, 3).map((i) => `${i.path.join('.') || 'reply'}: ${i.message}`).join('; ');
-  return new JstApiError({ code: 'JST_REPLY_INVALID', message: `ERP ${endpoint}: reply does not have the documented shape (${issues})`, endpoint, retryable });
+  return new JstApiError({ code: 'JST_REPLY_INVALID', message: `ERP ${endpoint}: reply does not have the documented shape (${issues})`, endpoint, retryable: false });
 }
 
 /** Path of the first empty-string or null value in an order (items and pay included), if any. */
