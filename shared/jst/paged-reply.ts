@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import { parseBeijing } from './beijing-time';
 import { JstApiError } from './jst-errors';
 import { pageSchema } from './reply-schemas';
-import type { JstEndpoint } from './transport';
+import type { JstEndpoint } from './erp-protocol';
 
 /** A row the ERP sent that does not have the documented shape; the caller decides what to do. */
 export interface InvalidRow {
