@@ -123,19 +123,16 @@ export interface JstClient {
 export interface JstClientOptions extends TransportOptions {
   /** Default shop for logistics/order queries and legacy cancel when the request names none. */
   shopId?: number;
-  /** Further attempts after a code-0 reply without the documented shape (default 2). */
-  malformedRetries?: number;
 }
 
 export function createJstClient(options: JstClientOptions): JstClient {
-  return new HttpJstClient(new JstTransport(options), options.shopId, options.malformedRetries ?? 2);
+  return new HttpJstClient(new JstTransport(options), options.shopId);
 }
 
 class HttpJstClient implements JstClient {
   constructor(
     private readonly transport: JstTransport,
     private readonly defaultShopId: number | undefined,
-    private readonly malformedRetries: number,
   ) {}
 
   get generation() {
@@ -270,21 +267,15 @@ class HttpJstClient implements JstClient {
   }
 
   /**
-   * One page, read strictly (docs/erp-api.md §1.4, §2.5): a code-0 reply whose paging fields or list do
-   * not have the documented shape is malformed — asked again up to `malformedRetries` times, then a
-   * retryable JstApiError naming the endpoint (the run fails; nothing past it is committed).
+   * One page, read strictly (paged-reply.ts): a code-0 reply whose paging fields or list do not have
+   * the documented shape is malformed — retried by the transport, then a retryable JstApiError naming
+   * the endpoint (the run fails; nothing past it is committed).
    */
-  private async page<T>(reading: PagedReading<T>, pageIndex: number): Promise<Page<T>> {
+  private page<T>(reading: PagedReading<T>, pageIndex: number): Promise<Page<T>> {
     if (!Number.isInteger(pageIndex) || pageIndex < 1) throw new JstRequestError(reading.endpoint.name, `page_index must be ≥ 1, got ${pageIndex}`);
-    for (let attempt = 0; ; attempt++) {
-      const data = await this.transport.call(reading.endpoint, { ...reading.biz, page_index: pageIndex });
-      try {
-        return readPage(reading, data, pageIndex);
-      } catch (error) {
-        if (!(error instanceof JstApiError) || attempt >= this.malformedRetries) throw error;
-      }
-    }
+    return this.transport.call(reading.endpoint, { ...reading.biz, page_index: pageIndex }, (data) => readPage(reading, data, pageIndex));
   }
+
 }
 
 function checkPageSize(endpoint: string, size: number, max: number): number {
