@@ -11,7 +11,7 @@ const jobs = [
     logicalId: 'SyncInventory',
     scheduleParam: 'inventoryIncrementalSchedule',
     failureMetrics: [m.skusFailed, m.itemFailures],
-    workMetrics: [m.skusUpdated, m.skusFailed],
+    workMetrics: [m.skusUpdated, m.skusFailed, m.itemsAbandoned, m.stockDrift, m.stockDriftMissed, m.fullPassAgeHours],
   },
   {
     name: 'pushOrders',

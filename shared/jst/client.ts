@@ -275,7 +275,6 @@ class HttpJstClient implements JstClient {
     if (!Number.isInteger(pageIndex) || pageIndex < 1) throw new JstRequestError(reading.endpoint.name, `page_index must be ≥ 1, got ${pageIndex}`);
     return this.transport.call(reading.endpoint, { ...reading.biz, page_index: pageIndex }, (data) => readPage(reading, data, pageIndex));
   }
-
 }
 
 function checkPageSize(endpoint: string, size: number, max: number): number {

@@ -22,6 +22,8 @@ export interface ConnectorDependencies {
   ledger: OrderLedger;
   /** syncShipping's retry set (shipments not applied yet). */
   shippingRetries: RetrySet;
+  /** syncInventory's SKU retry set. */
+  inventoryRetries: RetrySet;
 }
 
 /**
@@ -51,6 +53,7 @@ export async function buildConnectorDependencies(env: Environment, runtime: Runt
       shipments: new ShipmentRepository(pool, schema),
       ledger: new OrderLedger(createStateDocumentClient(), env.STATE_TABLE, env.JST_SHOP_ID),
       shippingRetries: new RetrySet(runtime.stateClient ?? createStateDocumentClient(), env.STATE_TABLE, 'syncShipping', { maxAttempts: env.SHIPPING_RETRY_MAX_ATTEMPTS }),
+      inventoryRetries: new RetrySet(runtime.stateClient ?? createStateDocumentClient(), env.STATE_TABLE, 'syncInventory', { maxAttempts: env.INVENTORY_RETRY_MAX_ATTEMPTS }),
     };
   } catch (error) {
     await pool.end().catch(() => undefined);
