@@ -42,7 +42,9 @@ import type { TimeWindow } from './time-window';
  *
  * Progress: the checkpoint (`onComplete`) is called after each range's rows are applied; the caller
  * commits it, so a killed run repeats at most the page it was applying (a one-second range read under
- * rule 3 is repeated whole). The deadline is checked before every ERP call of a new range.
+ * rule 3 is repeated whole). The deadline is checked before every ERP call; at the deadline a
+ * one-second range being read under rule 3 is given up for this run (the next run reads it again).
+ * Known limit: a second holding more rows than one invocation can read twice never finishes.
  */
 export interface SweepSource<T> {
   /** One page (from 1) of the rows modified within [fromMs, toMs]. */
