@@ -17,6 +17,7 @@ const bool = z
   .transform((v) => v === 'true' || v === '1');
 
 export const ORDER_PUSH_BATCH_MAX = 50;
+export const BUDGET_JOBS = ['pushOrders', 'syncShipping', 'syncInventory'] as const;
 export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL'] as const;
 
 const environmentSchema = z.object({
@@ -69,6 +70,20 @@ const environmentSchema = z.object({
       }
     }),
   SHIPPING_INITIAL_LOOKBACK_HOURS: optional(int(1, 24 * 30)).default(72),
+  // The account-wide ERP budget (design.md §7; README "ERP budget"). With `shared`, JST_RATE_PER_SECOND
+  // and JST_RATE_PER_MINUTE are the ERP account's limits, shared by the three functions through the
+  // state table; with `local`, each function paces alone at those rates (the pre-budget behaviour).
+  JST_BUDGET: optional(z.enum(['shared', 'local'], { message: 'expected shared or local' })).default('shared'),
+  JST_BUDGET_ACCOUNT: optional(z.string().trim().regex(/^[A-Za-z0-9._-]{1,64}$/, 'expected 1-64 letters, digits, dot, dash or underscore')).default('default'),
+  JST_BUDGET_PRIORITIES: optional(z.string())
+    .transform((v) => (v ?? 'pushOrders,syncShipping,syncInventory').split(',').map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(BUDGET_JOBS, { message: `expected a comma-separated order of ${BUDGET_JOBS.join(', ')}` })).min(1, 'expected at least one job name')),
+  JST_BUDGET_SLICE: optional(int(1, 50)).default(10),
+  JST_BUDGET_SKEW_MS: optional(int(0, 5000)).default(100),
+  JST_BUDGET_JITTER_MS: optional(int(0, 2000)).default(100),
+  JST_BUDGET_HEADROOM_PERCENT: optional(int(0, 30)).default(15),
+  JST_BUDGET_FLOOR_PERCENT: optional(int(0, 30)).default(10),
+  JST_BUDGET_BACKOFF_SECONDS: optional(int(1, 3600)).default(60),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;

@@ -126,6 +126,7 @@ export class JstTransport {
         failure = error;
       }
       if (failure.code === 'JST_RATE_LIMITED') this.stats.rateLimited++;
+      if (failure.code === 'JST_RATE_LIMITED') this.limiter.noteRateLimited();
       if (failure.code === 'JST_TOKEN_EXPIRED' && this.credentials.generation === 'open' && !refreshed) {
         // Refresh once, then retry the call (jst-api.md §2.4; S4/S7 refresh on code 100). A call that
         // raced a refresh done for another call just retries with the new token.

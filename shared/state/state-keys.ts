@@ -8,6 +8,7 @@
  * | cursor            | `CURSOR#<job>`                     | `CURSOR`                    |
  * | order push ledger | `ORDER#<shopId>#<increment_id>`    | `LEDGER`                    |
  * | run history       | `RUNS#<job>`                       | `<started-at ISO>#<runId>`  |
+ * | ERP budget        | `BUDGET#<account>`                 | `BUDGET`                    |
  */
 export interface StateKey {
   pk: string;
@@ -18,6 +19,7 @@ export const stateKeys = {
   lease: (job: string): StateKey => ({ pk: `LEASE#${job}`, sk: 'LEASE' }),
   cursor: (job: string): StateKey => ({ pk: `CURSOR#${job}`, sk: 'CURSOR' }),
   ledger: (shopId: number, incrementId: string): StateKey => ({ pk: `ORDER#${shopId}#${incrementId}`, sk: 'LEDGER' }),
+  budget: (account: string): StateKey => ({ pk: `BUDGET#${account}`, sk: 'BUDGET' }),
   runsPartition: (job: string): string => `RUNS#${job}`,
   run: (job: string, startedAtMs: number, runId: string): StateKey => ({ pk: `RUNS#${job}`, sk: `${new Date(startedAtMs).toISOString()}#${runId}` }),
 };

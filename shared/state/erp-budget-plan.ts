@@ -1,0 +1,164 @@
+/**
+ * The pure arithmetic of the shared ERP budget (design.md §7; limits docs/erp-api.md §2.7). The state
+ * (one item in the state table, see erp-budget-store.ts) is a short timeline of *slices*: a slice lets
+ * one job start up to `n` calls inside `[start, end]`, evenly spaced, and no other slice overlaps it.
+ *
+ * Why slices on a timeline, not counters per minute bucket: the ERP counts in *sliding* windows (the
+ * sandbox does the same). Fixed buckets let 100 calls end one minute bucket and 100 more open the next,
+ * 200 in one sliding minute → code 200. A timeline answers the sliding question exactly:
+ *
+ * - per second: slices never overlap; inside one, calls start ≥ spacing = 1000/perSecond + 1 ms apart
+ *   and no later than its end, and the container's own RateLimiter (release after the reply) keeps any
+ *   perSecond of them a second apart at the server. The next slice starts `spacing + jitter + 2·skew`
+ *   after the previous one's end, so call m and call m + perSecond of the whole account, when they
+ *   belong to different slices, start ≥ 1000 ms + jitter + 2·skew apart whatever the containers'
+ *   clocks (|skew| ≤ skewMs each): no server second ever holds perSecond + 1 calls.
+ * - per minute: a new slice counts every slice whose last start lies within `60 s + 2·skew + jitter`
+ *   before its first start; their sum plus its own n stays ≤ the cap. Two calls further apart than
+ *   that can never share a server minute.
+ *
+ * Priorities: the cap of a job is the limit minus a floor kept free for every other *active* job below
+ * its floor (no job is starved) minus, once the job is past its own floor, `headroom` per active job of
+ * higher priority (orders first, then shipping, then inventory). A job alone gets the whole limit.
+ * A job is active while it claimed or waited in the last `activeMs` (a marker in the same item).
+ *
+ * Rate-limit codes from another application on the account (docs/erp-api.md §2.7) shrink both limits
+ * by `factor` until `penalty.until`, for every job reading the item.
+ *
+ * All times are epoch ms of the clock of whoever wrote them. Skew beyond skewMs between containers is
+ * not double-spending-safe in general; a container whose clock is ahead makes others wait (its slices
+ * look future), one that is behind cannot claim while others are busy (theirs look future to it). The
+ * 199/200 feedback is the backstop. Lambda clocks are NTP-disciplined far inside the 100 ms default.
+ */
+export interface BudgetSlice {
+  /** Job name. */
+  j: string;
+  /** First and last moment a call of this slice may start (epoch ms, the claimer's clock). */
+  s: number;
+  e: number;
+  /** Calls granted. */
+  n: number;
+}
+
+export interface BudgetPenalty {
+  /** Multiplier on both limits (0.1..1) and until when it applies. */
+  factor: number;
+  until: number;
+  /** When it was last tightened (one halving per second at most). */
+  at: number;
+}
+
+export interface BudgetState {
+  version: number;
+  slices: BudgetSlice[];
+  /** Job → last time it claimed or waited. */
+  active: Record<string, number>;
+  penalty?: BudgetPenalty;
+}
+
+export interface BudgetConfig {
+  perSecond: number;
+  perMinute: number;
+  /** Job names, highest priority first; unknown jobs rank after them. */
+  priorities: readonly string[];
+  /** Largest slice (calls per state-table write). */
+  maxSlice: number;
+  /** Clock difference tolerated between any container and true time. */
+  skewMs: number;
+  /** Variation of the time from sending a call to the ERP counting it. */
+  jitterMs: number;
+  /** Share of the minute limit kept free per active job of higher priority. */
+  headroomShare: number;
+  /** Share of the minute limit every active job can always get. */
+  floorShare: number;
+  /** A job is active for this long after its last claim or wait. */
+  activeMs: number;
+  /** Slices start at most this far ahead of the claimer's now. */
+  horizonMs: number;
+  /** How long a rate-limit penalty lasts. */
+  penaltyMs: number;
+}
+
+export const EMPTY_BUDGET: BudgetState = { version: 0, slices: [], active: {} };
+const MINUTE_MS = 60_000;
+const MIN_FACTOR = 0.1;
+
+export interface EffectiveLimits {
+  perSecond: number;
+  perMinute: number;
+  /** Minimum gap between two call starts of the account. */
+  spacingMs: number;
+  /** Two calls whose starts are this far apart never share a server minute. */
+  minuteWindowMs: number;
+}
+
+export function effectiveLimits(state: BudgetState, config: BudgetConfig, now: number): EffectiveLimits {
+  const factor = state.penalty && state.penalty.until > now ? state.penalty.factor : 1;
+  const perSecond = Math.max(1, Math.floor(config.perSecond * factor));
+  const perMinute = Math.max(1, Math.floor(config.perMinute * factor));
+  return { perSecond, perMinute, spacingMs: Math.ceil(1000 / perSecond) + 1, minuteWindowMs: MINUTE_MS + 2 * config.skewMs + config.jitterMs };
+}
+
+export type SlicePlan = { kind: 'claim'; slice: BudgetSlice; spacingMs: number } | { kind: 'wait'; until: number };
+
+/**
+ * Where the next slice of `job` (wanting `want` calls) can go, given the state as last read: a slice
+ * starting within the horizon, or the time to look again.
+ */
+export function planSlice(state: BudgetState, config: BudgetConfig, job: string, want: number, now: number): SlicePlan {
+  const limits = effectiveLimits(state, config, now);
+  const gap = limits.spacingMs + config.jitterMs + 2 * config.skewMs;
+  const lastEnd = state.slices.reduce((m, s) => Math.max(m, s.e), Number.NEGATIVE_INFINITY);
+  let start = Math.max(now, lastEnd + gap);
+  const byEnd = [...state.slices].sort((a, b) => a.e - b.e);
+  for (;;) {
+    const inWindow = byEnd.filter((s) => s.e > start - limits.minuteWindowMs);
+    const room = capFor(state, config, limits, job, inWindow, now) - inWindow.reduce((sum, s) => sum + s.n, 0);
+    if (room >= 1) {
+      if (start > now + config.horizonMs) return { kind: 'wait', until: start - config.horizonMs };
+      const n = Math.max(1, Math.min(want, room, config.maxSlice));
+      const slice = { j: job, s: start, e: start + n * limits.spacingMs, n };
+      return { kind: 'claim', slice, spacingMs: limits.spacingMs };
+    }
+    // Not enough room: look again when the oldest counted slice leaves the window.
+    const leaves = inWindow[0];
+    if (!leaves) return { kind: 'wait', until: now + config.activeMs / 3 };
+    start = leaves.e + limits.minuteWindowMs + 1;
+  }
+}
+
+function capFor(state: BudgetState, config: BudgetConfig, limits: EffectiveLimits, job: string, inWindow: readonly BudgetSlice[], now: number): number {
+  const floor = Math.ceil(limits.perMinute * config.floorShare);
+  const headroom = Math.ceil(limits.perMinute * config.headroomShare);
+  const own = (j: string) => inWindow.filter((s) => s.j === j).reduce((sum, s) => sum + s.n, 0);
+  const others = Object.entries(state.active)
+    .filter(([j, at]) => j !== job && at > now - config.activeMs)
+    .map(([j]) => j);
+  const floors = others.reduce((sum, j) => sum + Math.max(0, floor - own(j)), 0);
+  const rank = (j: string) => {
+    const i = config.priorities.indexOf(j);
+    return i < 0 ? config.priorities.length : i;
+  };
+  const higher = others.filter((j) => rank(j) < rank(job)).length;
+  return limits.perMinute - floors - (own(job) >= floor ? higher * headroom : 0);
+}
+
+/** The state after adding a slice (or only marking the job active), pruned of slices no window needs. */
+export function withClaim(state: BudgetState, config: BudgetConfig, job: string, slice: BudgetSlice | undefined, now: number): BudgetState {
+  const keepAfter = now - effectiveLimits(state, config, now).minuteWindowMs - 5 * config.skewMs - 1000;
+  const slices = state.slices.filter((s) => s.e > keepAfter);
+  const last = state.slices.reduce<BudgetSlice | undefined>((m, s) => (!m || s.e > m.e ? s : m), undefined);
+  if (last && !slices.includes(last)) slices.push(last);
+  if (slice) slices.push(slice);
+  const active = Object.fromEntries(Object.entries(state.active).filter(([, at]) => at > now - 10 * config.activeMs));
+  active[job] = now;
+  return { version: state.version + 1, slices, active, ...(state.penalty && state.penalty.until > now ? { penalty: state.penalty } : {}) };
+}
+
+/** The state after a rate-limit code seen at `now`: limits halved (not below 10 %) for penaltyMs. */
+export function withPenalty(state: BudgetState, config: BudgetConfig, now: number): BudgetState {
+  const current = state.penalty && state.penalty.until > now ? state.penalty : undefined;
+  if (current && current.at > now - 1000) return { ...state, penalty: { ...current, until: now + config.penaltyMs } };
+  const factor = Math.max(MIN_FACTOR, (current?.factor ?? 1) / 2);
+  return { ...state, penalty: { factor, until: now + config.penaltyMs, at: now } };
+}

@@ -1,0 +1,172 @@
+import type { Logger } from '../runtime/ports';
+import { planSlice, withClaim, withPenalty, type BudgetConfig, type BudgetState } from './erp-budget-plan';
+import type { ErpBudgetStore } from './erp-budget-store';
+import { ErpBudgetContendedError } from './state-errors';
+
+/**
+ * One container's view of the account-wide ERP budget (design.md §7, docs/erp-api.md §2.7): the rate
+ * limiter asks `acquire()` before every ERP call; it resolves at the moment the call may start.
+ *
+ * The container claims a *slice* (several calls) at a time with one conditional write of the shared
+ * item (erp-budget-store.ts; the arithmetic in erp-budget-plan.ts) and spends it locally, one call per
+ * `spacing`. Cost: one write per slice when the job runs alone (its own last write is an up-to-date
+ * copy), a read and a write when other jobs are active, and one more read per lost race. The slice
+ * size adapts: it doubles (up to maxSlice) while the job uses whole slices, and shrinks to what was used
+ * when calls came too slowly, so an idle job holds little.
+ *
+ * A container that dies holding a slice loses that slice only: the others start after its end and
+ * count its calls in their minute. A rate-limit code (another application on the account) drops the
+ * rest of the slice and writes a penalty with the next claim, which shrinks the account's rate for
+ * every container (see withPenalty).
+ */
+export interface ErpBudgetOptions {
+  store: ErpBudgetStore;
+  config: BudgetConfig;
+  job: string;
+  account?: string;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  logger?: Logger;
+  /** Calls in the first slice (default min(5, maxSlice)). */
+  initialSlice?: number;
+}
+
+export interface ErpBudgetStats {
+  /** Slices claimed and calls they granted, used and let expire. */
+  slices: number;
+  granted: number;
+  used: number;
+  wasted: number;
+  /** Times the budget was exhausted and the container waited; conditional writes lost to others. */
+  waits: number;
+  conflicts: number;
+  /** Rate-limit codes reported by the transport. */
+  rateLimited: number;
+  /** DynamoDB requests sent (reads and writes). */
+  stateRequests: number;
+}
+
+interface HeldSlice {
+  s: number;
+  e: number;
+  n: number;
+  used: number;
+  spacingMs: number;
+}
+
+const MAX_WRITE_ATTEMPTS = 50;
+
+export class SharedErpBudget {
+  private readonly counters = { slices: 0, granted: 0, used: 0, wasted: 0, waits: 0, conflicts: 0, rateLimited: 0 };
+  private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly config: BudgetConfig;
+  private state: BudgetState | undefined;
+  private slice: HeldSlice | undefined;
+  private lastStart = Number.NEGATIVE_INFINITY;
+  private want: number;
+  private penaltyPending = false;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: ErpBudgetOptions) {
+    this.config = options.config;
+    this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.want = Math.max(1, Math.min(options.initialSlice ?? 5, this.config.maxSlice));
+  }
+
+  get stats(): ErpBudgetStats {
+    return { ...this.counters, stateRequests: this.options.store.requests };
+  }
+
+  /** Resolves when one ERP call may start now. Callers are served in order. */
+  acquire(): Promise<void> {
+    const turn = this.queue.then(() => this.nextCall());
+    this.queue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  /** The ERP answered 199/200: stop spending the current slice and shrink the shared rate. */
+  noteRateLimited(): void {
+    this.counters.rateLimited++;
+    this.penaltyPending = true;
+    if (this.slice) this.endSlice(false);
+  }
+
+  private async nextCall(): Promise<void> {
+    for (;;) {
+      const slice = this.slice;
+      if (slice) {
+        const at = Math.max(slice.s + slice.used * slice.spacingMs, this.lastStart + slice.spacingMs);
+        const now = this.now();
+        if (slice.used < slice.n && at <= slice.e) {
+          if (at > now) {
+            await this.sleep(at - now);
+            continue;
+          }
+          if (now <= slice.e) {
+            slice.used++;
+            this.counters.used++;
+            this.lastStart = now;
+            return;
+          }
+        }
+        this.endSlice(true);
+      }
+      await this.claim();
+    }
+  }
+
+  private endSlice(adapt: boolean): void {
+    const slice = this.slice!;
+    this.slice = undefined;
+    this.counters.wasted += slice.n - slice.used;
+    if (adapt) this.want = slice.used >= slice.n ? Math.min(this.config.maxSlice, this.want * 2) : Math.max(1, slice.used);
+  }
+
+  /** Claims the next slice, waiting while the budget is exhausted. */
+  private async claim(): Promise<void> {
+    const { store, job } = this.options;
+    let fresh = false;
+    for (let attempt = 1; ; ) {
+      const now = this.now();
+      if (!fresh && (!this.state || this.othersActive(this.state, now))) this.state = await store.read();
+      fresh = false;
+      const base = this.penaltyPending ? withPenalty(this.state!, this.config, now) : this.state!;
+      const plan = planSlice(base, this.config, job, this.want, now);
+      const markerStale = (base.active[job] ?? 0) < now - this.config.activeMs / 3;
+      if (plan.kind === 'claim' || markerStale || this.penaltyPending) {
+        const next = withClaim(base, this.config, job, plan.kind === 'claim' ? plan.slice : undefined, now);
+        if (!(await store.write(next))) {
+          this.counters.conflicts++;
+          if (++attempt > MAX_WRITE_ATTEMPTS) throw new ErpBudgetContendedError(this.options.account ?? 'default', MAX_WRITE_ATTEMPTS);
+          this.state = await store.read();
+          fresh = true;
+          continue;
+        }
+        this.state = next;
+        if (this.penaltyPending) {
+          this.penaltyPending = false;
+          this.options.logger?.warn('ERP rate-limit code: the shared ERP budget is shrunk for a while', { factor: next.penalty?.factor, untilMs: next.penalty?.until });
+        }
+        if (plan.kind === 'claim') {
+          this.slice = { ...plan.slice, used: 0, spacingMs: plan.spacingMs };
+          this.counters.slices++;
+          this.counters.granted += plan.slice.n;
+          return;
+        }
+      }
+      // Exhausted: wait (refreshing the active marker now and then, so higher-priority jobs leave this
+      // job its floor), then read again — others wrote meanwhile.
+      if (plan.kind === 'wait') {
+        this.counters.waits++;
+        await this.sleep(Math.max(1, Math.min(plan.until, now + this.config.activeMs / 3) - now));
+        this.state = undefined;
+      }
+    }
+  }
+
+  private othersActive(state: BudgetState, now: number): boolean {
+    return Object.entries(state.active).some(([j, at]) => j !== this.options.job && at > now - this.config.activeMs);
+  }
+}

@@ -1,0 +1,129 @@
+import { EMPTY_BUDGET, effectiveLimits, planSlice, withClaim, withPenalty, type BudgetConfig, type BudgetState } from '../../../shared/state/erp-budget-plan';
+
+const config: BudgetConfig = {
+  perSecond: 5,
+  perMinute: 100,
+  priorities: ['pushOrders', 'syncShipping', 'syncInventory'],
+  maxSlice: 10,
+  skewMs: 100,
+  jitterMs: 100,
+  headroomShare: 0.15,
+  floorShare: 0.1,
+  activeMs: 15_000,
+  horizonMs: 5000,
+  penaltyMs: 60_000,
+};
+const T = 10_000_000;
+
+/** Claims slices for `job` back to back (each as soon as the plan allows) until `until`; returns the state. */
+function drain(state: BudgetState, job: string, until: number, want = 10): BudgetState {
+  let now = T;
+  for (;;) {
+    const plan = planSlice(state, config, job, want, now);
+    if (plan.kind === 'wait') {
+      if (plan.until >= until) return state;
+      now = plan.until;
+      continue;
+    }
+    if (plan.slice.s >= until) return state;
+    state = withClaim(state, config, job, plan.slice, now);
+    now = Math.max(now, plan.slice.s);
+  }
+}
+
+/** Most calls a sliding window (t − windowMs, t] can hold, a slice counting whole wherever [s, e] meets it. */
+function worstWindow(state: BudgetState, windowMs: number): number {
+  let worst = 0;
+  for (const t of state.slices.flatMap((a) => [a.s, a.e])) {
+    worst = Math.max(worst, state.slices.filter((b) => b.e > t - windowMs && b.s <= t).reduce((n, b) => n + b.n, 0));
+  }
+  return worst;
+}
+
+describe('ERP budget plan', () => {
+  it('gives a job alone the whole minute limit, then makes it wait until the oldest slice leaves the sliding window', () => {
+    let state: BudgetState = EMPTY_BUDGET;
+    let now = T;
+    let granted = 0;
+    for (;;) {
+      const plan = planSlice(state, config, 'syncInventory', 10, now);
+      if (plan.kind === 'wait') break;
+      state = withClaim(state, config, 'syncInventory', plan.slice, now);
+      granted += plan.slice.n;
+      now = plan.slice.e;
+    }
+    expect(granted).toBe(100);
+    const plan = planSlice(state, config, 'syncInventory', 10, now);
+    expect(plan.kind).toBe('wait');
+    const first = state.slices[0]!;
+    // The first slice's calls leave the (skew- and jitter-widened) minute before new ones may start.
+    const next = planSlice(state, config, 'syncInventory', 10, (plan as { until: number }).until);
+    expect(next.kind).toBe('claim');
+    expect((next as { slice: { s: number } }).slice.s).toBeGreaterThan(first.e + effectiveLimits(state, config, T).minuteWindowMs);
+  });
+
+  it('never lets slices overlap, and spaces them by spacing + jitter + 2 × skew', () => {
+    let state: BudgetState = EMPTY_BUDGET;
+    for (const job of ['pushOrders', 'syncInventory', 'syncShipping', 'pushOrders']) {
+      const plan = planSlice(state, config, job, 3, T);
+      if (plan.kind !== 'claim') throw new Error('expected a claim');
+      state = withClaim(state, config, job, plan.slice, T);
+    }
+    const sorted = [...state.slices].sort((a, b) => a.s - b.s);
+    for (let i = 1; i < sorted.length; i++) expect(sorted[i]!.s - sorted[i - 1]!.e).toBeGreaterThanOrEqual(201 + 100 + 200);
+  });
+
+  it('keeps every sliding minute within the limit over several minutes of a greedy job', () => {
+    const state = drain(EMPTY_BUDGET, 'syncInventory', T + 4 * 60_000);
+    expect(worstWindow(state, 60_000)).toBeLessThanOrEqual(100);
+  });
+
+  it('reserves headroom for active higher-priority jobs and a floor for active lower ones', () => {
+    const activeAll: BudgetState = { ...EMPTY_BUDGET, active: { pushOrders: T, syncShipping: T, syncInventory: T } };
+    // Inventory alone in the window with 70 calls: orders and shipping are active, so inventory stops
+    // at 100 − floors (2 × 10) − headroom (2 × 15) = 50 … it already holds 70.
+    const busy: BudgetState = { ...activeAll, slices: [{ j: 'syncInventory', s: T - 20_000, e: T - 5000, n: 70 }] };
+    expect(planSlice(busy, config, 'syncInventory', 10, T).kind).toBe('wait');
+    // Orders may still claim (its cap is 100 − shipping's floor 10), shipping too (100 − 10 − 15 = 75).
+    expect(planSlice(busy, config, 'pushOrders', 10, T)).toMatchObject({ kind: 'claim', slice: { n: 10 } });
+    expect(planSlice(busy, config, 'syncShipping', 5, T)).toMatchObject({ kind: 'claim', slice: { n: 5 } });
+    // Orders filling the minute leaves inventory its floor: inventory below its floor gets in.
+    const full: BudgetState = { ...activeAll, slices: [{ j: 'pushOrders', s: T - 20_000, e: T - 5000, n: 80 }] };
+    expect(planSlice(full, config, 'pushOrders', 10, T).kind).toBe('wait'); // 100 − 2 floors of 10 − 80 = 0
+    expect(planSlice(full, config, 'syncInventory', 10, T)).toMatchObject({ kind: 'claim', slice: { n: 10 } }); // 100 − shipping's floor − 80
+    expect(planSlice(full, config, 'syncShipping', 10, T)).toMatchObject({ kind: 'claim', slice: { n: 10 } });
+  });
+
+  it('gives the whole limit to a lower-priority job once the others have not been active for a while', () => {
+    const stale: BudgetState = { ...EMPTY_BUDGET, active: { pushOrders: T - 16_000 }, slices: [{ j: 'syncInventory', s: T - 20_000, e: T - 5000, n: 90 }] };
+    expect(planSlice(stale, config, 'syncInventory', 10, T)).toMatchObject({ kind: 'claim', slice: { n: 10 } });
+  });
+
+  it('shrinks both limits after a rate-limit code, halving at most once a second, down to 10 %, for penaltyMs', () => {
+    let state = withPenalty(EMPTY_BUDGET, config, T);
+    expect(effectiveLimits(state, config, T)).toMatchObject({ perSecond: 2, perMinute: 50 });
+    state = withPenalty(state, config, T + 500);
+    expect(state.penalty!.factor).toBe(0.5);
+    for (let i = 1; i <= 5; i++) state = withPenalty(state, config, T + i * 1500);
+    expect(state.penalty!.factor).toBe(0.1);
+    expect(effectiveLimits(state, config, T + 7500)).toMatchObject({ perSecond: 1, perMinute: 10 });
+    expect(effectiveLimits(state, config, T + 7500 + 60_001)).toMatchObject({ perSecond: 5, perMinute: 100 });
+  });
+
+  it('counts a dead container’s slice in the minute and starts the next slice after its end', () => {
+    const plan = planSlice(EMPTY_BUDGET, config, 'pushOrders', 10, T);
+    if (plan.kind !== 'claim') throw new Error('expected a claim');
+    const afterDeath = withClaim(EMPTY_BUDGET, config, 'pushOrders', plan.slice, T);
+    const state = drain(afterDeath, 'syncInventory', T + 55_000);
+    const inventory = state.slices.filter((s) => s.j === 'syncInventory');
+    expect(inventory.reduce((n, s) => n + s.n, 0)).toBe(90);
+    expect(Math.min(...inventory.map((s) => s.s))).toBeGreaterThan(plan.slice.e);
+  });
+
+  it('never places a slice beyond the horizon, and prunes slices no window needs while keeping the latest', () => {
+    const far: BudgetState = { ...EMPTY_BUDGET, slices: [{ j: 'pushOrders', s: T + 30_000, e: T + 31_000, n: 1 }] };
+    expect(planSlice(far, config, 'syncInventory', 1, T)).toMatchObject({ kind: 'wait' });
+    const old: BudgetState = { ...EMPTY_BUDGET, slices: [{ j: 'pushOrders', s: T - 200_000, e: T - 199_000, n: 5 }, { j: 'pushOrders', s: T - 190_000, e: T - 189_000, n: 5 }] };
+    expect(withClaim(old, config, 'x', undefined, T).slices).toEqual([old.slices[1]]);
+  });
+});
