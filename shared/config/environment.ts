@@ -78,7 +78,7 @@ const environmentSchema = z.object({
   JST_BUDGET_PRIORITIES: optional(z.string())
     .transform((v) => (v ?? 'pushOrders,syncShipping,syncInventory').split(',').map((s) => s.trim()).filter(Boolean))
     .pipe(z.array(z.enum(BUDGET_JOBS, { message: `expected a comma-separated order of ${BUDGET_JOBS.join(', ')}` })).min(1, 'expected at least one job name')),
-  JST_BUDGET_SLICE: optional(int(1, 50)).default(10),
+  JST_BUDGET_SLICE: optional(int(1, 50)).default(20),
   JST_BUDGET_SKEW_MS: optional(int(0, 5000)).default(100),
   JST_BUDGET_JITTER_MS: optional(int(0, 2000)).default(100),
   JST_BUDGET_HEADROOM_PERCENT: optional(int(0, 30)).default(15),

@@ -20,7 +20,11 @@
  * Priorities: the cap of a job is the limit minus a floor kept free for every other *active* job below
  * its floor (no job is starved) minus, once the job is past its own floor, `headroom` per active job of
  * higher priority (orders first, then shipping, then inventory). A job alone gets the whole limit.
- * A job is active while it claimed or waited in the last `activeMs` (a marker in the same item).
+ * A job is active while its marker in the same item is fresh (`activeMs`): every claim sets it, and
+ * a waiting job below its floor writes it (so the others leave it its floor). A waiting job above its
+ * floor does not: it is waiting behind higher-priority jobs, and whether it counts as active then only
+ * changes what the lowest job yields to it — not worth a write every few seconds. A dead job's marker
+ * expires after activeMs: what it held is lost, nothing more.
  *
  * Rate-limit codes from another application on the account (docs/erp-api.md §2.7) shrink both limits
  * by `factor` until `penalty.until`, for every job reading the item.
@@ -131,9 +135,7 @@ function capFor(state: BudgetState, config: BudgetConfig, limits: EffectiveLimit
   const floor = Math.ceil(limits.perMinute * config.floorShare);
   const headroom = Math.ceil(limits.perMinute * config.headroomShare);
   const own = (j: string) => inWindow.filter((s) => s.j === j).reduce((sum, s) => sum + s.n, 0);
-  const others = Object.entries(state.active)
-    .filter(([j, at]) => j !== job && at > now - config.activeMs)
-    .map(([j]) => j);
+  const others = activeJobs(state, config, now).filter((j) => j !== job);
   const floors = others.reduce((sum, j) => sum + Math.max(0, floor - own(j)), 0);
   const rank = (j: string) => {
     const i = config.priorities.indexOf(j);
@@ -141,6 +143,21 @@ function capFor(state: BudgetState, config: BudgetConfig, limits: EffectiveLimit
   };
   const higher = others.filter((j) => rank(j) < rank(job)).length;
   return limits.perMinute - floors - (own(job) >= floor ? higher * headroom : 0);
+}
+
+/** Jobs whose active marker is fresh. */
+export function activeJobs(state: BudgetState, config: BudgetConfig, now: number): string[] {
+  return Object.entries(state.active)
+    .filter(([, at]) => at > now - config.activeMs)
+    .map(([j]) => j);
+}
+
+/** Whether a waiting job should write its marker: it is not seen as active and is below its floor. */
+export function needsMarker(state: BudgetState, config: BudgetConfig, job: string, now: number): boolean {
+  if ((state.active[job] ?? 0) > now - config.activeMs / 2) return false;
+  const limits = effectiveLimits(state, config, now);
+  const own = state.slices.filter((s) => s.j === job && s.e > now - limits.minuteWindowMs).reduce((sum, s) => sum + s.n, 0);
+  return own < Math.ceil(limits.perMinute * config.floorShare);
 }
 
 /** The state after adding a slice (or only marking the job active), pruned of slices no window needs. */

@@ -1,5 +1,5 @@
 import type { Logger } from '../runtime/ports';
-import { planSlice, withClaim, withPenalty, type BudgetConfig, type BudgetState } from './erp-budget-plan';
+import { needsMarker, planSlice, withClaim, withPenalty, type BudgetConfig, type BudgetState } from './erp-budget-plan';
 import type { ErpBudgetStore } from './erp-budget-store';
 import { ErpBudgetContendedError } from './state-errors';
 
@@ -9,8 +9,8 @@ import { ErpBudgetContendedError } from './state-errors';
  *
  * The container claims a *slice* (several calls) at a time with one conditional write of the shared
  * item (erp-budget-store.ts; the arithmetic in erp-budget-plan.ts) and spends it locally, one call per
- * `spacing`. Cost: one write per slice when the job runs alone (its own last write is an up-to-date
- * copy), a read and a write when other jobs are active, and one more read per lost race. The slice
+ * `spacing`. Cost: one write per slice when nobody else wrote since (its own last write is an
+ * up-to-date copy), plus a read and a write per lost race; a wait ends with a read. The slice
  * size adapts: it doubles (up to maxSlice) while the job uses whole slices, and shrinks to what was used
  * when calls came too slowly, so an idle job holds little.
  *
@@ -55,6 +55,8 @@ interface HeldSlice {
 }
 
 const MAX_WRITE_ATTEMPTS = 50;
+/** Longest wait before looking at the budget again. */
+const MAX_WAIT_MS = 16_000;
 
 export class SharedErpBudget {
   private readonly counters = { slices: 0, granted: 0, used: 0, wasted: 0, waits: 0, conflicts: 0, rateLimited: 0 };
@@ -66,6 +68,8 @@ export class SharedErpBudget {
   private lastStart = Number.NEGATIVE_INFINITY;
   private want: number;
   private penaltyPending = false;
+  /** Waits in a row that found the budget exhausted (backoff). */
+  private blocked = 0;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: ErpBudgetOptions) {
@@ -127,21 +131,19 @@ export class SharedErpBudget {
   /** Claims the next slice, waiting while the budget is exhausted. */
   private async claim(): Promise<void> {
     const { store, job } = this.options;
-    let fresh = false;
     for (let attempt = 1; ; ) {
       const now = this.now();
-      if (!fresh && (!this.state || this.othersActive(this.state, now))) this.state = await store.read();
-      fresh = false;
-      const base = this.penaltyPending ? withPenalty(this.state!, this.config, now) : this.state!;
+      // Optimistic: plan on the last state seen (exact after our own write); a lost write reads again.
+      this.state ??= await store.read();
+      const base = this.penaltyPending ? withPenalty(this.state, this.config, now) : this.state;
       const plan = planSlice(base, this.config, job, this.want, now);
-      const markerStale = (base.active[job] ?? 0) < now - this.config.activeMs / 3;
-      if (plan.kind === 'claim' || markerStale || this.penaltyPending) {
+      const unseen = plan.kind === 'wait' && needsMarker(base, this.config, job, now);
+      if (plan.kind === 'claim' || unseen || this.penaltyPending) {
         const next = withClaim(base, this.config, job, plan.kind === 'claim' ? plan.slice : undefined, now);
         if (!(await store.write(next))) {
           this.counters.conflicts++;
           if (++attempt > MAX_WRITE_ATTEMPTS) throw new ErpBudgetContendedError(this.options.account ?? 'default', MAX_WRITE_ATTEMPTS);
           this.state = await store.read();
-          fresh = true;
           continue;
         }
         this.state = next;
@@ -150,23 +152,23 @@ export class SharedErpBudget {
           this.options.logger?.warn('ERP rate-limit code: the shared ERP budget is shrunk for a while', { factor: next.penalty?.factor, untilMs: next.penalty?.until });
         }
         if (plan.kind === 'claim') {
+          this.blocked = 0;
           this.slice = { ...plan.slice, used: 0, spacingMs: plan.spacingMs };
           this.counters.slices++;
           this.counters.granted += plan.slice.n;
           return;
         }
       }
-      // Exhausted: wait (refreshing the active marker now and then, so higher-priority jobs leave this
-      // job its floor), then read again — others wrote meanwhile.
+      // Exhausted: wait until room should appear, then read again (others wrote meanwhile). Waking to
+      // find it taken again (by higher-priority jobs) backs off, 2 s doubling to 16 s, so a job that
+      // only gets its floor polls rarely. A job below its floor wakes in time to keep its marker fresh.
       if (plan.kind === 'wait') {
         this.counters.waits++;
-        await this.sleep(Math.max(1, Math.min(plan.until, now + this.config.activeMs / 3) - now));
+        const backoff = this.blocked === 0 ? 0 : Math.min(MAX_WAIT_MS, 1000 * 2 ** this.blocked);
+        this.blocked++;
+        await this.sleep(Math.max(1, Math.min(Math.max(plan.until - now, backoff), unseen ? this.config.activeMs / 2 : MAX_WAIT_MS)));
         this.state = undefined;
       }
     }
-  }
-
-  private othersActive(state: BudgetState, now: number): boolean {
-    return Object.entries(state.active).some(([j, at]) => j !== this.options.job && at > now - this.config.activeMs);
   }
 }

@@ -39,7 +39,7 @@ describe('loadEnvironment', () => {
       JST_BUDGET: 'shared',
       JST_BUDGET_ACCOUNT: 'default',
       JST_BUDGET_PRIORITIES: ['pushOrders', 'syncShipping', 'syncInventory'],
-      JST_BUDGET_SLICE: 10,
+      JST_BUDGET_SLICE: 20,
       JST_BUDGET_SKEW_MS: 100,
       JST_BUDGET_JITTER_MS: 100,
       JST_BUDGET_HEADROOM_PERCENT: 15,
