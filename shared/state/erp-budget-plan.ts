@@ -13,9 +13,10 @@
  *   after the previous one's end, so call m and call m + perSecond of the whole account, when they
  *   belong to different slices, start ≥ 1000 ms + jitter + 2·skew apart whatever the containers'
  *   clocks (|skew| ≤ skewMs each): no server second ever holds perSecond + 1 calls.
- * - per minute: a new slice counts every slice whose last start lies within `60 s + 2·skew + jitter`
- *   before its first start; their sum plus its own n stays ≤ the cap. Two calls further apart than
- *   that can never share a server minute.
+ * - per minute: call i of a slice starts no later than s + (i + 1)·spacing. A new slice counts every
+ *   call whose latest start lies within `60 s + 2·skew + jitter` before its own first start; their
+ *   number plus its own n stays ≤ the cap. Two calls further apart than that never share a server
+ *   minute.
  *
  * Priorities: the cap of a job is the limit minus a floor kept free for every other *active* job below
  * its floor (no job is starved) minus, once the job is past its own floor, `headroom` per active job of
@@ -114,27 +115,36 @@ export function planSlice(state: BudgetState, config: BudgetConfig, job: string,
   const gap = limits.spacingMs + config.jitterMs + 2 * config.skewMs;
   const lastEnd = state.slices.reduce((m, s) => Math.max(m, s.e), Number.NEGATIVE_INFINITY);
   let start = Math.max(now, lastEnd + gap);
-  const byEnd = [...state.slices].sort((a, b) => a.e - b.e);
+  const calls = latestStarts(state.slices);
   for (;;) {
-    const inWindow = byEnd.filter((s) => s.e > start - limits.minuteWindowMs);
-    const room = capFor(state, config, limits, job, inWindow, now) - inWindow.reduce((sum, s) => sum + s.n, 0);
+    const inWindow = calls.filter((c) => c.at > start - limits.minuteWindowMs);
+    const room = capFor(state, config, limits, job, inWindow, now) - inWindow.length;
     if (room >= 1) {
       if (start > now + config.horizonMs) return { kind: 'wait', until: start - config.horizonMs };
       const n = Math.max(1, Math.min(want, room, config.maxSlice));
       const slice = { j: job, s: start, e: start + n * limits.spacingMs, n };
       return { kind: 'claim', slice, spacingMs: limits.spacingMs };
     }
-    // Not enough room: look again when the oldest counted slice leaves the window.
+    // Not enough room: look again when the oldest counted call leaves the window.
     const leaves = inWindow[0];
     if (!leaves) return { kind: 'wait', until: now + config.activeMs / 3 };
-    start = leaves.e + limits.minuteWindowMs + 1;
+    start = leaves.at + limits.minuteWindowMs + 1;
   }
 }
 
-function capFor(state: BudgetState, config: BudgetConfig, limits: EffectiveLimits, job: string, inWindow: readonly BudgetSlice[], now: number): number {
+/**
+ * Every granted call with the latest moment it may start: call i of a slice starts within
+ * [s + i·spacing, s + (i + 1)·spacing] (SharedErpBudget skips a slot it is late for), sorted.
+ */
+export function latestStarts(slices: readonly BudgetSlice[]): Array<{ j: string; at: number }> {
+  const calls = slices.flatMap((s) => Array.from({ length: s.n }, (_, i) => ({ j: s.j, at: s.s + ((i + 1) * (s.e - s.s)) / s.n })));
+  return calls.sort((a, b) => a.at - b.at);
+}
+
+function capFor(state: BudgetState, config: BudgetConfig, limits: EffectiveLimits, job: string, inWindow: ReadonlyArray<{ j: string }>, now: number): number {
   const floor = Math.ceil(limits.perMinute * config.floorShare);
   const headroom = Math.ceil(limits.perMinute * config.headroomShare);
-  const own = (j: string) => inWindow.filter((s) => s.j === j).reduce((sum, s) => sum + s.n, 0);
+  const own = (j: string) => inWindow.filter((c) => c.j === j).length;
   const others = activeJobs(state, config, now).filter((j) => j !== job);
   const floors = others.reduce((sum, j) => sum + Math.max(0, floor - own(j)), 0);
   const rank = (j: string) => {
@@ -156,7 +166,7 @@ export function activeJobs(state: BudgetState, config: BudgetConfig, now: number
 export function needsMarker(state: BudgetState, config: BudgetConfig, job: string, now: number): boolean {
   if ((state.active[job] ?? 0) > now - config.activeMs / 2) return false;
   const limits = effectiveLimits(state, config, now);
-  const own = state.slices.filter((s) => s.j === job && s.e > now - limits.minuteWindowMs).reduce((sum, s) => sum + s.n, 0);
+  const own = latestStarts(state.slices).filter((c) => c.j === job && c.at > now - limits.minuteWindowMs).length;
   return own < Math.ceil(limits.perMinute * config.floorShare);
 }
 

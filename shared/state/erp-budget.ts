@@ -50,6 +50,8 @@ interface HeldSlice {
   s: number;
   e: number;
   n: number;
+  /** Next slot to use, and calls made. */
+  slot: number;
   used: number;
   spacingMs: number;
 }
@@ -101,19 +103,21 @@ export class SharedErpBudget {
     for (;;) {
       const slice = this.slice;
       if (slice) {
-        const at = Math.max(slice.s + slice.used * slice.spacingMs, this.lastStart + slice.spacingMs);
+        // Slot i: start within [s + i·spacing, s + (i + 1)·spacing] (the plan counts it there), and a
+        // spacing after the previous call. A slot we are late for is skipped.
         const now = this.now();
-        if (slice.used < slice.n && at <= slice.e) {
+        while (slice.slot < slice.n && slice.s + (slice.slot + 1) * slice.spacingMs < now) slice.slot++;
+        if (slice.slot < slice.n) {
+          const at = Math.max(slice.s + slice.slot * slice.spacingMs, this.lastStart + slice.spacingMs);
           if (at > now) {
             await this.sleep(at - now);
             continue;
           }
-          if (now <= slice.e) {
-            slice.used++;
-            this.counters.used++;
-            this.lastStart = now;
-            return;
-          }
+          slice.slot++;
+          slice.used++;
+          this.counters.used++;
+          this.lastStart = now;
+          return;
         }
         this.endSlice(true);
       }
@@ -153,7 +157,7 @@ export class SharedErpBudget {
         }
         if (plan.kind === 'claim') {
           this.blocked = 0;
-          this.slice = { ...plan.slice, used: 0, spacingMs: plan.spacingMs };
+          this.slice = { ...plan.slice, slot: 0, used: 0, spacingMs: plan.spacingMs };
           this.counters.slices++;
           this.counters.granted += plan.slice.n;
           return;

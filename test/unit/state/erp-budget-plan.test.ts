@@ -31,11 +31,12 @@ function drain(state: BudgetState, job: string, until: number, want = 10): Budge
   }
 }
 
-/** Most calls a sliding window (t − windowMs, t] can hold, a slice counting whole wherever [s, e] meets it. */
+/** Most calls a sliding window (t − windowMs, t] can hold, call i of a slice counting wherever [s + i·sp, s + (i + 1)·sp] meets it. */
 function worstWindow(state: BudgetState, windowMs: number): number {
+  const calls = state.slices.flatMap((b) => Array.from({ length: b.n }, (_, i) => ({ from: b.s + (i * (b.e - b.s)) / b.n, to: b.s + ((i + 1) * (b.e - b.s)) / b.n })));
   let worst = 0;
-  for (const t of state.slices.flatMap((a) => [a.s, a.e])) {
-    worst = Math.max(worst, state.slices.filter((b) => b.e > t - windowMs && b.s <= t).reduce((n, b) => n + b.n, 0));
+  for (const t of calls.flatMap((c) => [c.from, c.to])) {
+    worst = Math.max(worst, calls.filter((c) => c.to > t - windowMs && c.from <= t).length);
   }
   return worst;
 }
@@ -56,10 +57,11 @@ describe('ERP budget plan', () => {
     const plan = planSlice(state, config, 'syncInventory', 10, now);
     expect(plan.kind).toBe('wait');
     const first = state.slices[0]!;
-    // The first slice's calls leave the (skew- and jitter-widened) minute before new ones may start.
+    // The first call's latest start must leave the (skew- and jitter-widened) minute before a new one
+    // may start; then one call's room is free.
     const next = planSlice(state, config, 'syncInventory', 10, (plan as { until: number }).until);
-    expect(next.kind).toBe('claim');
-    expect((next as { slice: { s: number } }).slice.s).toBeGreaterThan(first.e + effectiveLimits(state, config, T).minuteWindowMs);
+    expect(next).toMatchObject({ kind: 'claim', slice: { n: 1 } });
+    expect((next as { slice: { s: number } }).slice.s).toBeGreaterThan(first.s + (first.e - first.s) / first.n + effectiveLimits(state, config, T).minuteWindowMs);
   });
 
   it('never lets slices overlap, and spaces them by spacing + jitter + 2 × skew', () => {
