@@ -108,28 +108,46 @@ export type SlicePlan = { kind: 'claim'; slice: BudgetSlice; spacingMs: number }
 
 /**
  * Where the next slice of `job` (wanting `want` calls) can go, given the state as last read: a slice
- * starting within the horizon, or the time to look again.
+ * starting within the horizon, or the time to look again (then, assuming nobody else claims, a whole
+ * slice fits). The slice starts at the first moment its calls fit one by one — new call i, starting
+ * no earlier than start + i·spacing, counts the calls whose latest start is less than a widened minute
+ * before it — so a job alone refills the minute as fast as its oldest calls leave it.
  */
 export function planSlice(state: BudgetState, config: BudgetConfig, job: string, want: number, now: number): SlicePlan {
   const limits = effectiveLimits(state, config, now);
   const gap = limits.spacingMs + config.jitterMs + 2 * config.skewMs;
   const lastEnd = state.slices.reduce((m, s) => Math.max(m, s.e), Number.NEGATIVE_INFINITY);
-  let start = Math.max(now, lastEnd + gap);
   const calls = latestStarts(state.slices);
-  for (;;) {
-    const inWindow = calls.filter((c) => c.at > start - limits.minuteWindowMs);
-    const room = capFor(state, config, limits, job, inWindow, now) - inWindow.length;
-    if (room >= 1) {
-      if (start > now + config.horizonMs) return { kind: 'wait', until: start - config.horizonMs };
-      const n = Math.max(1, Math.min(want, room, config.maxSlice));
-      const slice = { j: job, s: start, e: start + n * limits.spacingMs, n };
-      return { kind: 'claim', slice, spacingMs: limits.spacingMs };
+  const most = Math.max(1, Math.min(want, config.maxSlice));
+  const fit = (start: number): number => {
+    let n = 0;
+    while (n < most) {
+      const t = start + n * limits.spacingMs;
+      const inWindow = calls.filter((c) => c.at > t - limits.minuteWindowMs);
+      const mine = Array.from({ length: n }, () => ({ j: job }));
+      if (inWindow.length + n + 1 > capFor(state, config, limits, job, [...inWindow, ...mine], now)) break;
+      n++;
     }
-    // Not enough room: look again when the oldest counted call leaves the window.
-    const leaves = inWindow[0];
-    if (!leaves) return { kind: 'wait', until: now + config.activeMs / 3 };
-    start = leaves.at + limits.minuteWindowMs + 1;
+    return n;
+  };
+  // Candidate starts: the earliest allowed, then each moment a counted call leaves the window.
+  const earliest = Math.max(now, lastEnd + gap);
+  const candidates = [earliest, ...calls.map((c) => c.at + limits.minuteWindowMs + 1).filter((t) => t > earliest)];
+  let best: { start: number; n: number } | undefined;
+  for (const start of candidates) {
+    const n = fit(start);
+    if (n >= 1 && !best) best = { start, n };
+    if (n >= most) {
+      best = { start, n };
+      break;
+    }
+    if (best && start > now + config.horizonMs) break;
   }
+  if (!best) return { kind: 'wait', until: now + config.activeMs / 3 };
+  // A whole slice later rather than a part now, unless the part is all the horizon offers.
+  if (best.start > now + config.horizonMs) return { kind: 'wait', until: best.start - config.horizonMs };
+  const slice = { j: job, s: best.start, e: best.start + best.n * limits.spacingMs, n: best.n };
+  return { kind: 'claim', slice, spacingMs: limits.spacingMs };
 }
 
 /**

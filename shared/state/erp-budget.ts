@@ -59,6 +59,7 @@ interface HeldSlice {
 const MAX_WRITE_ATTEMPTS = 50;
 /** Longest wait before looking at the budget again. */
 const MAX_WAIT_MS = 16_000;
+const WAKE_STAGGER_MS = 250;
 
 export class SharedErpBudget {
   private readonly counters = { slices: 0, granted: 0, used: 0, wasted: 0, waits: 0, conflicts: 0, rateLimited: 0 };
@@ -72,6 +73,7 @@ export class SharedErpBudget {
   private penaltyPending = false;
   /** Waits in a row that found the budget exhausted (backoff). */
   private blocked = 0;
+  private readonly rank: number;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: ErpBudgetOptions) {
@@ -79,6 +81,8 @@ export class SharedErpBudget {
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.want = Math.max(1, Math.min(options.initialSlice ?? 5, this.config.maxSlice));
+    const rank = this.config.priorities.indexOf(options.job);
+    this.rank = rank < 0 ? this.config.priorities.length : rank;
   }
 
   get stats(): ErpBudgetStats {
@@ -170,7 +174,9 @@ export class SharedErpBudget {
         this.counters.waits++;
         const backoff = this.blocked === 0 ? 0 : Math.min(MAX_WAIT_MS, 1000 * 2 ** this.blocked);
         this.blocked++;
-        await this.sleep(Math.max(1, Math.min(Math.max(plan.until - now, backoff), unseen ? this.config.activeMs / 2 : MAX_WAIT_MS)));
+        // Jobs waiting for the same room wake in priority order, so they do not all race for it.
+        const stagger = this.rank * WAKE_STAGGER_MS;
+        await this.sleep(Math.max(1, Math.min(Math.max(plan.until - now, backoff) + stagger, unseen ? this.config.activeMs / 2 : MAX_WAIT_MS)));
         this.state = undefined;
       }
     }

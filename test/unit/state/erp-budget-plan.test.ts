@@ -58,9 +58,9 @@ describe('ERP budget plan', () => {
     expect(plan.kind).toBe('wait');
     const first = state.slices[0]!;
     // The first call's latest start must leave the (skew- and jitter-widened) minute before a new one
-    // may start; then one call's room is free.
+    // may start; the next slice's calls then fit one by one as the old ones leave.
     const next = planSlice(state, config, 'syncInventory', 10, (plan as { until: number }).until);
-    expect(next).toMatchObject({ kind: 'claim', slice: { n: 1 } });
+    expect(next).toMatchObject({ kind: 'claim', slice: { n: 10 } });
     expect((next as { slice: { s: number } }).slice.s).toBeGreaterThan(first.s + (first.e - first.s) / first.n + effectiveLimits(state, config, T).minuteWindowMs);
   });
 
