@@ -24,8 +24,9 @@
  * A job is active while its marker in the same item is fresh (`activeMs`): every claim sets it, and
  * a waiting job below its floor writes it (so the others leave it its floor). A waiting job above its
  * floor does not: it is waiting behind higher-priority jobs, and whether it counts as active then only
- * changes what the lowest job yields to it — not worth a write every few seconds. A dead job's marker
- * expires after activeMs: what it held is lost, nothing more.
+ * changes what the lowest job yields to it — not worth a write every few seconds (activeMs is long
+ * enough to cover its gaps between claims). A dead job loses what it held; the others still yield
+ * to it (headroom, floor) until its marker expires.
  *
  * Rate-limit codes from another application on the account (docs/erp-api.md §2.7) shrink both limits
  * by `factor` until `penalty.until`, for every job reading the item.

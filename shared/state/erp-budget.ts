@@ -9,8 +9,9 @@ import { ErpBudgetContendedError } from './state-errors';
  *
  * The container claims a *slice* (several calls) at a time with one conditional write of the shared
  * item (erp-budget-store.ts; the arithmetic in erp-budget-plan.ts) and spends it locally, one call per
- * `spacing`. Cost: one write per slice when nobody else wrote since (its own last write is an
- * up-to-date copy), plus a read and a write per lost race; a wait ends with a read. The slice
+ * `spacing`. Cost: one write per slice when no other job claimed lately (its own last write is then
+ * an up-to-date copy), else a read and a write, plus a read and a write per lost race; a wait ends
+ * with a read. The slice
  * size adapts: it doubles (up to maxSlice) while the job uses whole slices, and shrinks to what was used
  * when calls came too slowly, so an idle job holds little.
  *
@@ -60,6 +61,8 @@ const MAX_WRITE_ATTEMPTS = 50;
 /** Longest wait before looking at the budget again. */
 const MAX_WAIT_MS = 16_000;
 const WAKE_STAGGER_MS = 250;
+/** Another job that claimed this recently is probably claiming again: read before writing. */
+const RECENT_CLAIM_MS = 10_000;
 
 export class SharedErpBudget {
   private readonly counters = { slices: 0, granted: 0, used: 0, wasted: 0, waits: 0, conflicts: 0, rateLimited: 0 };
@@ -137,12 +140,19 @@ export class SharedErpBudget {
   }
 
   /** Claims the next slice, waiting while the budget is exhausted. */
+  private othersClaimedLately(state: BudgetState, now: number): boolean {
+    return Object.entries(state.active).some(([j, at]) => j !== this.options.job && at > now - RECENT_CLAIM_MS);
+  }
+
   private async claim(): Promise<void> {
     const { store, job } = this.options;
+    let fresh = false;
     for (let attempt = 1; ; ) {
       const now = this.now();
-      // Optimistic: plan on the last state seen (exact after our own write); a lost write reads again.
-      this.state ??= await store.read();
+      // Plan on the last state seen when it is our own write and nobody else claimed lately (then it
+      // is exact); otherwise read first, which costs less than a lost write and a read.
+      if (!this.state || (!fresh && this.othersClaimedLately(this.state, now))) this.state = await store.read();
+      fresh = false;
       const base = this.penaltyPending ? withPenalty(this.state, this.config, now) : this.state;
       const plan = planSlice(base, this.config, job, this.want, now);
       const unseen = plan.kind === 'wait' && needsMarker(base, this.config, job, now);
@@ -152,6 +162,7 @@ export class SharedErpBudget {
           this.counters.conflicts++;
           if (++attempt > MAX_WRITE_ATTEMPTS) throw new ErpBudgetContendedError(this.options.account ?? 'default', MAX_WRITE_ATTEMPTS);
           this.state = await store.read();
+          fresh = true;
           continue;
         }
         this.state = next;
