@@ -1,11 +1,8 @@
 import type { Environment } from '../config/environment';
 import type { BudgetConfig } from './erp-budget-plan';
 
-/**
- * A job counts as active (its floor and priority apply) this long after its last claim: longer than
- * a job waiting behind higher priorities goes between claims, so the lowest job keeps yielding to it.
- */
-export const BUDGET_ACTIVE_MS = 45_000;
+/** A job counts as active (its floor and priority apply) this long after its last claim or call left the minute. */
+export const BUDGET_ACTIVE_MS = 15_000;
 
 /**
  * The budget's settings from the validated environment (README "ERP budget"). The horizon — how far

@@ -21,12 +21,12 @@
  * Priorities: the cap of a job is the limit minus a floor kept free for every other *active* job below
  * its floor (no job is starved) minus, once the job is past its own floor, `headroom` per active job of
  * higher priority (orders first, then shipping, then inventory). A job alone gets the whole limit.
- * A job is active while its marker in the same item is fresh (`activeMs`): every claim sets it, and
- * a waiting job below its floor writes it (so the others leave it its floor). A waiting job above its
- * floor does not: it is waiting behind higher-priority jobs, and whether it counts as active then only
- * changes what the lowest job yields to it — not worth a write every few seconds (activeMs is long
- * enough to cover its gaps between claims). A dead job loses what it held; the others still yield
- * to it (headroom, floor) until its marker expires.
+ * A job is active while it has calls less than `activeMs` older than the minute window, or a fresh
+ * marker (`activeMs`; every claim sets it, and a waiting job with no calls there writes it, so the
+ * others leave it its floor). A waiting job with calls in the window needs no write to stay visible,
+ * however long it waits behind higher-priority jobs. A dead or finished job loses what it held; the
+ * others yield to it (headroom, floor) until it stops counting as active, at most a minute and
+ * activeMs after its last call.
  *
  * Rate-limit codes from another application on the account (docs/erp-api.md §2.7) shrink both limits
  * by `factor` until `penalty.until`, for every job reading the item.
@@ -105,7 +105,8 @@ export function effectiveLimits(state: BudgetState, config: BudgetConfig, now: n
   return { perSecond, perMinute, spacingMs: Math.ceil(1000 / perSecond) + 1, minuteWindowMs: MINUTE_MS + 2 * config.skewMs + config.jitterMs };
 }
 
-export type SlicePlan = { kind: 'claim'; slice: BudgetSlice; spacingMs: number } | { kind: 'wait'; until: number };
+/** `floor`: at `until` the job is below its floor, so the others leave that room to it. */
+export type SlicePlan = { kind: 'claim'; slice: BudgetSlice; spacingMs: number } | { kind: 'wait'; until: number; floor?: boolean };
 
 /**
  * Where the next slice of `job` (wanting `want` calls) can go, given the state as last read: a slice
@@ -146,7 +147,10 @@ export function planSlice(state: BudgetState, config: BudgetConfig, job: string,
   }
   if (!best) return { kind: 'wait', until: now + config.activeMs / 3 };
   // A whole slice later rather than a part now, unless the part is all the horizon offers.
-  if (best.start > now + config.horizonMs) return { kind: 'wait', until: best.start - config.horizonMs };
+  if (best.start > now + config.horizonMs) {
+    const own = calls.filter((c) => c.j === job && c.at > best.start - limits.minuteWindowMs).length;
+    return { kind: 'wait', until: best.start - config.horizonMs, floor: own < Math.ceil(limits.perMinute * config.floorShare) };
+  }
   const slice = { j: job, s: best.start, e: best.start + best.n * limits.spacingMs, n: best.n };
   return { kind: 'claim', slice, spacingMs: limits.spacingMs };
 }
@@ -164,7 +168,7 @@ function capFor(state: BudgetState, config: BudgetConfig, limits: EffectiveLimit
   const floor = Math.ceil(limits.perMinute * config.floorShare);
   const headroom = Math.ceil(limits.perMinute * config.headroomShare);
   const own = (j: string) => inWindow.filter((c) => c.j === j).length;
-  const others = activeJobs(state, config, now).filter((j) => j !== job);
+  const others = activeJobs(state, config, limits, now).filter((j) => j !== job);
   const floors = others.reduce((sum, j) => sum + Math.max(0, floor - own(j)), 0);
   const rank = (j: string) => {
     const i = config.priorities.indexOf(j);
@@ -174,19 +178,18 @@ function capFor(state: BudgetState, config: BudgetConfig, limits: EffectiveLimit
   return limits.perMinute - floors - (own(job) >= floor ? higher * headroom : 0);
 }
 
-/** Jobs whose active marker is fresh. */
-export function activeJobs(state: BudgetState, config: BudgetConfig, now: number): string[] {
-  return Object.entries(state.active)
-    .filter(([, at]) => at > now - config.activeMs)
-    .map(([j]) => j);
+/** Jobs with calls in the minute window widened by activeMs, or a fresh marker. */
+export function activeJobs(state: BudgetState, config: BudgetConfig, limits: EffectiveLimits, now: number): string[] {
+  const jobs = new Set(latestStarts(state.slices).filter((c) => c.at > now - limits.minuteWindowMs - config.activeMs).map((c) => c.j));
+  for (const [j, at] of Object.entries(state.active)) if (at > now - config.activeMs) jobs.add(j);
+  return [...jobs];
 }
 
-/** Whether a waiting job should write its marker: it is not seen as active and is below its floor. */
+/** Whether a waiting job should write its marker: no calls keep it visible and its marker is getting old. */
 export function needsMarker(state: BudgetState, config: BudgetConfig, job: string, now: number): boolean {
   if ((state.active[job] ?? 0) > now - config.activeMs / 2) return false;
   const limits = effectiveLimits(state, config, now);
-  const own = latestStarts(state.slices).filter((c) => c.j === job && c.at > now - limits.minuteWindowMs).length;
-  return own < Math.ceil(limits.perMinute * config.floorShare);
+  return !latestStarts(state.slices).some((c) => c.j === job && c.at > now - limits.minuteWindowMs - config.activeMs / 2);
 }
 
 /** The state after adding a slice (or only marking the job active), pruned of slices no window needs. */

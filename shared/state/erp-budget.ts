@@ -180,10 +180,11 @@ export class SharedErpBudget {
       }
       // Exhausted: wait until room should appear, then read again (others wrote meanwhile). Waking to
       // find it taken again (by higher-priority jobs) backs off, 2 s doubling to 16 s, so a job that
-      // only gets its floor polls rarely. A job below its floor wakes in time to keep its marker fresh.
+      // only gets its floor polls rarely; room kept for its floor is trusted (no backoff). A job with
+      // no calls in the minute wakes in time to keep its marker fresh.
       if (plan.kind === 'wait') {
         this.counters.waits++;
-        const backoff = this.blocked === 0 ? 0 : Math.min(MAX_WAIT_MS, 1000 * 2 ** this.blocked);
+        const backoff = this.blocked === 0 || plan.floor ? 0 : Math.min(MAX_WAIT_MS, 1000 * 2 ** this.blocked);
         this.blocked++;
         // Jobs waiting for the same room wake in priority order, so they do not all race for it.
         const stagger = this.rank * WAKE_STAGGER_MS;

@@ -118,7 +118,9 @@ describe('ERP budget plan', () => {
     const afterDeath = withClaim(EMPTY_BUDGET, config, 'pushOrders', plan.slice, T);
     const state = drain(afterDeath, 'syncInventory', T + 55_000);
     const inventory = state.slices.filter((s) => s.j === 'syncInventory');
-    expect(inventory.reduce((n, s) => n + s.n, 0)).toBe(90);
+    // 100 − the dead slice's 10 − the headroom (15) inventory still leaves to orders, which counts as
+    // active while its calls are less than a minute + activeMs old.
+    expect(inventory.reduce((n, s) => n + s.n, 0)).toBe(75);
     expect(Math.min(...inventory.map((s) => s.s))).toBeGreaterThan(plan.slice.e);
   });
 
