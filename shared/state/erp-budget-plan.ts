@@ -120,6 +120,12 @@ export function planSlice(state: BudgetState, config: BudgetConfig, job: string,
   const gap = limits.spacingMs + config.jitterMs + 2 * config.skewMs;
   const lastEnd = state.slices.reduce((m, s) => Math.max(m, s.e), Number.NEGATIVE_INFINITY);
   const calls = latestStarts(state.slices);
+  // Past its floor, a job behind an active higher-priority one books the timeline only when it is free
+  // within half a gap, so it never takes the next turn from a higher-priority job still spending its
+  // slice (which claims its next slice as soon as that one runs out).
+  const ownNow = calls.filter((c) => c.j === job && c.at > now - limits.minuteWindowMs).length;
+  const behind = activeJobs(state, config, limits, now).some((j) => rankOf(config, j) < rankOf(config, job));
+  const horizonMs = behind && ownNow >= floorOf(config, limits, job) ? Math.min(config.horizonMs, gap / 2) : config.horizonMs;
   const most = Math.max(1, Math.min(want, config.maxSlice));
   const fit = (start: number): number => {
     let n = 0;
@@ -143,13 +149,13 @@ export function planSlice(state: BudgetState, config: BudgetConfig, job: string,
       best = { start, n };
       break;
     }
-    if (best && start > now + config.horizonMs) break;
+    if (best && start > now + horizonMs) break;
   }
   if (!best) return { kind: 'wait', until: now + config.activeMs / 3 };
   // A whole slice later rather than a part now, unless the part is all the horizon offers.
-  if (best.start > now + config.horizonMs) {
+  if (best.start > now + horizonMs) {
     const own = calls.filter((c) => c.j === job && c.at > best.start - limits.minuteWindowMs).length;
-    return { kind: 'wait', until: best.start - config.horizonMs, floor: own < Math.ceil(limits.perMinute * config.floorShare) };
+    return { kind: 'wait', until: best.start - horizonMs, floor: own < floorOf(config, limits, job) };
   }
   const slice = { j: job, s: best.start, e: best.start + best.n * limits.spacingMs, n: best.n };
   return { kind: 'claim', slice, spacingMs: limits.spacingMs };
@@ -165,17 +171,28 @@ export function latestStarts(slices: readonly BudgetSlice[]): Array<{ j: string;
 }
 
 function capFor(state: BudgetState, config: BudgetConfig, limits: EffectiveLimits, job: string, inWindow: ReadonlyArray<{ j: string }>, now: number): number {
-  const floor = Math.ceil(limits.perMinute * config.floorShare);
   const headroom = Math.ceil(limits.perMinute * config.headroomShare);
   const own = (j: string) => inWindow.filter((c) => c.j === j).length;
   const others = activeJobs(state, config, limits, now).filter((j) => j !== job);
-  const floors = others.reduce((sum, j) => sum + Math.max(0, floor - own(j)), 0);
-  const rank = (j: string) => {
-    const i = config.priorities.indexOf(j);
-    return i < 0 ? config.priorities.length : i;
-  };
-  const higher = others.filter((j) => rank(j) < rank(job)).length;
-  return limits.perMinute - floors - (own(job) >= floor ? higher * headroom : 0);
+  const floors = others.reduce((sum, j) => sum + Math.max(0, floorOf(config, limits, j) - own(j)), 0);
+  const higher = others.filter((j) => rankOf(config, j) < rankOf(config, job)).length;
+  return limits.perMinute - floors - (own(job) >= floorOf(config, limits, job) ? higher * headroom : 0);
+}
+
+/**
+ * The share of the minute a job can always get while active: floorShare for the lowest priority,
+ * half as much again per rank above it (10 %, 15 %, 20 % by default), so that behind a busy
+ * higher-priority job the order of the others still holds.
+ */
+export function floorOf(config: BudgetConfig, limits: EffectiveLimits, job: string): number {
+  const steps = Math.max(0, config.priorities.length - 1 - rankOf(config, job));
+  return Math.ceil(limits.perMinute * config.floorShare * (1 + steps / 2));
+}
+
+/** 0 for the first job of `priorities`; unknown jobs rank after all listed ones. */
+export function rankOf(config: BudgetConfig, job: string): number {
+  const i = config.priorities.indexOf(job);
+  return i < 0 ? config.priorities.length : i;
 }
 
 /** Jobs with calls in the minute window widened by activeMs, or a fresh marker. */

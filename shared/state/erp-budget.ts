@@ -1,5 +1,5 @@
 import type { Logger } from '../runtime/ports';
-import { needsMarker, planSlice, withClaim, withPenalty, type BudgetConfig, type BudgetState } from './erp-budget-plan';
+import { needsMarker, planSlice, rankOf, withClaim, withPenalty, type BudgetConfig, type BudgetState } from './erp-budget-plan';
 import type { ErpBudgetStore } from './erp-budget-store';
 import { ErpBudgetContendedError } from './state-errors';
 
@@ -84,8 +84,7 @@ export class SharedErpBudget {
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.want = Math.max(1, Math.min(options.initialSlice ?? 5, this.config.maxSlice));
-    const rank = this.config.priorities.indexOf(options.job);
-    this.rank = rank < 0 ? this.config.priorities.length : rank;
+    this.rank = rankOf(this.config, options.job);
   }
 
   get stats(): ErpBudgetStats {

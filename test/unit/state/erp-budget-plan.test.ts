@@ -82,18 +82,19 @@ describe('ERP budget plan', () => {
 
   it('reserves headroom for active higher-priority jobs and a floor for active lower ones', () => {
     const activeAll: BudgetState = { ...EMPTY_BUDGET, active: { pushOrders: T, syncShipping: T, syncInventory: T } };
-    // Inventory alone in the window with 70 calls: orders and shipping are active, so inventory stops
-    // at 100 − floors (2 × 10) − headroom (2 × 15) = 50 … it already holds 70.
+    // Floors by priority: orders 20, shipping 15, inventory 10. Inventory alone in the window with 70
+    // calls: orders and shipping are active, so inventory stops at 100 − floors (20 + 15) − headroom
+    // (2 × 15) = 35 … it already holds 70.
     const busy: BudgetState = { ...activeAll, slices: [{ j: 'syncInventory', s: T - 20_000, e: T - 5000, n: 70 }] };
     expect(planSlice(busy, config, 'syncInventory', 10, T).kind).toBe('wait');
-    // Orders may still claim (its cap is 100 − shipping's floor 10), shipping too (100 − 10 − 15 = 75).
+    // Orders may still claim (its cap is 100 − shipping's floor 15), shipping too (below its floor: 100 − orders' 20).
     expect(planSlice(busy, config, 'pushOrders', 10, T)).toMatchObject({ kind: 'claim', slice: { n: 10 } });
     expect(planSlice(busy, config, 'syncShipping', 5, T)).toMatchObject({ kind: 'claim', slice: { n: 5 } });
     // Orders filling the minute leaves inventory its floor: inventory below its floor gets in.
     const full: BudgetState = { ...activeAll, slices: [{ j: 'pushOrders', s: T - 20_000, e: T - 5000, n: 80 }] };
-    expect(planSlice(full, config, 'pushOrders', 10, T).kind).toBe('wait'); // 100 − 2 floors of 10 − 80 = 0
-    expect(planSlice(full, config, 'syncInventory', 10, T)).toMatchObject({ kind: 'claim', slice: { n: 10 } }); // 100 − shipping's floor − 80
-    expect(planSlice(full, config, 'syncShipping', 10, T)).toMatchObject({ kind: 'claim', slice: { n: 10 } });
+    expect(planSlice(full, config, 'pushOrders', 10, T).kind).toBe('wait'); // 100 − floors 15 + 10 − 80 < 0
+    expect(planSlice(full, config, 'syncInventory', 10, T)).toMatchObject({ kind: 'claim', slice: { n: 5 } }); // 100 − shipping's 15 − 80
+    expect(planSlice(full, config, 'syncShipping', 10, T)).toMatchObject({ kind: 'claim', slice: { n: 10 } }); // 100 − inventory's 10 − 80
   });
 
   it('gives the whole limit to a lower-priority job once the others have not been active for a while', () => {
@@ -118,9 +119,9 @@ describe('ERP budget plan', () => {
     const afterDeath = withClaim(EMPTY_BUDGET, config, 'pushOrders', plan.slice, T);
     const state = drain(afterDeath, 'syncInventory', T + 55_000);
     const inventory = state.slices.filter((s) => s.j === 'syncInventory');
-    // 100 − the dead slice's 10 − the headroom (15) inventory still leaves to orders, which counts as
-    // active while its calls are less than a minute + activeMs old.
-    expect(inventory.reduce((n, s) => n + s.n, 0)).toBe(75);
+    // 100 − the dead slice's 10 − what inventory still leaves to orders, which counts as active while
+    // its calls are less than a minute + activeMs old: the rest of its floor (20 − 10) and the headroom (15).
+    expect(inventory.reduce((n, s) => n + s.n, 0)).toBe(65);
     expect(Math.min(...inventory.map((s) => s.s))).toBeGreaterThan(plan.slice.e);
   });
 
