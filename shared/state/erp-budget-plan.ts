@@ -143,13 +143,13 @@ export function planSlice(state: BudgetState, config: BudgetConfig, job: string,
   const candidates = [earliest, ...calls.map((c) => c.at + limits.minuteWindowMs + 1).filter((t) => t > earliest)];
   let best: { start: number; n: number } | undefined;
   for (const start of candidates) {
+    if (best && start > now + horizonMs) break;
     const n = fit(start);
     if (n >= 1 && !best) best = { start, n };
     if (n >= most) {
       best = { start, n };
       break;
     }
-    if (best && start > now + horizonMs) break;
   }
   if (!best) return { kind: 'wait', until: now + config.activeMs / 3 };
   // A whole slice later rather than a part now, unless the part is all the horizon offers.
