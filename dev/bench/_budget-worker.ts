@@ -5,7 +5,7 @@
  * syncInventory inventory queries of 100 SKUs, syncShipping logistics queries, pushOrders order queries.
  *
  * Environment: JOB, SANDBOX_URL, STATE_TABLE, AWS_ENDPOINT_URL_DYNAMODB (+ region and dummy keys),
- * the function's JST_RATE_* and JST_BUDGET_* variables, DURATION_MS (run this long after "go"),
+ * the function's JST_BUDGET_* (and, with JST_BUDGET=local, JST_RATE_*) variables, DURATION_MS (run this long after "go"),
  * MAX_CALLS (stop after this many; default unlimited), CONCURRENCY (calls in flight; default 2).
  * Protocol: prints `ready`, waits for a line on stdin, runs, prints one JSON line with its figures.
  */
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   const client = createJstClient({
     credentials: { generation: 'open', ...DEMO_CREDENTIALS.open },
     baseUrl: process.env.SANDBOX_URL,
-    rateLimit: { perSecond: env.JST_RATE_PER_SECOND, perMinute: env.JST_RATE_PER_MINUTE, ...(shared ? { budget } : {}) },
+    rateLimit: shared ? { perSecond: env.JST_BUDGET_PER_SECOND, perMinute: env.JST_BUDGET_PER_MINUTE, budget } : { perSecond: env.JST_RATE_PER_SECOND, perMinute: env.JST_RATE_PER_MINUTE },
     logger: silentLogger,
   });
   console.log('ready');

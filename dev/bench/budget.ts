@@ -36,7 +36,7 @@ runBench(async () => {
   ddb.destroy();
   const sandbox = await sandboxProcess({ perSecond, perMinute, latencyMs });
   console.log(`config: sandbox enforcing ${perSecond}/s and ${perMinute}/min (sliding windows), ${latencyMs} ms latency; budget defaults (slice ≤ 20, skew 100 ms, jitter 100 ms); ${minutes} min per scenario`);
-  const env = { JST_RATE_PER_SECOND: String(perSecond), JST_RATE_PER_MINUTE: String(perMinute) };
+  const env = { JST_BUDGET_PER_SECOND: String(perSecond), JST_BUDGET_PER_MINUTE: String(perMinute) };
   const durationMs = minutes * 60_000;
   try {
     const scenario = async (name: string, jobs: string[]) => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError, describeZodIssues } from './config-error';
+import { JST_BASE_URL_FORMS, jstBaseUrlProblem } from './jst-base-url';
 
 /** An environment variable set to '' counts as unset (serverless.yml writes optional ones as ''). */
 const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
@@ -29,15 +30,23 @@ const environmentSchema = z.object({
     .regex(/^\s*\d+\s*$/, 'expected the ERP shop number (a positive integer)')
     .transform(Number)
     .refine((n) => Number.isSafeInteger(n) && n > 0, 'expected the ERP shop number (a positive integer)'),
-  JST_BASE_URL: optional(z.url({ message: 'expected an http(s) URL', protocol: /^https?$/ })),
+  // The form is checked here; the generation (from the ERP secret) picks the URL (config/jst-base-url.ts).
+  JST_BASE_URL: optional(
+    z.string().superRefine((v, ctx) => {
+      const problem = jstBaseUrlProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', message: `${problem}; expected for the ${JST_BASE_URL_FORMS}` });
+    }),
+  ),
   LOG_LEVEL: optional(
     z
       .string()
       .transform((v) => v.trim().toUpperCase())
       .pipe(z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` })),
   ).default('INFO'),
-  JST_RATE_PER_SECOND: optional(int(1, 100)).default(5),
-  JST_RATE_PER_MINUTE: optional(int(1, 6000)).default(100),
+  // Each function's share of the account budget (docs/erp-api.md §2.7: 5/s, 100/min per account). The
+  // defaults of the three functions together stay within it: 3 × 1/s, 3 × 33/min.
+  JST_RATE_PER_SECOND: optional(int(1, 100)).default(1),
+  JST_RATE_PER_MINUTE: optional(int(1, 6000)).default(33),
   JST_TIMEOUT_MS: optional(int(1000, 120_000)).default(15_000),
   SETTLE_LAG_SECONDS: optional(int(0, 3600)).default(60),
   LOOKBACK_SECONDS: optional(int(0, 7 * 86400)).default(600),
@@ -46,10 +55,21 @@ const environmentSchema = z.object({
   SECRETS_CACHE_SECONDS: optional(int(0, 86400)).default(300),
   RUN_HISTORY_DAYS: optional(int(1, 365)).default(30),
   STOCK_FORMULA: optional(z.enum(['available', 'qty'], { message: 'expected available or qty' })).default('available'),
+  // ERP wms_co_id. 0 (default): the query is sent WITHOUT wms_co_id, and the ERP answers each SKU's
+  // stock summed over all its warehouses (docs/erp-api.md §3a); another value: that warehouse alone.
   STOCK_WAREHOUSE_ID: optional(int(0, 1_000_000_000)).default(0),
+  // The walk's first-run lookback; syncInventory never reaches it (a run with no cursor starts a full
+  // pass instead), still accepted so existing settings stay valid.
   INVENTORY_INITIAL_LOOKBACK_HOURS: optional(int(1, 24 * 30)).default(24),
+  // Combined SKUs (组合装) kept out of the stock sync: comma-separated SKUs, `PREFIX*` for a prefix.
+  INVENTORY_COMBINED_SKUS: optional(z.string())
+    .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []))
+    .refine((list) => !list.includes('*'), 'a bare "*" would keep every SKU out of the sync; list SKUs or PREFIX* entries')
+    .refine((list) => list.every((s) => s.length <= 150), 'each entry must fit the store SKU column (at most 150 characters)'),
+  // Attempts before a failed SKU of the retry set is given up on (ItemsAbandoned).
+  INVENTORY_RETRY_MAX_ATTEMPTS: optional(int(1, 100)).default(8),
   ORDER_HORIZON_DAYS: optional(int(1, 365)).default(30),
-  // The ERP documents no upload batch limit (jst-api.md "not found; 50 is a common guess"): stay at 50.
+  // The ERP documents no upload batch limit (docs/erp-api.md "not found; 50 is a common guess"): stay at 50.
   ORDER_PUSH_BATCH_SIZE: optional(int(1, ORDER_PUSH_BATCH_MAX)).default(ORDER_PUSH_BATCH_MAX),
   ORDER_READY_STATUSES: optional(z.string())
     .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined))
@@ -70,10 +90,14 @@ const environmentSchema = z.object({
       }
     }),
   SHIPPING_INITIAL_LOOKBACK_HOURS: optional(int(1, 24 * 30)).default(72),
-  // The account-wide ERP budget (design.md §7; README "ERP budget"). With `shared`, JST_RATE_PER_SECOND
-  // and JST_RATE_PER_MINUTE are the ERP account's limits, shared by the three functions through the
-  // state table; with `local`, each function paces alone at those rates (the pre-budget behaviour).
+  // Attempts before a shipment of the retry set is given up on (ItemsAbandoned).
+  SHIPPING_RETRY_MAX_ATTEMPTS: optional(int(1, 100)).default(8),
+  // The account-wide ERP budget (docs/design.md §7; README "ERP budget"). With `shared` (default) the
+  // three functions share the account's limits JST_BUDGET_PER_SECOND / _PER_MINUTE through the state
+  // table; with `local` each function paces alone at its JST_RATE_* share (the pre-budget behaviour).
   JST_BUDGET: optional(z.enum(['shared', 'local'], { message: 'expected shared or local' })).default('shared'),
+  JST_BUDGET_PER_SECOND: optional(int(1, 100)).default(5),
+  JST_BUDGET_PER_MINUTE: optional(int(1, 6000)).default(100),
   JST_BUDGET_ACCOUNT: optional(z.string().trim().regex(/^[A-Za-z0-9._-]{1,64}$/, 'expected 1-64 letters, digits, dot, dash or underscore')).default('default'),
   JST_BUDGET_PRIORITIES: optional(z.string())
     .transform((v) => (v ?? 'pushOrders,syncShipping,syncInventory').split(',').map((s) => s.trim()).filter(Boolean))
@@ -87,17 +111,6 @@ const environmentSchema = z.object({
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
-
-/** Production endpoints of the two ERP API generations (JST_BASE_URL overrides them). */
-export const JST_PRODUCTION_BASE_URLS = {
-  legacy: 'https://open.erp321.com/api/open/query.aspx',
-  open: 'https://openapi.jushuitan.com',
-} as const;
-
-/** JST_BASE_URL if set, else the production URL of the generation the ERP secret selects. */
-export function jstBaseUrl(env: Pick<Environment, 'JST_BASE_URL'>, generation: keyof typeof JST_PRODUCTION_BASE_URLS): string {
-  return env.JST_BASE_URL ?? JST_PRODUCTION_BASE_URLS[generation];
-}
 
 /** Parses and validates the function's environment once, at cold start. Errors name each variable, never a value. */
 export function loadEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {

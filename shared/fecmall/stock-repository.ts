@@ -27,7 +27,7 @@ export interface StockWriteResult {
 }
 
 /**
- * Store stock (fecmall-schema.md §1): `product_flat_qty` is authoritative, `product_flat.qty` a copy
+ * Store stock (docs/store-schema.md §1): `product_flat_qty` is authoritative, `product_flat.qty` a copy
  * kept for sorting. SKUs map to rows through `product_flat.sku` (unique) → `id`.
  */
 export class StockRepository {
@@ -42,6 +42,12 @@ export class StockRepository {
       afterSku === undefined ? [limit] : [afterSku, limit],
     );
     return rows.map((r) => ({ sku: String(r.sku), productId: Number(r.id) }));
+  }
+
+  /** How many SKUs the store has (the size of a full pass). */
+  async countSkus(): Promise<number> {
+    const [rows] = await this.pool.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM product_flat');
+    return Number(rows[0]?.n ?? 0);
   }
 
   /** Current stock of the given SKUs; SKUs the store does not have are absent from the map. */

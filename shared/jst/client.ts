@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import type { ErpUploadOrder } from '../domain/erp-order';
 import { formatBeijing } from './beijing-time';
 import { JstApiError, JstRequestError } from './jst-errors';
+import { readPage, type Page, type PagedReading } from './paged-reply';
 import {
   inventoryRowSchema,
   logisticsOrderSchema,
-  pageSchema,
   queriedOrderSchema,
   uploadReplySchema,
   type InventoryRow,
@@ -12,7 +13,8 @@ import {
   type QueriedOrder,
 } from './reply-schemas';
 import { MAX_RANGE_MS } from './time-chunks';
-import { JstTransport, type JstEndpoint, type TransportOptions, type TransportStats } from './transport';
+import type { JstEndpoint } from './erp-protocol';
+import { JstTransport, type TransportOptions, type TransportStats } from './transport';
 
 export const ENDPOINTS = {
   inventory: { name: 'inventory.query', legacyMethod: 'inventory.query', openPath: '/open/inventory/query' },
@@ -23,8 +25,8 @@ export const ENDPOINTS = {
 } as const satisfies Record<string, JstEndpoint>;
 
 /**
- * Documented limits (jst-api.md §3); requests beyond them are refused before sending. Where a limit is
- * not documented the smallest plausible one is used (design.md §7): orders per upload 50 (§3b/§5 [U],
+ * Documented limits (docs/erp-api.md §3); requests beyond them are refused before sending. Where a limit is
+ * not documented the smallest plausible one is used (docs/design.md §7): orders per upload 50 (§3b/§5 [U],
  * "50 is a common guess"), so_ids per legacy cancel 50 (not documented; same as o_ids), legacy
  * inventory page size 100 (§3a [U], assumed as new).
  */
@@ -43,19 +45,7 @@ export const LIMITS = {
 /** Safety stop for a paginated read whose `has_next` never turns false. */
 const MAX_PAGES = 100_000;
 
-/** A row the ERP sent that does not have the documented shape; the caller decides what to do. */
-export interface InvalidRow {
-  index: number;
-  key: string | undefined;
-  problem: string;
-}
-
-export interface Page<T> {
-  pageIndex: number;
-  rows: T[];
-  invalid: InvalidRow[];
-  hasNext: boolean;
-}
+export type { InvalidRow, Page } from './paged-reply';
 
 export interface TimeRange {
   /** Epoch milliseconds; sent as Beijing-time strings. */
@@ -66,7 +56,7 @@ export interface TimeRange {
 export interface InventoryQuery {
   skuIds?: readonly string[];
   modified?: TimeRange;
-  /** 0 or absent: all warehouses summed (jst-api.md §3a); a number: that warehouse. */
+  /** 0 or absent: all warehouses summed (docs/erp-api.md §3a); a number: that warehouse. */
   wmsCoId?: number;
   pageSize?: number;
 }
@@ -115,10 +105,14 @@ export interface JstClient {
   readonly stats: TransportStats;
   /** All pages of one inventory query (≤ 100 sku_ids and/or a ≤ 7-day modified range). */
   inventoryPages(query: InventoryQuery): AsyncIterable<Page<InventoryRow>>;
+  /** One page (from 1) of an inventory query. */
+  inventoryPage(query: InventoryQuery, pageIndex: number): Promise<Page<InventoryRow>>;
   /** Uploads ≤ 50 orders; one result per order, in input order. Orders with empty values are not sent. */
-  uploadOrders(orders: readonly object[]): Promise<UploadResult[]>;
+  uploadOrders(orders: readonly ErpUploadOrder[]): Promise<UploadResult[]>;
   /** All pages of one logistics query (≤ 20 so_ids and/or a ≤ 7-day range). */
   logisticsPages(query: LogisticsQuery): AsyncIterable<Page<LogisticsOrder>>;
+  /** One page (from 1) of a logistics query. */
+  logisticsPage(query: LogisticsQuery, pageIndex: number): Promise<Page<LogisticsOrder>>;
   /** All pages of one order query (≤ 20 so_ids, ≤ 50 o_ids and/or a ≤ 7-day modified range). */
   queryOrders(query: OrderQuery): AsyncIterable<Page<QueriedOrder>>;
   /** Open platform: by o_id (≤ 50). Legacy: by (shop_id, so_id) (≤ 50). */
@@ -150,6 +144,14 @@ class HttpJstClient implements JstClient {
   }
 
   inventoryPages(query: InventoryQuery): AsyncIterable<Page<InventoryRow>> {
+    return this.pages(this.inventoryReading(query));
+  }
+
+  inventoryPage(query: InventoryQuery, pageIndex: number): Promise<Page<InventoryRow>> {
+    return this.page(this.inventoryReading(query), pageIndex);
+  }
+
+  private inventoryReading(query: InventoryQuery): PagedReading<InventoryRow> {
     const endpoint = ENDPOINTS.inventory;
     const pageSize = checkPageSize(endpoint.name, query.pageSize ?? LIMITS.inventoryPageSize, LIMITS.inventoryPageSize);
     checkList(endpoint.name, 'sku_ids', query.skuIds, LIMITS.skuIds);
@@ -160,24 +162,24 @@ class HttpJstClient implements JstClient {
     // wms_co_id omitted = 0 = all warehouses summed ([C2] §3a), so 0 is not sent. Legacy support for
     // wms_co_id is [U] (§3a); it is sent when asked for.
     if (query.wmsCoId) biz.wms_co_id = query.wmsCoId;
-    return this.pages(endpoint, biz, 'inventorys', inventoryRowSchema, (row) => (row as { sku_id?: unknown }).sku_id);
+    return { endpoint, biz, listKey: 'inventorys', rowSchema: inventoryRowSchema, keyOf: (row) => (row as { sku_id?: unknown }).sku_id, uniqueKey: (r) => r.sku_id, modifiedOf: (r) => r.modified };
   }
 
-  async uploadOrders(orders: readonly object[]): Promise<UploadResult[]> {
+  async uploadOrders(orders: readonly ErpUploadOrder[]): Promise<UploadResult[]> {
     const endpoint = ENDPOINTS.upload;
     if (orders.length === 0) return [];
     if (orders.length > LIMITS.uploadOrders) throw new JstRequestError(endpoint.name, `${orders.length} orders in one upload; at most ${LIMITS.uploadOrders} per call (split into batches)`);
     const soIds: string[] = [];
     for (const order of orders) {
-      const soId = (order as { so_id?: unknown }).so_id;
+      const soId: unknown = order.so_id;
       if (typeof soId !== 'string' || soId === '') throw new JstRequestError(endpoint.name, 'every order needs a non-empty string so_id');
       if (soIds.includes(soId)) throw new JstRequestError(endpoint.name, `so_id ${soId} appears twice in one upload`);
       soIds.push(soId);
     }
-    // Empty values are never sent (design.md §7; the ERP's treatment of them is [U], jst-api.md §2.3):
+    // Empty values are never sent (docs/design.md §7; the ERP's treatment of them is [U], docs/erp-api.md §2.3):
     // such an order fails alone, naming the field (never a value).
     const results = new Map<string, UploadResult>();
-    const toSend: object[] = [];
+    const toSend: ErpUploadOrder[] = [];
     orders.forEach((order, i) => {
       const empty = firstEmptyField(order);
       if (empty) results.set(soIds[i]!, { soId: soIds[i]!, oId: undefined, ok: false, message: `not sent: ${empty} is empty (empty values are never sent to the ERP)` });
@@ -197,6 +199,14 @@ class HttpJstClient implements JstClient {
   }
 
   logisticsPages(query: LogisticsQuery): AsyncIterable<Page<LogisticsOrder>> {
+    return this.pages(this.logisticsReading(query));
+  }
+
+  logisticsPage(query: LogisticsQuery, pageIndex: number): Promise<Page<LogisticsOrder>> {
+    return this.page(this.logisticsReading(query), pageIndex);
+  }
+
+  private logisticsReading(query: LogisticsQuery): PagedReading<LogisticsOrder> {
     const endpoint = ENDPOINTS.logistics;
     const pageSize = checkPageSize(endpoint.name, query.pageSize ?? LIMITS.logisticsPageSize, LIMITS.logisticsPageSize);
     checkList(endpoint.name, 'so_ids', query.soIds, LIMITS.soIds);
@@ -205,9 +215,10 @@ class HttpJstClient implements JstClient {
     const shopId = query.shopId ?? this.defaultShopId;
     if (shopId) biz.shop_id = shopId;
     if (query.soIds?.length) biz.so_ids = [...query.soIds];
-    // date_type's default is [U] (jst-api.md §3c: "默认发货时间"), so it is always sent with a range.
+    // date_type's default is [U] (docs/erp-api.md §3c: "默认发货时间"), so it is always sent with a range.
     if (query.modified) Object.assign(biz, rangeFields(endpoint.name, query.modified), { date_type: query.dateType ?? 0 });
-    return this.pages(endpoint, biz, 'orders', logisticsOrderSchema, (row) => (row as { so_id?: unknown }).so_id);
+    // One row per package: split shipments share the so_id and differ in o_id (docs/erp-api.md §3c).
+    return { endpoint, biz, listKey: 'orders', rowSchema: logisticsOrderSchema, keyOf: (row) => (row as { so_id?: unknown }).so_id, uniqueKey: (r) => String(r.o_id), modifiedOf: (r) => r.modified };
   }
 
   queryOrders(query: OrderQuery): AsyncIterable<Page<QueriedOrder>> {
@@ -223,7 +234,7 @@ class HttpJstClient implements JstClient {
     if (query.soIds?.length) biz.so_ids = [...query.soIds];
     if (query.oIds?.length) biz.o_ids = [...query.oIds];
     if (query.modified) Object.assign(biz, rangeFields(endpoint.name, query.modified), { date_type: 0 });
-    return this.pages(endpoint, biz, 'orders', queriedOrderSchema, (row) => (row as { so_id?: unknown }).so_id);
+    return this.pages({ endpoint, biz, listKey: 'orders', rowSchema: queriedOrderSchema, keyOf: (row) => (row as { so_id?: unknown }).so_id, uniqueKey: (r) => String(r.o_id), modifiedOf: (r) => r.modified });
   }
 
   async cancelOrders(request: CancelRequest): Promise<void> {
@@ -232,7 +243,7 @@ class HttpJstClient implements JstClient {
       checkList(endpoint.name, 'o_ids', request.oIds, LIMITS.oIds);
       if (!request.oIds?.length) throw new JstRequestError(endpoint.name, 'give the ERP o_ids to cancel');
       if (!request.oIds.every((id) => Number.isInteger(id) && id > 0)) throw new JstRequestError(endpoint.name, 'o_ids are positive integers');
-      // cancel_type vocabulary is [U] (jst-api.md §3d): free text, required non-empty.
+      // cancel_type vocabulary is [U] (docs/erp-api.md §3d): free text, required non-empty.
       if (!request.cancelType.trim()) throw new JstRequestError(endpoint.name, 'cancel_type must not be empty');
       const biz: Record<string, unknown> = { o_ids: [...request.oIds], cancel_type: request.cancelType };
       if (request.remark) biz.remark = request.remark;
@@ -242,39 +253,27 @@ class HttpJstClient implements JstClient {
     const shopId = request.shopId ?? this.defaultShopId;
     checkList(endpoint.name, 'so_ids', request.soIds, LIMITS.cancelSoIds);
     if (!request.soIds?.length || !shopId) throw new JstRequestError(endpoint.name, 'give shop_id and the so_ids to cancel');
-    // Legacy jushuitan.orders.cancel takes [{shop_id, so_id}] (jst-api.md §3d, S9/S11).
+    // Legacy jushuitan.orders.cancel takes [{shop_id, so_id}] (docs/erp-api.md §3d, S9/S11).
     await this.transport.call(endpoint, request.soIds.map((soId) => ({ shop_id: shopId, so_id: soId })));
   }
 
-  private async *pages<T>(
-    endpoint: JstEndpoint,
-    biz: Record<string, unknown>,
-    listKey: string,
-    rowSchema: z.ZodType<T>,
-    keyOf: (row: unknown) => unknown,
-  ): AsyncGenerator<Page<T>> {
+  private async *pages<T>(reading: PagedReading<T>): AsyncGenerator<Page<T>> {
     for (let pageIndex = 1; ; pageIndex++) {
-      if (pageIndex > MAX_PAGES) throw new JstApiError({ code: 'JST_REPLY_INVALID', message: `ERP ${endpoint.name}: still has_next after ${MAX_PAGES} pages`, endpoint: endpoint.name, retryable: false });
-      const data = await this.transport.call(endpoint, { ...biz, page_index: pageIndex });
-      const page = pageSchema.safeParse(data);
-      if (!page.success) throw invalidReply(endpoint.name, page.error);
-      const list = (data as Record<string, unknown>)[listKey] ?? [];
-      if (!Array.isArray(list)) throw new JstApiError({ code: 'JST_REPLY_INVALID', message: `ERP ${endpoint.name}: "${listKey}" is not a list`, endpoint: endpoint.name, retryable: false });
-      const rows: T[] = [];
-      const invalid: InvalidRow[] = [];
-      list.forEach((raw, index) => {
-        const parsed = rowSchema.safeParse(raw);
-        if (parsed.success) rows.push(parsed.data);
-        else {
-          const key = typeof raw === 'object' && raw ? keyOf(raw) : undefined;
-          invalid.push({ index, key: typeof key === 'string' ? key : undefined, problem: parsed.error.issues.map((i) => `${i.path.join('.') || 'row'}: ${i.message}`).join('; ') });
-        }
-      });
-      const pageSize = Number(biz.page_size);
-      const hasNext = page.data.has_next ?? (page.data.page_count !== undefined ? pageIndex < page.data.page_count : list.length >= pageSize);
-      yield { pageIndex, rows, invalid, hasNext };
-      if (!hasNext || list.length === 0) return;
+      if (pageIndex > MAX_PAGES) throw new JstApiError({ code: 'JST_REPLY_INVALID', message: `ERP ${reading.endpoint.name}: still has_next after ${MAX_PAGES} pages`, endpoint: reading.endpoint.name, retryable: false });
+      const page = await this.page(reading, pageIndex);
+      yield page;
+      if (!page.hasNext || page.rows.length + page.invalid.length + (page.duplicates ?? 0) === 0) return;
     }
+  }
+
+  /**
+   * One page, read strictly (paged-reply.ts): a code-0 reply whose paging fields or list do not have
+   * the documented shape is malformed — retried by the transport, then a retryable JstApiError naming
+   * the endpoint (the run fails; nothing past it is committed).
+   */
+  private page<T>(reading: PagedReading<T>, pageIndex: number): Promise<Page<T>> {
+    if (!Number.isInteger(pageIndex) || pageIndex < 1) throw new JstRequestError(reading.endpoint.name, `page_index must be ≥ 1, got ${pageIndex}`);
+    return this.transport.call(reading.endpoint, { ...reading.biz, page_index: pageIndex }, (data) => readPage(reading, data, pageIndex));
   }
 }
 

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
-/** Integer counters may arrive as numbers or numeric strings (jst-api.md §3a: P1 says string, S6 integer). */
+/** Integer counters may arrive as numbers or numeric strings (docs/erp-api.md §3a: P1 says string, S6 integer). */
 const integer = z.union([z.number(), z.string().regex(/^-?\d+$/).transform(Number)]).pipe(z.number().int());
 
-/** Paging fields present on every paginated payload (jst-api.md §1.4, §2.5). */
+/** Paging fields present on every paginated payload (docs/erp-api.md §1.4, §2.5). */
 export const pageSchema = z
   .object({
     page_index: integer.optional(),
@@ -14,7 +14,7 @@ export const pageSchema = z
   })
   .passthrough();
 
-/** One inventory row (jst-api.md §3a). Counters the ERP may omit default to 0. */
+/** One inventory row (docs/erp-api.md §3a). Counters the ERP may omit default to 0. */
 export const inventoryRowSchema = z
   .object({
     sku_id: z.string().min(1),
@@ -34,7 +34,18 @@ export const inventoryRowSchema = z
   .passthrough();
 export type InventoryRow = z.infer<typeof inventoryRowSchema>;
 
-/** One shipped order of the logistics query (jst-api.md §3c). */
+/**
+ * One item of a shipped order (docs/erp-api.md §3c): `raw_so_id` names the store order the line came from,
+ * which differs from the row's `so_id` when the ERP merged several store orders into one.
+ */
+export const logisticsItemSchema = z
+  .object({
+    sku_id: z.string().optional().nullable(),
+    raw_so_id: z.string().optional().nullable(),
+  })
+  .passthrough();
+
+/** One shipped order of the logistics query (docs/erp-api.md §3c). */
 export const logisticsOrderSchema = z
   .object({
     o_id: integer,
@@ -45,11 +56,12 @@ export const logisticsOrderSchema = z
     l_id: z.string().optional().nullable(),
     logistics_company: z.string().optional().nullable(),
     modified: z.string().optional().nullable(),
+    items: z.array(logisticsItemSchema).optional().nullable(),
   })
   .passthrough();
 export type LogisticsOrder = z.infer<typeof logisticsOrderSchema>;
 
-/** One order of the order query (jst-api.md §3d). */
+/** One order of the order query (docs/erp-api.md §3d). */
 export const queriedOrderSchema = z
   .object({
     o_id: integer,
@@ -65,7 +77,7 @@ export const queriedOrderSchema = z
   .passthrough();
 export type QueriedOrder = z.infer<typeof queriedOrderSchema>;
 
-/** Per-order result of an upload (jst-api.md §3b). */
+/** Per-order result of an upload (docs/erp-api.md §3b). */
 export const uploadResultSchema = z
   .object({
     so_id: z.string(),

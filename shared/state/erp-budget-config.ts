@@ -10,10 +10,10 @@ export const BUDGET_ACTIVE_MS = 15_000;
  * the slice another job holds, short enough that a container never books a future it may not reach.
  */
 export function budgetConfig(env: Environment): BudgetConfig {
-  const spacingMs = Math.ceil(1000 / env.JST_RATE_PER_SECOND) + 1;
+  const spacingMs = Math.ceil(1000 / env.JST_BUDGET_PER_SECOND) + 1;
   return {
-    perSecond: env.JST_RATE_PER_SECOND,
-    perMinute: env.JST_RATE_PER_MINUTE,
+    perSecond: env.JST_BUDGET_PER_SECOND,
+    perMinute: env.JST_BUDGET_PER_MINUTE,
     priorities: env.JST_BUDGET_PRIORITIES,
     maxSlice: env.JST_BUDGET_SLICE,
     skewMs: env.JST_BUDGET_SKEW_MS,

@@ -1,5 +1,5 @@
 /**
- * The keys of the single state table (design.md §3–§5). `job` may carry a partition suffix
+ * The keys of the single state table (docs/design.md §3–§5). `job` may carry a partition suffix
  * (e.g. `syncShipping#10001`) when one table serves several partitions of a job.
  *
  * | item              | pk                                 | sk                          |
@@ -8,6 +8,7 @@
  * | cursor            | `CURSOR#<job>`                     | `CURSOR`                    |
  * | order push ledger | `ORDER#<shopId>#<increment_id>`    | `LEDGER`                    |
  * | run history       | `RUNS#<job>`                       | `<started-at ISO>#<runId>`  |
+ * | retry set item    | `RETRY#<job>`                      | `<item key>`                |
  * | ERP budget        | `BUDGET#<account>`                 | `BUDGET`                    |
  */
 export interface StateKey {
@@ -21,6 +22,8 @@ export const stateKeys = {
   ledger: (shopId: number, incrementId: string): StateKey => ({ pk: `ORDER#${shopId}#${incrementId}`, sk: 'LEDGER' }),
   budget: (account: string): StateKey => ({ pk: `BUDGET#${account}`, sk: 'BUDGET' }),
   runsPartition: (job: string): string => `RUNS#${job}`,
+  retryPartition: (job: string): string => `RETRY#${job}`,
+  retryItem: (job: string, key: string): StateKey => ({ pk: `RETRY#${job}`, sk: key }),
   run: (job: string, startedAtMs: number, runId: string): StateKey => ({ pk: `RUNS#${job}`, sk: `${new Date(startedAtMs).toISOString()}#${runId}` }),
 };
 

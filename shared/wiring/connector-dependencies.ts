@@ -12,6 +12,7 @@ import { SharedErpBudget } from '../state/erp-budget';
 import { budgetConfig } from '../state/erp-budget-config';
 import { ErpBudgetStore } from '../state/erp-budget-store';
 import { OrderLedger } from '../state/order-ledger';
+import { RetrySet } from '../state/retry-set';
 import { createStateDocumentClient } from '../state/state-table';
 
 /** The real adapters of one cold start, shared by the three functions (each uses what it needs). */
@@ -23,14 +24,18 @@ export interface ConnectorDependencies {
   orders: OrderRepository;
   shipments: ShipmentRepository;
   ledger: OrderLedger;
+  /** syncShipping's retry set (shipments not applied yet). */
+  shippingRetries: RetrySet;
+  /** syncInventory's SKU retry set. */
+  inventoryRetries: RetrySet;
   /** The account-wide ERP budget this function draws from (absent with JST_BUDGET=local). */
   budget?: SharedErpBudget;
 }
 
 /**
- * Reads both secrets, builds the ERP client (refreshed open-platform tokens are written back to the
- * ERP secret; with JST_BUDGET=shared its calls draw from the account-wide budget in the state table,
- * under `job`'s priority), one mysql2 pool with the detected store schema, and the ledger.
+ * Reads both secrets, builds the ERP client (its token keeper re-reads the ERP secret and writes
+ * renewed tokens back to it; with JST_BUDGET=shared its calls draw from the account-wide budget in the
+ * state table, under `job`'s priority), one mysql2 pool with the detected store schema, and the ledger.
  */
 export async function buildConnectorDependencies(env: Environment, runtime: RuntimeServices, job?: JobName): Promise<ConnectorDependencies> {
   const [jst, db] = await Promise.all([runtime.secrets.loadJstCredentials(env.JST_SECRET_ID), runtime.secrets.loadDbCredentials(env.DB_SECRET_ID)]);
@@ -48,10 +53,11 @@ export async function buildConnectorDependencies(env: Environment, runtime: Runt
   const erp = createJstClient({
     credentials: jst,
     baseUrl: env.JST_BASE_URL,
-    rateLimit: { perSecond: env.JST_RATE_PER_SECOND, perMinute: env.JST_RATE_PER_MINUTE, ...(budget ? { budget } : {}) },
+    // Shared: the container paces at the account's limits and the budget shares them; local: its own share.
+    rateLimit: budget ? { perSecond: env.JST_BUDGET_PER_SECOND, perMinute: env.JST_BUDGET_PER_MINUTE, budget } : { perSecond: env.JST_RATE_PER_SECOND, perMinute: env.JST_RATE_PER_MINUTE },
     timeoutMs: env.JST_TIMEOUT_MS,
     logger: runtime.logger,
-    onTokensRefreshed: (tokens) => runtime.secrets.saveOpenPlatformTokens(env.JST_SECRET_ID, tokens),
+    tokenStore: runtime.secrets.jstTokenStore(env.JST_SECRET_ID),
   });
   const pool = createStorePool(db);
   try {
@@ -65,6 +71,8 @@ export async function buildConnectorDependencies(env: Environment, runtime: Runt
       orders: new OrderRepository(pool, schema, env.ORDER_READY_STATUSES),
       shipments: new ShipmentRepository(pool, schema),
       ledger: new OrderLedger(stateClient, env.STATE_TABLE, env.JST_SHOP_ID),
+      shippingRetries: new RetrySet(stateClient, env.STATE_TABLE, 'syncShipping', { maxAttempts: env.SHIPPING_RETRY_MAX_ATTEMPTS }),
+      inventoryRetries: new RetrySet(stateClient, env.STATE_TABLE, 'syncInventory', { maxAttempts: env.INVENTORY_RETRY_MAX_ATTEMPTS }),
       ...(budget ? { budget } : {}),
     };
   } catch (error) {

@@ -13,8 +13,8 @@ describe('ERP budget shared by three processes', () => {
   useDynalite();
   const sandbox = useJstSandbox({ rateLimit: { perSecond: 20, perMinute: 150 }, latencyMs: 20 });
   const env = {
-    JST_RATE_PER_SECOND: '20',
-    JST_RATE_PER_MINUTE: '150',
+    JST_BUDGET_PER_SECOND: '20',
+    JST_BUDGET_PER_MINUTE: '150',
     JST_BUDGET_SKEW_MS: '25',
     JST_BUDGET_JITTER_MS: '50',
     JST_BUDGET_SLICE: '5',
