@@ -9,7 +9,7 @@ export interface RateWindows {
 
 /**
  * Calls by "another application" on the same ERP account (the shop's other tools): they count in the
- * account's rate windows like ours (jst-api.md §2.7), so our calls draw 199/200 when the sum is too
+ * account's rate windows like ours (docs/erp-api.md §2.7), so our calls draw 199/200 when the sum is too
  * high. Records up to `count` calls now, as many as the windows admit; returns how many.
  */
 export function recordForeignCalls(windows: RateWindows, count: number): number {

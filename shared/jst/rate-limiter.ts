@@ -17,7 +17,7 @@
  * about 0.1 % of the per-minute budget at 50 ms latency.
  *
  * The limits above are one container's. The ERP's are the account's, shared by the three functions
- * (design.md §7): with `budget` set, every call also waits for its turn in the account-wide budget
+ * (docs/design.md §7): with `budget` set, every call also waits for its turn in the account-wide budget
  * (shared/state/erp-budget.ts) after this limiter let it go, and rate-limit codes are reported to it.
  */
 export interface RateLimit {

@@ -1,5 +1,5 @@
 /**
- * The pure arithmetic of the shared ERP budget (design.md §7; limits docs/erp-api.md §2.7). The state
+ * The pure arithmetic of the shared ERP budget (docs/design.md §7; limits docs/erp-api.md §2.7). The state
  * (one item in the state table, see erp-budget-store.ts) is a short timeline of *slices*: a slice lets
  * one job start up to `n` calls inside `[start, end]`, evenly spaced, and no other slice overlaps it.
  *

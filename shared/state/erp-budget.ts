@@ -1,10 +1,9 @@
-import type { Logger } from '../runtime/ports';
 import { needsMarker, planSlice, rankOf, withClaim, withPenalty, type BudgetConfig, type BudgetState } from './erp-budget-plan';
 import type { ErpBudgetStore } from './erp-budget-store';
 import { ErpBudgetContendedError } from './state-errors';
 
 /**
- * One container's view of the account-wide ERP budget (design.md §7, docs/erp-api.md §2.7): the rate
+ * One container's view of the account-wide ERP budget (docs/design.md §7, docs/erp-api.md §2.7): the rate
  * limiter asks `acquire()` before every ERP call; it resolves at the moment the call may start.
  *
  * The container claims a *slice* (several calls) at a time with one conditional write of the shared
@@ -27,7 +26,8 @@ export interface ErpBudgetOptions {
   account?: string;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
-  logger?: Logger;
+  /** Where the penalty warning goes (the runtime's logger; state/ does not import runtime/). */
+  logger?: { warn(message: string, extra?: Record<string, unknown>): void };
   /** Calls in the first slice (default min(5, maxSlice)). */
   initialSlice?: number;
 }

@@ -26,7 +26,7 @@ export class StateThrottledError extends FecjstError {
   }
 }
 
-/** The shared ERP budget item kept changing under this container's writes (design.md §7). */
+/** The shared ERP budget item kept changing under this container's writes (docs/design.md §7). */
 export class ErpBudgetContendedError extends FecjstError {
   constructor(account: string, attempts: number) {
     super('ERP_BUDGET_CONTENDED', `ERP budget ${account}: could not claim a slice after ${attempts} conditional writes lost to other containers`, { account, attempts });
