@@ -13,14 +13,21 @@
  *   after the previous one's end, so call m and call m + perSecond of the whole account, when they
  *   belong to different slices, start ≥ 1000 ms + jitter + 2·skew apart whatever the containers'
  *   clocks (|skew| ≤ skewMs each): no server second ever holds perSecond + 1 calls.
- * - per minute: call i of a slice starts no later than s + (i + 1)·spacing. A new slice counts every
- *   call whose latest start lies within `60 s + 2·skew + jitter` before its own first start; their
- *   number plus its own n stays ≤ the cap. Two calls further apart than that never share a server
- *   minute.
+ * - per minute: call i of a slice starts within [s + i·spacing, s + (i + 1)·spacing]. New call i of
+ *   a slice being planned counts the calls whose latest start lies within W = 60 s + 2·skew + jitter
+ *   before its earliest start, plus the i new calls before it; that stays below the cap. Two calls
+ *   further apart than W never share a server minute, so no server minute exceeds the limit.
+ *
+ * Who decides: a claim is one write of the whole item conditional on the version planned from
+ * (erp-budget-store.ts); of two containers planning at once, DynamoDB lets one through and the other
+ * reads again. Local clocks only place slices; a slice starts at most `horizonMs` ahead of its
+ * claimer's clock (nobody books a future it may not reach).
  *
  * Priorities: the cap of a job is the limit minus a floor kept free for every other *active* job below
- * its floor (no job is starved) minus, once the job is past its own floor, `headroom` per active job of
- * higher priority (orders first, then shipping, then inventory). A job alone gets the whole limit.
+ * its floor (no job is starved; floors grow with priority: 10/15/20 % by default) minus, once the job
+ * is past its own floor, `headroom` per active job of higher priority (orders first, then shipping,
+ * then inventory). Past its floor, a job behind an active higher-priority one also books the timeline
+ * only when it is free now, so it never takes the next turn from it. A job alone gets everything.
  * A job is active while it has calls less than `activeMs` older than the minute window, or a fresh
  * marker (`activeMs`; every claim sets it, and a waiting job with no calls there writes it, so the
  * others leave it its floor). A waiting job with calls in the window needs no write to stay visible,
@@ -35,6 +42,8 @@
  * not double-spending-safe in general; a container whose clock is ahead makes others wait (its slices
  * look future), one that is behind cannot claim while others are busy (theirs look future to it). The
  * 199/200 feedback is the backstop. Lambda clocks are NTP-disciplined far inside the 100 ms default.
+ *
+ * (Over 200 lines: this header is the argument the budget rests on; the code is ~150 lines.)
  */
 export interface BudgetSlice {
   /** Job name. */
