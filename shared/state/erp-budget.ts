@@ -138,11 +138,11 @@ export class SharedErpBudget {
     if (adapt) this.want = slice.used >= slice.n ? Math.min(this.config.maxSlice, this.want * 2) : Math.max(1, slice.used);
   }
 
-  /** Claims the next slice, waiting while the budget is exhausted. */
   private othersClaimedLately(state: BudgetState, now: number): boolean {
     return Object.entries(state.active).some(([j, at]) => j !== this.options.job && at > now - RECENT_CLAIM_MS);
   }
 
+  /** Claims the next slice, waiting while the budget is exhausted. */
   private async claim(): Promise<void> {
     const { store, job } = this.options;
     let fresh = false;
@@ -152,10 +152,12 @@ export class SharedErpBudget {
       // is exact); otherwise read first, which costs less than a lost write and a read.
       if (!this.state || (!fresh && this.othersClaimedLately(this.state, now))) this.state = await store.read();
       fresh = false;
-      const base = this.penaltyPending ? withPenalty(this.state, this.config, now) : this.state;
+      // A rate-limit code reported while this write is under way is carried by the next one.
+      const penalized = this.penaltyPending;
+      const base = penalized ? withPenalty(this.state, this.config, now) : this.state;
       const plan = planSlice(base, this.config, job, this.want, now);
       const unseen = plan.kind === 'wait' && needsMarker(base, this.config, job, now);
-      if (plan.kind === 'claim' || unseen || this.penaltyPending) {
+      if (plan.kind === 'claim' || unseen || penalized) {
         const next = withClaim(base, this.config, job, plan.kind === 'claim' ? plan.slice : undefined, now);
         if (!(await store.write(next))) {
           this.counters.conflicts++;
@@ -165,7 +167,7 @@ export class SharedErpBudget {
           continue;
         }
         this.state = next;
-        if (this.penaltyPending) {
+        if (penalized) {
           this.penaltyPending = false;
           this.options.logger?.warn('ERP rate-limit code: the shared ERP budget is shrunk for a while', { factor: next.penalty?.factor, untilMs: next.penalty?.until });
         }
