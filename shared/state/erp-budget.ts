@@ -59,7 +59,7 @@ interface HeldSlice {
 
 const MAX_WRITE_ATTEMPTS = 50;
 /** Longest wait before looking at the budget again. */
-const MAX_WAIT_MS = 16_000;
+const MAX_WAIT_MS = 30_000;
 const WAKE_STAGGER_MS = 250;
 /** Another job that claimed this recently is probably claiming again: read before writing. */
 const RECENT_CLAIM_MS = 10_000;
@@ -180,7 +180,7 @@ export class SharedErpBudget {
         }
       }
       // Exhausted: wait until room should appear, then read again (others wrote meanwhile). Waking to
-      // find it taken again (by higher-priority jobs) backs off, 2 s doubling to 16 s, so a job that
+      // find it taken again (by higher-priority jobs) backs off, 2 s doubling to 30 s, so a job that
       // only gets its floor polls rarely; room kept for its floor is trusted (no backoff). A job with
       // no calls in the minute wakes in time to keep its marker fresh.
       if (plan.kind === 'wait') {
