@@ -10,6 +10,7 @@
  * | run history       | `RUNS#<job>`                       | `<started-at ISO>#<runId>`  |
  * | retry set item    | `RETRY#<job>`                      | `<item key>`                |
  * | given-up order    | `ORDERS_GIVEN_UP#<shopId>`         | `<increment_id>`            |
+ * | ERP budget        | `BUDGET#<account>`                 | `BUDGET`                    |
  */
 export interface StateKey {
   pk: string;
@@ -20,6 +21,7 @@ export const stateKeys = {
   lease: (job: string): StateKey => ({ pk: `LEASE#${job}`, sk: 'LEASE' }),
   cursor: (job: string): StateKey => ({ pk: `CURSOR#${job}`, sk: 'CURSOR' }),
   ledger: (shopId: number, incrementId: string): StateKey => ({ pk: `ORDER#${shopId}#${incrementId}`, sk: 'LEDGER' }),
+  budget: (account: string): StateKey => ({ pk: `BUDGET#${account}`, sk: 'BUDGET' }),
   runsPartition: (job: string): string => `RUNS#${job}`,
   retryPartition: (job: string): string => `RETRY#${job}`,
   retryItem: (job: string, key: string): StateKey => ({ pk: `RETRY#${job}`, sk: key }),
