@@ -1,5 +1,5 @@
 import { chunkTimeRange } from '../jst/time-chunks';
-import type { RunContext } from '../runtime/handler-factory';
+import type { RunContext } from '../runtime/run-context';
 import type { RunOutcome } from '../runtime/run-summary';
 import { planWindow, type TimeWindow } from './time-window';
 

@@ -18,6 +18,8 @@ export interface RunOutcome {
   details?: Record<string, unknown>;
   /** Seconds between now and the committed cursor, for the CursorLagSeconds metric (omit for explicit windows). */
   cursorLagSeconds?: number;
+  /** Why the run is `complete: false`, when the use case knows (the handler fills in the deadline and failures). */
+  incompleteReason?: string;
 }
 
 /**

@@ -6,7 +6,7 @@ import { StockRepository } from '../fecmall/stock-repository';
 import { OrderRepository } from '../fecmall/order-repository';
 import { ShipmentRepository } from '../fecmall/shipment-repository';
 import { createJstClient, type JstClient } from '../jst/client';
-import type { RuntimeServices } from '../runtime/handler-factory';
+import type { RuntimeServices } from '../runtime/run-context';
 import { OrderLedger } from '../state/order-ledger';
 import { createStateDocumentClient } from '../state/state-table';
 

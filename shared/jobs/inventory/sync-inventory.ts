@@ -4,7 +4,7 @@ import type { OrderRepository } from '../../fecmall/order-repository';
 import type { JstClient } from '../../jst/client';
 import type { InventoryRow } from '../../jst/reply-schemas';
 import { chunkList } from '../../jst/time-chunks';
-import type { RunContext } from '../../runtime/handler-factory';
+import type { RunContext } from '../../runtime/run-context';
 import { MetricNames } from '../../runtime/metric-names';
 import type { ItemFailure, RunOutcome } from '../../runtime/run-summary';
 import type { OrderLedger } from '../../state/order-ledger';
