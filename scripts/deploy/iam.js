@@ -2,8 +2,9 @@
 // secret because an open-platform token refresh is persisted there, send to the dead-letter queue,
 // VPC network interfaces only when a VPC is configured), and one role that lets EventBridge Scheduler
 // invoke the inventory function for its daily full run.
-// State table: only the actions the code uses (GetItem, Query, BatchGetItem, PutItem, UpdateItem), and
-// only on the job's own items (dynamodb:LeadingKeys): its LEASE#/CURSOR#/RUNS#/RETRY# partitions, the
+// State table: only the actions the code uses (GetItem, Query, BatchGetItem, PutItem, UpdateItem, and
+// DeleteItem on the job's retry set), and only on the job's own items (dynamodb:LeadingKeys): its
+// LEASE#/CURSOR#/RUNS#/RETRY# partitions, its pause switch CONTROL#<job> (read only), the
 // account-wide ERP budget items BUDGET#… shared by all jobs, and the order ledger ORDER#…, written by
 // pushOrders and read by syncInventory (units of orders the ERP has not accepted yet).
 // Secret ARNs end in `-??????`: Secrets Manager appends exactly six characters, so `fecjst/prod/jst-*`
@@ -60,7 +61,7 @@ module.exports = async ({ resolveVariable }) => {
                   Effect: 'Allow',
                   Action: READ_ACTIONS,
                   Resource: tableArn,
-                  Condition: leadingKeys([...ownKeyPrefixes(job.name), ...SHARED_PREFIXES, ...(job.readsLedger ? [LEDGER_PREFIX] : [])]),
+                  Condition: leadingKeys([...ownKeyPrefixes(job.name), `CONTROL#${job.name}`, ...SHARED_PREFIXES, ...(job.readsLedger ? [LEDGER_PREFIX] : [])]),
                 },
                 {
                   Sid: 'StateTableWrite',
@@ -69,6 +70,8 @@ module.exports = async ({ resolveVariable }) => {
                   Resource: tableArn,
                   Condition: leadingKeys([...ownKeyPrefixes(job.name), ...SHARED_PREFIXES, ...(job.writesLedger ? [LEDGER_PREFIX] : [])]),
                 },
+                // Retry-set items that succeeded are deleted (shared/state/retry-set.ts); nothing else is.
+                { Sid: 'StateTableDeleteRetried', Effect: 'Allow', Action: ['dynamodb:DeleteItem'], Resource: tableArn, Condition: leadingKeys([`RETRY#${job.name}`]) },
                 { Sid: 'DeadLetters', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } },
               ],
             },

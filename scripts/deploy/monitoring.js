@@ -8,7 +8,8 @@
 //   the operator got the error back, nobody is paged.
 // - Heartbeat (pages; only for an enabled schedule): invoked in each of N schedule intervals, but no
 //   run succeeded and none failed (every run skipped: a stuck lease or overlapping runs). Missing
-//   data is not breaching, so it is silent before the first run and while the job is paused.
+//   data is not breaching, so it is silent before the first run and while the job is paused (no
+//   invocations, or scheduled runs skipped as paused: RunPaused).
 // - CursorLag (pages): the committed cursor is far behind (published on every outcome).
 // - DurationNearTimeout (pages): a run went past its soft deadline by more than half the margin: the
 //   threshold is strictly between the soft deadline and the timeout.
@@ -88,7 +89,8 @@ module.exports = async ({ resolveVariable }) => {
           stat('invoked', 'AWS/Lambda', 'Invocations', lambdaDims, interval),
           stat('succeeded', namespace, m.runSucceeded, jobDims, interval),
           stat('errors', 'AWS/Lambda', 'Errors', lambdaDims, interval),
-          { Id: 'onlyskipped', Label: 'invoked, yet no run succeeded or failed', ReturnData: true, Expression: 'IF(FILL(invoked, 0) > 0 AND FILL(succeeded, 0) == 0 AND FILL(errors, 0) == 0, 1, 0)' },
+          stat('paused', namespace, m.runPaused, jobDims, interval),
+          { Id: 'onlyskipped', Label: 'invoked, yet no run succeeded, failed or was paused', ReturnData: true, Expression: 'IF(FILL(invoked, 0) > 0 AND FILL(succeeded, 0) == 0 AND FILL(errors, 0) == 0 AND FILL(paused, 0) == 0, 1, 0)' },
         ],
         EvaluationPeriods: heartbeatIntervals, DatapointsToAlarm: heartbeatIntervals, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching',
       });
@@ -147,7 +149,7 @@ module.exports = async ({ resolveVariable }) => {
     const functionName = `${service}-${stage}-${job.name}`;
     const metric = (name) => [namespace, name, dimension, job.name, { stat: 'Sum' }];
     widgets.push(
-      { type: 'metric', x: 0, y, width: 8, height: 6, properties: { title: `${job.name}: runs`, region: '${AWS::Region}', period: 300, metrics: [metric(m.runSucceeded), metric(m.runFailed), metric(m.eventsRejected), ['AWS/Lambda', 'Errors', 'FunctionName', functionName, { stat: 'Sum' }]] } },
+      { type: 'metric', x: 0, y, width: 8, height: 6, properties: { title: `${job.name}: runs`, region: '${AWS::Region}', period: 300, metrics: [metric(m.runSucceeded), metric(m.runFailed), metric(m.eventsRejected), metric(m.runPaused), ['AWS/Lambda', 'Errors', 'FunctionName', functionName, { stat: 'Sum' }]] } },
       { type: 'metric', x: 8, y, width: 8, height: 6, properties: { title: `${job.name}: work`, region: '${AWS::Region}', period: 300, metrics: [...job.workMetrics, m.itemFailures].filter((v, i, a) => a.indexOf(v) === i).map(metric) } },
       { type: 'metric', x: 16, y, width: 8, height: 6, properties: { title: `${job.name}: cursor lag and duration`, region: '${AWS::Region}', period: 300, metrics: [[namespace, m.cursorLagSeconds, dimension, job.name, { stat: 'Maximum' }], ['AWS/Lambda', 'Duration', 'FunctionName', functionName, { stat: 'Maximum', yAxis: 'right' }]] } },
     );

@@ -1,4 +1,5 @@
 import { errorMessage } from '../errors';
+import { JobControl } from '../state/job-control';
 import type { HeldLease } from '../state/lease';
 import { BoundCursors } from './bound-cursors';
 import type { JobRuntime } from './job-runtime';
@@ -13,8 +14,9 @@ const LEASE_GRACE_MS = 10_000;
  * One run at a time per job (design.md §4). Takes the job's lease for min(LEASE_SECONDS, remaining
  * time + 10 s), renews it in the background, binds the cursors to its fence, and releases it after
  * the run whatever happened. Held by another run: the run is marked `skipped` (the handler does
- * nothing and the summary says "already running"). Logs the "run started" line (trigger, mode,
- * window, committed cursor positions).
+ * nothing and the summary says "already running"). A scheduled run of a job an operator paused
+ * (`npm run ops -- pause`) is skipped the same way, before the lease (`skipped: "paused"`); manual
+ * runs still go. Logs the "run started" line (trigger, mode, window, committed cursor positions).
  */
 export function jobLease(runtime: JobRuntime<unknown>): JobMiddleware {
   const { job, clock, logger } = runtime;
@@ -36,12 +38,21 @@ export function jobLease(runtime: JobRuntime<unknown>): JobMiddleware {
       const run = runState(request);
       const env = runtime.environment();
       const state = runtime.state();
+      if (run.request?.trigger === 'schedule') {
+        const control = await new JobControl(state.doc, env.STATE_TABLE).read(job).catch((error: unknown) => {
+          throw new StateTableError(env.STATE_TABLE, 'read the pause switch', error);
+        });
+        if (control.paused) {
+          run.skipped = 'paused';
+          return;
+        }
+      }
       const leaseMs = () => Math.min(env.LEASE_SECONDS * 1000, remainingMs(request.context) + LEASE_GRACE_MS);
       const lease = await state.leases.acquire(job, run.runId, leaseMs(), clock.now()).catch((error: unknown) => {
         throw new StateTableError(env.STATE_TABLE, 'take the lease', error);
       });
       if (!lease) {
-        run.skipped = true;
+        run.skipped = 'already running';
         return;
       }
       keepers.set(request, { lease, keeper: new LeaseKeeper(state.leases, lease, leaseMs, clock, logger, leaseMs() / 3) });

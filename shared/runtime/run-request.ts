@@ -18,7 +18,7 @@ export interface RunState {
   deps?: unknown;
   /** Set by the lease middleware: the lease was taken (`fence`), or another run holds it (`skipped`). */
   fence?: number;
-  skipped?: boolean;
+  skipped?: 'already running' | 'paused';
   cursors?: BoundCursors;
   /** Set by the deadline middleware. */
   deadline?: Deadline;

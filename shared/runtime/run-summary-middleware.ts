@@ -18,6 +18,7 @@ const REJECTED_EVENT_CODES = new Set(['EVENT_INVALID']);
  * once the lease was taken, and mirrored as metrics:
  * - RunSucceeded (the heartbeat) and ItemFailures on a finished run; RunFailed on a run-level failure;
  *   EventsRejected instead for an invalid manual event (the operator sees the error; nobody is paged);
+ * - RunPaused for a scheduled run of a paused job (the heartbeat alarm ignores those periods);
  * - CursorLagSeconds on every outcome (from the use case, else from the committed cursor), so the
  *   lag alarm also sees runs that fail or are skipped.
  * A run-level failure is re-thrown as a typed error so the invocation fails.
@@ -56,7 +57,8 @@ export function runSummaryRecorder(runtime: JobRuntime<unknown>): JobMiddleware 
     async after(request) {
       const run = runState(request);
       if (run.skipped) {
-        const summary = summarise(run, { kind: 'skipped' });
+        const summary = summarise(run, { kind: 'skipped', why: run.skipped });
+        if (run.skipped === 'paused') metrics.count(MetricNames.runPaused, 1);
         await publishCursorLag(run);
         logger.info('run summary', { summary });
         await recordHistory(run, summary);

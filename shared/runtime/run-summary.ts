@@ -33,8 +33,8 @@ export interface RunSummary extends Omit<RunOutcome, 'cursorLagSeconds'> {
   /** `manual` when the event named an explicit window, SKUs or orders. */
   mode: 'incremental' | 'full' | 'manual';
   dryRun: boolean;
-  /** Set when the run did nothing: `"already running"` (another run holds the lease). */
-  skipped?: 'already running';
+  /** Set when the run did nothing: `"already running"` (another run holds the lease) or `"paused"` (a scheduled run of a paused job). */
+  skipped?: 'already running' | 'paused';
   /** Set (in logs and history only) when the run failed; the invocation then fails with this error. */
   error?: { code: string; message: string };
   durationMs: number;

@@ -4,7 +4,7 @@ import type { JobName, JobRequest } from './job-request';
 import { MAX_LISTED_FAILURES, type RunOutcome, type RunSummary } from './run-summary';
 
 /** What one invocation ended with: the use case's outcome, a skip, or a run-level failure. */
-export type RunEnd = { kind: 'outcome'; outcome: RunOutcome; deadlineReached: boolean } | { kind: 'skipped' } | { kind: 'failed'; error: FecjstError; cursors?: BoundCursors };
+export type RunEnd = { kind: 'outcome'; outcome: RunOutcome; deadlineReached: boolean } | { kind: 'skipped'; why: 'already running' | 'paused' } | { kind: 'failed'; error: FecjstError; cursors?: BoundCursors };
 
 export interface SummaryInput {
   job: JobName;
@@ -20,7 +20,8 @@ const EMPTY_WINDOW = { from: null, to: null };
 export function buildRunSummary({ job, runId, request, durationMs, end }: SummaryInput): RunSummary {
   const identity = { job, runId, mode: request ? summaryMode(request) : ('incremental' as const), dryRun: request?.dryRun ?? false };
   if (end.kind === 'skipped') {
-    return { ...identity, window: EMPTY_WINDOW, complete: false, skipped: 'already running', counts: {}, failures: [], durationMs, cursor: { before: null, after: null }, incompleteReason: 'another run holds the lease (already running)' };
+    const incompleteReason = end.why === 'paused' ? 'the job is paused (npm run ops -- resume)' : 'another run holds the lease (already running)';
+    return { ...identity, window: EMPTY_WINDOW, complete: false, skipped: end.why, counts: {}, failures: [], durationMs, cursor: { before: null, after: null }, incompleteReason };
   }
   if (end.kind === 'failed') {
     const cursor = end.cursors ? { before: fromMap(end.cursors.before), after: fromMap(end.cursors.after) } : { before: null, after: null };

@@ -129,13 +129,14 @@ describe('serverless package: operations resources', () => {
       for (const s of statements) expect(JSON.stringify(s.Resource)).not.toBe('"*"');
       // Only the DynamoDB actions the code uses.
       const dynamoActions = statements.flatMap((s) => s.Action).filter((a) => a.startsWith('dynamodb:')).sort();
-      expect(dynamoActions).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+      expect(dynamoActions).toEqual(['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+      expect(bySid.StateTableDeleteRetried?.Condition['ForAllValues:StringLike']['dynamodb:LeadingKeys']).toEqual([`RETRY#${job}*`]);
       expect(JSON.stringify(s3Actions(statements))).toBe('[]');
       // Each role reads and writes only its own partitions, the shared budget and (as needed) the ledger.
       const keys = (sid: string) => bySid[sid]?.Condition['ForAllValues:StringLike']['dynamodb:LeadingKeys'] as string[];
       const own = [`LEASE#${job}*`, `CURSOR#${job}*`, `RUNS#${job}*`, `RETRY#${job}*`, 'BUDGET#*'];
       expect(keys('StateTableWrite')).toEqual([...own, ...(job === 'pushOrders' ? ['ORDER#*'] : [])]);
-      expect(keys('StateTableRead')).toEqual([...own, ...(job === 'syncShipping' ? [] : ['ORDER#*'])]);
+      expect(keys('StateTableRead')).toEqual([...own.slice(0, 4), `CONTROL#${job}*`, 'BUDGET#*', ...(job === 'syncShipping' ? [] : ['ORDER#*'])]);
       for (const other of ['syncInventory', 'pushOrders', 'syncShipping'].filter((j) => j !== job)) expect(JSON.stringify(bySid.StateTableWrite)).not.toContain(`#${other}`);
     }
     function s3Actions(statements: Array<{ Action: string[] }>) {
@@ -206,6 +207,7 @@ describe('serverless package: operations resources', () => {
       ['item failures that later runs retry', (j) => ({ ...ok(j), [custom(j, names.metrics.itemFailures)]: 3, [custom(j, names.metrics.skusFailed)]: 3, [custom(j, names.metrics.ordersRejected)]: 3 }), () => []],
       ['items given up after their last retry', (j) => ({ ...ok(j), [custom(j, names.metrics.itemsAbandoned)]: 2, [custom(j, names.metrics.ordersAbandoned)]: 2 }), (j) => [`fecjst-ops-${j}-Abandoned`]],
       ['every run skipped (stuck lease)', (j) => ({ [lambda(j, 'Invocations')]: 1 }), (j) => [`fecjst-ops-${j}-Heartbeat`]],
+      ['scheduled runs of a paused job (after a deploy re-enabled the schedule)', (j) => ({ [lambda(j, 'Invocations')]: 1, [custom(j, names.metrics.runPaused)]: 1 }), () => []],
       ['an event dropped after throttling (dead letter, no error)', (j) => ({ ...ok(j), [lambda(j, 'Throttles')]: 1, [dlq]: 1 }), () => ['fecjst-ops-dead-letters']],
       ['the cursor far behind', (j) => ({ ...ok(j), [custom(j, names.metrics.cursorLagSeconds)]: 9000 }), (j) => [`fecjst-ops-${j}-CursorLag`]],
     ];

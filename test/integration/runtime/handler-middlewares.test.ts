@@ -2,6 +2,7 @@ import { FecjstError } from '../../../shared/errors';
 import { createJobHandler } from '../../../shared/runtime/handler-factory';
 import type { RunOutcome } from '../../../shared/runtime/run-summary';
 import { CursorStore } from '../../../shared/state/cursor-store';
+import { JobControl } from '../../../shared/state/job-control';
 import { LeaseStore } from '../../../shared/state/lease';
 import { RunHistory } from '../../../shared/state/run-history';
 import { createStateDocumentClient } from '../../../shared/state/state-table';
@@ -138,5 +139,19 @@ describe('the handler middlewares (dynalite)', () => {
     const out = await captureStdout(() => handler({}, plentyOfTime()));
     expect((out.error as Error).message).toBe('pushOrders: run failed: store database (credentials in secret fecjst/test/db): connect ECONNREFUSED 127.0.0.1:3399');
     expect(out.error).toMatchObject({ context: { dependency: 'store-database' } });
+  });
+
+  it('skips scheduled runs of a paused job (RunPaused, nothing touched) and still runs manual ones', async () => {
+    await new JobControl(doc, table).write('pushOrders', { paused: true, changedBy: 'test', changedAt: Date.now() });
+    let runs = 0;
+    const handler = createJobHandler({ job: 'pushOrders', environment: functionEnvironment(table), buildDependencies: async () => null, run: async (d, ctx) => (runs++, pagedJob(1)(d, ctx)) });
+    const scheduled = { id: 'ev-1', source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} };
+    const out = await captureStdout(() => handler(scheduled, plentyOfTime()));
+    expect(out.result).toMatchObject({ skipped: 'paused', complete: false });
+    expect(publishedMetrics(out.lines)).toMatchObject({ RunPaused: 1 });
+    expect(runs).toBe(0);
+    expect(await new CursorStore(doc, table).readAll('pushOrders')).toEqual({ version: 0, positions: {} });
+    await expect(handler({ dryRun: true }, plentyOfTime())).resolves.toMatchObject({ complete: true });
+    expect(runs).toBe(1);
   });
 });
