@@ -40,7 +40,12 @@ module.exports = async ({ resolveVariable }) => {
     const functionName = `${service}-${stage}-${job.name}`;
     const lambdaDims = [{ Name: 'FunctionName', Value: functionName }];
     const jobDims = [{ Name: dimension, Value: job.name }];
-    const interval = Math.max(60, Math.ceil(scheduleSeconds(await resolveVariable(`param:${job.scheduleParam}`)) / 60) * 60);
+    // CloudWatch evaluates at most one day (Period × EvaluationPeriods ≤ 86400 s): longer schedules
+    // (cron: a day) get a shorter period, still covering a day of runs.
+    const interval = Math.min(
+      Math.max(60, Math.ceil(scheduleSeconds(await resolveVariable(`param:${job.scheduleParam}`)) / 60) * 60),
+      Math.floor(86400 / heartbeatIntervals / 60) * 60,
+    );
     const alarm = (suffix, description, actions, props) => {
       const id = `${job.logicalId}${suffix}Alarm`;
       Resources[id] = {
@@ -56,7 +61,7 @@ module.exports = async ({ resolveVariable }) => {
         stat('errors', 'AWS/Lambda', 'Errors', lambdaDims, 300),
         stat('failed', namespace, m.runFailed, jobDims, 300),
         stat('rejected', namespace, m.eventsRejected, jobDims, 300),
-        { Id: 'failing', Label: 'failed invocations (invalid manual events excluded)', ReturnData: true, Expression: 'IF(FILL(errors, 0) - FILL(rejected, 0) > 0 OR FILL(failed, 0) > 0, 1, 0)' },
+        { Id: 'failing', Label: 'failed invocations (invalid manual events excluded)', ReturnData: true, Expression: 'IF((FILL(errors, 0) - FILL(rejected, 0)) > 0 OR FILL(failed, 0) > 0, 1, 0)' },
       ],
       EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching',
     });

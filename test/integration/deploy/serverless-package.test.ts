@@ -189,6 +189,11 @@ describe('serverless package: operations resources', () => {
     expect(byId.SyncInventoryFullPassAgeAlarm).toMatchObject({ MetricName: names.metrics.fullPassAgeHours, Threshold: 48, ComparisonOperator: 'GreaterThanThreshold' });
     expect(byId.DeadLetterInflowAlarm).toMatchObject({ Namespace: 'AWS/SQS', MetricName: 'NumberOfMessagesSent' });
     for (const alarm of alarms()) if (alarm.ActionsEnabled !== false) expect(alarm.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
+    // CloudWatch refuses alarms that look back more than a day.
+    for (const alarm of alarms()) {
+      const period = alarm.Period ?? alarm.Metrics.find((q: any) => q.MetricStat).MetricStat.Period;
+      expect({ alarm: alarm.AlarmName, lookback: period * alarm.EvaluationPeriods <= 86400 }).toEqual({ alarm: alarm.AlarmName, lookback: true });
+    }
   });
 
   describe('pages once per failure, and only when a human must act', () => {
