@@ -7,9 +7,9 @@ const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 
 /** Variables set by the template itself, not by a parameter. */
-const FIXED = new Set(['STATE_TABLE', 'JST_RATE_PER_MINUTE']);
-/** Historical parameter names. */
-const PARAM_NAMES = { JST_RATE_PER_SECOND: 'ratePerSecond' };
+const FIXED = new Set(['STATE_TABLE']);
+/** Historical parameter names (a function's own `environment:` in serverless.yml may override these). */
+const PARAM_NAMES = { JST_RATE_PER_SECOND: 'ratePerSecond', JST_RATE_PER_MINUTE: 'ratePerMinute' };
 
 /** The variable names of the zod schema, read from its source (one `NAME:` line per variable). */
 function schemaVariables() {
