@@ -3,7 +3,7 @@ import type { JobRuntime } from './job-runtime';
 import { runState, type JobMiddleware } from './run-request';
 
 /**
- * Validates the environment (once per cold start) and the event (scheduled or manual, design.md §9)
+ * Validates the environment (once per cold start) and the event (scheduled or manual, docs/design.md §9)
  * before anything else is touched: an invalid one fails here with a ConfigError naming the variable
  * or field, and no dependency, lease or state is used.
  */

@@ -18,7 +18,7 @@ export type { JobDefinition, JobHandler } from './job-definition';
 export type { JobCursors, RunContext, RuntimeServices } from './run-context';
 
 /**
- * The handler of each function (design.md §1, §4, §6, §8): the job's use case wrapped in middy
+ * The handler of each function (docs/design.md §1, §4, §6, §8): the job's use case wrapped in middy
  * middlewares, one concern each, in this order (`before` top-down, `after`/`onError` bottom-up):
  *
  * 1. Powertools logger context and metrics flushing;

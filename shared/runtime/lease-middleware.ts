@@ -11,7 +11,7 @@ import { StateTableError } from './runtime-errors';
 const LEASE_GRACE_MS = 10_000;
 
 /**
- * One run at a time per job (design.md §4). Takes the job's lease for min(LEASE_SECONDS, remaining
+ * One run at a time per job (docs/design.md §4). Takes the job's lease for min(LEASE_SECONDS, remaining
  * time + 10 s), renews it in the background, binds the cursors to its fence, and releases it after
  * the run whatever happened. Held by another run: the run is marked `skipped` (the handler does
  * nothing and the summary says "already running"). A scheduled run of a job an operator paused

@@ -13,7 +13,7 @@ const REJECTED_EVENT_CODES = new Set(['EVENT_INVALID']);
 
 /**
  * The first of the fecjst middlewares (its `after`/`onError` run last): gives the invocation its run
- * id and start time, and turns however the run ended into the run summary of design.md §8 — returned,
+ * id and start time, and turns however the run ended into the run summary of docs/design.md §8 — returned,
  * logged once as one JSON line ("run summary", or "run failed" with the error), kept in run history
  * once the lease was taken, and mirrored as metrics:
  * - RunSucceeded (the heartbeat) and ItemFailures on a finished run; RunFailed on a run-level failure;

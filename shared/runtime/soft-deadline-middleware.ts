@@ -7,7 +7,7 @@ import { remainingMs, runState, type JobMiddleware, type JobMiddyRequest } from 
 const TIMEOUT_WARNING_MS = 1_000;
 
 /**
- * The soft deadline of design.md §6: remaining time − DEADLINE_MARGIN_MS, checked by the use case
+ * The soft deadline of docs/design.md §6: remaining time − DEADLINE_MARGIN_MS, checked by the use case
  * between pages. Also the progress hook, and a last "run timing out" error line (with the last
  * reported counts) written just before Lambda's hard timeout, should the run still be going: a run
  * killed by the timeout is never silent.

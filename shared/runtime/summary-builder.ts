@@ -16,7 +16,7 @@ export interface SummaryInput {
 
 const EMPTY_WINDOW = { from: null, to: null };
 
-/** The one builder of the run summary of design.md §8, for every way a run can end. */
+/** The one builder of the run summary of docs/design.md §8, for every way a run can end. */
 export function buildRunSummary({ job, runId, request, durationMs, end }: SummaryInput): RunSummary {
   const identity = { job, runId, mode: request ? summaryMode(request) : ('incremental' as const), dryRun: request?.dryRun ?? false };
   if (end.kind === 'skipped') {
