@@ -52,7 +52,7 @@ export class JobRuntime<Deps> {
     return this.env;
   }
 
-  /** The state adapters, built once; `undefined` until the environment was valid. */
+  /** The state adapters, built once (needs a valid environment: throws its ConfigError otherwise). */
   state(): StateServices {
     if (!this.stateServices) {
       const env = this.environment();
