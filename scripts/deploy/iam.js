@@ -61,17 +61,18 @@ module.exports = async ({ resolveVariable }) => {
                   Effect: 'Allow',
                   Action: READ_ACTIONS,
                   Resource: tableArn,
-                  Condition: leadingKeys([...ownKeyPrefixes(job.name), `CONTROL#${job.name}`, ...SHARED_PREFIXES, ...(job.readsLedger ? [LEDGER_PREFIX] : [])]),
+                  Condition: leadingKeys([...ownKeyPrefixes(job.name), `CONTROL#${job.name}`, ...SHARED_PREFIXES, ...(job.readsLedger ? [LEDGER_PREFIX] : []), ...(job.ownSharedPrefixes ?? [])]),
                 },
                 {
                   Sid: 'StateTableWrite',
                   Effect: 'Allow',
                   Action: WRITE_ACTIONS,
                   Resource: tableArn,
-                  Condition: leadingKeys([...ownKeyPrefixes(job.name), ...SHARED_PREFIXES, ...(job.writesLedger ? [LEDGER_PREFIX] : [])]),
+                  Condition: leadingKeys([...ownKeyPrefixes(job.name), ...SHARED_PREFIXES, ...(job.writesLedger ? [LEDGER_PREFIX] : []), ...(job.ownSharedPrefixes ?? [])]),
                 },
-                // Retry-set items that succeeded are deleted (shared/state/retry-set.ts); nothing else is.
-                { Sid: 'StateTableDeleteRetried', Effect: 'Allow', Action: ['dynamodb:DeleteItem'], Resource: tableArn, Condition: leadingKeys([`RETRY#${job.name}`]) },
+                // Retry-set items that succeeded are deleted (shared/state/retry-set.ts), and pushOrders'
+                // given-up orders once they went through; nothing else is.
+                { Sid: 'StateTableDeleteRetried', Effect: 'Allow', Action: ['dynamodb:DeleteItem'], Resource: tableArn, Condition: leadingKeys([`RETRY#${job.name}`, ...(job.ownSharedPrefixes ?? [])]) },
                 { Sid: 'DeadLetters', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } },
               ],
             },

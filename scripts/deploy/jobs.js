@@ -9,8 +9,9 @@ const m = metricNames.metrics;
  * - scheduleParam / enabledParam: the schedule that drives the heartbeat (only an enabled schedule
  *   gets one);
  * - abandonedMetric: items the job gave up on after its last retry (a human must look at them);
- * - stateKeyPrefixes: the state-table partition keys the job may write (IAM dynamodb:LeadingKeys);
- *   readKeyPrefixes: the ones it may also read.
+ * - readsLedger / writesLedger: access to the order ledger ORDER#…;
+ * - ownSharedPrefixes: partitions keyed by something else than the job name that only this job uses
+ *   (read, written and deleted from), besides its own LEASE#/CURSOR#/RUNS#/RETRY#<job> (ownKeyPrefixes).
  */
 const jobs = [
   {
@@ -33,6 +34,8 @@ const jobs = [
     workMetrics: [m.ordersPushed, m.ordersRejected, m.ordersAbandoned],
     readsLedger: true,
     writesLedger: true,
+    // The list of orders given up after their last attempt (ORDERS_GIVEN_UP#<shopId> / <increment id>).
+    ownSharedPrefixes: ['ORDERS_GIVEN_UP#'],
   },
   {
     name: 'syncShipping',

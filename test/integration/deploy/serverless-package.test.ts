@@ -130,13 +130,14 @@ describe('serverless package: operations resources', () => {
       // Only the DynamoDB actions the code uses.
       const dynamoActions = statements.flatMap((s) => s.Action).filter((a) => a.startsWith('dynamodb:')).sort();
       expect(dynamoActions).toEqual(['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
-      expect(bySid.StateTableDeleteRetried?.Condition['ForAllValues:StringLike']['dynamodb:LeadingKeys']).toEqual([`RETRY#${job}*`]);
+      const givenUp = job === 'pushOrders' ? ['ORDERS_GIVEN_UP#*'] : [];
+      expect(bySid.StateTableDeleteRetried?.Condition['ForAllValues:StringLike']['dynamodb:LeadingKeys']).toEqual([`RETRY#${job}*`, ...givenUp]);
       expect(JSON.stringify(s3Actions(statements))).toBe('[]');
       // Each role reads and writes only its own partitions, the shared budget and (as needed) the ledger.
       const keys = (sid: string) => bySid[sid]?.Condition['ForAllValues:StringLike']['dynamodb:LeadingKeys'] as string[];
       const own = [`LEASE#${job}*`, `CURSOR#${job}*`, `RUNS#${job}*`, `RETRY#${job}*`, 'BUDGET#*'];
-      expect(keys('StateTableWrite')).toEqual([...own, ...(job === 'pushOrders' ? ['ORDER#*'] : [])]);
-      expect(keys('StateTableRead')).toEqual([...own.slice(0, 4), `CONTROL#${job}*`, 'BUDGET#*', ...(job === 'syncShipping' ? [] : ['ORDER#*'])]);
+      expect(keys('StateTableWrite')).toEqual([...own, ...(job === 'pushOrders' ? ['ORDER#*'] : []), ...givenUp]);
+      expect(keys('StateTableRead')).toEqual([...own.slice(0, 4), `CONTROL#${job}*`, 'BUDGET#*', ...(job === 'syncShipping' ? [] : ['ORDER#*']), ...givenUp]);
       for (const other of ['syncInventory', 'pushOrders', 'syncShipping'].filter((j) => j !== job)) expect(JSON.stringify(bySid.StateTableWrite)).not.toContain(`#${other}`);
     }
     function s3Actions(statements: Array<{ Action: string[] }>) {
