@@ -19,5 +19,6 @@ export function localOpsTarget(stack: LocalStack): OpsTarget {
     schedules: { setEnabled: async () => ['local stack: no schedules to change (the pause switch alone applies)'] },
     clock: systemClock,
     operator: `ops:${userInfo().username}`,
+    shopId: async () => stack.shopId,
   };
 }

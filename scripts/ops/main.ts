@@ -17,7 +17,7 @@
 import { createInterface } from 'node:readline/promises';
 import { userInfo } from 'node:os';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetFunctionCommand, GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { systemClock } from '../../shared/runtime/ports';
 import { createStateDocumentClient } from '../../shared/state/state-table';
@@ -54,6 +54,10 @@ function target(stage: string, region: string | undefined): OpsTarget {
     schedules: new AwsSchedules(new EventBridgeClient({}), new SchedulerClient({}), functionArn),
     clock: systemClock,
     operator: `ops:${userInfo().username}`,
+    shopId: async () => {
+      const out = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: names.functionName('pushOrders') }));
+      return Number(out.Environment?.Variables?.JST_SHOP_ID);
+    },
   };
 }
 

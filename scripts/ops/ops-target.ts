@@ -26,6 +26,8 @@ export interface OpsTarget {
   clock: Clock;
   /** Who runs the command (recorded with a pause), e.g. `ops:alice`. */
   operator: string;
+  /** The ERP shop number the functions use (JST_SHOP_ID), for pushOrders' given-up orders list. */
+  shopId(): Promise<number>;
 }
 
 /** Output and confirmation (the CLI prints and asks on the terminal; tests capture and answer). */

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,6 +91,12 @@ describeWithMoto('the local stack and the ops command (npm run local / npm run o
     expect(lines[0]).toBe('syncInventory: 1 waiting for a retry, 1 given up');
     expect(lines.join('\n')).toMatch(/retry {2}SKU-000001 {2}attempts 1.*qty out of range/);
     expect(lines.join('\n')).toMatch(/GIVEN UP {2}SKU-000002 {2}after 2 attempts.*bad row/);
+    // pushOrders: also its list of given-up orders.
+    await target.doc.send(new PutCommand({ TableName: target.table, Item: { pk: 'ORDERS_GIVEN_UP#10001', sk: '1100000007', incrementId: '1100000007', attempts: 10, reason: 'code 140: bad SKU', givenUpAt: Date.now() } }));
+    lines.length = 0;
+    await ops(['failed', 'pushOrders']);
+    expect(lines).toContain('pushOrders: 1 orders given up');
+    expect(lines.join('\n')).toMatch(/GIVEN UP {2}order 1100000007 {2}after 10 attempts, \d+ s ago: code 140: bad SKU/);
   });
 
   it('replay: validates the event first, runs asynchronously and waits for the summary in run history', async () => {
