@@ -154,4 +154,11 @@ describe('the handler middlewares (dynalite)', () => {
     await expect(handler({ dryRun: true }, plentyOfTime())).resolves.toMatchObject({ complete: true });
     expect(runs).toBe(1);
   });
+
+  it('names the state table when it cannot be used', async () => {
+    const handler = createJobHandler({ job: 'syncShipping', environment: functionEnvironment('fecjst-no-such-table'), buildDependencies: async () => null, run: pagedJob(1) });
+    const out = await captureStdout(() => handler({}, plentyOfTime()));
+    expect(out.error).toMatchObject({ code: 'STATE_TABLE_UNAVAILABLE', context: { table: 'fecjst-no-such-table' } });
+    expect((out.error as Error).message).toMatch(/^state table fecjst-no-such-table \(STATE_TABLE\): could not take the lease: /);
+  });
 });
