@@ -19,7 +19,9 @@ function localParams(stack: LocalStack, overrides: Record<string, string>): Reco
     jstShopId: String(stack.shopId),
     jstBaseUrl: stack.sandbox.url,
     logLevel: 'INFO',
-    ratePerSecond: '2',
+    inventoryRatePerSecond: '2',
+    ordersRatePerSecond: '2',
+    shippingRatePerSecond: '1',
     deadlineMarginMs: '20000',
     settleLagSeconds: '0',
     inventoryRatePerMinute: '50',
@@ -29,10 +31,10 @@ function localParams(stack: LocalStack, overrides: Record<string, string>): Reco
   };
 }
 
-const FUNCTION_PARAMS: Record<JobName, { dir: string; ratePerMinute: string }> = {
-  syncInventory: { dir: 'sync-inventory', ratePerMinute: 'inventoryRatePerMinute' },
-  pushOrders: { dir: 'push-orders', ratePerMinute: 'ordersRatePerMinute' },
-  syncShipping: { dir: 'sync-shipping', ratePerMinute: 'shippingRatePerMinute' },
+const FUNCTION_PARAMS: Record<JobName, { dir: string; ratePerMinute: string; ratePerSecond: string }> = {
+  syncInventory: { dir: 'sync-inventory', ratePerMinute: 'inventoryRatePerMinute', ratePerSecond: 'inventoryRatePerSecond' },
+  pushOrders: { dir: 'push-orders', ratePerMinute: 'ordersRatePerMinute', ratePerSecond: 'ordersRatePerSecond' },
+  syncShipping: { dir: 'sync-shipping', ratePerMinute: 'shippingRatePerMinute', ratePerSecond: 'shippingRatePerSecond' },
 };
 
 /**
@@ -52,7 +54,9 @@ export async function functionEnvironment(stack: LocalStack, job: JobName, overr
       return params[match[1]!] ?? '';
     },
   });
-  return { ...env, IS_LOCAL: 'true', POWERTOOLS_SERVICE_NAME: job, JST_RATE_PER_MINUTE: params[FUNCTION_PARAMS[job].ratePerMinute] ?? '' };
+  const fn = FUNCTION_PARAMS[job];
+  // serverless.yml's per-function `environment:` (it overrides the provider's).
+  return { ...env, IS_LOCAL: 'true', POWERTOOLS_SERVICE_NAME: job, JST_RATE_PER_SECOND: params[fn.ratePerSecond] ?? '', JST_RATE_PER_MINUTE: params[fn.ratePerMinute] ?? '' };
 }
 
 /**
