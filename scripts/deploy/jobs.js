@@ -20,7 +20,7 @@ const jobs = [
     scheduleParam: 'inventoryIncrementalSchedule',
     enabledParam: 'inventoryIncrementalEnabled',
     abandonedMetric: m.itemsAbandoned,
-    workMetrics: [m.skusUpdated, m.skusFailed, m.itemsAbandoned, m.fullPassAgeHours],
+    workMetrics: [m.skusUpdated, m.skusFailed, m.itemsAbandoned, m.stockDrift, m.stockDriftMissed, m.fullPassAgeHours],
     // Reads the pushOrders ledger: units of orders the ERP has not accepted yet (stock formula).
     readsLedger: true,
     writesLedger: false,

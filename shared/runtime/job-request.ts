@@ -7,7 +7,7 @@ export type JobName = 'syncInventory' | 'pushOrders' | 'syncShipping';
 export interface JobRequest {
   trigger: 'schedule' | 'manual';
   dryRun: boolean;
-  mode: 'incremental' | 'full';
+  mode: 'incremental' | 'full' | 'reconcile';
   /** An explicit window (manual `from`/`to`): the cursor is neither read nor moved. */
   window?: { fromMs: number; toMs: number };
   /** syncInventory: only these SKUs (cursor untouched). */
@@ -54,7 +54,7 @@ const idList = (what: string) => z.array(z.string().trim().min(1, `each ${what} 
 const common = { dryRun: z.boolean({ message: 'expected true or false' }).optional(), from: instant.optional(), to: instant.optional() };
 /** The manual-event fields of docs/design.md §9, per job. */
 const manualSchemas: Record<JobName, z.ZodType> = {
-  syncInventory: z.object({ ...common, mode: z.enum(['incremental', 'full'], { message: 'expected "incremental" or "full"' }).optional(), skus: idList('SKU').optional() }).strict(),
+  syncInventory: z.object({ ...common, mode: z.enum(['incremental', 'full', 'reconcile'], { message: 'expected "incremental", "full" or "reconcile"' }).optional(), skus: idList('SKU').optional() }).strict(),
   pushOrders: z.object({ ...common, orders: idList('order increment id').optional() }).strict(),
   syncShipping: z.object({ ...common, orders: idList('order increment id').optional() }).strict(),
 };
@@ -63,7 +63,7 @@ interface ManualFields {
   dryRun?: boolean;
   from?: number;
   to?: number;
-  mode?: 'incremental' | 'full';
+  mode?: 'incremental' | 'full' | 'reconcile';
   skus?: string[];
   orders?: string[];
 }

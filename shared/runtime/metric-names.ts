@@ -9,6 +9,10 @@
  * - SkusUpdated / SkusFailed: syncInventory writes, and ERP rows that could not be applied.
  * - OrdersPushed / OrdersRejected: pushOrders results (rejected orders are retried later).
  * - ShipmentsApplied / ShipmentsSkipped: syncShipping results.
+ * - ItemsAbandoned: retry-set items given up on after their last attempt (alarm).
+ * - FullPassAgeHours: syncInventory, hours since the last completed full pass (alarm > 48).
+ * - StockDrift / StockDriftMissed: syncInventory full pass (the stock reconcile): SKUs whose store
+ *   value differed from the formula, and those of them the incremental runs should have caught.
  */
 import definitions from './metric-names.json';
 

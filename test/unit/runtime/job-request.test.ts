@@ -28,7 +28,7 @@ describe('parseJobEvent', () => {
     ['pushOrders', { dryrun: true }, /unknown field "dryrun" \(allowed: dryRun, from, to, orders\)/],
     ['pushOrders', { skus: ['A'] }, /unknown field "skus"/],
     ['syncShipping', { mode: 'full' }, /unknown field "mode"/],
-    ['syncInventory', { mode: 'everything' }, /mode: expected "incremental" or "full"/],
+    ['syncInventory', { mode: 'everything' }, /mode: expected "incremental", "full" or "reconcile"/],
     ['syncInventory', { dryRun: 'yes' }, /dryRun: expected true or false/],
     ['syncShipping', { from: '2026-11-28 10:00:00', to: '2026-11-29T00:00:00Z' }, /from: expected an ISO-8601 time with offset/],
     ['syncShipping', { from: '2026-11-28T10:00:00Z' }, /"from" and "to" go together/],
