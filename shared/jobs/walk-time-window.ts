@@ -5,7 +5,7 @@ import type { RunOutcome } from '../runtime/run-summary';
 import { planWindow, type TimeWindow } from './time-window';
 import { sweepWindow, type SweepSource, type SweepStats } from './window-sweep';
 
-type Ctx = Pick<RunContext, 'request' | 'env' | 'cursors' | 'clock' | 'deadline'>;
+type Ctx = Pick<RunContext, 'request' | 'env' | 'cursors' | 'clock' | 'deadline' | 'progress'>;
 
 /**
  * The unfinished window of an incremental walk, committed after every complete range (cursor
@@ -70,6 +70,8 @@ export async function walkTimeWindow<T>(ctx: Ctx, options: WalkOptions<T>): Prom
       apply: async (page) => {
         const rows = page.rows.filter(fresh);
         if (rows.length > 0 || page.invalid.length > 0) await options.applyPage({ ...page, rows });
+        // A "run progress" log line at most every 30 s on long walks (the handler throttles it).
+        ctx.progress?.({ pages: stats.pages, rows: applied.size, narrowed: stats.narrowed });
       },
       expired: () => ctx.deadline.expired(),
       onComplete: async (doneMs, widthMs) => {
