@@ -1,8 +1,8 @@
 // The functions' environment (serverless.yml provider.environment): every variable of the schema in
 // shared/config/environment.ts, each settable as a deploy parameter `--param="<name>=<value>"`.
 // A parameter left empty leaves the variable empty, which the schema treats as unset (its default
-// applies). The parameter name is the variable in camelCase (ORDER_HORIZON_DAYS → orderHorizonDays),
-// except the historical names below. `jstShopId` is required: packaging fails without it.
+// applies). The parameter name is the variable in camelCase (ORDER_HORIZON_DAYS → orderHorizonDays;
+// JST_BUDGET_PER_MINUTE → budgetPerMinute), except the historical names below. `jstShopId` is required: packaging fails without it.
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 
@@ -21,7 +21,9 @@ function schemaVariables() {
 }
 
 function paramName(variable) {
-  return PARAM_NAMES[variable] ?? variable.toLowerCase().replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
+  // The account budget's parameters drop the JST_ prefix (JST_BUDGET_PER_MINUTE → budgetPerMinute).
+  const name = variable.startsWith('JST_BUDGET') ? variable.slice('JST_'.length) : variable;
+  return PARAM_NAMES[variable] ?? name.toLowerCase().replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
 }
 
 async function optionalParam(resolveVariable, name) {
