@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { loadEnvironment, type Environment } from '../../shared/config/environment';
-import type { RunContext } from '../../shared/runtime/handler-factory';
+import type { RunContext } from '../../shared/runtime/run-context';
 import { noDeadline, nullMetrics, silentLogger, systemClock } from '../../shared/runtime/ports';
 import type { GivenUpOrder } from '../../shared/state/given-up-orders';
 import type { LedgerEntry } from '../../shared/state/order-ledger';

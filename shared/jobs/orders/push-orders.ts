@@ -1,7 +1,7 @@
 import type { OrderPage, OrderRepository, StoreOrder } from '../../fecmall/order-repository';
 import { formatBeijingSeconds } from '../../jst/beijing-time';
 import { chunkList } from '../../jst/time-chunks';
-import type { RunContext } from '../../runtime/handler-factory';
+import type { RunContext } from '../../runtime/run-context';
 import { MetricNames } from '../../runtime/metric-names';
 import type { RunOutcome } from '../../runtime/run-summary';
 import type { GivenUpOrders } from '../../state/given-up-orders';
