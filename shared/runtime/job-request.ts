@@ -7,7 +7,8 @@ export type JobName = 'syncInventory' | 'pushOrders' | 'syncShipping';
 export interface JobRequest {
   trigger: 'schedule' | 'manual';
   dryRun: boolean;
-  mode: 'incremental' | 'full';
+  /** `reconcile`: compare with the ERP and heal drift (pushOrders, syncShipping; syncInventory as part of its full pass). */
+  mode: 'incremental' | 'full' | 'reconcile';
   /** An explicit window (manual `from`/`to`): the cursor is neither read nor moved. */
   window?: { fromMs: number; toMs: number };
   /** syncInventory: only these SKUs (cursor untouched). */
@@ -54,16 +55,16 @@ const idList = (what: string) => z.array(z.string().trim().min(1, `each ${what} 
 const common = { dryRun: z.boolean({ message: 'expected true or false' }).optional(), from: instant.optional(), to: instant.optional() };
 /** The manual-event fields of design.md §9, per job. */
 const manualSchemas: Record<JobName, z.ZodType> = {
-  syncInventory: z.object({ ...common, mode: z.enum(['incremental', 'full'], { message: 'expected "incremental" or "full"' }).optional(), skus: idList('SKU').optional() }).strict(),
-  pushOrders: z.object({ ...common, orders: idList('order increment id').optional() }).strict(),
-  syncShipping: z.object({ ...common, orders: idList('order increment id').optional() }).strict(),
+  syncInventory: z.object({ ...common, mode: z.enum(['incremental', 'full', 'reconcile'], { message: 'expected "incremental", "full" or "reconcile"' }).optional(), skus: idList('SKU').optional() }).strict(),
+  pushOrders: z.object({ ...common, mode: z.enum(['incremental', 'reconcile'], { message: 'expected "incremental" or "reconcile"' }).optional(), orders: idList('order increment id').optional() }).strict(),
+  syncShipping: z.object({ ...common, mode: z.enum(['incremental', 'reconcile'], { message: 'expected "incremental" or "reconcile"' }).optional(), orders: idList('order increment id').optional() }).strict(),
 };
 
 interface ManualFields {
   dryRun?: boolean;
   from?: number;
   to?: number;
-  mode?: 'incremental' | 'full';
+  mode?: 'incremental' | 'full' | 'reconcile';
   skus?: string[];
   orders?: string[];
 }
@@ -90,6 +91,7 @@ export function parseJobEvent(job: JobName, event: unknown): JobRequest {
   const m = parsed.data as ManualFields;
   if ((m.from === undefined) !== (m.to === undefined)) throw new InvalidEventError(`${job}: invalid event: "from" and "to" go together`);
   if (m.from !== undefined && m.to !== undefined && !(m.from < m.to)) throw new InvalidEventError(`${job}: invalid event: "from" must be before "to"`);
+  if (m.mode === 'reconcile' && (m.from !== undefined || m.orders || m.skus)) throw new InvalidEventError(`${job}: invalid event: mode "reconcile" checks the whole horizon and takes no "from"/"to", "orders" or "skus"`);
   return {
     trigger: 'manual',
     dryRun: m.dryRun ?? false,
@@ -106,10 +108,10 @@ function isScheduledEvent(e: Record<string, unknown>): boolean {
   return typeof e.source === 'string' && SCHEDULE_SOURCES.has(e.source) && e['detail-type'] === 'Scheduled Event';
 }
 
-const scheduleDetailSchemas: Record<JobName, z.ZodType<{ mode?: 'incremental' | 'full' }>> = {
-  syncInventory: z.object({ mode: z.enum(['incremental', 'full'], { message: 'expected "incremental" or "full"' }).optional() }).strict(),
-  pushOrders: z.object({}).strict(),
-  syncShipping: z.object({}).strict(),
+const scheduleDetailSchemas: Record<JobName, z.ZodType<{ mode?: 'incremental' | 'full' | 'reconcile' }>> = {
+  syncInventory: z.object({ mode: z.enum(['incremental', 'full', 'reconcile'], { message: 'expected "incremental", "full" or "reconcile"' }).optional() }).strict(),
+  pushOrders: z.object({ mode: z.enum(['incremental', 'reconcile'], { message: 'expected "incremental" or "reconcile"' }).optional() }).strict(),
+  syncShipping: z.object({ mode: z.enum(['incremental', 'reconcile'], { message: 'expected "incremental" or "reconcile"' }).optional() }).strict(),
 };
 
 /**
@@ -131,5 +133,5 @@ function parseScheduledEvent(job: JobName, e: Record<string, unknown>): JobReque
 }
 
 function allowedFields(job: JobName): string {
-  return ['dryRun', 'from', 'to', ...(job === 'syncInventory' ? ['mode', 'skus'] : ['orders'])].join(', ');
+  return ['dryRun', 'from', 'to', 'mode', ...(job === 'syncInventory' ? ['skus'] : ['orders'])].join(', ');
 }

@@ -29,7 +29,7 @@ export interface RunSummary extends Omit<RunOutcome, 'cursorLagSeconds'> {
   job: JobName;
   runId: string;
   /** `manual` when the event named an explicit window, SKUs or orders. */
-  mode: 'incremental' | 'full' | 'manual';
+  mode: 'incremental' | 'full' | 'reconcile' | 'manual';
   dryRun: boolean;
   /** Set when the run did nothing: `"already running"` (another run holds the lease). */
   skipped?: 'already running';

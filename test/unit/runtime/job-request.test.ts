@@ -9,8 +9,8 @@ describe('parseJobEvent', () => {
   });
 
   it.each([
-    ['syncInventory', { source: 'aws.scheduler', 'detail-type': 'Scheduled Event', detail: { mode: 'fulll' } }, /detail\.mode: expected "incremental" or "full"/],
-    ['pushOrders', { source: 'aws.scheduler', 'detail-type': 'Scheduled Event', detail: { mode: 'full' } }, /unknown field "detail\.mode"/],
+    ['syncInventory', { source: 'aws.scheduler', 'detail-type': 'Scheduled Event', detail: { mode: 'fulll' } }, /detail\.mode: expected "incremental", "full" or "reconcile"/],
+    ['pushOrders', { source: 'aws.scheduler', 'detail-type': 'Scheduled Event', detail: { mode: 'full' } }, /detail\.mode: expected "incremental" or "reconcile"/],
     ['syncShipping', { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: { dryRun: true } }, /unknown field "detail\.dryRun"/],
   ] as const)('%s rejects the scheduled event %j naming the field', (job, event, message) => {
     expect(() => parseJobEvent(job, event)).toThrow(message);
@@ -24,11 +24,21 @@ describe('parseJobEvent', () => {
     expect(parseJobEvent('pushOrders', undefined)).toMatchObject({ trigger: 'manual' });
   });
 
+  it('accepts mode "reconcile" for all three jobs, by hand and from a schedule', () => {
+    for (const job of ['pushOrders', 'syncShipping', 'syncInventory'] as const) {
+      expect(parseJobEvent(job, { mode: 'reconcile' })).toMatchObject({ trigger: 'manual', mode: 'reconcile', dryRun: false });
+      expect(parseJobEvent(job, { source: 'aws.scheduler', 'detail-type': 'Scheduled Event', detail: { mode: 'reconcile' } })).toMatchObject({ trigger: 'schedule', mode: 'reconcile' });
+    }
+    expect(parseJobEvent('pushOrders', { mode: 'reconcile', dryRun: true })).toMatchObject({ mode: 'reconcile', dryRun: true });
+  });
+
   it.each([
-    ['pushOrders', { dryrun: true }, /unknown field "dryrun" \(allowed: dryRun, from, to, orders\)/],
+    ['pushOrders', { dryrun: true }, /unknown field "dryrun" \(allowed: dryRun, from, to, mode, orders\)/],
     ['pushOrders', { skus: ['A'] }, /unknown field "skus"/],
-    ['syncShipping', { mode: 'full' }, /unknown field "mode"/],
-    ['syncInventory', { mode: 'everything' }, /mode: expected "incremental" or "full"/],
+    ['syncShipping', { mode: 'full' }, /mode: expected "incremental" or "reconcile"/],
+    ['syncInventory', { mode: 'everything' }, /mode: expected "incremental", "full" or "reconcile"/],
+    ['pushOrders', { mode: 'reconcile', orders: ['1'] }, /mode "reconcile" checks the whole horizon/],
+    ['syncShipping', { mode: 'reconcile', from: '2026-11-28T00:00:00Z', to: '2026-11-29T00:00:00Z' }, /mode "reconcile" checks the whole horizon/],
     ['syncInventory', { dryRun: 'yes' }, /dryRun: expected true or false/],
     ['syncShipping', { from: '2026-11-28 10:00:00', to: '2026-11-29T00:00:00Z' }, /from: expected an ISO-8601 time with offset/],
     ['syncShipping', { from: '2026-11-28T10:00:00Z' }, /"from" and "to" go together/],
