@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { signLegacy, signOpen } from '../../shared/jst/signers';
 import { handleAdmin, type AdminTarget } from './admin-routes';
-import { cancelByOId, cancelBySoId, inventoryQuery, logisticsQuery, orderQuery, uploadOrders, type EndpointContext } from './erp-endpoints';
+import { cancelByOId, cancelBySoId, inventoryQuery, logisticsQuery, uploadOrders, type EndpointContext } from './erp-endpoints';
+import { orderQuery } from './order-query';
 import { FaultInjector, type FaultConfig, type InjectedFault } from './fault-injector';
 import { SandboxState, type StockCounters } from './sandbox-state';
 import { ERP_MESSAGES, SandboxError } from './sandbox-error';
