@@ -1,9 +1,9 @@
-import { buildConnectorDependencies, createJobHandler, disposeConnectorDependencies, syncShipping } from '../../shared';
+import { buildConnectorDependencies, createJobHandler, disposeConnectorDependencies, reconcileShipments, syncShipping } from '../../shared';
 
 /** syncShipping: ERP logistics onto store orders, moving them to dispatched (scheduled every 30 min; or by hand). */
 export const handler = createJobHandler({
   job: 'syncShipping',
   buildDependencies: buildConnectorDependencies,
-  run: (deps, ctx) => syncShipping(deps, ctx),
+  run: (deps, ctx) => (ctx.request.mode === 'reconcile' ? reconcileShipments(deps, ctx) : syncShipping(deps, ctx)),
   dispose: disposeConnectorDependencies,
 });

@@ -69,6 +69,8 @@ const environmentSchema = z.object({
       }
     }),
   SHIPPING_INITIAL_LOOKBACK_HOURS: optional(int(1, 24 * 30)).default(72),
+  // A scheduled reconcile run starts a new pass only when the last one finished at least this long ago.
+  RECONCILE_MIN_INTERVAL_HOURS: optional(int(0, 24 * 60)).default(72),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;

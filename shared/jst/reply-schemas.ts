@@ -54,7 +54,7 @@ export const ERP_ORDER_STATUSES = ['WaitPay', 'Delivering', 'Merged', 'Question'
 export type ErpOrderStatus = (typeof ERP_ORDER_STATUSES)[number];
 
 /** A decimal amount as the ERP sends it (number or numeric string), kept as a string with its digits. */
-const money = z.union([z.number().finite().transform((n) => String(n)), z.string().trim().regex(/^-?\d+(\.\d+)?$/, 'expected a decimal amount')]);
+const money = z.union([z.number().finite().transform((n) => n.toFixed(2)), z.string().trim().regex(/^-?\d+(\.\d{1,4})?$/, 'expected a decimal amount (at most 4 decimals)')]);
 
 /** One line of a queried order (jst-api.md §3d): `raw_so_id` names the store order a merged line came from. */
 export const queriedOrderItemSchema = z

@@ -9,6 +9,8 @@
  * - SkusUpdated / SkusFailed: syncInventory writes, and ERP rows that could not be applied.
  * - OrdersPushed / OrdersRejected: pushOrders results (rejected orders are retried later).
  * - ShipmentsApplied / ShipmentsSkipped: syncShipping results.
+ * - StockDrift, OrdersMissingInErp / OrdersDifferentInErp, ShipmentsMissingInStore: what a reconcile
+ *   run found out of step (and healed) although the incremental runs should have kept it in step.
  */
 import definitions from './metric-names.json';
 

@@ -1,0 +1,108 @@
+import type { ShipmentRepository, ShipmentResult } from '../../fecmall/shipment-repository';
+import type { JstClient } from '../../jst/client';
+import type { LogisticsOrder } from '../../jst/reply-schemas';
+import { chunkTimeRange } from '../../jst/time-chunks';
+import type { RunContext } from '../../runtime/handler-factory';
+import { MetricNames } from '../../runtime/metric-names';
+import type { ItemFailure, RunOutcome } from '../../runtime/run-summary';
+import { toShipments } from '../shipping/sync-shipping';
+import { beginPass, checkpoint, finishPass, MAX_DRIFT_EXAMPLES } from './reconcile-pass';
+
+export interface ReconcileShipmentsPorts {
+  erp: Pick<JstClient, 'logisticsPages'>;
+  shipments: Pick<ShipmentRepository, 'apply' | 'plan'>;
+}
+
+type Ctx = Pick<RunContext, 'request' | 'env' | 'cursors' | 'clock' | 'logger' | 'metrics' | 'deadline'>;
+
+/** The pass's fixed window and how far it got (epoch ms). */
+interface ShipmentsPass {
+  fromMs: number;
+  toMs: number;
+  reachedMs: number;
+}
+
+/**
+ * One day per checkpoint: well inside the 7-day limit of a modified range (jst-api.md §3c), and small
+ * enough that a run stopping at the deadline repeats little.
+ */
+const CHUNK_MS = 86_400_000;
+
+/** Outcomes of a planned shipment that mean the store lacks what the ERP shipped. */
+const MISSING: ReadonlySet<ShipmentResult['outcome']> = new Set(['applied', 'tracking_added']);
+
+/**
+ * syncShipping in reconcile mode (issue #16): reads every page of the ERP's logistics query over the
+ * whole order horizon, in one-day chunks, and checks that each shipped order carries its tracking
+ * numbers and dispatched status in the store; the missing ones are applied with the shipment
+ * repository (not on a dry run). The window ends at the incremental cursor, so only what the
+ * incremental runs should already have applied counts as drift. Stops at the deadline; the
+ * `reconcile` cursor keeps the pass's position.
+ */
+export async function reconcileShipments(ports: ReconcileShipmentsPorts, ctx: Ctx): Promise<RunOutcome> {
+  const counts: Record<string, number> = { erpRows: 0, withoutTracking: 0, shipmentsChecked: 0, inStep: 0, missingInStore: 0, applied: 0, tracking_added: 0, not_applied: 0, unknown: 0, cancelled: 0, not_shippable: 0 };
+  const failures: ItemFailure[] = [];
+  const examples: Array<{ incrementId: string; drift: string; status?: string; healed: boolean }> = [];
+  const pass = await beginPass<ShipmentsPass>(ctx, async () => {
+    const incremental = await ctx.cursors.read<number>('incremental');
+    const toMs = Math.min(ctx.clock.now() - ctx.env.SETTLE_LAG_SECONDS * 1000, incremental ?? Number.POSITIVE_INFINITY);
+    const fromMs = toMs - ctx.env.ORDER_HORIZON_DAYS * 86_400_000;
+    return { fromMs, toMs, reachedMs: fromMs };
+  });
+  if (pass.upToDate) return pass.outcome;
+  const { fromMs, toMs } = pass.progress;
+
+  const checkChunk = async (chunk: { fromMs: number; toMs: number }): Promise<void> => {
+    const rows: LogisticsOrder[] = [];
+    for await (const page of ports.erp.logisticsPages({ modified: chunk, dateType: 0, shopId: ctx.env.JST_SHOP_ID })) {
+      rows.push(...page.rows);
+      counts.erpRows! += page.rows.length + page.invalid.length;
+      for (const bad of page.invalid) failures.push({ key: bad.key ?? '(no so_id)', reason: `ERP logistics row does not have the documented shape: ${bad.problem}` });
+    }
+    const shipments = toShipments(rows, ctx.env.CARRIER_MAP, ctx.clock.now(), () => counts.withoutTracking!++);
+    if (shipments.length === 0) return;
+    counts.shipmentsChecked! += shipments.length;
+    const planned = await ports.shipments.plan(shipments);
+    const missing = shipments.filter((_, i) => MISSING.has(planned[i]!.outcome));
+    for (const p of planned) {
+      if (MISSING.has(p.outcome)) counts.missingInStore!++;
+      else if (p.outcome === 'already_shipped') counts.inStep!++;
+      else counts[p.outcome] = (counts[p.outcome] ?? 0) + 1;
+    }
+    const applied = ctx.request.dryRun || missing.length === 0 ? [] : await ports.shipments.apply(missing);
+    const healed = new Set<string>();
+    for (const r of applied) {
+      if (MISSING.has(r.outcome)) {
+        counts[r.outcome] = (counts[r.outcome] ?? 0) + 1;
+        healed.add(r.incrementId);
+      } else counts.not_applied!++;
+    }
+    for (const p of planned) {
+      if (!MISSING.has(p.outcome) || examples.length >= MAX_DRIFT_EXAMPLES) continue;
+      examples.push({ incrementId: p.incrementId, drift: p.outcome === 'applied' ? 'not dispatched in the store' : 'tracking number missing in the store', status: p.status, healed: healed.has(p.incrementId) });
+    }
+  };
+
+  let after: unknown = pass.before;
+  let complete = true;
+  for (const chunk of chunkTimeRange(pass.progress.reachedMs, toMs, CHUNK_MS)) {
+    if (ctx.deadline.expired()) {
+      complete = false;
+      break;
+    }
+    await checkChunk(chunk);
+    after = await checkpoint(ctx, pass.startedAt, { fromMs, toMs, reachedMs: Math.min(chunk.toMs, toMs) });
+  }
+  if (complete) after = await finishPass(ctx);
+
+  ctx.metrics.count(MetricNames.shipmentsMissingInStore, counts.missingInStore!);
+  if (counts.missingInStore! > 0) ctx.logger.warn('shipments missing in the store', { missing: counts.missingInStore, examples });
+  return {
+    window: { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString() },
+    complete,
+    counts,
+    failures,
+    cursor: { before: pass.before, after: ctx.request.dryRun ? pass.before : after },
+    details: { driftExamples: examples },
+  };
+}
