@@ -11,21 +11,21 @@ const jobs = [
     logicalId: 'SyncInventory',
     scheduleParam: 'inventoryIncrementalSchedule',
     failureMetrics: [m.skusFailed, m.itemFailures],
-    workMetrics: [m.skusUpdated, m.skusFailed],
+    workMetrics: [m.skusUpdated, m.skusFailed, m.stockDrift],
   },
   {
     name: 'pushOrders',
     logicalId: 'PushOrders',
     scheduleParam: 'ordersSchedule',
     failureMetrics: [m.ordersRejected, m.itemFailures],
-    workMetrics: [m.ordersPushed, m.ordersRejected],
+    workMetrics: [m.ordersPushed, m.ordersRejected, m.ordersMissingInErp, m.ordersDifferentInErp],
   },
   {
     name: 'syncShipping',
     logicalId: 'SyncShipping',
     scheduleParam: 'shippingSchedule',
     failureMetrics: [m.itemFailures],
-    workMetrics: [m.shipmentsApplied, m.shipmentsSkipped],
+    workMetrics: [m.shipmentsApplied, m.shipmentsSkipped, m.shipmentsMissingInStore],
   },
 ];
 
