@@ -49,8 +49,8 @@ async function main(): Promise<void> {
     for (const so of shipped) await adminPost(sandbox.url, '/__admin/ship', { shop_id: DEMO_SHOP_ID, so_id: so, packages: [{ lc_id: 'SF', l_id: `SF${so}`, logistics_company: '顺丰速运' }] });
     const synced = await syncShipping({ erp, shipments }, shippingCtx);
 
-    // 1% drift on each side, on distinct orders.
-    const pick = (list: string[], offset: number) => list.filter((_, i) => i % 100 === offset);
+    // 1% of the orders drift in each way, on distinct orders.
+    const pick = (list: string[], offset: number) => list.filter((_, i) => i % 50 === offset);
     const deleted = pick(ids.filter((_, i) => i % 2 === 1), 1);
     const amount = pick(ids.filter((_, i) => i % 2 === 1), 3);
     const lost = pick(shipped, 5);
@@ -58,11 +58,15 @@ async function main(): Promise<void> {
     for (const so of amount) await adminPost(sandbox.url, '/__admin/orders/amount', { shop_id: DEMO_SHOP_ID, so_id: so, pay_amount: '0.01' });
     await db.pool.query("UPDATE sales_flat_order SET order_status = 'payment_confirmed', tracking_number = NULL, tracking_company = NULL WHERE increment_id IN (?)", [lost]);
 
+    const byEndpoint = async () => ((await (await fetch(`${sandbox.url}/__admin/stats`)).json()) as { byEndpoint: Record<string, number> }).byEndpoint;
+    const endpoints0 = await byEndpoint();
     const calls0 = (await adminStats(sandbox.url)).calls;
     const t0 = performance.now();
     const ordersRun = await reconcileOrders({ erp, orders, ledger }, { ...ordersCtx, request: { ...ordersCtx.request, mode: 'reconcile' } });
     const ordersMs = performance.now() - t0;
     const calls1 = (await adminStats(sandbox.url)).calls;
+    const endpoints1 = await byEndpoint();
+    const delta = (a: Record<string, number>, b: Record<string, number>) => Object.entries(b).map(([k, v]) => [k, v - (a[k] ?? 0)]).filter(([, v]) => v !== 0).map(([k, v]) => `${String(k).split('/').slice(-2).join('/')} ${v}`).join(', ');
     const t1 = performance.now();
     const shipRun = await reconcileShipments({ erp, shipments }, { ...shippingCtx, request: { ...shippingCtx.request, mode: 'reconcile' } });
     const shipMs = performance.now() - t1;
@@ -82,6 +86,7 @@ async function main(): Promise<void> {
       { measure: 'orders: planted different / found', value: `${amount.length} / ${c.differentInErp}` },
       { measure: 'orders: healed (re-pushed; ERP has all again; amounts restored)', value: `${c.repushed} (${erpOrders.length === ids.length}; ${restoredAmounts}/${amount.length})` },
       { measure: 'orders: ERP calls', value: calls1 - calls0 },
+      { measure: 'orders: ERP calls by endpoint', value: delta(endpoints0, endpoints1) },
       { measure: `orders: minutes at ${ACCOUNT_PER_MINUTE} calls/min`, value: +((calls1 - calls0) / ACCOUNT_PER_MINUTE).toFixed(1) },
       { measure: `orders: wall time at L=${L} (s)`, value: +(ordersMs / 1000).toFixed(1) },
       { measure: 'shipments: checked', value: s.shipmentsChecked! },

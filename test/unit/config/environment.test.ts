@@ -36,6 +36,7 @@ describe('loadEnvironment', () => {
       ORDER_MAX_ATTEMPTS: 10,
       CARRIER_MAP: {},
       SHIPPING_INITIAL_LOOKBACK_HOURS: 72,
+      RECONCILE_MIN_INTERVAL_HOURS: 72,
     });
   });
 
@@ -89,6 +90,7 @@ describe('loadEnvironment', () => {
     ['CARRIER_MAP', '[1,2]', /CARRIER_MAP: expected a JSON object/],
     ['JST_RATE_PER_SECOND', 'fast', /JST_RATE_PER_SECOND: expected a number/],
     ['LEASE_SECONDS', '1.5', /LEASE_SECONDS: expected a whole number/],
+    ['RECONCILE_MIN_INTERVAL_HOURS', '-3', /RECONCILE_MIN_INTERVAL_HOURS: expected at least 0/],
   ])('rejects %s=%j naming the variable and never echoing the value', (name, value, message) => {
     const error = errorOf({ ...valid, [name]: value });
     expect(error.message).toMatch(message);
