@@ -23,6 +23,8 @@ type Ctx = Pick<RunContext, 'job' | 'request' | 'env' | 'cursors' | 'clock' | 'l
 /** Orders read per page; checked 20 at a time (the order query's so_ids limit, jst-api.md §3d). */
 const PAGE = 200;
 const SO_IDS_PER_QUERY = 20;
+/** A run stopped without warning (crash, timeout) repeats at most this many pages. */
+const PAGES_PER_CHECKPOINT = 5;
 
 interface Check {
   order: StoreOrder;
@@ -52,6 +54,7 @@ export async function reconcileOrders(ports: ReconcileOrdersPorts, ctx: Ctx): Pr
   const counts = { scanned: 0, checked: 0, notAccepted: 0, pendingPush: 0, missingInErp: 0, differentInErp: 0, repushed: 0, repushRejected: 0, notRepushedShipped: 0, invalidErpRows: 0 };
   const failures: ItemFailure[] = [];
   const examples: DriftExample[] = [];
+  const pending: Check[] = [];
   const dbNow = await ports.orders.databaseNow();
   const since = dbNow - ctx.env.ORDER_HORIZON_DAYS * 86400;
   const window = { from: new Date(since * 1000).toISOString(), to: new Date(dbNow * 1000).toISOString() };
@@ -105,11 +108,17 @@ export async function reconcileOrders(ports: ReconcileOrdersPorts, ctx: Ctx): Pr
       else counts.differentInErp++;
       if (!check.pushable) counts.notRepushedShipped++;
     }
-    const healed = ctx.request.dryRun ? new Set<string>() : await repush(drifted.filter((d) => d.check.pushable).map((d) => d.check));
+    if (!ctx.request.dryRun) pending.push(...drifted.filter((d) => d.check.pushable).map((d) => d.check));
     for (const { check, drift } of drifted) {
       if (examples.length >= MAX_DRIFT_EXAMPLES) break;
-      examples.push({ incrementId: check.order.incrementId, drift: drift.kind, problems: check.pushable ? drift.problems : [...drift.problems, 'shipped in the store: not re-uploaded'], healed: healed.has(check.order.incrementId) });
+      examples.push({ incrementId: check.order.incrementId, drift: drift.kind, problems: check.pushable ? drift.problems : [...drift.problems, 'shipped in the store: not re-uploaded'], healed: false });
     }
+  };
+
+  /** Re-uploads the drifted orders found so far, in full batches where possible. */
+  const flush = async (): Promise<void> => {
+    const healed = await repush(pending.splice(0));
+    for (const example of examples) if (healed.has(example.incrementId)) example.healed = true;
   };
 
   /** Uploads the current payloads again and records the ERP's answer in the ledger, as pushOrders does. */
@@ -138,9 +147,12 @@ export async function reconcileOrders(ports: ReconcileOrdersPorts, ctx: Ctx): Pr
     return healed;
   };
 
+  // The cursor moves past a page only once its drifted orders were re-uploaded: re-uploads are
+  // gathered over pages into full batches, then the position is committed.
   let afterOrderId = pass.progress.afterOrderId;
   let after: unknown = pass.before;
   let complete = true;
+  let uncommittedPages = 0;
   for (;;) {
     if (ctx.deadline.expired()) {
       complete = false;
@@ -150,9 +162,15 @@ export async function reconcileOrders(ports: ReconcileOrdersPorts, ctx: Ctx): Pr
     await checkPage(page.orders);
     afterOrderId = page.lastOrderId;
     if (page.done) break;
-    after = await checkpoint(ctx, pass.startedAt, { afterOrderId });
+    if (++uncommittedPages >= PAGES_PER_CHECKPOINT || pending.length >= ctx.env.ORDER_PUSH_BATCH_SIZE) {
+      await flush();
+      after = await checkpoint(ctx, pass.startedAt, { afterOrderId });
+      uncommittedPages = 0;
+    }
   }
+  await flush();
   if (complete) after = await finishPass(ctx);
+  else if (uncommittedPages > 0) after = await checkpoint(ctx, pass.startedAt, { afterOrderId });
 
   ctx.metrics.count(MetricNames.ordersMissingInErp, counts.missingInErp);
   ctx.metrics.count(MetricNames.ordersDifferentInErp, counts.differentInErp);
