@@ -8,6 +8,7 @@
  * | cursor            | `CURSOR#<job>`                     | `CURSOR`                    |
  * | order push ledger | `ORDER#<shopId>#<increment_id>`    | `LEDGER`                    |
  * | run history       | `RUNS#<job>`                       | `<started-at ISO>#<runId>`  |
+ * | retry set item    | `RETRY#<job>`                      | `<item key>`                |
  */
 export interface StateKey {
   pk: string;
@@ -19,6 +20,8 @@ export const stateKeys = {
   cursor: (job: string): StateKey => ({ pk: `CURSOR#${job}`, sk: 'CURSOR' }),
   ledger: (shopId: number, incrementId: string): StateKey => ({ pk: `ORDER#${shopId}#${incrementId}`, sk: 'LEDGER' }),
   runsPartition: (job: string): string => `RUNS#${job}`,
+  retryPartition: (job: string): string => `RETRY#${job}`,
+  retryItem: (job: string, key: string): StateKey => ({ pk: `RETRY#${job}`, sk: key }),
   run: (job: string, startedAtMs: number, runId: string): StateKey => ({ pk: `RUNS#${job}`, sk: `${new Date(startedAtMs).toISOString()}#${runId}` }),
 };
 
