@@ -93,6 +93,18 @@ describeWithMoto('reconcile: drift planted on each side is found, healed and rep
     expect((await run(pushOrders, scheduled())).summary.counts.pushed).toBe(0);
   });
 
+  it('an ERP row outside the documented shape is a listed failure, never taken for drift', async () => {
+    const erpOrder = world().sandbox.state.order(DEMO_SHOP_ID, ids.amount)!;
+    erpOrder.status = 'Archived' as typeof erpOrder.status;
+    try {
+      const { summary } = await run(pushOrders, { mode: 'reconcile', dryRun: true });
+      expect(summary.counts).toMatchObject({ missingInErp: 0, differentInErp: 0, invalidErpRows: 1 });
+      expect(summary.failures).toEqual([{ key: ids.amount, reason: expect.stringMatching(/^ERP order query row does not have the documented shape: status: expected one of/) }]);
+    } finally {
+      erpOrder.status = 'WaitConfirm';
+    }
+  });
+
   it('syncShipping reconcile finds exactly the shipment whose store update was lost, applies it and publishes it; a second one reports zero', async () => {
     const dry = await run(syncShipping, { mode: 'reconcile', dryRun: true });
     expect(dry.summary.counts).toMatchObject({ missingInStore: 1, applied: 0 });

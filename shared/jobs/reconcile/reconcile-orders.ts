@@ -87,17 +87,20 @@ export async function reconcileOrders(ports: ReconcileOrdersPorts, ctx: Ctx): Pr
       chunkList(checks, SO_IDS_PER_QUERY).map(async (batch) => {
         const rows: QueriedOrder[] = [];
         const invalid = new Set<string>();
+        let invalidWithoutKey = false;
         for await (const page of ports.erp.queryOrders({ soIds: batch.map((c) => c.payload.so_id), shopId: ctx.env.JST_SHOP_ID })) {
           rows.push(...page.rows);
           for (const bad of page.invalid) {
             counts.invalidErpRows++;
             if (bad.key) invalid.add(bad.key);
+            else invalidWithoutKey = true;
             failures.push({ key: bad.key ?? '(no so_id)', reason: `ERP order query row does not have the documented shape: ${bad.problem}` });
           }
         }
         for (const check of batch) {
-          // An order whose ERP row could not be read is not judged (reported as a failure above).
-          if (invalid.has(check.payload.so_id)) continue;
+          // An order whose ERP row could not be read is not judged (reported as a failure above);
+          // a row without a readable so_id could be anyone's, so then the batch is not judged.
+          if (invalidWithoutKey || invalid.has(check.payload.so_id)) continue;
           const drift = orderDrift({ soId: check.payload.so_id, shopId: ctx.env.JST_SHOP_ID, payAmount: check.payload.pay_amount, shopStatus: check.payload.shop_status }, rows);
           if (drift) drifted.push({ check, drift });
         }
