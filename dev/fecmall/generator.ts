@@ -10,7 +10,7 @@ export interface SeedOptions {
   /** Orders are spread over the `days` before this (unix seconds). */
   nowUnix?: number;
   days?: number;
-  /** Share of products without a product_flat_qty row (fecmall-schema.md §1.5). */
+  /** Share of products without a product_flat_qty row (docs/store-schema.md §1.5). */
   missingQtyShare?: number;
 }
 

@@ -1,7 +1,7 @@
 import type { Pool } from 'mysql2/promise';
 
 /**
- * The Fecmall tables fecjst touches, as the real install creates them (fecmall-schema.md §1–§5,
+ * The Fecmall tables fecjst touches, as the real install creates them (docs/store-schema.md §1–§5,
  * replayed from the core migrations; COMMENT clauses dropped). `bbc` adds the multi-vendor columns.
  */
 export type SchemaFlavour = 'core' | 'bbc';

@@ -3,13 +3,13 @@ import type { SandboxState } from './sandbox-state';
 import { invalidParameter } from './sandbox-error';
 
 /**
- * The business endpoints the connector uses, shared by both generations (jst-api.md §3): each takes
+ * The business endpoints the connector uses, shared by both generations (docs/erp-api.md §3): each takes
  * the parsed business parameters and returns the payload (open: `data`; legacy: top-level fields), or
  * throws SandboxError with the spec's validation code 140 (§4.6; the real code for these cases is [U]).
  */
 export interface EndpointContext {
   state: SandboxState;
-  /** Largest upload batch accepted (not documented; jst-api.md §5 — 50 is the common guess). */
+  /** Largest upload batch accepted (not documented; docs/erp-api.md §5 — 50 is the common guess). */
   maxUploadOrders: number;
   /** Whether fault injection rejects this order (per-order rejection). */
   rejectOrder: () => boolean;
@@ -43,7 +43,7 @@ export function uploadOrders(ctx: EndpointContext, biz: unknown): unknown {
     const order = ctx.state.upsertOrder(Number(o.shop_id), o);
     return { o_id: order.o_id, so_id: soId, issuccess: true, msg: '' };
   });
-  // jst-api.md §3b [U]: top-level code stays 0 when some orders fail; results are per order.
+  // docs/erp-api.md §3b [U]: top-level code stays 0 when some orders fail; results are per order.
   return { datas };
 }
 
@@ -81,7 +81,7 @@ export function logisticsQuery(ctx: EndpointContext, biz: unknown): unknown {
   const shopId = b.shop_id === undefined ? undefined : Number(b.shop_id);
   // date_type (0 modified, 1 created, 2 order date, 3 send date): the sandbox sends and modifies a
   // shipment at the same moment, so every type selects the same rows. Its default is [U]
-  // (jst-api.md §3c); the client always sends it.
+  // (docs/erp-api.md §3c); the client always sends it.
   if (b.date_type !== undefined && ![0, 1, 2, 3].includes(Number(b.date_type))) throw invalidParameter('date_type');
   // "when querying by so_ids, no other condition except time applies" (§3c).
   const hits = soIds ? ctx.state.shipmentsOf(soIds, shopId).filter((s) => !r || (s.modifiedMs >= r.fromMs && s.modifiedMs <= r.toMs)) : ctx.state.shipmentsBetween(r!.fromMs, r!.toMs, shopId);

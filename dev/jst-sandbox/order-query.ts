@@ -4,7 +4,7 @@ import type { SandboxOrder } from './sandbox-state';
 import { invalidParameter } from './sandbox-error';
 
 /**
- * The order query, `/open/orders/single/query` and `orders.single.query` (jst-api.md §3d): by so_ids
+ * The order query, `/open/orders/single/query` and `orders.single.query` (docs/erp-api.md §3d): by so_ids
  * (≤ 20), o_ids (≤ 50) or a ≤ 7-day modified range, optionally one shop. Each order carries what the
  * reconcile reads: the ERP `status` and `shop_status`, `shop_id`, `pay_amount`, and its lines with
  * `raw_so_id` (the store order a line came from; the sandbox never merges, so it is the order's own

@@ -1,11 +1,11 @@
-/** An ERP business error: answered as HTTP 200 with this code and message (jst-api.md §2.5, §4.5). */
+/** An ERP business error: answered as HTTP 200 with this code and message (docs/erp-api.md §2.5, §4.5). */
 export class SandboxError extends Error {
   constructor(readonly jstCode: number, message: string) {
     super(message);
   }
 }
 
-/** Messages as documented (jst-api.md §2.6). */
+/** Messages as documented (docs/erp-api.md §2.6). */
 export const ERP_MESSAGES = {
   badSignOpen: '验证失败！无效签名',
   badSignLegacy: '签名错误',

@@ -1,7 +1,7 @@
 import { formatBeijing } from '../../shared/jst/beijing-time';
 import { ModifiedIndex } from './modified-index';
 
-/** Stock counters of one SKU in one warehouse (jst-api.md §3a). */
+/** Stock counters of one SKU in one warehouse (docs/erp-api.md §3a). */
 export interface StockCounters {
   qty: number;
   order_lock: number;
@@ -22,7 +22,7 @@ export interface InventoryRecord extends StockCounters {
   ts: number;
 }
 
-/** ERP order statuses the sandbox uses (jst-api.md §3d status vocabulary). */
+/** ERP order statuses the sandbox uses (docs/erp-api.md §3d status vocabulary). */
 export type SandboxOrderStatus = 'WaitPay' | 'WaitConfirm' | 'Sent' | 'Cancelled';
 
 export interface SandboxOrder {
@@ -65,7 +65,7 @@ const COUNTERS = Object.keys(ZERO) as Array<keyof StockCounters>;
  *
  * Warehouses: `setStock(..., wmsCoId = 0)` writes the main warehouse; a query with wms_co_id 0 or
  * absent sums every warehouse of the SKU, a query with a warehouse id returns that warehouse alone
- * (jst-api.md §3a).
+ * (docs/erp-api.md §3a).
  */
 export class SandboxState {
   readonly inventory = new Map<string, InventoryRecord>(); // key: `${wms}|${sku}`
@@ -288,7 +288,7 @@ export class SandboxState {
 }
 
 /**
- * Store status → ERP status (jst-api.md §4.7, partly inferred): unpaid → WaitPay, paid → WaitConfirm,
+ * Store status → ERP status (docs/erp-api.md §4.7, partly inferred): unpaid → WaitPay, paid → WaitConfirm,
  * either closed status → Cancelled; a shipped order stays Sent unless closed.
  */
 export function erpStatusFor(shopStatus: string, current: SandboxOrderStatus | undefined): SandboxOrderStatus {

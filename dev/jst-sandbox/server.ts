@@ -13,7 +13,7 @@ import { readBody, send } from './http-io';
 export type { FaultConfig } from './fault-injector';
 
 /**
- * A local stand-in for the Jushuitan ERP (jst-api.md §4): both API generations over HTTP on
+ * A local stand-in for the Jushuitan ERP (docs/erp-api.md §4): both API generations over HTTP on
  * 127.0.0.1 with their signatures, tokens, timestamp window, rate limits per app key / partner
  * (→ 199/200), the documented validation (→ 140), in-memory state, an admin API under /__admin/ and
  * seeded fault injection.
@@ -44,7 +44,7 @@ export interface SandboxOptions {
   port?: number;
   /** Delay before every business call is processed (default 0). */
   latencyMs?: number;
-  /** Default 5/s and 100/min (jst-api.md §2.7). */
+  /** Default 5/s and 100/min (docs/erp-api.md §2.7). */
   rateLimit?: SandboxRateLimit;
   faults?: FaultConfig;
   /** Seed of the fault PRNG (default 42). */
@@ -53,11 +53,11 @@ export interface SandboxOptions {
   /** Shops that accept uploads (default [DEMO_SHOP_ID]); others get a per-order 170-style failure. */
   shops?: number[];
   now?: () => number;
-  /** Accepted clock skew of `timestamp`/`ts`, seconds (jst-api.md §2.2: 10 minutes). */
+  /** Accepted clock skew of `timestamp`/`ts`, seconds (docs/erp-api.md §2.2: 10 minutes). */
   timestampWindowSeconds?: number;
-  /** Largest upload batch accepted (not documented; jst-api.md §5 — 50 is the common guess). */
+  /** Largest upload batch accepted (not documented; docs/erp-api.md §5 — 50 is the common guess). */
   maxUploadOrders?: number;
-  /** Lifetime of an issued open-platform access token (default 2 592 000 s, jst-api.md §2.4 [U]). */
+  /** Lifetime of an issued open-platform access token (default 2 592 000 s, docs/erp-api.md §2.4 [U]). */
   tokenLifetimeSeconds?: number;
 }
 
@@ -138,12 +138,12 @@ export async function startJstSandbox(options: SandboxOptions = {}): Promise<Jst
     if (callLog.length > 2 * CALL_LOG_MAX) callLog = callLog.slice(-CALL_LOG_MAX);
   }
 
-  /** Per app key / partner (jst-api.md §4.4: scope is [U], one client identity per sandbox here). */
+  /** Per app key / partner (docs/erp-api.md §4.4: scope is [U], one client identity per sandbox here). */
   function rateCheck(generation: 'legacy' | 'open'): void {
     const t = now();
     if (perSecond.count(t) >= limit.perSecond) {
       stats.rateLimited++;
-      // Legacy documents only code 200 (jst-api.md §1.5).
+      // Legacy documents only code 200 (docs/erp-api.md §1.5).
       throw generation === 'open' ? new SandboxError(199, ERP_MESSAGES.perSecond) : new SandboxError(200, ERP_MESSAGES.perMinute);
     }
     if (perMinute.count(t) >= limit.perMinute) {
@@ -230,7 +230,7 @@ export async function startJstSandbox(options: SandboxOptions = {}): Promise<Jst
       case 'jushuitan.orders.cancel':
         return cancelBySoId(endpoints, biz);
       case 'refresh.token':
-        // Legacy refresh keeps the token value (jst-api.md §1.6).
+        // Legacy refresh keeps the token value (docs/erp-api.md §1.6).
         return {};
       default:
         throw endpoint.startsWith('/') ? new SandboxError(190, ERP_MESSAGES.noApi) : new SandboxError(190, ERP_MESSAGES.noPermission);
@@ -274,7 +274,7 @@ export async function startJstSandbox(options: SandboxOptions = {}): Promise<Jst
     } catch (error) {
       if (!(error instanceof SandboxError)) throw error;
       logCall(generation, endpoint, error.jstCode);
-      // Business errors: HTTP 200, no data (jst-api.md §4.5).
+      // Business errors: HTTP 200, no data (docs/erp-api.md §4.5).
       send(res, 200, generation === 'legacy' ? { code: error.jstCode, issuccess: false, msg: error.message } : { code: error.jstCode, msg: error.message, data: null });
     }
   }

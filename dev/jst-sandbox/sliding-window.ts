@@ -1,6 +1,6 @@
 /**
  * Counts events in a trailing time window, in amortised O(1): a log of event times with a moving head,
- * compacted now and then. The sandbox uses one per limit to decide 199/200 like the ERP (jst-api.md §2.7).
+ * compacted now and then. The sandbox uses one per limit to decide 199/200 like the ERP (docs/erp-api.md §2.7).
  */
 export class SlidingWindowLog {
   private times: number[] = [];

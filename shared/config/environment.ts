@@ -48,7 +48,7 @@ const environmentSchema = z.object({
   STOCK_WAREHOUSE_ID: optional(int(0, 1_000_000_000)).default(0),
   INVENTORY_INITIAL_LOOKBACK_HOURS: optional(int(1, 24 * 30)).default(24),
   ORDER_HORIZON_DAYS: optional(int(1, 365)).default(30),
-  // The ERP documents no upload batch limit (jst-api.md "not found; 50 is a common guess"): stay at 50.
+  // The ERP documents no upload batch limit (docs/erp-api.md "not found; 50 is a common guess"): stay at 50.
   ORDER_PUSH_BATCH_SIZE: optional(int(1, ORDER_PUSH_BATCH_MAX)).default(ORDER_PUSH_BATCH_MAX),
   ORDER_READY_STATUSES: optional(z.string())
     .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined))

@@ -22,7 +22,7 @@ export const openJstSecretSchema = z
 export type LegacyJstCredentials = z.infer<typeof legacyJstSecretSchema>;
 export type OpenJstCredentials = z.infer<typeof openJstSecretSchema>;
 
-/** The ERP secret, tagged with the API generation chosen from the fields present (design.md §9). */
+/** The ERP secret, tagged with the API generation chosen from the fields present (docs/design.md §9). */
 export type JstCredentials =
   | ({ generation: 'legacy' } & LegacyJstCredentials)
   | ({ generation: 'open' } & OpenJstCredentials);

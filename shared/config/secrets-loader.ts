@@ -17,7 +17,7 @@ export interface SecretsLoaderOptions {
 }
 
 /**
- * Reads the two secrets from Secrets Manager (design.md §9), validates them, and caches them for a
+ * Reads the two secrets from Secrets Manager (docs/design.md §9), validates them, and caches them for a
  * finite time. `forceRefresh` bypasses the cache (used after the ERP or the database rejected the
  * cached credentials, in case an operator rotated them). Errors name the secret id and the fields,
  * never a value.

@@ -24,7 +24,7 @@ const ORDER_COLUMNS = `order_id, increment_id, order_status, created_at, updated
   payment_method, txn_id, store, tracking_number`;
 
 /**
- * Store orders (fecmall-schema.md §2–§4). Fecmall does not bump `updated_at` on many payments and
+ * Store orders (docs/store-schema.md §2–§4). Fecmall does not bump `updated_at` on many payments and
  * status changes, and `created_at` is not indexed, so orders are read through the primary key:
  * inside a horizon (the first order created within the last N days, found by binary search over the
  * primary key) in keyset pages `order_id > :last ORDER BY order_id LIMIT n`, filtered by status.

@@ -1,6 +1,6 @@
 import type { StoreSchema } from './store-schema';
 
-/** Order status sets per flavour (fecmall-schema.md §3). */
+/** Order status sets per flavour (docs/store-schema.md §3). */
 export const CORE_STATUS = {
   readyDefault: ['payment_confirmed'],
   /** Core trackingShip() accepts only these as the source status. */

@@ -28,7 +28,7 @@ const TRACKING_NAME_MAX = 50;
 
 /**
  * Applies ERP shipments to store orders with the guarded transition Fecmall itself uses
- * (fecmall-schema.md §3.3): core `payment_confirmed|processing → dispatched`; BBC
+ * (docs/store-schema.md §3.3): core `payment_confirmed|processing → dispatched`; BBC
  * `order_processing (operate_normal) → order_dispatched` plus its process-log row. An order is never
  * moved backwards; an already shipped order only gains tracking numbers it did not have.
  */

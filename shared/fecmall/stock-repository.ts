@@ -27,7 +27,7 @@ export interface StockWriteResult {
 }
 
 /**
- * Store stock (fecmall-schema.md §1): `product_flat_qty` is authoritative, `product_flat.qty` a copy
+ * Store stock (docs/store-schema.md §1): `product_flat_qty` is authoritative, `product_flat.qty` a copy
  * kept for sorting. SKUs map to rows through `product_flat.sku` (unique) → `id`.
  */
 export class StockRepository {

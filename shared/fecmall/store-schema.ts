@@ -1,7 +1,7 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { StoreError } from './store-errors';
 
-/** What this store's database looks like (fecmall-schema.md §7.1): detected once at start-up. */
+/** What this store's database looks like (docs/store-schema.md §7.1): detected once at start-up. */
 export interface StoreSchema {
   /** `core`: one status column. `bbc`: the multi-vendor add-on with `order_operate_status`. */
   flavour: 'core' | 'bbc';

@@ -1,5 +1,5 @@
 /**
- * The time window one incremental run reads (design.md §2): it ends `settleLag` before now (rows
+ * The time window one incremental run reads (docs/design.md §2): it ends `settleLag` before now (rows
  * still committing are left for the next run) and starts `lookback` before the committed cursor
  * (late commits are re-read; every write is idempotent). A first run, with no cursor, starts
  * `initialLookback` before its end. An explicit window from a manual event is used as given.

@@ -6,7 +6,7 @@ import { planWindow, type TimeWindow } from './time-window';
 type Ctx = Pick<RunContext, 'request' | 'env' | 'cursors' | 'clock' | 'deadline'>;
 
 /**
- * The incremental walk both ERP-side jobs share (design.md §2–§3): plan the window from the
+ * The incremental walk both ERP-side jobs share (docs/design.md §2–§3): plan the window from the
  * `incremental` cursor (or the manual `from`/`to`), split it into ≤7-day chunks, let `processChunk`
  * read every page of a chunk, and commit the cursor after each finished chunk — never on a dry run or
  * an explicit window. Stops between chunks at the soft deadline.

@@ -1,6 +1,6 @@
 /**
  * The ERP speaks Beijing time (UTC+8, no DST) as `yyyy-MM-dd HH:mm:ss` without a zone suffix
- * (jst-api.md §3). Conversions are pure arithmetic on epoch values, so the machine's TZ never matters.
+ * (docs/erp-api.md §3). Conversions are pure arithmetic on epoch values, so the machine's TZ never matters.
  */
 const OFFSET_MS = 8 * 3600 * 1000;
 const PATTERN = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;

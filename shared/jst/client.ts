@@ -23,8 +23,8 @@ export const ENDPOINTS = {
 } as const satisfies Record<string, JstEndpoint>;
 
 /**
- * Documented limits (jst-api.md §3); requests beyond them are refused before sending. Where a limit is
- * not documented the smallest plausible one is used (design.md §7): orders per upload 50 (§3b/§5 [U],
+ * Documented limits (docs/erp-api.md §3); requests beyond them are refused before sending. Where a limit is
+ * not documented the smallest plausible one is used (docs/design.md §7): orders per upload 50 (§3b/§5 [U],
  * "50 is a common guess"), so_ids per legacy cancel 50 (not documented; same as o_ids), legacy
  * inventory page size 100 (§3a [U], assumed as new).
  */
@@ -66,7 +66,7 @@ export interface TimeRange {
 export interface InventoryQuery {
   skuIds?: readonly string[];
   modified?: TimeRange;
-  /** 0 or absent: all warehouses summed (jst-api.md §3a); a number: that warehouse. */
+  /** 0 or absent: all warehouses summed (docs/erp-api.md §3a); a number: that warehouse. */
   wmsCoId?: number;
   pageSize?: number;
 }
@@ -174,7 +174,7 @@ class HttpJstClient implements JstClient {
       if (soIds.includes(soId)) throw new JstRequestError(endpoint.name, `so_id ${soId} appears twice in one upload`);
       soIds.push(soId);
     }
-    // Empty values are never sent (design.md §7; the ERP's treatment of them is [U], jst-api.md §2.3):
+    // Empty values are never sent (docs/design.md §7; the ERP's treatment of them is [U], docs/erp-api.md §2.3):
     // such an order fails alone, naming the field (never a value).
     const results = new Map<string, UploadResult>();
     const toSend: object[] = [];
@@ -205,7 +205,7 @@ class HttpJstClient implements JstClient {
     const shopId = query.shopId ?? this.defaultShopId;
     if (shopId) biz.shop_id = shopId;
     if (query.soIds?.length) biz.so_ids = [...query.soIds];
-    // date_type's default is [U] (jst-api.md §3c: "默认发货时间"), so it is always sent with a range.
+    // date_type's default is [U] (docs/erp-api.md §3c: "默认发货时间"), so it is always sent with a range.
     if (query.modified) Object.assign(biz, rangeFields(endpoint.name, query.modified), { date_type: query.dateType ?? 0 });
     return this.pages(endpoint, biz, 'orders', logisticsOrderSchema, (row) => (row as { so_id?: unknown }).so_id);
   }
@@ -232,7 +232,7 @@ class HttpJstClient implements JstClient {
       checkList(endpoint.name, 'o_ids', request.oIds, LIMITS.oIds);
       if (!request.oIds?.length) throw new JstRequestError(endpoint.name, 'give the ERP o_ids to cancel');
       if (!request.oIds.every((id) => Number.isInteger(id) && id > 0)) throw new JstRequestError(endpoint.name, 'o_ids are positive integers');
-      // cancel_type vocabulary is [U] (jst-api.md §3d): free text, required non-empty.
+      // cancel_type vocabulary is [U] (docs/erp-api.md §3d): free text, required non-empty.
       if (!request.cancelType.trim()) throw new JstRequestError(endpoint.name, 'cancel_type must not be empty');
       const biz: Record<string, unknown> = { o_ids: [...request.oIds], cancel_type: request.cancelType };
       if (request.remark) biz.remark = request.remark;
@@ -242,7 +242,7 @@ class HttpJstClient implements JstClient {
     const shopId = request.shopId ?? this.defaultShopId;
     checkList(endpoint.name, 'so_ids', request.soIds, LIMITS.cancelSoIds);
     if (!request.soIds?.length || !shopId) throw new JstRequestError(endpoint.name, 'give shop_id and the so_ids to cancel');
-    // Legacy jushuitan.orders.cancel takes [{shop_id, so_id}] (jst-api.md §3d, S9/S11).
+    // Legacy jushuitan.orders.cancel takes [{shop_id, so_id}] (docs/erp-api.md §3d, S9/S11).
     await this.transport.call(endpoint, request.soIds.map((soId) => ({ shop_id: shopId, so_id: soId })));
   }
 

@@ -18,14 +18,14 @@ export class JstApiError extends FecjstError {
   }
 }
 
-/** A request rejected before sending because it breaks a documented limit (jst-api.md §3). */
+/** A request rejected before sending because it breaks a documented limit (docs/erp-api.md §3). */
 export class JstRequestError extends FecjstError {
   constructor(endpoint: string, problem: string) {
     super('JST_REQUEST_INVALID', `${endpoint}: ${problem}`, { endpoint });
   }
 }
 
-/** What each ERP code means for an operator, and whether retrying can help (jst-api.md §1.5, §2.6). */
+/** What each ERP code means for an operator, and whether retrying can help (docs/erp-api.md §1.5, §2.6). */
 export function describeJstCode(generation: 'legacy' | 'open', jstCode: number): { meaning: string; retryable: boolean; kind: 'auth' | 'rate' | 'final' | 'transient' } {
   if (generation === 'open') {
     switch (jstCode) {

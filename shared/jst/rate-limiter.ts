@@ -1,6 +1,6 @@
 /**
- * Paces ERP calls so that a server enforcing the same limits never rejects one (jst-api.md §2.7:
- * 5/s → code 199, 100/min → code 200; design.md §7).
+ * Paces ERP calls so that a server enforcing the same limits never rejects one (docs/erp-api.md §2.7:
+ * 5/s → code 199, 100/min → code 200; docs/design.md §7).
  *
  * The server counts a call when it *processes* it, which lies somewhere between the moment we start
  * sending and the moment its reply arrives. Counting our own send times is therefore not enough: a

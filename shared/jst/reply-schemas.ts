@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
-/** Integer counters may arrive as numbers or numeric strings (jst-api.md §3a: P1 says string, S6 integer). */
+/** Integer counters may arrive as numbers or numeric strings (docs/erp-api.md §3a: P1 says string, S6 integer). */
 const integer = z.union([z.number(), z.string().regex(/^-?\d+$/).transform(Number)]).pipe(z.number().int());
 
-/** Paging fields present on every paginated payload (jst-api.md §1.4, §2.5). */
+/** Paging fields present on every paginated payload (docs/erp-api.md §1.4, §2.5). */
 export const pageSchema = z
   .object({
     page_index: integer.optional(),
@@ -14,7 +14,7 @@ export const pageSchema = z
   })
   .passthrough();
 
-/** One inventory row (jst-api.md §3a). Counters the ERP may omit default to 0. */
+/** One inventory row (docs/erp-api.md §3a). Counters the ERP may omit default to 0. */
 export const inventoryRowSchema = z
   .object({
     sku_id: z.string().min(1),
@@ -34,7 +34,7 @@ export const inventoryRowSchema = z
   .passthrough();
 export type InventoryRow = z.infer<typeof inventoryRowSchema>;
 
-/** One shipped order of the logistics query (jst-api.md §3c). */
+/** One shipped order of the logistics query (docs/erp-api.md §3c). */
 export const logisticsOrderSchema = z
   .object({
     o_id: integer,
@@ -49,14 +49,14 @@ export const logisticsOrderSchema = z
   .passthrough();
 export type LogisticsOrder = z.infer<typeof logisticsOrderSchema>;
 
-/** The ERP order status vocabulary of the order query (jst-api.md §3d, [C2]). */
+/** The ERP order status vocabulary of the order query (docs/erp-api.md §3d, [C2]). */
 export const ERP_ORDER_STATUSES = ['WaitPay', 'Delivering', 'Merged', 'Question', 'Split', 'WaitOuterSent', 'WaitConfirm', 'WaitFConfirm', 'Sent', 'Cancelled'] as const;
 export type ErpOrderStatus = (typeof ERP_ORDER_STATUSES)[number];
 
 /** A decimal amount as the ERP sends it (number or numeric string), kept as a string with its digits. */
 const money = z.union([z.number().finite().transform((n) => n.toFixed(2)), z.string().trim().regex(/^-?\d+(\.\d{1,4})?$/, 'expected a decimal amount (at most 4 decimals)')]);
 
-/** One line of a queried order (jst-api.md §3d): `raw_so_id` names the store order a merged line came from. */
+/** One line of a queried order (docs/erp-api.md §3d): `raw_so_id` names the store order a merged line came from. */
 export const queriedOrderItemSchema = z
   .object({
     sku_id: z.string().optional().nullable(),
@@ -69,7 +69,7 @@ export const queriedOrderItemSchema = z
 export type QueriedOrderItem = z.infer<typeof queriedOrderItemSchema>;
 
 /**
- * One order of the order query (jst-api.md §3d). `status` must be one of the documented values and
+ * One order of the order query (docs/erp-api.md §3d). `status` must be one of the documented values and
  * `shop_id` and `pay_amount` must be present: a row without them cannot be checked, so it is reported
  * as invalid instead of being taken for a difference.
  */
@@ -90,7 +90,7 @@ export const queriedOrderSchema = z
   .passthrough();
 export type QueriedOrder = z.infer<typeof queriedOrderSchema>;
 
-/** Per-order result of an upload (jst-api.md §3b). */
+/** Per-order result of an upload (docs/erp-api.md §3b). */
 export const uploadResultSchema = z
   .object({
     so_id: z.string(),

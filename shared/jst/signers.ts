@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex');
 
 /**
- * Legacy partner API sign (jst-api.md §1.3): md5_hex_lower(method + partnerid + "token" + token + "ts" + ts + partnerkey).
+ * Legacy partner API sign (docs/erp-api.md §1.3): md5_hex_lower(method + partnerid + "token" + token + "ts" + ts + partnerkey).
  * The body is not signed.
  */
 export function signLegacy(p: { method: string; partnerId: string; token: string; ts: number; partnerKey: string }): string {
@@ -11,7 +11,7 @@ export function signLegacy(p: { method: string; partnerId: string; token: string
 }
 
 /**
- * Open platform sign (jst-api.md §2.3): every parameter except `sign`, keys sorted by byte order,
+ * Open platform sign (docs/erp-api.md §2.3): every parameter except `sign`, keys sorted by byte order,
  * `key + value` concatenated without separators, `app_secret` prepended, md5 hex lowercase.
  * Empty values are never sent (the server's treatment of them is uncertain), so they are refused here.
  */

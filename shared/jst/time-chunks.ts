@@ -1,6 +1,6 @@
 // Splitting requests into pieces the ERP accepts: lists into batches, time ranges into ≤ 7-day chunks.
 
-/** The ERP's longest modified-time range per query (jst-api.md §3a, §3c, §3d). */
+/** The ERP's longest modified-time range per query (docs/erp-api.md §3a, §3c, §3d). */
 export const MAX_RANGE_MS = 7 * 24 * 3600 * 1000;
 
 /** Splits [fromMs, toMs] into consecutive ranges no longer than `maxMs` (whole seconds). */
@@ -19,7 +19,7 @@ export function chunkList<T>(items: readonly T[], size: number): T[][] {
   return batches;
 }
 
-/** The most sku_ids one inventory query takes (jst-api.md §3a). */
+/** The most sku_ids one inventory query takes (docs/erp-api.md §3a). */
 export const MAX_SKU_IDS_PER_QUERY = 100;
 
 /** Any SKU list as inventory-query-sized batches: blanks dropped, duplicates removed, order kept. */

@@ -8,7 +8,7 @@ import { describeJstCode, JstApiError } from './jst-errors';
 import { RateLimiter, type RateLimit } from './rate-limiter';
 import { signLegacy, signOpen } from './signers';
 
-/** Production endpoints (jst-api.md §1.1, §2.1); `baseUrl` overrides them. */
+/** Production endpoints (docs/erp-api.md §1.1, §2.1); `baseUrl` overrides them. */
 export const PRODUCTION_URLS = {
   legacy: 'https://open.erp321.com/api/open/query.aspx',
   open: 'https://openapi.jushuitan.com',
@@ -25,7 +25,7 @@ export interface TransportOptions {
   credentials: JstCredentials;
   /** Legacy: the full query.aspx URL. Open platform: the base URL. Defaults to production. */
   baseUrl?: string;
-  /** Calls per second and per minute (default 5/s, 100/min — jst-api.md §2.7). */
+  /** Calls per second and per minute (default 5/s, 100/min — docs/erp-api.md §2.7). */
   rateLimit?: RateLimit;
   /** Per-request timeout (default 15 s). */
   timeoutMs?: number;
@@ -65,7 +65,7 @@ const FORM = 'application/x-www-form-urlencoded;charset=UTF-8';
 /**
  * Signs, paces, sends and retries ERP calls, and unwraps the envelope of either generation into the
  * payload object (open: `data`; legacy: the top-level fields). Business errors arrive as HTTP 200 with a
- * non-zero code (jst-api.md §2.5) and become JstApiError. Never logs a secret, token, sign or payload.
+ * non-zero code (docs/erp-api.md §2.5) and become JstApiError. Never logs a secret, token, sign or payload.
  */
 export class JstTransport {
   readonly generation: 'legacy' | 'open';
@@ -127,7 +127,7 @@ export class JstTransport {
       }
       if (failure.code === 'JST_RATE_LIMITED') this.stats.rateLimited++;
       if (failure.code === 'JST_TOKEN_EXPIRED' && this.credentials.generation === 'open' && !refreshed) {
-        // Refresh once, then retry the call (jst-api.md §2.4; S4/S7 refresh on code 100). A call that
+        // Refresh once, then retry the call (docs/erp-api.md §2.4; S4/S7 refresh on code 100). A call that
         // raced a refresh done for another call just retries with the new token.
         refreshed = true;
         try {
@@ -163,12 +163,12 @@ export class JstTransport {
     const ts = Math.floor(this.now() / 1000);
     const creds = this.credentials;
     if (creds.generation === 'legacy') {
-      // jst-api.md §1.2–1.3: system parameters in the query string, raw JSON body, body not signed.
+      // docs/erp-api.md §1.2–1.3: system parameters in the query string, raw JSON body, body not signed.
       const sign = signLegacy({ method: endpoint.legacyMethod, partnerId: creds.partnerId, token: creds.token, ts, partnerKey: creds.partnerKey });
       const query = new URLSearchParams({ method: endpoint.legacyMethod, partnerid: creds.partnerId, token: creds.token, ts: String(ts), sign });
       return { url: `${this.baseUrl}?${query.toString()}`, body: JSON.stringify(biz ?? {}), contentType: 'application/json; charset=utf-8' };
     }
-    // jst-api.md §2.2–2.3: everything in the form body; `biz` is signed as the exact string sent.
+    // docs/erp-api.md §2.2–2.3: everything in the form body; `biz` is signed as the exact string sent.
     const params: Record<string, string> = {
       access_token: creds.accessToken,
       app_key: creds.appKey,
@@ -232,14 +232,14 @@ export class JstTransport {
     if (this.generation === 'open') {
       const data = envelope.data;
       if (data === null || data === undefined) return {};
-      // Cancel answers with a plain string (jst-api.md §3d).
+      // Cancel answers with a plain string (docs/erp-api.md §3d).
       if (typeof data === 'string') return { message: data };
       if (typeof data !== 'object' || Array.isArray(data)) {
         throw new JstApiError({ code: 'JST_REPLY_INVALID', message: `ERP ${endpoint.name}: reply data is not an object`, endpoint: endpoint.name, retryable: false });
       }
       return data as Record<string, unknown>;
     }
-    // Legacy: flat envelope (jst-api.md §1.4). code 0 with issuccess false is not documented; treat it
+    // Legacy: flat envelope (docs/erp-api.md §1.4). code 0 with issuccess false is not documented; treat it
     // as an internal error, which is retried.
     if (envelope.issuccess === false) throw this.errorFor(endpoint, 150, envelope.msg);
     return envelope;
@@ -264,7 +264,7 @@ export class JstTransport {
   private async doRefresh(): Promise<void> {
     const creds = this.credentials;
     if (creds.generation !== 'open') return;
-    // jst-api.md §2.4: form POST without access_token/version/biz, signed by the same rule.
+    // docs/erp-api.md §2.4: form POST without access_token/version/biz, signed by the same rule.
     const build = () => {
       const params: Record<string, string> = {
         app_key: creds.appKey,

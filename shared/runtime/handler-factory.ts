@@ -62,7 +62,7 @@ interface StateServices {
 }
 
 /**
- * The one handler factory of the three functions (design.md §1, §4, §6, §8):
+ * The one handler factory of the three functions (docs/design.md §1, §4, §6, §8):
  * 1. parse the environment (once) and the event: invalid → a ConfigError naming the variable or field,
  *    nothing touched;
  * 2. build the dependencies once per cold start (before the lease, so bad secrets touch nothing);

@@ -3,7 +3,7 @@ import { ConfigError, describeZodIssues } from '../config/config-error';
 
 export type JobName = 'syncInventory' | 'pushOrders' | 'syncShipping';
 
-/** A validated invocation (design.md §9). */
+/** A validated invocation (docs/design.md §9). */
 export interface JobRequest {
   trigger: 'schedule' | 'manual';
   dryRun: boolean;
@@ -53,7 +53,7 @@ const instant = z
 const idList = (what: string) => z.array(z.string().trim().min(1, `each ${what} must be a non-empty string`), { message: `expected a list of ${what}s` }).min(1, `give at least one ${what}`).max(1000, `at most 1000 ${what}s per run`);
 
 const common = { dryRun: z.boolean({ message: 'expected true or false' }).optional(), from: instant.optional(), to: instant.optional() };
-/** The manual-event fields of design.md §9, per job. */
+/** The manual-event fields of docs/design.md §9, per job. */
 const manualSchemas: Record<JobName, z.ZodType> = {
   syncInventory: z.object({ ...common, mode: z.enum(['incremental', 'full', 'reconcile'], { message: 'expected "incremental", "full" or "reconcile"' }).optional(), skus: idList('SKU').optional() }).strict(),
   pushOrders: z.object({ ...common, mode: z.enum(['incremental', 'reconcile'], { message: 'expected "incremental" or "reconcile"' }).optional(), orders: idList('order increment id').optional() }).strict(),

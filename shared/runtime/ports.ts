@@ -1,5 +1,5 @@
 /**
- * The small ports every use case receives (design.md §1). Powertools' Logger and Metrics satisfy
+ * The small ports every use case receives (docs/design.md §1). Powertools' Logger and Metrics satisfy
  * them structurally; tests pass in-memory ones.
  */
 export interface Logger {
@@ -22,7 +22,7 @@ export interface MetricsSink {
   gauge(name: string, value: number, unit?: 'Count' | 'Seconds' | 'Milliseconds'): void;
 }
 
-/** Lambda soft deadline: `expired()` is checked between pages (design.md §6). */
+/** Lambda soft deadline: `expired()` is checked between pages (docs/design.md §6). */
 export interface Deadline {
   expired(): boolean;
   remainingMs(): number;

@@ -5,7 +5,7 @@ import type { JobName, JobRequest } from './job-request';
 import type { Clock, Deadline, Logger, MetricsSink } from './ports';
 
 /**
- * The cursors of the running job, bound to its lease (design.md §3): `advance` commits a position
+ * The cursors of the running job, bound to its lease (docs/design.md §3): `advance` commits a position
  * only while this run holds the lease (LeaseLostError otherwise) and only if nobody moved the cursor
  * item since this run last read or wrote it (CursorConflictError). `null` resets a position.
  * Positions are any JSON-able value: epoch ms, `{ afterSku }`, `{ afterOrderId }` …
@@ -15,14 +15,14 @@ export interface JobCursors {
   advance<T>(name: string, position: T | null): Promise<void>;
 }
 
-/** Everything a use case receives besides its own dependencies (design.md §1). */
+/** Everything a use case receives besides its own dependencies (docs/design.md §1). */
 export interface RunContext {
   job: JobName;
   /** The Lambda request id (or a UUID outside Lambda); also the lease owner and run-history key. */
   runId: string;
   /** Epoch ms the invocation started. */
   startedAt: number;
-  /** The validated event (design.md §9). */
+  /** The validated event (docs/design.md §9). */
   request: JobRequest;
   /** The validated environment, parsed once per cold start. */
   env: Environment;
@@ -33,7 +33,7 @@ export interface RunContext {
   /** JSON logger; every field and string is redacted (no secret, token, sign, phone or address). */
   logger: Logger;
   metrics: MetricsSink;
-  /** Soft deadline: getRemainingTimeInMillis() − DEADLINE_MARGIN_MS; check between pages (design.md §6). */
+  /** Soft deadline: getRemainingTimeInMillis() − DEADLINE_MARGIN_MS; check between pages (docs/design.md §6). */
   deadline: Deadline;
 }
 

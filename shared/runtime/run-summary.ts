@@ -7,7 +7,7 @@ export interface ItemFailure {
   reason: string;
 }
 
-/** What a use case reports; the handler adds identity and timing (design.md §8). */
+/** What a use case reports; the handler adds identity and timing (docs/design.md §8). */
 export interface RunOutcome {
   window: { from: string | null; to: string | null };
   complete: boolean;
@@ -21,7 +21,7 @@ export interface RunOutcome {
 }
 
 /**
- * The run summary of design.md §8: returned to `serverless invoke`, logged once as one JSON line
+ * The run summary of docs/design.md §8: returned to `serverless invoke`, logged once as one JSON line
  * ("run summary", or "run failed" with `error`), kept in run history, mirrored as metrics.
  * `cursorLagSeconds` is published as the CursorLagSeconds metric, not repeated here.
  */

@@ -19,7 +19,7 @@ interface CursorItem {
 }
 
 /**
- * Committed positions of a job (design.md §3): one item `CURSOR#<job>` holding several named
+ * Committed positions of a job (docs/design.md §3): one item `CURSOR#<job>` holding several named
  * positions (e.g. `incremental`, `full`), a `version` and the `fence` stamped by the lease.
  * A position moves only with the fence of the current lease holder (LeaseLostError otherwise) and,
  * when the caller passes the version it read, only if nobody moved the item since (CursorConflictError).

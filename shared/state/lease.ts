@@ -16,7 +16,7 @@ export interface HeldLease {
 const FENCE_REALIGN_ATTEMPTS = 3;
 
 /**
- * One run at a time per job (design.md §4). `LEASE#<job>` holds `{ owner, fence, leaseUntil }`.
+ * One run at a time per job (docs/design.md §4). `LEASE#<job>` holds `{ owner, fence, leaseUntil }`.
  * Acquired with one conditional write (`attribute_not_exists(pk) OR leaseUntil < :now`) that
  * increments `fence`; expiry is decided by the stored `leaseUntil`, never by TTL (the item has no
  * `expiresAt`).

@@ -5,7 +5,7 @@ import { LeaseLostError, StateThrottledError } from './state-errors';
 import { expiresAtSeconds, stateKeys } from './state-keys';
 
 /**
- * Per store order, what the ERP last accepted (design.md §5): the payload hash, the ERP o_id, and for
+ * Per store order, what the ERP last accepted (docs/design.md §5): the payload hash, the ERP o_id, and for
  * rejections the reason, the attempt count and when to try again.
  */
 export interface LedgerEntry {

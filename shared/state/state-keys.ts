@@ -1,5 +1,5 @@
 /**
- * The keys of the single state table (design.md §3–§5). `job` may carry a partition suffix
+ * The keys of the single state table (docs/design.md §3–§5). `job` may carry a partition suffix
  * (e.g. `syncShipping#10001`) when one table serves several partitions of a job.
  *
  * | item              | pk                                 | sk                          |

@@ -1,6 +1,6 @@
 /**
  * Fecmall stores Chinese provinces as codes in `customer_address_state` (CORE services/helper/Country.php,
- * fecmall-schema.md §6). The ERP wants names. Unknown codes pass through unchanged, as Fecmall does.
+ * docs/store-schema.md §6). The ERP wants names. Unknown codes pass through unchanged, as Fecmall does.
  */
 const CN_STATES: Readonly<Record<string, string>> = {
   BJ: '北京市', SH: '上海市', TJ: '天津市', CQ: '重庆市', HEB: '河北省', SAX: '山西省', LN: '辽宁省', JL: '吉林省',

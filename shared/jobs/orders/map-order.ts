@@ -4,7 +4,7 @@ import type { ErpOrderLifecycle, ErpOrderSource } from './erp-order-source';
 import { decodeHtmlEntities } from './html-decode';
 import { Truncator, type TruncationWarning } from './truncate';
 
-/** One order of the ERP's order upload (jst-api.md §3b). Optional keys are omitted, never empty. */
+/** One order of the ERP's order upload (docs/erp-api.md §3b). Optional keys are omitted, never empty. */
 export interface ErpUploadOrder {
   shop_id: number;
   so_id: string;

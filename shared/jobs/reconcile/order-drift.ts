@@ -14,8 +14,8 @@ export interface ExpectedErpOrder {
 export type OrderDrift = { kind: 'missing'; problems: string[] } | { kind: 'different'; problems: string[] };
 
 /**
- * The ERP `status` values (jst-api.md §3d) each upload `shop_status` may legitimately lead to
- * (jst-api.md §4.7, partly inferred): a paid order moves on through review, question, split/merge,
+ * The ERP `status` values (docs/erp-api.md §3d) each upload `shop_status` may legitimately lead to
+ * (docs/erp-api.md §4.7, partly inferred): a paid order moves on through review, question, split/merge,
  * delivery and sending, but is never waiting for payment nor cancelled; a closed order is Cancelled.
  */
 const ALLOWED_STATUSES: Record<ExpectedErpOrder['shopStatus'], readonly ErpOrderStatus[]> = {

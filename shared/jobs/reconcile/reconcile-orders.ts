@@ -20,7 +20,7 @@ export interface ReconcileOrdersPorts {
 
 type Ctx = Pick<RunContext, 'job' | 'request' | 'env' | 'cursors' | 'clock' | 'logger' | 'metrics' | 'deadline' | 'fence'>;
 
-/** Orders read per page; checked 20 at a time (the order query's so_ids limit, jst-api.md §3d). */
+/** Orders read per page; checked 20 at a time (the order query's so_ids limit, docs/erp-api.md §3d). */
 const PAGE = 200;
 const SO_IDS_PER_QUERY = 20;
 /** A run stopped without warning (crash, timeout) repeats at most this many pages. */

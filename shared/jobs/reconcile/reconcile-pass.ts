@@ -15,7 +15,7 @@ export type PassStart<P> =
   | { upToDate: true; outcome: RunOutcome };
 
 /**
- * Where a reconcile run starts (design.md §3, §6): an unfinished pass is continued (a run stops at
+ * Where a reconcile run starts (docs/design.md §3, §6): an unfinished pass is continued (a run stops at
  * the deadline and the next reconcile run — by hand or the reconcile schedule firing again — goes on
  * from the checkpoint). A finished pass is followed by a new one, except that a scheduled run does
  * nothing while the last pass finished less than RECONCILE_MIN_INTERVAL_HOURS ago: the schedule fires

@@ -23,7 +23,7 @@ interface ShipmentsPass {
 }
 
 /**
- * One day per checkpoint: well inside the 7-day limit of a modified range (jst-api.md §3c), and small
+ * One day per checkpoint: well inside the 7-day limit of a modified range (docs/erp-api.md §3c), and small
  * enough that a run stopping at the deadline repeats little.
  */
 const CHUNK_MS = 86_400_000;

@@ -53,7 +53,7 @@ describe('the job handler factory (dynalite)', () => {
       expect(publishedMetrics(second.lines).ColdStart).toBeUndefined();
     });
 
-    it('returns the run summary of design.md §8, logs it once as one JSON line, keeps it in history and publishes the heartbeat', async () => {
+    it('returns the run summary of docs/design.md §8, logs it once as one JSON line, keeps it in history and publishes the heartbeat', async () => {
       const handler = createJobHandler({
         job: 'syncShipping',
         environment: functionEnvironment(table),

@@ -1,7 +1,7 @@
 import { signLegacy, signOpen } from '../../../shared/jst/signers';
 
 describe('legacy partner API sign', () => {
-  it('matches the official worked example (jst-api.md §1.3)', () => {
+  it('matches the official worked example (docs/erp-api.md §1.3)', () => {
     expect(signLegacy({ method: 'shops.query', partnerId: 'ywv5jGT8ge6Pvlq3FZSPol345asd', token: '181ee8952a88f5a57db52587472c3798', ts: 1540370062, partnerKey: 'ywv5jGT8ge6Pvlq3FZSPol2323' })).toBe('aebf9d0146764d578d9c86e3b7783204');
   });
 
@@ -10,7 +10,7 @@ describe('legacy partner API sign', () => {
   });
 });
 
-describe('open platform sign (jst-api.md §2.3 vectors a–e)', () => {
+describe('open platform sign (docs/erp-api.md §2.3 vectors a–e)', () => {
   const secret = '0123456789abcdef0123456789abcdef';
   const common = { app_key: '3f1c0a7e9b2d4c6e8f0a1b2c3d4e5f60', access_token: 'abcdef0123456789abcdef0123456789', timestamp: '1700000000', charset: 'utf-8', version: '2' };
 

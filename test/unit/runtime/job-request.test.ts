@@ -16,7 +16,7 @@ describe('parseJobEvent', () => {
     expect(() => parseJobEvent(job, event)).toThrow(message);
   });
 
-  it('accepts the manual fields of design.md §9', () => {
+  it('accepts the manual fields of docs/design.md §9', () => {
     expect(parseJobEvent('syncInventory', { dryRun: true, mode: 'full', skus: ['A', 'B'] })).toEqual({ trigger: 'manual', dryRun: true, mode: 'full', skus: ['A', 'B'], window: undefined, orders: undefined });
     expect(parseJobEvent('syncShipping', { from: '2026-11-28T00:00:00+08:00', to: '2026-11-28T12:00:00Z' }).window).toEqual({ fromMs: Date.UTC(2026, 10, 27, 16), toMs: Date.UTC(2026, 10, 28, 12) });
     expect(parseJobEvent('pushOrders', { orders: ['1100000001'] }).orders).toEqual(['1100000001']);
