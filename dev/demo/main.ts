@@ -1,11 +1,12 @@
 /**
- * `npm run demo`: the three jobs end to end on embedded defaults, with no AWS or ERP account.
+ * `npm run demo [-- --api legacy|open]`: the three jobs end to end on embedded defaults, with no AWS or
+ * ERP account, on either ERP API generation (default: the open platform).
  * Starts the ERP sandbox, finds or starts a MySQL (as the tests do), dynalite and moto_server for
  * Secrets Manager, seeds a demo store and ERP, runs each job through its Lambda handler, prints what
  * happened, and stops everything it started.
  */
 import { randomUUID } from 'node:crypto';
-import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import mysql from 'mysql2/promise';
 import { createStoreSchema } from '../fecmall/schema';
@@ -25,6 +26,15 @@ const info = (text: string) => console.log(`  ${text}`);
 
 type Handler = (event: unknown, context: unknown) => Promise<RunSummary>;
 
+/** `--api legacy`, `--api=open`; anything else stops the demo with the accepted values. */
+function apiGeneration(argv: readonly string[]): 'open' | 'legacy' {
+  const i = argv.findIndex((a) => a === '--api' || a.startsWith('--api='));
+  if (i < 0) return 'open';
+  const value = argv[i]!.includes('=') ? argv[i]!.slice('--api='.length) : argv[i + 1];
+  if (value === 'open' || value === 'legacy') return value;
+  throw new Error(`--api takes legacy or open, got ${value ?? 'nothing'}`);
+}
+
 function context(name: string) {
   const started = Date.now();
   return { awsRequestId: `demo-${name}-${randomUUID().slice(0, 8)}`, functionName: name, getRemainingTimeInMillis: () => 300_000 - (Date.now() - started) };
@@ -32,6 +42,7 @@ function context(name: string) {
 
 async function main(): Promise<void> {
   const t0 = Date.now();
+  const api = apiGeneration(process.argv.slice(2));
   process.env.AWS_REGION ??= 'eu-west-1';
   process.env.AWS_ACCESS_KEY_ID ??= 'demo';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'demo';
@@ -42,7 +53,7 @@ async function main(): Promise<void> {
   step('Starting local services');
   const sandbox = await startJstSandbox({ rateLimit: { perSecond: 50, perMinute: 3000 }, latencyMs: 5 });
   cleanups.push(() => sandbox.close());
-  info(`ERP sandbox (open platform API) on ${sandbox.url}, shop ${DEMO_SHOP_ID}`);
+  info(`ERP sandbox (${api === 'open' ? 'open platform API' : 'legacy partner API, addressed by its host'}) on ${sandbox.url}, shop ${DEMO_SHOP_ID}`);
   const server = await resolveMysqlServer(info);
   cleanups.push(() => server.stop());
   info(`MySQL: ${server.source}`);
@@ -78,9 +89,8 @@ async function main(): Promise<void> {
   await ddb.send(new CreateTableCommand(stateTableDefinition(table)));
   ddb.destroy();
   const secrets = new SecretsManagerClient({});
-  await secrets.send(new CreateSecretCommand({ Name: 'fecjst/demo/jst', SecretString: JSON.stringify(sandbox.credentials.open) }));
+  await secrets.send(new CreateSecretCommand({ Name: 'fecjst/demo/jst', SecretString: JSON.stringify(sandbox.credentials[api]) }));
   await secrets.send(new CreateSecretCommand({ Name: 'fecjst/demo/db', SecretString: JSON.stringify({ host: connection.host, port: connection.port, username: connection.user, password: connection.password, dbname: database }) }));
-  secrets.destroy();
   Object.assign(process.env, {
     STATE_TABLE: table, JST_SECRET_ID: 'fecjst/demo/jst', DB_SECRET_ID: 'fecjst/demo/db', JST_SHOP_ID: String(DEMO_SHOP_ID), JST_BASE_URL: sandbox.url,
     JST_RATE_PER_SECOND: '40', JST_RATE_PER_MINUTE: '2400', SETTLE_LAG_SECONDS: '0',
@@ -109,8 +119,16 @@ async function main(): Promise<void> {
   );
   info(`${uploaded.length} orders shipped in the ERP`);
 
+  step(api === 'open' ? 'The ERP access token expires (code 100)' : 'The ERP legacy token expires (code 170)');
+  if (api === 'open') sandbox.expireAccessToken();
+  else sandbox.expireLegacyToken();
+  const refreshesBefore = sandbox.stats.tokenRefreshes;
+
   step('syncShipping (scheduled): tracking numbers back onto the store orders');
   report(await syncShipping(scheduled(), context('syncShipping')));
+  const stored = JSON.parse((await secrets.send(new GetSecretValueCommand({ SecretId: 'fecjst/demo/jst', VersionStage: 'AWSCURRENT' }))).SecretString ?? '{}') as Record<string, unknown>;
+  info(`token renewed by the run (${sandbox.stats.tokenRefreshes - refreshesBefore} ${api === 'open' ? 'refresh' : 'refresh.token'} call), recorded in the ERP secret: ${api === 'open' ? `expiresAt ${String(stored.expiresAt)}` : `tokenRefreshedAt ${String(stored.tokenRefreshedAt)}`}`);
+  secrets.destroy();
   const [rows] = await pool.query("SELECT order_status, COUNT(*) AS n FROM sales_flat_order GROUP BY order_status ORDER BY n DESC");
   info(`store orders by status now: ${(rows as Array<{ order_status: string; n: number }>).map((r) => `${r.order_status} ${r.n}`).join(', ')}`);
 

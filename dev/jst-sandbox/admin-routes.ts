@@ -24,7 +24,9 @@ export interface AdminTarget {
  *   POST /__admin/faults    {"faults":{"http5xx":0.1,"slow":0.2,"slowMs":3000},"seed":1}
  *   POST /__admin/latency   {"ms":50}
  *   POST /__admin/rate-limit {"perSecond":5,"perMinute":100}
- *   POST /__admin/expire-token
+ *   POST /__admin/expire-token             (open platform: the access token expires)
+ *   POST /__admin/expire-legacy-token      (legacy: code 170 until refresh.token)
+ *   POST /__admin/drop-token-replies {"count":1}  (the next token calls act, then lose their reply)
  *   POST /__admin/reset     (data, faults, stats)
  */
 export function handleAdmin(target: AdminTarget, url: URL, method: string, body: string, res: ServerResponse): void {
@@ -87,6 +89,12 @@ export function handleAdmin(target: AdminTarget, url: URL, method: string, body:
         return send(res, 200, { ok: true });
       case 'POST /__admin/expire-token':
         sandbox.expireAccessToken();
+        return send(res, 200, { ok: true });
+      case 'POST /__admin/expire-legacy-token':
+        sandbox.expireLegacyToken();
+        return send(res, 200, { ok: true });
+      case 'POST /__admin/drop-token-replies':
+        sandbox.dropTokenReplies(Number(input.count ?? 1));
         return send(res, 200, { ok: true });
       case 'POST /__admin/reset':
         sandbox.reset();

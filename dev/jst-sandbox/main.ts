@@ -17,7 +17,7 @@ async function main(): Promise<void> {
 
   open platform   JST_BASE_URL=${sandbox.url}
                   ERP secret: ${JSON.stringify(open)}
-  legacy API      JST_BASE_URL=${sandbox.legacyUrl}
+  legacy API      JST_BASE_URL=${sandbox.url}  (the host, or the full ${sandbox.legacyUrl})
                   ERP secret: ${JSON.stringify(legacy)}
   shop            JST_SHOP_ID=${DEMO_SHOP_ID}
 
@@ -28,7 +28,8 @@ async function main(): Promise<void> {
     POST ${sandbox.url}/__admin/faults      {"faults":{"http5xx":0.1,"html":0.05,"disconnect":0.05,"internalError":0.05,"malformed":0,"slow":0.1,"slowMs":3000,"rejectOrder":0.1},"seed":1}
     POST ${sandbox.url}/__admin/latency     {"ms":50}
     POST ${sandbox.url}/__admin/rate-limit  {"perSecond":5,"perMinute":100}
-    POST ${sandbox.url}/__admin/expire-token | /__admin/reset
+    POST ${sandbox.url}/__admin/expire-token | /__admin/expire-legacy-token | /__admin/reset
+    POST ${sandbox.url}/__admin/drop-token-replies  {"count":1}   (the next token calls act, then lose their reply)
 
 Ctrl-C stops it.`);
   const stop = () => void sandbox.close().then(() => process.exit(0));

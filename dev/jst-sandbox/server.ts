@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { signLegacy, signOpen } from '../../shared/jst/signers';
+import { TokenAuthority, type SandboxCredentials, type TokenAuthorityOptions } from './token-authority';
 import { handleAdmin, type AdminTarget } from './admin-routes';
 import { cancelByOId, cancelBySoId, inventoryQuery, logisticsQuery, uploadOrders, type EndpointContext } from './erp-endpoints';
 import { orderQuery } from './order-query';
@@ -11,6 +12,7 @@ import { SlidingWindowLog } from './sliding-window';
 import { readBody, send } from './http-io';
 
 export type { FaultConfig } from './fault-injector';
+export type { SandboxCredentials } from './token-authority';
 
 /**
  * A local stand-in for the Jushuitan ERP (docs/erp-api.md §4): both API generations over HTTP on
@@ -19,14 +21,12 @@ export type { FaultConfig } from './fault-injector';
  * seeded fault injection.
  *
  * Open platform: POST <url>/<api path>, form body, sign over all fields (§2.3), |now − timestamp| >
- * 600 s → 180, unknown/expired access_token → 100, token refresh at /openWeb/auth/refreshToken.
+ * 600 s → 180, unknown/expired access_token → 100, /openWeb/auth/refreshToken and getInitToken.
  * Legacy: POST <url>/api/open/query.aspx?method=…&partnerid=…&token=…&ts=…&sign=…, JSON body, flat
- * envelope with issuccess; bad sign → 120, wrong token → 170, rate → 200 (§1, §4.9).
+ * envelope with issuccess; bad sign → 120, wrong or expired token → 170, `refresh.token`, rate → 200
+ * (§1, §4.9). Token lifecycles of both generations (expiry, one-time refresh tokens, lost replies):
+ * token-authority.ts.
  */
-export interface SandboxCredentials {
-  legacy: { partnerId: string; partnerKey: string; token: string };
-  open: { appKey: string; appSecret: string; accessToken: string; refreshToken: string };
-}
 
 export const DEMO_CREDENTIALS: SandboxCredentials = {
   legacy: { partnerId: 'demo-partner', partnerKey: 'demo-partner-key', token: 'demo-token' },
@@ -39,7 +39,7 @@ export interface SandboxRateLimit {
   perMinute: number;
 }
 
-export interface SandboxOptions {
+export interface SandboxOptions extends TokenAuthorityOptions {
   /** Port on 127.0.0.1 (default 0: any free port). */
   port?: number;
   /** Delay before every business call is processed (default 0). */
@@ -57,8 +57,6 @@ export interface SandboxOptions {
   timestampWindowSeconds?: number;
   /** Largest upload batch accepted (not documented; docs/erp-api.md §5 — 50 is the common guess). */
   maxUploadOrders?: number;
-  /** Lifetime of an issued open-platform access token (default 2 592 000 s, docs/erp-api.md §2.4 [U]). */
-  tokenLifetimeSeconds?: number;
 }
 
 export interface SandboxStats {
@@ -108,6 +106,10 @@ export interface JstSandbox {
   setRateLimit(limit: SandboxRateLimit): void;
   /** Makes the current open-platform access token invalid (the next call gets code 100). */
   expireAccessToken(): void;
+  /** Makes the legacy token expired (the next call gets code 170 until `refresh.token`). */
+  expireLegacyToken(): void;
+  /** The next `count` token calls (refresh, getInitToken, legacy refresh.token) act, then drop the connection. */
+  dropTokenReplies(count: number): void;
   resetStats(): void;
   /** Back to a fresh sandbox: no data, no faults, fresh stats and rate windows, a valid access token (current token values kept). */
   reset(): void;
@@ -125,8 +127,7 @@ export async function startJstSandbox(options: SandboxOptions = {}): Promise<Jst
   let latencyMs = options.latencyMs ?? 0;
   let limit: SandboxRateLimit = options.rateLimit ?? { perSecond: 5, perMinute: 100 };
   const windowSec = options.timestampWindowSeconds ?? 600;
-  const tokenLifetimeMs = (options.tokenLifetimeSeconds ?? 2_592_000) * 1000;
-  let accessTokenExpiresAt = now() + tokenLifetimeMs;
+  const tokens = new TokenAuthority(creds, options, now, () => faults.next());
   const perSecond = new SlidingWindowLog(1000);
   const perMinute = new SlidingWindowLog(60_000);
   const stats: SandboxStats = { calls: 0, byEndpoint: {}, rateLimited: 0, faultsInjected: 0, tokenRefreshes: 0, callTimes: [] };
@@ -159,15 +160,14 @@ export async function startJstSandbox(options: SandboxOptions = {}): Promise<Jst
     if (!ts || !/^\d{10}$/.test(ts) || Math.abs(now() / 1000 - Number(ts)) > windowSec) throw new SandboxError(180, ERP_MESSAGES.timestamp);
   }
 
-  function refreshToken(params: Record<string, string>, sign: string | undefined): unknown {
-    if (params.app_key !== creds.open.appKey || !sign || signOpen(params, creds.open.appSecret) !== sign.toLowerCase()) throw new SandboxError(10, ERP_MESSAGES.badSignOpen);
+  /** An open-platform token call (§2.4): sign, timestamp, then the authority acts. */
+  function openTokenCall(path: string, body: string): unknown {
+    const { sign, ...params } = Object.fromEntries(new URLSearchParams(body));
+    tokens.checkTokenCallSign(params, sign, ERP_MESSAGES.badSignOpen);
     checkTimestamp(params.timestamp);
-    if (params.grant_type !== 'refresh_token' || params.refresh_token !== creds.open.refreshToken) throw new SandboxError(100, 'refresh_token无效或已过期');
+    const issued = path === '/openWeb/auth/refreshToken' ? tokens.refresh(params) : tokens.initToken(params);
     stats.tokenRefreshes++;
-    creds.open.accessToken = `at-${stats.tokenRefreshes}-${Math.floor(faults.next() * 1e9)}`;
-    creds.open.refreshToken = `rt-${stats.tokenRefreshes}-${Math.floor(faults.next() * 1e9)}`;
-    accessTokenExpiresAt = now() + tokenLifetimeMs;
-    return { access_token: creds.open.accessToken, refresh_token: creds.open.refreshToken, expires_in: Math.floor(tokenLifetimeMs / 1000), scope: 'all' };
+    return issued;
   }
 
   /** Checks an open-platform call; returns the endpoint name and parsed biz. */
@@ -180,7 +180,7 @@ export async function startJstSandbox(options: SandboxOptions = {}): Promise<Jst
     const expected = signOpen(params, creds.open.appSecret);
     if (params.app_key !== creds.open.appKey || !sign || expected !== sign.toLowerCase()) throw new SandboxError(10, ERP_MESSAGES.badSignOpen);
     checkTimestamp(params.timestamp);
-    if (params.access_token !== creds.open.accessToken || now() > accessTokenExpiresAt) throw new SandboxError(100, ERP_MESSAGES.tokenOpen);
+    tokens.checkAccessToken(params.access_token, ERP_MESSAGES.tokenOpen);
     if (params.version !== '2' || params.charset!.toLowerCase() !== 'utf-8') throw new SandboxError(140, `${ERP_MESSAGES.invalid} (version 2, charset utf-8)`);
     rateCheck('open');
     let biz: unknown;
@@ -198,7 +198,7 @@ export async function startJstSandbox(options: SandboxOptions = {}): Promise<Jst
     if (!q.method || !q.ts || !q.token || !q.sign) throw new SandboxError(140, ERP_MESSAGES.invalid);
     const expected = signLegacy({ method: q.method, partnerId: q.partnerid, token: q.token, ts: Number(q.ts), partnerKey: creds.legacy.partnerKey });
     if (expected !== q.sign.toLowerCase()) throw new SandboxError(120, ERP_MESSAGES.badSignLegacy);
-    if (q.token !== creds.legacy.token) throw new SandboxError(170, ERP_MESSAGES.tokenLegacy);
+    tokens.checkLegacyToken(q.token, q.method, ERP_MESSAGES.tokenLegacy);
     if (!/^\d{10}$/.test(q.ts) || Math.abs(now() / 1000 - Number(q.ts)) > windowSec) throw new SandboxError(180, 'TS 无效');
     rateCheck('legacy');
     let biz: unknown;
@@ -231,6 +231,8 @@ export async function startJstSandbox(options: SandboxOptions = {}): Promise<Jst
         return cancelBySoId(endpoints, biz);
       case 'refresh.token':
         // Legacy refresh keeps the token value (docs/erp-api.md §1.6).
+        tokens.refreshLegacy();
+        stats.tokenRefreshes++;
         return {};
       default:
         throw endpoint.startsWith('/') ? new SandboxError(190, ERP_MESSAGES.noApi) : new SandboxError(190, ERP_MESSAGES.noPermission);
@@ -250,11 +252,12 @@ export async function startJstSandbox(options: SandboxOptions = {}): Promise<Jst
     };
     let endpoint = generation === 'legacy' ? (url.searchParams.get('method') ?? '?') : url.pathname;
     try {
-      if (generation === 'open' && url.pathname === '/openWeb/auth/refreshToken') {
-        const { sign, ...params } = Object.fromEntries(new URLSearchParams(body));
-        const tokens = refreshToken(params, sign);
+      if (generation === 'open' && (url.pathname === '/openWeb/auth/refreshToken' || url.pathname === '/openWeb/auth/getInitToken')) {
+        const issued = openTokenCall(url.pathname, body);
         logCall(generation, endpoint, 0);
-        return send(res, 200, { code: 0, msg: '执行成功', data: tokens });
+        // A lost reply: the ERP acted (the refresh token is spent, the new pair issued), nobody hears it.
+        if (tokens.takeDrop()) return void res.socket?.destroy();
+        return send(res, 200, { code: 0, msg: '执行成功', data: issued });
       }
       const admitted = generation === 'legacy' ? admitLegacy(url, body) : admitOpen(url.pathname, body);
       endpoint = admitted.endpoint;
@@ -266,6 +269,10 @@ export async function startJstSandbox(options: SandboxOptions = {}): Promise<Jst
       }
       const payload = dispatch(endpoint, admitted.biz);
       stats.calls++;
+      if (endpoint === 'refresh.token' && tokens.takeDrop()) {
+        logCall(generation, endpoint, 0);
+        return void res.socket?.destroy();
+      }
       stats.byEndpoint[endpoint] = (stats.byEndpoint[endpoint] ?? 0) + 1;
       const slowMs = faults.drawDelayMs();
       if (slowMs > 0) await delay(slowMs);
@@ -332,15 +339,15 @@ export async function startJstSandbox(options: SandboxOptions = {}): Promise<Jst
     setRateLimit(next) {
       limit = { ...next };
     },
-    expireAccessToken() {
-      accessTokenExpiresAt = now() - 1;
-    },
+    expireAccessToken: () => tokens.expireAccessToken(),
+    expireLegacyToken: () => tokens.expireLegacyToken(),
+    dropTokenReplies: (count) => tokens.dropTokenReplies(count),
     resetStats,
     reset() {
       resetStats();
       faults.set({});
       state.clear();
-      accessTokenExpiresAt = now() + tokenLifetimeMs;
+      tokens.reset();
     },
     close: () =>
       new Promise<void>((resolve) => {

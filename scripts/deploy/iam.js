@@ -40,7 +40,7 @@ module.exports = async ({ resolveVariable }) => {
                   Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${functionName}:*` },
                 },
                 { Sid: 'ReadSecrets', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [secretArn(jstSecretId), secretArn(dbSecretId)] },
-                { Sid: 'PersistRefreshedErpTokens', Effect: 'Allow', Action: ['secretsmanager:PutSecretValue'], Resource: [secretArn(jstSecretId)] },
+                { Sid: 'PersistRefreshedErpTokens', Effect: 'Allow', Action: ['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'], Resource: [secretArn(jstSecretId)] },
                 {
                   Sid: 'StateTable',
                   Effect: 'Allow',

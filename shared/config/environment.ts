@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError, describeZodIssues } from './config-error';
+import { JST_BASE_URL_FORMS, jstBaseUrlProblem } from './jst-base-url';
 
 /** An environment variable set to '' counts as unset (serverless.yml writes optional ones as ''). */
 const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
@@ -28,15 +29,23 @@ const environmentSchema = z.object({
     .regex(/^\s*\d+\s*$/, 'expected the ERP shop number (a positive integer)')
     .transform(Number)
     .refine((n) => Number.isSafeInteger(n) && n > 0, 'expected the ERP shop number (a positive integer)'),
-  JST_BASE_URL: optional(z.url({ message: 'expected an http(s) URL', protocol: /^https?$/ })),
+  // The form is checked here; the generation (from the ERP secret) picks the URL (config/jst-base-url.ts).
+  JST_BASE_URL: optional(
+    z.string().superRefine((v, ctx) => {
+      const problem = jstBaseUrlProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', message: `${problem}; expected for the ${JST_BASE_URL_FORMS}` });
+    }),
+  ),
   LOG_LEVEL: optional(
     z
       .string()
       .transform((v) => v.trim().toUpperCase())
       .pipe(z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` })),
   ).default('INFO'),
-  JST_RATE_PER_SECOND: optional(int(1, 100)).default(5),
-  JST_RATE_PER_MINUTE: optional(int(1, 6000)).default(100),
+  // Each function's share of the account budget (docs/erp-api.md §2.7: 5/s, 100/min per account). The
+  // defaults of the three functions together stay within it: 3 × 1/s, 3 × 33/min.
+  JST_RATE_PER_SECOND: optional(int(1, 100)).default(1),
+  JST_RATE_PER_MINUTE: optional(int(1, 6000)).default(33),
   JST_TIMEOUT_MS: optional(int(1000, 120_000)).default(15_000),
   SETTLE_LAG_SECONDS: optional(int(0, 3600)).default(60),
   LOOKBACK_SECONDS: optional(int(0, 7 * 86400)).default(600),
@@ -74,17 +83,6 @@ const environmentSchema = z.object({
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
-
-/** Production endpoints of the two ERP API generations (JST_BASE_URL overrides them). */
-export const JST_PRODUCTION_BASE_URLS = {
-  legacy: 'https://open.erp321.com/api/open/query.aspx',
-  open: 'https://openapi.jushuitan.com',
-} as const;
-
-/** JST_BASE_URL if set, else the production URL of the generation the ERP secret selects. */
-export function jstBaseUrl(env: Pick<Environment, 'JST_BASE_URL'>, generation: keyof typeof JST_PRODUCTION_BASE_URLS): string {
-  return env.JST_BASE_URL ?? JST_PRODUCTION_BASE_URLS[generation];
-}
 
 /** Parses and validates the function's environment once, at cold start. Errors name each variable, never a value. */
 export function loadEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {

@@ -1,21 +1,32 @@
 import { z } from 'zod';
 
-/** Legacy partner API credentials (open.erp321.com): `{ partnerId, partnerKey, token }`. */
+const isoInstant = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time' });
+
+/**
+ * Legacy partner API credentials (open.erp321.com): `{ partnerId, partnerKey, token }` (docs/design.md §9),
+ * plus the optional `tokenRefreshedAt` the token keeper writes after each `refresh.token`.
+ */
 export const legacyJstSecretSchema = z
   .object({
     partnerId: z.string().min(1, 'must be a non-empty string'),
     partnerKey: z.string().min(1, 'must be a non-empty string'),
     token: z.string().min(1, 'must be a non-empty string'),
+    tokenRefreshedAt: isoInstant.optional(),
   })
   .strict();
 
-/** Open platform credentials (openapi.jushuitan.com): `{ appKey, appSecret, accessToken, refreshToken }`. */
+/**
+ * Open platform credentials (openapi.jushuitan.com): `{ appKey, appSecret, accessToken, refreshToken }`
+ * (docs/design.md §9), plus the optional `expiresAt` of the access token the token keeper writes with each
+ * token pair it obtains.
+ */
 export const openJstSecretSchema = z
   .object({
     appKey: z.string().min(1, 'must be a non-empty string'),
     appSecret: z.string().min(1, 'must be a non-empty string'),
     accessToken: z.string().min(1, 'must be a non-empty string'),
     refreshToken: z.string().min(1, 'must be a non-empty string'),
+    expiresAt: isoInstant.optional(),
   })
   .strict();
 

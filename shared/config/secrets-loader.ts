@@ -1,4 +1,5 @@
-import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { randomUUID } from 'node:crypto';
+import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient, UpdateSecretVersionStageCommand } from '@aws-sdk/client-secrets-manager';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { z } from 'zod';
 import { ConfigError, describeZodIssues } from './config-error';
@@ -9,6 +10,10 @@ import {
   type DbCredentials,
   type JstCredentials,
 } from './secret-shapes';
+import type { ErpTokenStore } from '../jst/token-keeper';
+
+/** The staging label of a written ERP secret version until AWSCURRENT is moved onto it. */
+const PENDING_STAGE = 'FECJST_PENDING';
 
 export interface SecretsLoaderOptions {
   /** How long a secret read stays cached, in seconds (a warm Lambda re-reads after this). */
@@ -50,19 +55,56 @@ export class SecretsLoader {
   }
 
   /**
-   * Writes refreshed open-platform tokens back to the ERP secret, keeping the app key and secret,
-   * and primes the cache so the next read sees them.
+   * The ERP secret as the token keeper sees it (shared/jst/token-keeper.ts): fresh reads with their
+   * VersionId, and conditional writes. A write puts the new value as a version staged FECJST_PENDING
+   * (AWSPENDING belongs to rotation), then moves AWSCURRENT to it *from the version read*
+   * (UpdateSecretVersionStage with RemoveFromVersionId):
+   * Secrets Manager refuses the move when AWSCURRENT is no longer on that version, so of two
+   * concurrent writers on the same version exactly one wins (moto_server checks it the same way).
+   * Reads name the AWSCURRENT stage explicitly: moto_server 5.2 answers a read without a stage with
+   * the last version written by PutSecretValue with AWSCURRENT, not the one the stage was moved to.
    */
-  async saveOpenPlatformTokens(secretId: string, tokens: { accessToken: string; refreshToken: string }): Promise<void> {
-    const current = await this.loadJstCredentials(secretId, { forceRefresh: true });
-    if (current.generation !== 'open') {
-      throw new ConfigError('JST_SECRET_GENERATION', `Secret ${secretId} holds legacy partner credentials; it has no tokens to refresh`, {
-        secretId,
-      });
-    }
-    const next = { appKey: current.appKey, appSecret: current.appSecret, ...tokens };
-    await this.client.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: JSON.stringify(next) }));
-    this.provider.clearCache();
+  jstTokenStore(secretId: string): ErpTokenStore {
+    return {
+      label: `ERP secret ${secretId}`,
+      read: async () => {
+        let out;
+        try {
+          out = await this.client.send(new GetSecretValueCommand({ SecretId: secretId, VersionStage: 'AWSCURRENT' }));
+        } catch (error) {
+          throw new ConfigError('SECRET_UNREADABLE', `Cannot read secret ${secretId} from Secrets Manager (${(error as { name?: string }).name ?? 'unknown error'})`, { secretId }, { cause: error });
+        }
+        let raw: unknown;
+        try {
+          raw = JSON.parse(out.SecretString ?? '');
+        } catch {
+          throw new ConfigError('SECRET_NOT_JSON', `Secret ${secretId} is not valid JSON`, { secretId });
+        }
+        return { credentials: parseJstSecret(secretId, raw), version: out.VersionId };
+      },
+      replace: async (expectedVersion, next) => {
+        const value = JSON.stringify(jstSecretValue(next));
+        if (expectedVersion === undefined) {
+          const put = await this.client.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: value, ClientRequestToken: randomUUID() }));
+          this.provider.clearCache();
+          return { written: true, version: put.VersionId };
+        }
+        const put = await this.client.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: value, ClientRequestToken: randomUUID(), VersionStages: [PENDING_STAGE] }));
+        try {
+          await this.client.send(new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: 'AWSCURRENT', MoveToVersionId: put.VersionId, RemoveFromVersionId: expectedVersion }));
+        } catch (error) {
+          // A refused move is a conflict only if AWSCURRENT really left the version read (the API
+          // reference names no dedicated error for it); otherwise the write failed.
+          const name = (error as { name?: string }).name;
+          if (name !== 'InvalidParameterException' && name !== 'InvalidRequestException') throw error;
+          const now = await this.client.send(new GetSecretValueCommand({ SecretId: secretId, VersionStage: 'AWSCURRENT' }));
+          if (now.VersionId === expectedVersion) throw error;
+          return { written: false };
+        }
+        this.provider.clearCache();
+        return { written: true, version: put.VersionId };
+      },
+    };
   }
 
   /**
@@ -89,7 +131,7 @@ export class SecretsLoader {
   private async readJson(secretId: string, forceFetch: boolean): Promise<unknown> {
     let value: unknown;
     try {
-      value = await this.provider.get(secretId, { maxAge: this.maxAgeSeconds, forceFetch });
+      value = await this.provider.get(secretId, { maxAge: this.maxAgeSeconds, forceFetch, sdkOptions: { VersionStage: 'AWSCURRENT' } });
     } catch (error) {
       const awsName = (error as { name?: string; cause?: { name?: string } }).cause?.name ?? (error as { name?: string }).name;
       throw new ConfigError('SECRET_UNREADABLE', `Cannot read secret ${secretId} from Secrets Manager (${awsName ?? 'unknown error'})`, {
@@ -140,4 +182,10 @@ export function parseJstSecret(secretId: string, raw: unknown): JstCredentials {
     );
   }
   return { generation: isOpen ? 'open' : 'legacy', ...(parsed.data as object) } as JstCredentials;
+}
+
+/** The secret's JSON for credentials (the generation tag is implied by the fields, docs/design.md §9). */
+export function jstSecretValue(credentials: JstCredentials): Record<string, unknown> {
+  const { generation: _generation, ...fields } = credentials;
+  return fields;
 }

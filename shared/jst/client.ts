@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ErpUploadOrder } from '../domain/erp-order';
 import { formatBeijing } from './beijing-time';
 import { JstApiError, JstRequestError } from './jst-errors';
 import {
@@ -12,7 +13,8 @@ import {
   type QueriedOrder,
 } from './reply-schemas';
 import { MAX_RANGE_MS } from './time-chunks';
-import { JstTransport, type JstEndpoint, type TransportOptions, type TransportStats } from './transport';
+import type { JstEndpoint } from './erp-protocol';
+import { JstTransport, type TransportOptions, type TransportStats } from './transport';
 
 export const ENDPOINTS = {
   inventory: { name: 'inventory.query', legacyMethod: 'inventory.query', openPath: '/open/inventory/query' },
@@ -116,7 +118,7 @@ export interface JstClient {
   /** All pages of one inventory query (≤ 100 sku_ids and/or a ≤ 7-day modified range). */
   inventoryPages(query: InventoryQuery): AsyncIterable<Page<InventoryRow>>;
   /** Uploads ≤ 50 orders; one result per order, in input order. Orders with empty values are not sent. */
-  uploadOrders(orders: readonly object[]): Promise<UploadResult[]>;
+  uploadOrders(orders: readonly ErpUploadOrder[]): Promise<UploadResult[]>;
   /** All pages of one logistics query (≤ 20 so_ids and/or a ≤ 7-day range). */
   logisticsPages(query: LogisticsQuery): AsyncIterable<Page<LogisticsOrder>>;
   /** All pages of one order query (≤ 20 so_ids, ≤ 50 o_ids and/or a ≤ 7-day modified range). */
@@ -163,13 +165,13 @@ class HttpJstClient implements JstClient {
     return this.pages(endpoint, biz, 'inventorys', inventoryRowSchema, (row) => (row as { sku_id?: unknown }).sku_id);
   }
 
-  async uploadOrders(orders: readonly object[]): Promise<UploadResult[]> {
+  async uploadOrders(orders: readonly ErpUploadOrder[]): Promise<UploadResult[]> {
     const endpoint = ENDPOINTS.upload;
     if (orders.length === 0) return [];
     if (orders.length > LIMITS.uploadOrders) throw new JstRequestError(endpoint.name, `${orders.length} orders in one upload; at most ${LIMITS.uploadOrders} per call (split into batches)`);
     const soIds: string[] = [];
     for (const order of orders) {
-      const soId = (order as { so_id?: unknown }).so_id;
+      const soId: unknown = order.so_id;
       if (typeof soId !== 'string' || soId === '') throw new JstRequestError(endpoint.name, 'every order needs a non-empty string so_id');
       if (soIds.includes(soId)) throw new JstRequestError(endpoint.name, `so_id ${soId} appears twice in one upload`);
       soIds.push(soId);
@@ -177,7 +179,7 @@ class HttpJstClient implements JstClient {
     // Empty values are never sent (docs/design.md §7; the ERP's treatment of them is [U], docs/erp-api.md §2.3):
     // such an order fails alone, naming the field (never a value).
     const results = new Map<string, UploadResult>();
-    const toSend: object[] = [];
+    const toSend: ErpUploadOrder[] = [];
     orders.forEach((order, i) => {
       const empty = firstEmptyField(order);
       if (empty) results.set(soIds[i]!, { soId: soIds[i]!, oId: undefined, ok: false, message: `not sent: ${empty} is empty (empty values are never sent to the ERP)` });

@@ -22,8 +22,8 @@ export interface ConnectorDependencies {
 }
 
 /**
- * Reads both secrets, builds the ERP client (refreshed open-platform tokens are written back to the
- * ERP secret), one mysql2 pool with the detected store schema, and the ledger.
+ * Reads both secrets, builds the ERP client (its token keeper re-reads the ERP secret and writes
+ * renewed tokens back to it), one mysql2 pool with the detected store schema, and the ledger.
  */
 export async function buildConnectorDependencies(env: Environment, runtime: RuntimeServices): Promise<ConnectorDependencies> {
   const [jst, db] = await Promise.all([runtime.secrets.loadJstCredentials(env.JST_SECRET_ID), runtime.secrets.loadDbCredentials(env.DB_SECRET_ID)]);
@@ -33,7 +33,7 @@ export async function buildConnectorDependencies(env: Environment, runtime: Runt
     rateLimit: { perSecond: env.JST_RATE_PER_SECOND, perMinute: env.JST_RATE_PER_MINUTE },
     timeoutMs: env.JST_TIMEOUT_MS,
     logger: runtime.logger,
-    onTokensRefreshed: (tokens) => runtime.secrets.saveOpenPlatformTokens(env.JST_SECRET_ID, tokens),
+    tokenStore: runtime.secrets.jstTokenStore(env.JST_SECRET_ID),
   });
   const pool = createStorePool(db);
   try {

@@ -33,6 +33,14 @@ describe('serverless package (offline)', () => {
     });
   });
 
+  it('gives the three functions default ERP shares that together stay within the account budget (5/s, 100/min)', () => {
+    const shares = ['SyncInventoryLambdaFunction', 'PushOrdersLambdaFunction', 'SyncShippingLambdaFunction'].map((id) => fn(id).Environment.Variables as Record<string, string>);
+    const sum = (name: string) => shares.reduce((total, vars) => total + Number(vars[name]), 0);
+    expect(shares.every((vars) => Number(vars.JST_RATE_PER_SECOND) >= 1 && Number(vars.JST_RATE_PER_MINUTE) >= 1)).toBe(true);
+    expect(sum('JST_RATE_PER_SECOND')).toBeLessThanOrEqual(5);
+    expect(sum('JST_RATE_PER_MINUTE')).toBeLessThanOrEqual(100);
+  });
+
   it('schedules inventory every 15 minutes plus a daily full run at 03:00 Beijing time, orders every 10, shipping every 30', () => {
     const rules = Object.fromEntries(resourcesOfType('AWS::Events::Rule').map(([id, r]) => [id, r.Properties?.ScheduleExpression]));
     expect(rules).toEqual({
@@ -108,6 +116,8 @@ describe('serverless package: operations resources', () => {
       expect(JSON.stringify(bySid.OwnLogs?.Resource)).toContain(`log-group:/aws/lambda/fecjst-ops-${job}:*`);
       expect(JSON.stringify(bySid.ReadSecrets?.Resource)).toMatch(/secret:fecjst\/ops\/jst-\*.*secret:fecjst\/ops\/db-\*/);
       expect(JSON.stringify(bySid.PersistRefreshedErpTokens?.Resource)).not.toContain('fecjst/ops/db');
+      // The token keeper's conditional write-back: a pending version, then AWSCURRENT moved onto it.
+      expect(bySid.PersistRefreshedErpTokens?.Action).toEqual(['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage']);
       expect(JSON.stringify(bySid.StateTable?.Resource)).toContain(':table/fecjst-ops-state');
       for (const s of statements) expect(JSON.stringify(s.Resource)).not.toBe('"*"');
       expect(JSON.stringify(s3Actions(statements))).toBe('[]');

@@ -1,6 +1,6 @@
 import { createJstClient, type JstClientOptions } from '../../../shared/jst/client';
+import type { ErpUploadOrder } from '../../../shared/domain/erp-order';
 import { JstApiError, JstRequestError } from '../../../shared/jst/jst-errors';
-import type { Logger } from '../../../shared/runtime/ports';
 import { DEMO_SHOP_ID } from '../../../dev/jst-sandbox/server';
 import { sandboxCredentials, useJstSandbox } from '../../support/jst-sandbox';
 
@@ -16,9 +16,9 @@ async function failureOf(promise: Promise<unknown>): Promise<JstApiError> {
   return outcome;
 }
 
-function order(soId: string, extra: Record<string, unknown> = {}) {
+function order(soId: string, extra: Partial<ErpUploadOrder> = {}): ErpUploadOrder {
   return {
-    shop_id: DEMO_SHOP_ID, so_id: soId, order_date: '2026-11-28 10:00:00', shop_status: 'WAIT_SELLER_SEND_GOODS', shop_buyer_id: 'buyer',
+    shop_id: DEMO_SHOP_ID, so_id: soId, order_date: '2026-11-28 10:00:00', shop_modified: '2026-11-28 10:00:00', shop_status: 'WAIT_SELLER_SEND_GOODS', shop_buyer_id: 'buyer',
     receiver_name: 'N', receiver_address: 'Somewhere 1', pay_amount: '10.00', freight: '0.00',
     items: [{ sku_id: 'F-1', shop_sku_id: 'F-1', name: 'x', qty: 1, base_price: '10.00', price: '10.00', amount: '10.00', outer_oi_id: '1' }],
     pay: { outer_pay_id: `${soId}-pay`, pay_date: '2026-11-28 10:00:00', payment: 'alipay', seller_account: 's', buyer_account: 'b', amount: '10.00' },
@@ -91,10 +91,8 @@ describe('JST client under injected faults (open platform)', () => {
     expect(c.stats.calls).toBe(1);
   });
 
-  it('says to check JST_BASE_URL when the URL answers 404', async () => {
-    const error = await failureOf(collect(client({ baseUrl: `${sandbox().url}/__admin/nowhere` }).inventoryPages({ skuIds: ['F-1'] })));
-    expect(error).toMatchObject({ code: 'JST_HTTP_STATUS', retryable: false });
-    expect(error.message).toMatch(/JST_BASE_URL/);
+  it('refuses a JST_BASE_URL with a path the generation does not use, before any call', () => {
+    expect(() => client({ baseUrl: `${sandbox().url}/__admin/nowhere` })).toThrow(/JST_BASE_URL: path \/__admin\/nowhere is not accepted/);
   });
 
   it('does not send an order with an empty value, and sends the others', async () => {
@@ -114,64 +112,12 @@ describe('JST client under injected faults (open platform)', () => {
   });
 });
 
-describe('JST client: open-platform token lifecycle', () => {
-  const sandbox = useJstSandbox();
-  const client = (extra: Partial<JstClientOptions> = {}) =>
-    createJstClient({ ...sandboxCredentials(sandbox(), 'open'), rateLimit: { perSecond: 200, perMinute: 10_000 }, retryBaseMs: 1, ...extra });
-  beforeAll(() => sandbox().state.setStock('T-1', { qty: 2 }));
-
-  it('refreshes once for many concurrent calls, hands the tokens to the port once, and logs no secret', async () => {
-    const saved: Array<{ accessToken: string; refreshToken: string }> = [];
-    const logged: string[] = [];
-    const record = (level: string) => (message: string, extra?: Record<string, unknown>) => void logged.push(`${level} ${message} ${JSON.stringify(extra ?? {})}`);
-    const logger: Logger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
-    const oldTokens = { ...sandbox().credentials.open };
-    const c = client({ onTokensRefreshed: async (t) => void saved.push(t), logger });
-    sandbox().expireAccessToken();
-    const results = await Promise.all(Array.from({ length: 6 }, () => collect(c.inventoryPages({ skuIds: ['T-1'] }))));
-    expect(results.every((rows) => rows[0]?.qty === 2)).toBe(true);
-    expect(saved).toEqual([{ accessToken: sandbox().credentials.open.accessToken, refreshToken: sandbox().credentials.open.refreshToken }]);
-    expect(c.stats.tokenRefreshes).toBe(1);
-    const log = logged.join('\n');
-    expect(log).toMatch(/refreshed/);
-    for (const secret of [oldTokens.appSecret, oldTokens.accessToken, oldTokens.refreshToken, saved[0]!.accessToken, saved[0]!.refreshToken]) expect(log).not.toContain(secret);
-  });
-
-  it('asks the operator to re-authorise when the refresh token is no longer valid', async () => {
-    const c = createJstClient({ credentials: { generation: 'open', ...sandbox().credentials.open, refreshToken: 'stale' }, baseUrl: sandbox().url, rateLimit: { perSecond: 200, perMinute: 10_000 } });
-    sandbox().expireAccessToken();
-    const error = await failureOf(collect(c.inventoryPages({ skuIds: ['T-1'] })));
-    expect(error).toMatchObject({ code: 'JST_AUTH', retryable: false });
-    expect(error.message).toMatch(/Re-authorise/);
-  });
-
-  it('fails loudly when the new tokens cannot be saved, and saves them before the next call', async () => {
-    let attempts = 0;
-    const c = client({ onTokensRefreshed: async () => {
-      attempts++;
-      if (attempts === 1) throw new Error('secrets manager down');
-    } });
-    sandbox().expireAccessToken();
-    const error = await failureOf(collect(c.inventoryPages({ skuIds: ['T-1'] })));
-    expect(error).toMatchObject({ code: 'JST_TOKEN_SAVE_FAILED' });
-    expect((await collect(c.inventoryPages({ skuIds: ['T-1'] })))[0]?.qty).toBe(2);
-    expect(attempts).toBe(2);
-  });
-});
-
 describe('JST client: legacy authentication errors', () => {
   const sandbox = useJstSandbox();
   beforeAll(() => sandbox().state.setStock('L-1', { qty: 1 }));
 
-  it('reports a rejected legacy token (170) as final, without a refresh', async () => {
-    const c = createJstClient({ credentials: { generation: 'legacy', ...sandbox().credentials.legacy, token: 'old-token' }, baseUrl: sandbox().legacyUrl, rateLimit: { perSecond: 200, perMinute: 10_000 } });
-    const error = await failureOf(collect(c.inventoryPages({ skuIds: ['L-1'] })));
-    expect(error).toMatchObject({ code: 'JST_TOKEN_EXPIRED', jstCode: 170, retryable: false });
-    expect(c.stats).toMatchObject({ calls: 1, tokenRefreshes: 0 });
-  });
-
   it('reports a bad legacy signature (120) as final, pointing at partnerKey', async () => {
-    const c = createJstClient({ credentials: { generation: 'legacy', ...sandbox().credentials.legacy, partnerKey: 'wrong' }, baseUrl: sandbox().legacyUrl, rateLimit: { perSecond: 200, perMinute: 10_000 } });
+    const c = createJstClient({ credentials: { generation: 'legacy', ...sandbox().credentials.legacy, partnerKey: 'wrong', tokenRefreshedAt: new Date().toISOString() }, baseUrl: sandbox().legacyUrl, rateLimit: { perSecond: 200, perMinute: 10_000 } });
     const error = await failureOf(collect(c.inventoryPages({ skuIds: ['L-1'] })));
     expect(error).toMatchObject({ code: 'JST_AUTH', jstCode: 120, retryable: false });
     expect(error.message).toMatch(/partnerKey/);

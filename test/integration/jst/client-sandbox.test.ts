@@ -1,5 +1,6 @@
 import { createJstClient, type JstClient } from '../../../shared/jst/client';
-import type { ErpUploadOrder } from '../../../shared/jobs/orders/map-order';
+import type { ErpUploadOrder } from '../../../shared/domain/erp-order';
+import { memoryTokenStore } from '../../../shared/jst/token-keeper';
 import { DEMO_SHOP_ID } from '../../../dev/jst-sandbox/server';
 import { sandboxCredentials, useJstSandbox } from '../../support/jst-sandbox';
 
@@ -129,12 +130,12 @@ describe('JST client: failures and retries', () => {
   });
 
   it('refreshes an expired open-platform token once, retries, and hands the new tokens over', async () => {
-    const refreshed: Array<{ accessToken: string; refreshToken: string }> = [];
-    const client = fastClient({ onTokensRefreshed: async (t) => void refreshed.push(t) });
+    const store = memoryTokenStore({ generation: 'open', ...sandbox().credentials.open });
+    const client = fastClient({ tokenStore: store });
     sandbox().expireAccessToken();
     const rows = await collect(client.inventoryPages({ skuIds: ['R-1'] }));
     expect(rows).toHaveLength(1);
-    expect(refreshed).toEqual([{ accessToken: sandbox().credentials.open.accessToken, refreshToken: sandbox().credentials.open.refreshToken }]);
+    expect(store.current().credentials).toMatchObject({ accessToken: sandbox().credentials.open.accessToken, refreshToken: sandbox().credentials.open.refreshToken });
     expect(sandbox().stats.tokenRefreshes).toBe(1);
   });
 

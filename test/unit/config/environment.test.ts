@@ -1,4 +1,4 @@
-import { jstBaseUrl, loadEnvironment } from '../../../shared/config/environment';
+import { loadEnvironment } from '../../../shared/config/environment';
 
 const valid = { STATE_TABLE: 'fecjst-prod-state', JST_SECRET_ID: 'fecjst/jst', DB_SECRET_ID: 'fecjst/db', JST_SHOP_ID: '10001' };
 
@@ -12,13 +12,19 @@ function errorOf(env: NodeJS.ProcessEnv): { code?: string; message: string } {
 }
 
 describe('loadEnvironment', () => {
+  it('defaults each function to a share that, taken three times, stays within the account budget (5/s, 100/min)', () => {
+    const env = loadEnvironment(valid);
+    expect(3 * env.JST_RATE_PER_SECOND).toBeLessThanOrEqual(5);
+    expect(3 * env.JST_RATE_PER_MINUTE).toBeLessThanOrEqual(100);
+  });
+
   it('applies the documented defaults', () => {
     expect(loadEnvironment(valid)).toEqual({
       ...valid,
       JST_SHOP_ID: 10001,
       LOG_LEVEL: 'INFO',
-      JST_RATE_PER_SECOND: 5,
-      JST_RATE_PER_MINUTE: 100,
+      JST_RATE_PER_SECOND: 1,
+      JST_RATE_PER_MINUTE: 33,
       JST_TIMEOUT_MS: 15_000,
       SETTLE_LAG_SECONDS: 60,
       LOOKBACK_SECONDS: 600,
@@ -95,12 +101,5 @@ describe('loadEnvironment', () => {
     const error = errorOf({ ...valid, [name]: value });
     expect(error.message).toMatch(message);
     expect(error.message).not.toContain(value);
-  });
-
-  it('defaults the ERP base URL to the production URL of the generation in use', () => {
-    const env = loadEnvironment(valid);
-    expect(jstBaseUrl(env, 'legacy')).toBe('https://open.erp321.com/api/open/query.aspx');
-    expect(jstBaseUrl(env, 'open')).toBe('https://openapi.jushuitan.com');
-    expect(jstBaseUrl(loadEnvironment({ ...valid, JST_BASE_URL: 'http://127.0.0.1:9' }), 'open')).toBe('http://127.0.0.1:9');
   });
 });

@@ -11,7 +11,14 @@ describe('parseJstSecret', () => {
     expect(parseJstSecret('s', { appKey: 'a', appSecret: 'b', accessToken: 'c', refreshToken: 'd' })).toMatchObject({ generation: 'open' });
   });
 
+  it('accepts the optional token-keeper fields next to the docs/design.md §9 shapes', () => {
+    expect(parseJstSecret('s', { partnerId: 'p', partnerKey: 'k', token: 't', tokenRefreshedAt: '2026-12-01T08:00:00.000Z' })).toMatchObject({ tokenRefreshedAt: '2026-12-01T08:00:00.000Z' });
+    expect(parseJstSecret('s', { appKey: 'a', appSecret: 'b', accessToken: 'c', refreshToken: 'd', expiresAt: '2026-12-31T00:00:00+08:00' })).toMatchObject({ expiresAt: '2026-12-31T00:00:00+08:00' });
+  });
+
   it.each([
+    [{ appKey: 'a', appSecret: 'b', accessToken: 'c', refreshToken: 'd', expiresAt: 'soon' }, /expiresAt: must be an ISO-8601 date-time/],
+    [{ partnerId: 'p', partnerKey: 'k', token: 't', tokenRefreshedAt: 1 }, /tokenRefreshedAt/],
     [{ partnerId: 'p', appKey: 'a' }, /mixes legacy fields/],
     [{ foo: 1 }, /either \{ partnerId/],
     [[], /JSON object/],
