@@ -9,6 +9,7 @@ import { detectStoreSchema } from '../../shared/fecmall/store-schema';
 import { createJstClient } from '../../shared/jst/client';
 import { syncInventory } from '../../shared/jobs/inventory/sync-inventory';
 import { DEMO_CREDENTIALS } from '../jst-sandbox/server';
+import { MemoryRetrySet } from '../fakes/memory-retry-set';
 import { benchContext, benchEnvironment, memoryLedger, rssSampler } from './_support';
 
 async function main(): Promise<void> {
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
   const schema = await detectStoreSchema(pool);
   const t0 = performance.now();
   const summary = await syncInventory(
-    { erp, stock: new StockRepository(pool), orders: new OrderRepository(pool, schema), ledger: memoryLedger() },
+    { erp, stock: new StockRepository(pool), orders: new OrderRepository(pool, schema), ledger: memoryLedger(), retries: new MemoryRetrySet() },
     benchContext(benchEnvironment({ STOCK_FORMULA: 'available' }), { mode: 'full' }),
   );
   const ms = performance.now() - t0;

@@ -3,7 +3,10 @@
  * latency) and MariaDB. Prints: full sync of N SKUs as a ratio to the ERP-bound limit (L × 100 SKUs per
  * minute) and the store-side share of the time; an incremental run with 1% changed as a share of the
  * full run's ERP calls; the naive baseline (pages one after another, one UPDATE per SKU) on the same
- * data; peak RSS. Sizes: BENCH_SKUS (100000), BENCH_L (1200), BENCH_RSS_SKUS (200000).
+ * data; peak RSS. Then one night at the default schedule (03:00 full run, then every 15 minutes),
+ * each invocation cut at the calls it can make in (timeout 300 s − margin 20 s) at the function's
+ * share of the ERP budget: how many invocations the full pass needs and when it completes. Sizes:
+ * BENCH_SKUS (100000), BENCH_L (1200), BENCH_RSS_SKUS (200000; 0 skips the memory run).
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -15,6 +18,7 @@ import { detectStoreSchema } from '../../shared/fecmall/store-schema';
 import { createJstClient } from '../../shared/jst/client';
 import { syncInventory } from '../../shared/jobs/inventory/sync-inventory';
 import { DEMO_CREDENTIALS } from '../jst-sandbox/server';
+import { MemoryRetrySet } from '../fakes/memory-retry-set';
 import { adminPost, adminStats, benchContext, benchDatabase, benchEnvironment, memoryLedger, printTable, rssSampler, sandboxProcess, runBench } from './_support';
 
 const N = Number(process.env.BENCH_SKUS ?? 100_000);
@@ -40,7 +44,7 @@ function timedStock(stock: StockRepository) {
       ms += performance.now() - t;
     }
   };
-  return { port: { listSkus: time(stock.listSkus.bind(stock)), readStock: time(stock.readStock.bind(stock)), writeStock: time(stock.writeStock.bind(stock)) }, ms: () => ms };
+  return { port: { listSkus: time(stock.listSkus.bind(stock)), countSkus: time(stock.countSkus.bind(stock)), readStock: time(stock.readStock.bind(stock)), writeStock: time(stock.writeStock.bind(stock)) }, ms: () => ms };
 }
 
 async function run(n: number, l: number, label: string) {
@@ -53,7 +57,7 @@ async function run(n: number, l: number, label: string) {
     const schema = await detectStoreSchema(db.pool);
     const erp = createJstClient({ credentials: { generation: 'open', ...DEMO_CREDENTIALS.open }, baseUrl: sandbox.url, rateLimit: { perSecond: Math.ceil(l / 60), perMinute: l } });
     const stock = timedStock(new StockRepository(db.pool));
-    const ports = { erp, stock: stock.port, orders: new OrderRepository(db.pool, schema), ledger: memoryLedger() };
+    const ports = { erp, stock: stock.port, orders: new OrderRepository(db.pool, schema), ledger: memoryLedger(), retries: new MemoryRetrySet() };
     const env = benchEnvironment({ STOCK_FORMULA: 'available', SETTLE_LAG_SECONDS: '0', LOOKBACK_SECONDS: '0' });
     const rss = rssSampler();
     const callsBefore = (await adminStats(sandbox.url)).calls;
@@ -108,7 +112,7 @@ async function main(): Promise<void> {
 
   // Incremental: 1% of SKUs change in the ERP after the full run.
   const ctx = benchContext(r.env);
-  await syncInventory(r.ports, ctx); // sets the incremental cursor
+  await ctx.cursors.advance('incremental', Date.now() - 1000); // as after the full pass (a first run would start one)
   const changed = Math.floor(N / 100);
   await adminPost(r.sandbox.url, '/__admin/stock', { rows: Array.from({ length: changed }, (_, i) => ({ sku_id: skuOf(1 + i * 100), qty: 999 })) });
   const before = (await adminStats(r.sandbox.url)).calls;
@@ -132,6 +136,7 @@ async function main(): Promise<void> {
   const baselineMs = performance.now() - tb;
   const baselineSkusPerMin = baseN / (baselineMs / 60_000);
   const stats = await adminStats(r.sandbox.url);
+  await nightTable(r);
   r.sandbox.stop();
   await r.db.drop();
 
@@ -143,6 +148,7 @@ async function main(): Promise<void> {
     { measure: 'ratio to ERP-bound limit', value: +(skusPerMin / bound).toFixed(3) },
     { measure: 'store-side share of full time', value: +(r.storeMs / r.fullMs).toFixed(3) },
     { measure: 'full sync ERP calls', value: r.fullCalls },
+    { measure: 'full sync ERP minutes at the account limit (calls/100)', value: +(r.fullCalls / 100).toFixed(1) },
     { measure: 'SKUs updated / failed', value: `${r.full.counts.updated} / ${r.full.counts.failed}` },
     { measure: 'incremental (1% changed) ERP calls', value: incCalls },
     { measure: 'incremental calls / full calls', value: +(incCalls / r.fullCalls).toFixed(4) },
@@ -153,6 +159,55 @@ async function main(): Promise<void> {
   ]);
 
   if (RSS_N > 0) await memoryRun();
+}
+
+/**
+ * A night at the default schedule: the 03:00 full run and the 15-minute scheduled runs after it, each
+ * invocation stopped (soft deadline) once it has made the ERP calls that fit in 280 s at `share`
+ * calls/min; 0.1% of the SKUs change in the ERP between runs. Returns invocations and calls.
+ */
+async function night(r: Awaited<ReturnType<typeof run>>, share: number) {
+  const perInvocation = Math.floor(((300 - 20) / 60) * share);
+  const positions = new Map<string, unknown>([['incremental', Date.now() - 15 * 60_000]]);
+  const cursors = { read: async <T>(name: string) => positions.get(name) as T | undefined, advance: async (name: string, p: unknown) => void (p === null ? positions.delete(name) : positions.set(name, p)) };
+  const start = r.erp.stats.calls;
+  let invocations = 0;
+  let done = 0;
+  let total = 0;
+  for (let complete = false; !complete && invocations < 100; ) {
+    invocations++;
+    const changed = Math.max(1, Math.floor(N / 1000));
+    await adminPost(r.sandbox.url, '/__admin/stock', { rows: Array.from({ length: changed }, (_, i) => ({ sku_id: skuOf(1 + ((i * 997 + invocations * 31) % N)), qty: 100 + invocations })) });
+    const before = r.erp.stats.calls;
+    const deadline = { expired: () => r.erp.stats.calls - before >= perInvocation, remainingMs: () => 1000 };
+    const ctx = { ...benchContext(r.env, { trigger: 'schedule', mode: invocations === 1 ? 'full' : 'incremental' }), cursors, deadline };
+    const out = await syncInventory(r.ports, ctx);
+    const pass = out.details?.fullPass as { done: number; total: number; complete: boolean } | undefined;
+    complete = pass?.complete ?? true;
+    done = pass?.done ?? done;
+    total = pass?.total ?? total;
+  }
+  return { perInvocation, invocations, calls: r.erp.stats.calls - start, done, total };
+}
+
+async function nightTable(r: Awaited<ReturnType<typeof run>>): Promise<void> {
+  const rows: Array<Record<string, string | number>> = [];
+  for (const share of [50, 100]) {
+    const n = await night(r, share);
+    const finishMin = (n.invocations - 1) * 15 + (n.calls - (n.invocations - 1) * n.perInvocation) / share;
+    const finish = `${String(3 + Math.floor(finishMin / 60)).padStart(2, '0')}:${String(Math.round(finishMin % 60)).padStart(2, '0')}`;
+    rows.push({
+      'share (calls/min)': share,
+      'calls per invocation': n.perInvocation,
+      'pass SKUs done/total': `${n.done}/${n.total}`,
+      'ERP calls (pass + windows)': n.calls,
+      'ERP minutes at 100/min': +(n.calls / 100).toFixed(1),
+      invocations: n.invocations,
+      'pass complete by (Beijing)': finish,
+      'within the night (before 06:00)': finishMin < 180 ? 'yes' : 'no',
+    });
+  }
+  printTable(`syncInventory full pass of ${N} SKUs over one night (03:00 full run, then every 15 min; 280 s per invocation)`, rows);
 }
 
 runBench(main);

@@ -1,4 +1,5 @@
 import { formatBeijing, parseBeijing } from '../../shared/jst/beijing-time';
+import type { FaultInjector } from './fault-injector';
 import type { SandboxState } from './sandbox-state';
 import { invalidParameter } from './sandbox-error';
 
@@ -13,6 +14,8 @@ export interface EndpointContext {
   maxUploadOrders: number;
   /** Whether fault injection rejects this order (per-order rejection). */
   rejectOrder: () => boolean;
+  /** Reply tampering and rows changed between pages (hostile mode); none when absent. */
+  faults?: FaultInjector;
 }
 
 export const DAY_MS = 86_400_000;
@@ -28,8 +31,25 @@ export function inventoryQuery(ctx: EndpointContext, biz: unknown): unknown {
   // With sku_ids and a range, both must match (the range filters the listed SKUs).
   const wanted = skus ? (r ? skus.filter((s) => inRange(ctx.state.stockView(s, wms)?.modified, r)) : skus) : ctx.state.skusModifiedBetween(r!.fromMs, r!.toMs, wms);
   const { rows, meta } = pageOf(wanted, p);
-  const inventorys = rows.map((sku) => ctx.state.stockView(sku, wms)).filter((v) => v !== undefined);
-  return { ...meta, inventorys };
+  const inventorys: Array<Record<string, unknown>> = rows.map((sku) => ctx.state.stockView(sku, wms)).filter((v) => v !== undefined);
+  // Rows served on this page change now (after the answer was computed), when asked to.
+  for (const sku of rows.slice(0, ctx.faults?.drawChurn('inventory', p.index) ?? 0)) ctx.state.touchStock(sku, wms);
+  return tamper(ctx, 'inventorys', { ...meta, inventorys });
+}
+
+/** Hostile replies on request: the list missing, a stale duplicate, a foreign shop's row, a bad date. */
+function tamper(ctx: EndpointContext, listKey: string, reply: Record<string, unknown>): Record<string, unknown> {
+  const f = ctx.faults;
+  if (!f) return reply;
+  const list = reply[listKey] as Array<Record<string, unknown>>;
+  if (f.drawTamper('omitList')) {
+    const { [listKey]: _omitted, ...rest } = reply;
+    return rest;
+  }
+  if (list.length > 0 && f.drawTamper('duplicateRow')) list.push({ ...list[0], modified: formatBeijing((parseBeijing(String(list[0]!.modified)) ?? 0) - 3600_000), qty: 987654, l_id: 'STALE-COPY' });
+  if (listKey === 'orders' && list.length > 0 && f.drawTamper('foreignShopRow')) list.push({ ...list[0], shop_id: Number(list[0]!.shop_id) + 1, o_id: 999_000_000 + list.length, l_id: 'FOREIGN-1' });
+  if (listKey === 'orders' && list.length > 0 && f.drawTamper('badSendDate')) list[0] = { ...list[0], send_date: '2026-13-45 99:99:99' };
+  return reply;
 }
 
 export function uploadOrders(ctx: EndpointContext, biz: unknown): unknown {
@@ -86,13 +106,13 @@ export function logisticsQuery(ctx: EndpointContext, biz: unknown): unknown {
   // "when querying by so_ids, no other condition except time applies" (§3c).
   const hits = soIds ? ctx.state.shipmentsOf(soIds, shopId).filter((s) => !r || (s.modifiedMs >= r.fromMs && s.modifiedMs <= r.toMs)) : ctx.state.shipmentsBetween(r!.fromMs, r!.toMs, shopId);
   const { rows, meta } = pageOf(hits, p);
-  return {
-    ...meta,
-    orders: rows.map((s) => ({
-      o_id: s.o_id, shop_id: s.shop_id, so_id: s.so_id, send_date: formatBeijing(s.sendMs), lc_id: s.lc_id, l_id: s.l_id,
-      logistics_company: s.logistics_company, modified: formatBeijing(s.modifiedMs), freight: 0, weight: 0, items: [],
-    })),
-  };
+  const orders = rows.map((s) => ({
+    o_id: s.o_id, shop_id: s.shop_id, so_id: s.so_id, send_date: formatBeijing(s.sendMs), lc_id: s.lc_id, l_id: s.l_id,
+    logistics_company: s.logistics_company, modified: formatBeijing(s.modifiedMs), freight: 0, weight: 0,
+    items: s.rawSoIds.map((raw, i) => ({ sku_id: `${raw}-SKU`, qty: 1, outer_oi_id: `${raw}-${i + 1}`, raw_so_id: raw, o_id: String(s.o_id) })),
+  }));
+  if (!soIds) for (const s of rows.slice(0, ctx.faults?.drawChurn('logistics', p.index) ?? 0)) ctx.state.touchShipment(s.o_id);
+  return tamper(ctx, 'orders', { ...meta, orders });
 }
 
 export function cancelByOId(ctx: EndpointContext, biz: unknown): unknown {

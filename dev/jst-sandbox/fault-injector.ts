@@ -17,6 +17,34 @@ export interface FaultConfig {
   slowMs?: number;
   /** One order of an upload is rejected (issuccess: false). */
   rejectOrder?: number;
+  /** Inventory/logistics page replies with code 0 and paging fields but no list (a malformed reply). */
+  omitList?: number;
+  /** A stale copy (older `modified`) of the page's first row is added to the page. */
+  duplicateRow?: number;
+  /** Logistics: a row of another shop is added to the page. */
+  foreignShopRow?: number;
+  /** Logistics: the first row's `send_date` is not a date. */
+  badSendDate?: number;
+  /** Rows change between pages (see ChurnConfig). */
+  churn?: ChurnConfig;
+}
+
+/**
+ * "After serving page N of a modified-range query, modify K of the rows just served": their
+ * `modified` becomes now, so they leave the queried range and every later row moves up a place —
+ * what makes page-number paging over a live window skip rows (issue #13).
+ */
+export interface ChurnConfig {
+  /** Which query (default both). */
+  endpoint?: 'inventory' | 'logistics';
+  /** Pages with this index or higher trigger it (default 1). */
+  afterPage?: number;
+  /** Rows modified per triggering page (default 1). */
+  rows?: number;
+  /** How many pages trigger it in all (default unlimited). */
+  times?: number;
+  /** Chance that a page triggers it (default 1). */
+  probability?: number;
 }
 
 export type InjectedFault = 'http5xx' | 'internalError' | 'html' | 'disconnect' | 'malformed';
@@ -32,8 +60,12 @@ export class FaultInjector {
     this.random = seededRandom(seed);
   }
 
+  /** Pages that triggered churn since the last set(). */
+  churned = 0;
+
   set(config: FaultConfig, seed?: number): void {
     this.config = { ...config };
+    this.churned = 0;
     if (seed !== undefined) this.random = seededRandom(seed);
   }
 
@@ -56,6 +88,21 @@ export class FaultInjector {
 
   drawOrderRejection(): boolean {
     return this.chance(this.config.rejectOrder);
+  }
+
+  /** Whether this page reply is tampered with in the given way. */
+  drawTamper(kind: 'omitList' | 'duplicateRow' | 'foreignShopRow' | 'badSendDate'): boolean {
+    return this.chance(this.config[kind]);
+  }
+
+  /** How many rows just served on page `pageIndex` of `endpoint` to modify now (0: none). */
+  drawChurn(endpoint: 'inventory' | 'logistics', pageIndex: number): number {
+    const churn = this.config.churn;
+    if (!churn || (churn.endpoint && churn.endpoint !== endpoint) || pageIndex < (churn.afterPage ?? 1)) return 0;
+    if ((churn.times ?? Number.POSITIVE_INFINITY) <= this.churned) return 0;
+    if (churn.probability !== undefined && !(this.random() < churn.probability)) return 0;
+    this.churned++;
+    return churn.rows ?? 1;
   }
 
   /** A number from the same seeded sequence (for tokens and other sandbox randomness). */

@@ -47,6 +47,8 @@ export interface SandboxShipment {
   logistics_company: string;
   sendMs: number;
   modifiedMs: number;
+  /** Store orders merged into this ERP order (its items' `raw_so_id`, docs/erp-api.md §3c); empty when not merged. */
+  rawSoIds: string[];
 }
 
 export interface ShipmentPackage {
@@ -168,14 +170,14 @@ export class SandboxState {
    * Ships an uploaded order in one or more packages. The first package keeps the order's o_id; each
    * further package is a split sub-order with its own o_id and the same so_id, as the ERP reports them.
    */
-  ship(shopId: number, soId: string, packages: ShipmentPackage[], atMs = this.now()): SandboxShipment[] {
+  ship(shopId: number, soId: string, packages: ShipmentPackage[], atMs = this.now(), rawSoIds: readonly string[] = []): SandboxShipment[] {
     const order = this.orders.get(`${shopId}|${soId}`);
     if (!order) throw new Error(`sandbox: no order ${soId} in shop ${shopId}`);
     // Shipping takes the units out of the warehouse and releases their order lock.
     if (order.status === 'WaitConfirm') this.lock(order.payload, -1, true);
     order.status = 'Sent';
     order.modifiedMs = atMs;
-    const created = packages.map((p, i) => ({ o_id: i === 0 ? order.o_id : this.nextOId++, shop_id: shopId, so_id: soId, lc_id: p.lc_id, l_id: p.l_id, logistics_company: p.logistics_company, sendMs: atMs, modifiedMs: atMs }));
+    const created = packages.map((p, i) => ({ o_id: i === 0 ? order.o_id : this.nextOId++, shop_id: shopId, so_id: soId, lc_id: p.lc_id, l_id: p.l_id, logistics_company: p.logistics_company, sendMs: atMs, modifiedMs: atMs, rawSoIds: [...rawSoIds] }));
     for (const s of created) {
       const last = this.shipments[this.shipments.length - 1];
       if (last && s.modifiedMs < last.modifiedMs) this.shipmentsSorted = false;
@@ -185,6 +187,36 @@ export class SandboxState {
       else this.shipmentsBySoId.set(s.so_id, [s]);
     }
     return created;
+  }
+
+  /**
+   * Ships one ERP order that merges several store orders (the ERP's 合并订单): `soId` is the order
+   * uploaded first, and the merged order's items name every store order in `raw_so_id`.
+   */
+  shipMerged(shopId: number, soIds: readonly string[], packages: ShipmentPackage[], atMs = this.now()): SandboxShipment[] {
+    for (const so of soIds.slice(1)) {
+      const merged = this.orders.get(`${shopId}|${so}`);
+      if (!merged) throw new Error(`sandbox: no order ${so} in shop ${shopId}`);
+      if (merged.status === 'WaitConfirm') this.lock(merged.payload, -1, true);
+      merged.status = 'Sent';
+      merged.modifiedMs = atMs;
+    }
+    return this.ship(shopId, soIds[0]!, packages, atMs, soIds);
+  }
+
+  /** Modifies a shipment again (its `modified` becomes `atMs`), as a re-weighed or re-labelled package. */
+  touchShipment(oId: number, atMs = this.now()): void {
+    const s = this.shipments.find((x) => x.o_id === oId);
+    if (!s) return;
+    s.modifiedMs = atMs;
+    this.shipmentsSorted = false;
+  }
+
+  /** Modifies a SKU's stock again with the same counters (its `modified` becomes `atMs`). */
+  touchStock(sku: string, wmsCoId: number | undefined, atMs = this.now()): void {
+    const warehouses = wmsCoId ? [wmsCoId] : [...(this.skuWarehouses.get(sku) ?? [])];
+    const w = warehouses.includes(0) ? 0 : warehouses[0];
+    if (w !== undefined && this.inventory.has(`${w}|${sku}`)) this.setStock(sku, {}, w, atMs);
   }
 
   /** Shipments of the given so_ids (optionally one shop), oldest first. */

@@ -1,9 +1,9 @@
 import { buildConnectorDependencies, createJobHandler, disposeConnectorDependencies, syncInventory } from '../../shared';
 
-/** syncInventory: ERP main-warehouse stock into the store (scheduled every 15 min, full daily; or by hand). */
+/** syncInventory: ERP stock into the store (scheduled every 15 min, full pass / stock reconcile daily; or by hand). */
 export const handler = createJobHandler({
   job: 'syncInventory',
   buildDependencies: buildConnectorDependencies,
-  run: (deps, ctx) => syncInventory(deps, ctx),
+  run: (deps, ctx) => syncInventory({ ...deps, retries: deps.inventoryRetries }, ctx),
   dispose: disposeConnectorDependencies,
 });

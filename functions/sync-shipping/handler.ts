@@ -4,6 +4,6 @@ import { buildConnectorDependencies, createJobHandler, disposeConnectorDependenc
 export const handler = createJobHandler({
   job: 'syncShipping',
   buildDependencies: buildConnectorDependencies,
-  run: (deps, ctx) => (ctx.request.mode === 'reconcile' ? reconcileShipments(deps, ctx) : syncShipping(deps, ctx)),
+  run: (deps, ctx) => (ctx.request.mode === 'reconcile' ? reconcileShipments(deps, ctx) : syncShipping({ erp: deps.erp, shipments: deps.shipments, retries: deps.shippingRetries }, ctx)),
   dispose: disposeConnectorDependencies,
 });

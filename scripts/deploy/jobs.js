@@ -11,7 +11,7 @@ const jobs = [
     logicalId: 'SyncInventory',
     scheduleParam: 'inventoryIncrementalSchedule',
     failureMetrics: [m.skusFailed, m.itemFailures],
-    workMetrics: [m.skusUpdated, m.skusFailed, m.stockDrift],
+    workMetrics: [m.skusUpdated, m.skusFailed, m.itemsAbandoned, m.stockDrift, m.stockDriftMissed, m.fullPassAgeHours],
   },
   {
     name: 'pushOrders',
@@ -25,7 +25,7 @@ const jobs = [
     logicalId: 'SyncShipping',
     scheduleParam: 'shippingSchedule',
     failureMetrics: [m.itemFailures],
-    workMetrics: [m.shipmentsApplied, m.shipmentsSkipped, m.shipmentsMissingInStore],
+    workMetrics: [m.shipmentsApplied, m.shipmentsSkipped, m.itemsAbandoned, m.shipmentsMissingInStore],
   },
 ];
 

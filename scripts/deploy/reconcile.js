@@ -1,6 +1,6 @@
 // Reconcile (issue #16): the weekly reconcile schedules of pushOrders and syncShipping (EventBridge
-// Scheduler, through their own role), and one alarm per drift metric. Stock drift is published by
-// syncInventory's daily full pass. serverless.yml includes it under `resources`.
+// Scheduler, through their own role), and one alarm per drift metric (stock: StockDriftMissed, published
+// by syncInventory's daily full pass). serverless.yml includes it under `resources`.
 //
 // A reconcile pass of a large horizon takes several invocations (each stops at its deadline and keeps
 // its place in the `reconcile` cursor). The schedule therefore fires every 30 minutes inside a weekly
@@ -16,7 +16,8 @@ const schedules = [
 ];
 
 const driftAlarms = [
-  { job: 'syncInventory', logicalId: 'SyncInventory', metric: m.stockDrift, what: 'SKUs whose store stock differed from the ERP' },
+  // Stock: only the drift the incremental runs should have brought (StockDrift also counts store-side edits).
+  { job: 'syncInventory', logicalId: 'SyncInventory', metric: m.stockDriftMissed, what: 'SKUs whose ERP change the incremental runs missed' },
   { job: 'pushOrders', logicalId: 'PushOrders', metric: m.ordersMissingInErp, what: 'orders the ledger says the ERP accepted that the ERP does not have' },
   { job: 'pushOrders', logicalId: 'PushOrders', metric: m.ordersDifferentInErp, what: 'orders the ERP holds under another shop, status or amount' },
   { job: 'syncShipping', logicalId: 'SyncShipping', metric: m.shipmentsMissingInStore, what: 'ERP shipments missing in the store (not dispatched, or a tracking number missing)' },

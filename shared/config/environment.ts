@@ -54,8 +54,19 @@ const environmentSchema = z.object({
   SECRETS_CACHE_SECONDS: optional(int(0, 86400)).default(300),
   RUN_HISTORY_DAYS: optional(int(1, 365)).default(30),
   STOCK_FORMULA: optional(z.enum(['available', 'qty'], { message: 'expected available or qty' })).default('available'),
+  // ERP wms_co_id. 0 (default): the query is sent WITHOUT wms_co_id, and the ERP answers each SKU's
+  // stock summed over all its warehouses (docs/erp-api.md §3a); another value: that warehouse alone.
   STOCK_WAREHOUSE_ID: optional(int(0, 1_000_000_000)).default(0),
+  // The walk's first-run lookback; syncInventory never reaches it (a run with no cursor starts a full
+  // pass instead), still accepted so existing settings stay valid.
   INVENTORY_INITIAL_LOOKBACK_HOURS: optional(int(1, 24 * 30)).default(24),
+  // Combined SKUs (组合装) kept out of the stock sync: comma-separated SKUs, `PREFIX*` for a prefix.
+  INVENTORY_COMBINED_SKUS: optional(z.string())
+    .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []))
+    .refine((list) => !list.includes('*'), 'a bare "*" would keep every SKU out of the sync; list SKUs or PREFIX* entries')
+    .refine((list) => list.every((s) => s.length <= 150), 'each entry must fit the store SKU column (at most 150 characters)'),
+  // Attempts before a failed SKU of the retry set is given up on (ItemsAbandoned).
+  INVENTORY_RETRY_MAX_ATTEMPTS: optional(int(1, 100)).default(8),
   ORDER_HORIZON_DAYS: optional(int(1, 365)).default(30),
   // The ERP documents no upload batch limit (docs/erp-api.md "not found; 50 is a common guess"): stay at 50.
   ORDER_PUSH_BATCH_SIZE: optional(int(1, ORDER_PUSH_BATCH_MAX)).default(ORDER_PUSH_BATCH_MAX),
@@ -78,6 +89,8 @@ const environmentSchema = z.object({
       }
     }),
   SHIPPING_INITIAL_LOOKBACK_HOURS: optional(int(1, 24 * 30)).default(72),
+  // Attempts before a shipment of the retry set is given up on (ItemsAbandoned).
+  SHIPPING_RETRY_MAX_ATTEMPTS: optional(int(1, 100)).default(8),
   // A scheduled reconcile run starts a new pass only when the last one finished at least this long ago.
   RECONCILE_MIN_INTERVAL_HOURS: optional(int(0, 24 * 60)).default(72),
 });

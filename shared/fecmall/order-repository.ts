@@ -90,9 +90,10 @@ export class OrderRepository {
   /**
    * Units per (order, SKU) in store orders that still hold stock deducted at checkout (placed,
    * paid, not shipped, not cancelled), from `minOrderId` on. The inventory job subtracts those the
-   * ERP has not accepted yet.
+   * ERP has not accepted yet. With `skus`, only those SKUs (read per batch, right after the stock).
    */
-  async unitsHeldByOpenOrders(minOrderId: number): Promise<Array<{ incrementId: string; sku: string; qty: number }>> {
+  async unitsHeldByOpenOrders(minOrderId: number, skus?: readonly string[]): Promise<Array<{ incrementId: string; sku: string; qty: number }>> {
+    if (skus !== undefined && skus.length === 0) return [];
     const bbc = this.schema.flavour === 'bbc';
     const statuses = bbc ? BBC_STATUS.holdingStock : CORE_STATUS.holdingStock;
     const [rows] = await this.pool.query<RowDataPacket[]>(
@@ -100,8 +101,9 @@ export class OrderRepository {
          JOIN sales_flat_order_item i ON i.order_id = o.order_id
         WHERE o.order_id >= ? AND o.increment_id IS NOT NULL AND o.order_status IN (?)
           ${bbc ? "AND (o.order_operate_status IS NULL OR o.order_operate_status <> 'operate_canceled')" : ''}
+          ${skus ? 'AND i.sku IN (?)' : ''}
         GROUP BY o.increment_id, i.sku`,
-      [minOrderId, statuses],
+      skus ? [minOrderId, statuses, skus] : [minOrderId, statuses],
     );
     return rows.map((r) => ({ incrementId: String(r.increment_id), sku: String(r.sku), qty: Number(r.qty) }));
   }

@@ -13,7 +13,11 @@ export interface ShipmentToApply {
   shippedAt: number;
 }
 
-export type ShipmentOutcome = 'applied' | 'tracking_added' | 'already_shipped' | 'cancelled' | 'not_shippable' | 'unknown';
+/**
+ * `tracking_too_long`: the order's tracking numbers, comma-joined, do not fit the store's 100-character
+ * column; nothing is written (a number is never cut).
+ */
+export type ShipmentOutcome = 'applied' | 'tracking_added' | 'already_shipped' | 'cancelled' | 'not_shippable' | 'tracking_too_long' | 'unknown';
 
 export interface ShipmentResult {
   incrementId: string;
@@ -22,7 +26,8 @@ export interface ShipmentResult {
   status?: string;
 }
 
-const TRACKING_NUMBER_MAX = 100;
+/** `sales_flat_order.tracking_number` varchar(100) (docs/store-schema.md §2.1). */
+export const TRACKING_NUMBER_MAX = 100;
 const TRACKING_COMPANY_MAX = 150;
 const TRACKING_NAME_MAX = 50;
 
@@ -53,7 +58,7 @@ export class ShipmentRepository {
         const order = found.get(shipment.incrementId);
         const decision = this.decide(order, shipment);
         if (order && (decision.outcome === 'applied' || decision.outcome === 'tracking_added')) {
-          const tracking = joinTracking(order.trackingNumber, shipment.trackingNumbers, decision.outcome === 'tracking_added');
+          const tracking = joinTracking(order.trackingNumber, shipment.trackingNumbers, decision.outcome === 'tracking_added')!;
           const ok = decision.outcome === 'applied' ? await this.dispatch(conn, order.orderId, shipment, tracking) : await this.addTracking(conn, order.orderId, order.status, tracking);
           if (!ok) {
             results.push({ incrementId: shipment.incrementId, outcome: 'not_shippable', status: order.status ?? undefined });
@@ -88,10 +93,12 @@ export class ShipmentRepository {
     if ((bbc ? BBC_STATUS.shipped : CORE_STATUS.shipped).includes(status as never)) {
       const known = new Set((order.trackingNumber ?? '').split(',').map((t) => t.trim()).filter(Boolean));
       const fresh = shipment.trackingNumbers.filter((t) => !known.has(t));
-      return { outcome: fresh.length > 0 ? 'tracking_added' : 'already_shipped', status };
+      if (fresh.length === 0) return { outcome: 'already_shipped', status };
+      return joinTracking(order.trackingNumber, shipment.trackingNumbers, true) === undefined ? { outcome: 'tracking_too_long', status } : { outcome: 'tracking_added', status };
     }
     const shippable = bbc ? (BBC_STATUS.shippable as readonly string[]).includes(status) && (order.operateStatus ?? 'operate_normal') === 'operate_normal' : (CORE_STATUS.shippable as readonly string[]).includes(status);
-    return shippable ? { outcome: 'applied', status } : { outcome: 'not_shippable', status };
+    if (!shippable) return { outcome: 'not_shippable', status };
+    return joinTracking(null, shipment.trackingNumbers, false) === undefined ? { outcome: 'tracking_too_long', status } : { outcome: 'applied', status };
   }
 
   private async dispatch(conn: Queryable, orderId: number, s: ShipmentToApply, tracking: string): Promise<boolean> {
@@ -151,8 +158,11 @@ interface FoundOrder {
 
 type Queryable = Pick<Pool, 'query'>;
 
-/** All tracking numbers, comma-separated, within the column's 100 characters (whole numbers only). */
-export function joinTracking(existing: string | null, incoming: string[], keepExisting: boolean): string {
+/**
+ * All tracking numbers, comma-separated, or undefined when they do not fit the column's 100
+ * characters: a tracking number is never cut or dropped silently (the caller reports the order).
+ */
+export function joinTracking(existing: string | null, incoming: string[], keepExisting: boolean): string | undefined {
   const all: string[] = [];
   const add = (t: string) => {
     const clean = toUtf8mb3(t.trim());
@@ -160,13 +170,8 @@ export function joinTracking(existing: string | null, incoming: string[], keepEx
   };
   if (keepExisting) for (const t of (existing ?? '').split(',')) add(t);
   for (const t of incoming) add(t);
-  let joined = '';
-  for (const t of all) {
-    const next = joined ? `${joined},${t}` : t;
-    if (next.length > TRACKING_NUMBER_MAX) break;
-    joined = next;
-  }
-  return joined || fit(all[0] ?? '', TRACKING_NUMBER_MAX);
+  const joined = all.join(',');
+  return Array.from(joined).length > TRACKING_NUMBER_MAX ? undefined : joined;
 }
 
 function fit(text: string, max: number): string {

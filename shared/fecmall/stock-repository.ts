@@ -44,6 +44,12 @@ export class StockRepository {
     return rows.map((r) => ({ sku: String(r.sku), productId: Number(r.id) }));
   }
 
+  /** How many SKUs the store has (the size of a full pass). */
+  async countSkus(): Promise<number> {
+    const [rows] = await this.pool.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM product_flat');
+    return Number(rows[0]?.n ?? 0);
+  }
+
   /** Current stock of the given SKUs; SKUs the store does not have are absent from the map. */
   async readStock(skus: readonly string[]): Promise<Map<string, StoreStock>> {
     const result = new Map<string, StoreStock>();

@@ -1,49 +1,99 @@
-import { chunkTimeRange } from '../jst/time-chunks';
+import type { Page } from '../jst/client';
+import { MAX_RANGE_MS } from '../jst/time-chunks';
 import type { RunContext } from '../runtime/handler-factory';
 import type { RunOutcome } from '../runtime/run-summary';
 import { planWindow, type TimeWindow } from './time-window';
+import { sweepWindow, type SweepSource, type SweepStats } from './window-sweep';
 
 type Ctx = Pick<RunContext, 'request' | 'env' | 'cursors' | 'clock' | 'deadline'>;
 
 /**
- * The incremental walk both ERP-side jobs share (docs/design.md §2–§3): plan the window from the
- * `incremental` cursor (or the manual `from`/`to`), split it into ≤7-day chunks, let `processChunk`
- * read every page of a chunk, and commit the cursor after each finished chunk — never on a dry run or
- * an explicit window. Stops between chunks at the soft deadline.
+ * The unfinished window of an incremental walk, committed after every complete range (cursor
+ * position `walk`): the next run resumes at `doneMs` — no lookback re-read, since everything before
+ * it was applied — and extends the window to its own `until`.
  */
-export async function walkTimeWindow(
-  ctx: Ctx,
-  initialLookbackMs: number,
-  processChunk: (chunk: TimeWindow) => Promise<void>,
-): Promise<Pick<RunOutcome, 'window' | 'complete' | 'cursor' | 'cursorLagSeconds'>> {
+export interface WalkProgress {
+  fromMs: number;
+  untilMs: number;
+  doneMs: number;
+  widthMs: number;
+}
+
+export interface WalkOptions<T> {
+  /** How far back a first run (no cursor) starts. */
+  initialLookbackMs: number;
+  /** One page of the job's ERP query over a modified range (the walk chooses the ranges). */
+  source: SweepSource<T>;
+  /** Applies one page's rows to the store; must be idempotent (rows may be read more than once). */
+  applyPage(page: Page<T>): Promise<void>;
+  /** Filled with the sweep's page counts (for the run summary), when given. */
+  stats?: SweepStats;
+}
+
+export type WalkOutcome = Pick<RunOutcome, 'window' | 'complete' | 'cursor' | 'cursorLagSeconds'>;
+
+/**
+ * The incremental walk both ERP-side jobs share (docs/design.md §2, §3, §6). Plans the window from the
+ * `incremental` cursor (epoch ms: everything before it was applied) or resumes the unfinished `walk`,
+ * or takes the manual `from`/`to`; sweeps it with `sweepWindow` (loss-free under concurrent changes,
+ * see window-sweep.ts), committing `walk` after every complete range and `incremental` when the window
+ * is done — never on a dry run or an explicit window. Stops at the soft deadline, between ERP calls.
+ */
+export async function walkTimeWindow<T>(ctx: Ctx, options: WalkOptions<T>): Promise<WalkOutcome> {
   const explicit = ctx.request.window;
+  const commits = !explicit && !ctx.request.dryRun;
   const cursor = explicit ? undefined : await ctx.cursors.read<number>('incremental');
-  const window = planWindow({
-    nowMs: ctx.clock.now(),
-    cursorMs: cursor,
-    settleLagMs: ctx.env.SETTLE_LAG_SECONDS * 1000,
-    lookbackMs: ctx.env.LOOKBACK_SECONDS * 1000,
-    initialLookbackMs,
-    explicit,
-  });
-  let committed = cursor ?? null;
-  let complete = true;
-  for (const chunk of chunkTimeRange(window.fromMs, window.toMs)) {
-    if (ctx.deadline.expired()) {
-      complete = false;
-      break;
-    }
-    await processChunk(chunk);
-    const reached = Math.min(chunk.toMs, window.toMs);
-    if (!explicit && !ctx.request.dryRun) {
-      await ctx.cursors.advance('incremental', reached);
-      committed = reached;
-    }
+  const progress = explicit ? undefined : await ctx.cursors.read<WalkProgress>('walk');
+  const nowMs = ctx.clock.now();
+  const window = progress
+    ? { fromMs: progress.fromMs, toMs: Math.max(progress.untilMs, nowMs - ctx.env.SETTLE_LAG_SECONDS * 1000) }
+    : planWindow({ nowMs, cursorMs: cursor, settleLagMs: ctx.env.SETTLE_LAG_SECONDS * 1000, lookbackMs: ctx.env.LOOKBACK_SECONDS * 1000, initialLookbackMs: options.initialLookbackMs, explicit });
+  const startMs = progress ? Math.max(progress.doneMs, window.fromMs) : window.fromMs;
+  const stats: SweepStats = options.stats ?? { pages: 0, narrowed: 0, verifiedSeconds: 0 };
+  let progressWritten = progress !== undefined;
+
+  // Rows read twice in one walk (a shared boundary second, a dense second read again to verify it) are
+  // applied once per version: same key and same `modified`.
+  const applied = new Set<string>();
+  const fresh = (row: T) => {
+    const modified = options.source.modifiedOf(row);
+    if (!modified) return true;
+    const version = `${options.source.keyOf(row)}@${modified}`;
+    if (applied.has(version)) return false;
+    applied.add(version);
+    return true;
+  };
+
+  const result = await sweepWindow(
+    options.source,
+    {
+      apply: async (page) => {
+        const rows = page.rows.filter(fresh);
+        if (rows.length > 0 || page.invalid.length > 0) await options.applyPage({ ...page, rows });
+      },
+      expired: () => ctx.deadline.expired(),
+      onComplete: async (doneMs, widthMs) => {
+        if (!commits || doneMs >= window.toMs) return;
+        await ctx.cursors.advance<WalkProgress>('walk', { fromMs: window.fromMs, untilMs: window.toMs, doneMs, widthMs });
+        progressWritten = true;
+      },
+    },
+    { fromMs: startMs, toMs: window.toMs },
+    progress?.widthMs ?? MAX_RANGE_MS,
+    stats,
+  );
+  if (commits && result.complete) {
+    await ctx.cursors.advance('incremental', window.toMs);
+    if (progressWritten) await ctx.cursors.advance('walk', null);
   }
+  const reached = result.complete ? window.toMs : result.doneMs;
+  const moved = commits && (result.complete || progressWritten);
   return {
     window: { from: new Date(window.fromMs).toISOString(), to: new Date(window.toMs).toISOString() },
-    complete,
-    cursor: { before: cursor ?? null, after: explicit ? (cursor ?? null) : committed },
-    cursorLagSeconds: committed === null || explicit ? undefined : (ctx.clock.now() - committed) / 1000,
+    complete: result.complete,
+    cursor: { before: cursor ?? null, after: explicit ? (cursor ?? null) : moved ? reached : (cursor ?? null) },
+    cursorLagSeconds: explicit || (!moved && cursor === undefined) ? undefined : (ctx.clock.now() - (moved ? reached : cursor!)) / 1000,
   };
 }
+
+export type { TimeWindow };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ErpUploadOrder } from '../domain/erp-order';
-import { formatBeijing } from './beijing-time';
+import { formatBeijing, parseBeijing } from './beijing-time';
 import { JstApiError, JstRequestError } from './jst-errors';
 import {
   inventoryRowSchema,
@@ -57,6 +57,10 @@ export interface Page<T> {
   rows: T[];
   invalid: InvalidRow[];
   hasNext: boolean;
+  /** Rows dropped because another row of the same page had the same key and a later `modified`. */
+  duplicates?: number;
+  /** The reply's `data_count` when present (a hint only: it is [U] for inventory, docs/erp-api.md §3a). */
+  dataCount?: number;
 }
 
 export interface TimeRange {
@@ -117,10 +121,14 @@ export interface JstClient {
   readonly stats: TransportStats;
   /** All pages of one inventory query (≤ 100 sku_ids and/or a ≤ 7-day modified range). */
   inventoryPages(query: InventoryQuery): AsyncIterable<Page<InventoryRow>>;
+  /** One page (from 1) of an inventory query. */
+  inventoryPage(query: InventoryQuery, pageIndex: number): Promise<Page<InventoryRow>>;
   /** Uploads ≤ 50 orders; one result per order, in input order. Orders with empty values are not sent. */
   uploadOrders(orders: readonly ErpUploadOrder[]): Promise<UploadResult[]>;
   /** All pages of one logistics query (≤ 20 so_ids and/or a ≤ 7-day range). */
   logisticsPages(query: LogisticsQuery): AsyncIterable<Page<LogisticsOrder>>;
+  /** One page (from 1) of a logistics query. */
+  logisticsPage(query: LogisticsQuery, pageIndex: number): Promise<Page<LogisticsOrder>>;
   /** All pages of one order query (≤ 20 so_ids, ≤ 50 o_ids and/or a ≤ 7-day modified range). */
   queryOrders(query: OrderQuery): AsyncIterable<Page<QueriedOrder>>;
   /** Open platform: by o_id (≤ 50). Legacy: by (shop_id, so_id) (≤ 50). */
@@ -131,16 +139,31 @@ export interface JstClient {
 export interface JstClientOptions extends TransportOptions {
   /** Default shop for logistics/order queries and legacy cancel when the request names none. */
   shopId?: number;
+  /** Further attempts after a code-0 reply without the documented shape (default 2). */
+  malformedRetries?: number;
 }
 
 export function createJstClient(options: JstClientOptions): JstClient {
-  return new HttpJstClient(new JstTransport(options), options.shopId);
+  return new HttpJstClient(new JstTransport(options), options.shopId, options.malformedRetries ?? 2);
+}
+
+/** How one paged endpoint's reply is read: its list key, row schema, row key and row time. */
+interface PagedReading<T> {
+  endpoint: JstEndpoint;
+  biz: Record<string, unknown>;
+  listKey: string;
+  rowSchema: z.ZodType<T>;
+  keyOf: (row: unknown) => unknown;
+  /** The key two rows of one page must not share (the later `modified` wins). */
+  uniqueKey: (row: T) => string;
+  modifiedOf: (row: T) => string | null | undefined;
 }
 
 class HttpJstClient implements JstClient {
   constructor(
     private readonly transport: JstTransport,
     private readonly defaultShopId: number | undefined,
+    private readonly malformedRetries: number,
   ) {}
 
   get generation() {
@@ -152,6 +175,14 @@ class HttpJstClient implements JstClient {
   }
 
   inventoryPages(query: InventoryQuery): AsyncIterable<Page<InventoryRow>> {
+    return this.pages(this.inventoryReading(query));
+  }
+
+  inventoryPage(query: InventoryQuery, pageIndex: number): Promise<Page<InventoryRow>> {
+    return this.page(this.inventoryReading(query), pageIndex);
+  }
+
+  private inventoryReading(query: InventoryQuery): PagedReading<InventoryRow> {
     const endpoint = ENDPOINTS.inventory;
     const pageSize = checkPageSize(endpoint.name, query.pageSize ?? LIMITS.inventoryPageSize, LIMITS.inventoryPageSize);
     checkList(endpoint.name, 'sku_ids', query.skuIds, LIMITS.skuIds);
@@ -162,7 +193,7 @@ class HttpJstClient implements JstClient {
     // wms_co_id omitted = 0 = all warehouses summed ([C2] §3a), so 0 is not sent. Legacy support for
     // wms_co_id is [U] (§3a); it is sent when asked for.
     if (query.wmsCoId) biz.wms_co_id = query.wmsCoId;
-    return this.pages(endpoint, biz, 'inventorys', inventoryRowSchema, (row) => (row as { sku_id?: unknown }).sku_id);
+    return { endpoint, biz, listKey: 'inventorys', rowSchema: inventoryRowSchema, keyOf: (row) => (row as { sku_id?: unknown }).sku_id, uniqueKey: (r) => r.sku_id, modifiedOf: (r) => r.modified };
   }
 
   async uploadOrders(orders: readonly ErpUploadOrder[]): Promise<UploadResult[]> {
@@ -199,6 +230,14 @@ class HttpJstClient implements JstClient {
   }
 
   logisticsPages(query: LogisticsQuery): AsyncIterable<Page<LogisticsOrder>> {
+    return this.pages(this.logisticsReading(query));
+  }
+
+  logisticsPage(query: LogisticsQuery, pageIndex: number): Promise<Page<LogisticsOrder>> {
+    return this.page(this.logisticsReading(query), pageIndex);
+  }
+
+  private logisticsReading(query: LogisticsQuery): PagedReading<LogisticsOrder> {
     const endpoint = ENDPOINTS.logistics;
     const pageSize = checkPageSize(endpoint.name, query.pageSize ?? LIMITS.logisticsPageSize, LIMITS.logisticsPageSize);
     checkList(endpoint.name, 'so_ids', query.soIds, LIMITS.soIds);
@@ -209,7 +248,8 @@ class HttpJstClient implements JstClient {
     if (query.soIds?.length) biz.so_ids = [...query.soIds];
     // date_type's default is [U] (docs/erp-api.md §3c: "默认发货时间"), so it is always sent with a range.
     if (query.modified) Object.assign(biz, rangeFields(endpoint.name, query.modified), { date_type: query.dateType ?? 0 });
-    return this.pages(endpoint, biz, 'orders', logisticsOrderSchema, (row) => (row as { so_id?: unknown }).so_id);
+    // One row per package: split shipments share the so_id and differ in o_id (docs/erp-api.md §3c).
+    return { endpoint, biz, listKey: 'orders', rowSchema: logisticsOrderSchema, keyOf: (row) => (row as { so_id?: unknown }).so_id, uniqueKey: (r) => String(r.o_id), modifiedOf: (r) => r.modified };
   }
 
   queryOrders(query: OrderQuery): AsyncIterable<Page<QueriedOrder>> {
@@ -225,7 +265,7 @@ class HttpJstClient implements JstClient {
     if (query.soIds?.length) biz.so_ids = [...query.soIds];
     if (query.oIds?.length) biz.o_ids = [...query.oIds];
     if (query.modified) Object.assign(biz, rangeFields(endpoint.name, query.modified), { date_type: 0 });
-    return this.pages(endpoint, biz, 'orders', queriedOrderSchema, (row) => (row as { so_id?: unknown }).so_id);
+    return this.pages({ endpoint, biz, listKey: 'orders', rowSchema: queriedOrderSchema, keyOf: (row) => (row as { so_id?: unknown }).so_id, uniqueKey: (r) => String(r.o_id), modifiedOf: (r) => r.modified });
   }
 
   async cancelOrders(request: CancelRequest): Promise<void> {
@@ -248,36 +288,70 @@ class HttpJstClient implements JstClient {
     await this.transport.call(endpoint, request.soIds.map((soId) => ({ shop_id: shopId, so_id: soId })));
   }
 
-  private async *pages<T>(
-    endpoint: JstEndpoint,
-    biz: Record<string, unknown>,
-    listKey: string,
-    rowSchema: z.ZodType<T>,
-    keyOf: (row: unknown) => unknown,
-  ): AsyncGenerator<Page<T>> {
+  private async *pages<T>(reading: PagedReading<T>): AsyncGenerator<Page<T>> {
     for (let pageIndex = 1; ; pageIndex++) {
-      if (pageIndex > MAX_PAGES) throw new JstApiError({ code: 'JST_REPLY_INVALID', message: `ERP ${endpoint.name}: still has_next after ${MAX_PAGES} pages`, endpoint: endpoint.name, retryable: false });
-      const data = await this.transport.call(endpoint, { ...biz, page_index: pageIndex });
-      const page = pageSchema.safeParse(data);
-      if (!page.success) throw invalidReply(endpoint.name, page.error);
-      const list = (data as Record<string, unknown>)[listKey] ?? [];
-      if (!Array.isArray(list)) throw new JstApiError({ code: 'JST_REPLY_INVALID', message: `ERP ${endpoint.name}: "${listKey}" is not a list`, endpoint: endpoint.name, retryable: false });
-      const rows: T[] = [];
-      const invalid: InvalidRow[] = [];
-      list.forEach((raw, index) => {
-        const parsed = rowSchema.safeParse(raw);
-        if (parsed.success) rows.push(parsed.data);
-        else {
-          const key = typeof raw === 'object' && raw ? keyOf(raw) : undefined;
-          invalid.push({ index, key: typeof key === 'string' ? key : undefined, problem: parsed.error.issues.map((i) => `${i.path.join('.') || 'row'}: ${i.message}`).join('; ') });
-        }
-      });
-      const pageSize = Number(biz.page_size);
-      const hasNext = page.data.has_next ?? (page.data.page_count !== undefined ? pageIndex < page.data.page_count : list.length >= pageSize);
-      yield { pageIndex, rows, invalid, hasNext };
-      if (!hasNext || list.length === 0) return;
+      if (pageIndex > MAX_PAGES) throw new JstApiError({ code: 'JST_REPLY_INVALID', message: `ERP ${reading.endpoint.name}: still has_next after ${MAX_PAGES} pages`, endpoint: reading.endpoint.name, retryable: false });
+      const page = await this.page(reading, pageIndex);
+      yield page;
+      if (!page.hasNext || page.rows.length + page.invalid.length + (page.duplicates ?? 0) === 0) return;
     }
   }
+
+  /**
+   * One page, read strictly (docs/erp-api.md §1.4, §2.5): a code-0 reply whose paging fields or list do
+   * not have the documented shape is malformed — asked again up to `malformedRetries` times, then a
+   * retryable JstApiError naming the endpoint (the run fails; nothing past it is committed).
+   */
+  private async page<T>(reading: PagedReading<T>, pageIndex: number): Promise<Page<T>> {
+    if (!Number.isInteger(pageIndex) || pageIndex < 1) throw new JstRequestError(reading.endpoint.name, `page_index must be ≥ 1, got ${pageIndex}`);
+    for (let attempt = 0; ; attempt++) {
+      const data = await this.transport.call(reading.endpoint, { ...reading.biz, page_index: pageIndex });
+      try {
+        return readPage(reading, data, pageIndex);
+      } catch (error) {
+        if (!(error instanceof JstApiError) || attempt >= this.malformedRetries) throw error;
+      }
+    }
+  }
+}
+
+/** Parses one paged reply; malformed → retryable JST_REPLY_INVALID; same-key rows → the latest `modified`. */
+function readPage<T>(reading: PagedReading<T>, data: Record<string, unknown>, pageIndex: number): Page<T> {
+  const name = reading.endpoint.name;
+  const page = pageSchema.safeParse(data);
+  if (!page.success) throw invalidReply(name, page.error, true);
+  const list = data[reading.listKey];
+  if (!Array.isArray(list)) {
+    const problem = list === undefined || list === null ? `has no "${reading.listKey}" list` : `"${reading.listKey}" is not a list`;
+    throw new JstApiError({ code: 'JST_REPLY_INVALID', message: `ERP ${name}: code 0 but the reply ${problem} (malformed reply)`, endpoint: name, retryable: true });
+  }
+  const byKey = new Map<string, T>();
+  const invalid: InvalidRow[] = [];
+  let duplicates = 0;
+  list.forEach((raw, index) => {
+    const parsed = reading.rowSchema.safeParse(raw);
+    if (!parsed.success) {
+      const key = typeof raw === 'object' && raw ? reading.keyOf(raw) : undefined;
+      invalid.push({ index, key: typeof key === 'string' ? key : undefined, problem: parsed.error.issues.map((i) => `${i.path.join('.') || 'row'}: ${i.message}`).join('; ') });
+      return;
+    }
+    const key = reading.uniqueKey(parsed.data);
+    const seen = byKey.get(key);
+    if (seen !== undefined) {
+      duplicates++;
+      if (modifiedMs(reading.modifiedOf(seen)) > modifiedMs(reading.modifiedOf(parsed.data))) return;
+    }
+    byKey.set(key, parsed.data);
+  });
+  const pageSize = Number(reading.biz.page_size);
+  const hasNext = page.data.has_next ?? (page.data.page_count !== undefined ? pageIndex < page.data.page_count : list.length >= pageSize);
+  const result: Page<T> = { pageIndex, rows: [...byKey.values()], invalid, hasNext, duplicates };
+  if (page.data.data_count !== undefined) result.dataCount = page.data.data_count;
+  return result;
+}
+
+function modifiedMs(modified: string | null | undefined): number {
+  return (modified ? parseBeijing(modified) : undefined) ?? Number.NEGATIVE_INFINITY;
 }
 
 function checkPageSize(endpoint: string, size: number, max: number): number {
@@ -296,9 +370,9 @@ function rangeFields(endpoint: string, range: TimeRange): Record<string, string>
   return { modified_begin: formatBeijing(range.fromMs), modified_end: formatBeijing(range.toMs) };
 }
 
-function invalidReply(endpoint: string, error: z.ZodError): JstApiError {
+function invalidReply(endpoint: string, error: z.ZodError, retryable = false): JstApiError {
   const issues = error.issues.slice(0, 3).map((i) => `${i.path.join('.') || 'reply'}: ${i.message}`).join('; ');
-  return new JstApiError({ code: 'JST_REPLY_INVALID', message: `ERP ${endpoint}: reply does not have the documented shape (${issues})`, endpoint, retryable: false });
+  return new JstApiError({ code: 'JST_REPLY_INVALID', message: `ERP ${endpoint}: reply does not have the documented shape (${issues})`, endpoint, retryable });
 }
 
 /** Path of the first empty-string or null value in an order (items and pay included), if any. */

@@ -34,6 +34,17 @@ export const inventoryRowSchema = z
   .passthrough();
 export type InventoryRow = z.infer<typeof inventoryRowSchema>;
 
+/**
+ * One item of a shipped order (docs/erp-api.md §3c): `raw_so_id` names the store order the line came from,
+ * which differs from the row's `so_id` when the ERP merged several store orders into one.
+ */
+export const logisticsItemSchema = z
+  .object({
+    sku_id: z.string().optional().nullable(),
+    raw_so_id: z.string().optional().nullable(),
+  })
+  .passthrough();
+
 /** One shipped order of the logistics query (docs/erp-api.md §3c). */
 export const logisticsOrderSchema = z
   .object({
@@ -45,6 +56,7 @@ export const logisticsOrderSchema = z
     l_id: z.string().optional().nullable(),
     logistics_company: z.string().optional().nullable(),
     modified: z.string().optional().nullable(),
+    items: z.array(logisticsItemSchema).optional().nullable(),
   })
   .passthrough();
 export type LogisticsOrder = z.infer<typeof logisticsOrderSchema>;

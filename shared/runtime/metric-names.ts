@@ -9,8 +9,12 @@
  * - SkusUpdated / SkusFailed: syncInventory writes, and ERP rows that could not be applied.
  * - OrdersPushed / OrdersRejected: pushOrders results (rejected orders are retried later).
  * - ShipmentsApplied / ShipmentsSkipped: syncShipping results.
- * - StockDrift, OrdersMissingInErp / OrdersDifferentInErp, ShipmentsMissingInStore: what a reconcile
- *   run found out of step (and healed) although the incremental runs should have kept it in step.
+ * - ItemsAbandoned: retry-set items given up on after their last attempt (alarm).
+ * - FullPassAgeHours: syncInventory, hours since the last completed full pass (alarm > 48).
+ * - StockDrift / StockDriftMissed: syncInventory full pass (the stock reconcile): SKUs whose store
+ *   value differed from the formula, and those of them the incremental runs should have caught.
+ * - OrdersMissingInErp / OrdersDifferentInErp, ShipmentsMissingInStore: what a reconcile run of pushOrders
+ *   or syncShipping found out of step (and healed) although the incremental runs should have kept it in step.
  */
 import definitions from './metric-names.json';
 

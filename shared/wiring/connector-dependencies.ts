@@ -8,6 +8,7 @@ import { ShipmentRepository } from '../fecmall/shipment-repository';
 import { createJstClient, type JstClient } from '../jst/client';
 import type { RuntimeServices } from '../runtime/handler-factory';
 import { OrderLedger } from '../state/order-ledger';
+import { RetrySet } from '../state/retry-set';
 import { createStateDocumentClient } from '../state/state-table';
 
 /** The real adapters of one cold start, shared by the three functions (each uses what it needs). */
@@ -19,6 +20,10 @@ export interface ConnectorDependencies {
   orders: OrderRepository;
   shipments: ShipmentRepository;
   ledger: OrderLedger;
+  /** syncShipping's retry set (shipments not applied yet). */
+  shippingRetries: RetrySet;
+  /** syncInventory's SKU retry set. */
+  inventoryRetries: RetrySet;
 }
 
 /**
@@ -47,6 +52,8 @@ export async function buildConnectorDependencies(env: Environment, runtime: Runt
       orders: new OrderRepository(pool, schema, env.ORDER_READY_STATUSES),
       shipments: new ShipmentRepository(pool, schema),
       ledger: new OrderLedger(createStateDocumentClient(), env.STATE_TABLE, env.JST_SHOP_ID),
+      shippingRetries: new RetrySet(runtime.stateClient ?? createStateDocumentClient(), env.STATE_TABLE, 'syncShipping', { maxAttempts: env.SHIPPING_RETRY_MAX_ATTEMPTS }),
+      inventoryRetries: new RetrySet(runtime.stateClient ?? createStateDocumentClient(), env.STATE_TABLE, 'syncInventory', { maxAttempts: env.INVENTORY_RETRY_MAX_ATTEMPTS }),
     };
   } catch (error) {
     await pool.end().catch(() => undefined);

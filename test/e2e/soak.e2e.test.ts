@@ -79,7 +79,10 @@ describeWithMoto('soak: many runs of the three jobs under faults, then one fault
       // Sometimes the Lambda is close to its timeout: the soft deadline cuts the run short.
       const context = lambdaContext(random() < 0.25 ? 20_005 : 300_000);
       const run = jobs[job](event, context);
-      if (random() < 0.15) setTimeout(() => void killStoreConnections(), Math.floor(random() * 30));
+      // Connections are dropped while the job runs, never after it: a late kill would hit the test's own pool.
+      let running = true;
+      run.then(() => (running = false), () => (running = false));
+      if (random() < 0.15) setTimeout(() => void (running ? killStoreConnections() : undefined), Math.floor(random() * 30));
       try {
         const summary = await run;
         if (!summary.complete) incompleteRuns++;

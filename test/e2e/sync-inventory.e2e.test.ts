@@ -1,6 +1,6 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import { skuOf } from '../../dev/fecmall/generator';
-import { lambdaContext } from '../support/capture-stdout';
+import { captureStdout, lambdaContext } from '../support/capture-stdout';
 import { useE2EWorld } from '../support/e2e-world';
 import { describeWithMoto } from '../support/moto';
 
@@ -65,6 +65,19 @@ describeWithMoto('syncInventory end to end through its handler', () => {
     expect(second.counts).toMatchObject({ erpRows: 2, updated: 1, erpSkusUnknownToStore: 1 });
     expect(await storeQty(skuOf(10))).toBe(Math.max(0, 7 - (await pendingUnits(skuOf(10)))));
     expect(sandbox.stats.calls).toBeLessThanOrEqual(2);
+  });
+
+  it('{"mode":"reconcile"}: a full pass that reports the drift it heals (run summary, metrics); a second reports none', async () => {
+    await world().db.pool.query('UPDATE product_flat_qty SET qty = qty + 5 WHERE product_id = ?', ['30']);
+    const { result: summary, lines } = await captureStdout(() => handler({ mode: 'reconcile' }, lambdaContext()));
+    expect(summary).toMatchObject({ mode: 'reconcile', complete: true, details: { drift: { count: 1, sumAbsDiff: 5, missed: 0 }, fullPass: { complete: true } } });
+    expect(summary.details.drift.examples).toEqual([expect.objectContaining({ sku: skuOf(30), missed: false })]);
+    expect(await storeQty(skuOf(30))).toBe(Math.max(0, 130 - (30 % 5) - (await pendingUnits(skuOf(30)))));
+    const emf = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => '_aws' in l)!;
+    expect(emf).toMatchObject({ StockDrift: 1, StockDriftMissed: 0, ItemsAbandoned: 0 });
+    expect(emf.FullPassAgeHours).toEqual(expect.any(Number));
+    const again = await handler({ mode: 'reconcile' }, lambdaContext());
+    expect(again.details.drift.count).toBe(0);
   });
 
   it('manual SKU list leaves the cursor alone; a repeated run changes nothing', async () => {

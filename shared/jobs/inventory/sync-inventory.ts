@@ -1,221 +1,186 @@
-import type { Environment } from '../../config/environment';
-import type { StockChange, StockRepository, StoreStock } from '../../fecmall/stock-repository';
-import type { OrderRepository } from '../../fecmall/order-repository';
-import type { JstClient } from '../../jst/client';
 import type { InventoryRow } from '../../jst/reply-schemas';
 import { chunkList } from '../../jst/time-chunks';
-import type { RunContext } from '../../runtime/handler-factory';
 import { MetricNames } from '../../runtime/metric-names';
-import type { ItemFailure, RunOutcome } from '../../runtime/run-summary';
-import type { OrderLedger } from '../../state/order-ledger';
+import type { RunOutcome } from '../../runtime/run-summary';
 import { walkTimeWindow } from '../walk-time-window';
-import { readAhead } from '../read-ahead';
-import { pendingUnitsBySku } from './pending-units';
-import { storeQuantity } from './stock-formula';
+import { combinedSkuMatcher } from './combined-skus';
+import { continueFullPass, fetchSkuBatch, newFullPass, resumedPosition, SKU_BATCH, type CompletedFullPass, type FullPassPosition } from './full-pass';
+import type { InventoryCtx, InventoryPorts } from './inventory-ports';
+import { InventoryTally } from './inventory-tally';
+import { StockApplier } from './stock-applier';
+import type { MissedWindow } from './stock-drift';
+import { retryDueSkus, settleRetrySet } from './sku-retries';
 
-export interface InventoryPorts {
-  erp: Pick<JstClient, 'inventoryPages'>;
-  stock: Pick<StockRepository, 'listSkus' | 'readStock' | 'writeStock'>;
-  orders: Pick<OrderRepository, 'databaseNow' | 'horizonStartOrderId' | 'unitsHeldByOpenOrders'>;
-  ledger: Pick<OrderLedger, 'getMany'>;
-}
+export type { InventoryPorts } from './inventory-ports';
 
-type Ctx = Pick<RunContext, 'request' | 'env' | 'cursors' | 'clock' | 'logger' | 'metrics' | 'deadline'>;
-
-const SKU_BATCH = 100;
-/** SKU batches queried at once in full mode (the rate limiter paces them). */
-const PARALLEL_BATCHES = 4;
-const CONFLICT_RETRIES = 2;
-const LISTED = 50;
-
-interface Tally {
-  erpRows: number;
-  updated: number;
-  unchanged: number;
-  conflictsRetried: number;
-  failed: number;
-  erpSkusUnknownToStore: number;
-  storeSkusUnknownToErp: number;
-}
+type WindowResult = Pick<RunOutcome, 'window' | 'complete' | 'cursor' | 'cursorLagSeconds'>;
 
 /**
- * syncInventory: ERP main-warehouse stock into the store. Incremental (stock modified since the
- * cursor, ≤7-day chunks, every page), full (every store SKU in keyset order, 100 per query, resumable
- * across invocations), or a manual SKU list. Writes are compare-and-set; conflicts are re-read and
- * retried. Bad ERP rows are failures and never written.
+ * syncInventory: ERP stock (STOCK_WAREHOUSE_ID: 0 = summed over all warehouses) into the store.
+ *
+ * A scheduled or manual run: (1) retries due SKUs of the retry set, (2) walks the incremental window
+ * from its cursor — or, on the very first run (no cursor), starts a full pass and sets the incremental
+ * cursor to the moment the pass began, (3) spends the rest of its time on the pending full pass, if any
+ * (`mode: "full"` or `"reconcile"` starts one when none is pending). A full pass is the stock reconcile:
+ * it reports drift (stock-drift.ts); a `reconcile` run skips step 2 (it never moves the incremental cursor). An explicit `from`/`to` window or a `skus` list does only that.
+ * Writes are compare-and-set against fresh store data (stock-applier.ts); failed SKUs go to the retry set.
  */
-export async function syncInventory(ports: InventoryPorts, ctx: Ctx): Promise<RunOutcome> {
-  const run = new InventoryRun(ports, ctx);
-  return run.execute();
+export async function syncInventory(ports: InventoryPorts, ctx: InventoryCtx): Promise<RunOutcome> {
+  return new InventoryRun(ports, ctx).execute();
 }
 
 class InventoryRun {
-  private readonly tally: Tally = { erpRows: 0, updated: 0, unchanged: 0, conflictsRetried: 0, failed: 0, erpSkusUnknownToStore: 0, storeSkusUnknownToErp: 0 };
-  private readonly failures: ItemFailure[] = [];
-  private readonly unknownToErp: string[] = [];
-  private readonly planned: Array<{ sku: string; from: number | null; to: number }> = [];
-  private pending = new Map<string, number>();
-  private readonly env: Environment;
+  private readonly tally = new InventoryTally();
+  private readonly combined;
+  private readonly applier;
+  private readonly details: Record<string, unknown> = {};
+  private passCounts: Record<string, number> = {};
 
-  constructor(private readonly ports: InventoryPorts, private readonly ctx: Ctx) {
-    this.env = ctx.env;
+  constructor(private readonly ports: InventoryPorts, private readonly ctx: InventoryCtx) {
+    this.combined = combinedSkuMatcher(ctx.env.INVENTORY_COMBINED_SKUS);
+    this.applier = new StockApplier(ports, ctx.env, this.tally, this.combined, ctx.request.dryRun);
   }
 
   async execute(): Promise<RunOutcome> {
     const { request } = this.ctx;
-    if (this.env.STOCK_FORMULA === 'available') this.pending = await this.loadPendingUnits();
-    let result: Pick<RunOutcome, 'window' | 'complete' | 'cursor' | 'cursorLagSeconds'>;
-    if (request.skus) result = await this.bySkuList(request.skus);
-    else if (request.mode === 'full' && !request.window) result = await this.full();
-    else result = await this.incremental();
-    this.ctx.metrics.count(MetricNames.skusUpdated, this.tally.updated);
-    this.ctx.metrics.count(MetricNames.skusFailed, this.tally.failed);
-    const details: Record<string, unknown> = {};
-    if (this.unknownToErp.length > 0) details.storeSkusUnknownToErp = this.unknownToErp;
-    if (request.dryRun) details.plannedChanges = this.planned;
-    return { ...result, counts: { ...this.tally, pendingSkus: this.pending.size }, failures: this.failures, details };
+    const inRetrySet = new Map(request.dryRun ? [] : (await this.ports.retries.all()).map((item) => [item.key, item] as const));
+    let result: WindowResult;
+    try {
+      if (request.skus || request.window) {
+        result = request.skus ? await this.bySkuList(request.skus) : await this.incremental();
+        const completed = await this.ctx.cursors.read<CompletedFullPass>('fullCompleted');
+        const pending = await this.ctx.cursors.read<Partial<FullPassPosition>>('full');
+        this.publishPassAge(completed?.completedAtMs ?? pending?.startedAtMs);
+      } else {
+        await retryDueSkus(this.ports, this.ctx, this.tally, (skus) => this.syncSkus(skus));
+        result = await this.windowAndFullPass();
+      }
+    } catch (error) {
+      // A run-level failure: the item failures seen so far still go to the retry set (a cursor may
+      // already have moved past them), best effort; the run then fails.
+      await settleRetrySet(this.ports, this.ctx, this.tally, inRetrySet).catch(() => undefined);
+      throw error;
+    }
+    const retrySet = await settleRetrySet(this.ports, this.ctx, this.tally, inRetrySet);
+    const { metrics } = this.ctx;
+    metrics.count(MetricNames.skusUpdated, this.tally.counts.updated);
+    metrics.count(MetricNames.skusFailed, this.tally.counts.failed);
+    metrics.count(MetricNames.stockDrift, this.tally.drift.count);
+    metrics.count(MetricNames.stockDriftMissed, this.tally.drift.missed);
+    if (this.tally.unknownToErp.length > 0) this.details.storeSkusUnknownToErp = this.tally.unknownToErp;
+    if (this.tally.combined.length > 0) this.details.combinedSkus = this.tally.combined;
+    if (retrySet.abandoned.length > 0) this.details.abandonedSkus = retrySet.abandoned;
+    if (request.dryRun) this.details.plannedChanges = this.tally.planned;
+    return {
+      ...result,
+      counts: { ...this.tally.counts, ...this.passCounts, retrySetSize: retrySet.pending, retrySetAbandoned: retrySet.abandonedTotal, abandoned: retrySet.abandoned.length },
+      failures: this.tally.failures,
+      details: this.details,
+    };
   }
 
-  private async loadPendingUnits(): Promise<Map<string, number>> {
-    const now = await this.ports.orders.databaseNow();
-    const start = await this.ports.orders.horizonStartOrderId(now - this.env.ORDER_HORIZON_DAYS * 86400);
-    if (start === undefined) return new Map();
-    const held = await this.ports.orders.unitsHeldByOpenOrders(start);
-    const ledger = await this.ports.ledger.getMany(held.map((h) => h.incrementId));
-    return pendingUnitsBySku(held, ledger);
+  private async bySkuList(skus: string[]): Promise<WindowResult> {
+    const complete = await this.syncSkus(skus);
+    return { window: { from: null, to: null }, complete, cursor: { before: null, after: null } };
   }
 
-  private async bySkuList(skus: string[]) {
+  /** Queries and applies the given SKUs in batches of 100; false when the deadline stopped it. */
+  private async syncSkus(skus: readonly string[]): Promise<boolean> {
     for (const batch of chunkList([...new Set(skus)], SKU_BATCH)) {
-      if (this.ctx.deadline.expired()) return { window: { from: null, to: null }, complete: false, cursor: { before: null, after: null } };
-      await this.syncSkuBatch(batch);
+      if (this.ctx.deadline.expired()) return false;
+      const wanted = batch.filter((sku) => !this.combined.has(sku));
+      for (const sku of batch) if (this.combined.has(sku)) this.tally.combinedSku(sku);
+      if (wanted.length === 0) continue;
+      const fetched = await fetchSkuBatch(this.ports, this.ctx, this.tally, wanted);
+      const returned = new Set<string | undefined>([...fetched.rows.map((r) => r.sku_id), ...fetched.invalid.map((i) => i.key)]);
+      for (const sku of wanted.filter((s) => !returned.has(s))) {
+        this.tally.unknownToTheErp(sku);
+        this.tally.applied.add(sku);
+      }
+      await this.applier.apply(fetched.rows, fetched.invalid, { erpReadAtMs: fetched.readAtMs });
     }
-    return { window: { from: null, to: null }, complete: true, cursor: { before: null, after: null } };
+    return true;
   }
 
-  private async full() {
-    const saved = await this.ctx.cursors.read<{ afterSku: string }>('full');
-    const before = saved ?? null;
-    const wave = SKU_BATCH * PARALLEL_BATCHES;
-    let afterSku = saved?.afterSku;
-    let page = await this.ports.stock.listSkus(afterSku, wave);
-    let fetching = page.length > 0 ? this.fetchWave(page.map((s) => s.sku)) : undefined;
-    while (page.length > 0 && fetching) {
-      const fetched = await fetching;
-      // Fetch the next wave from the ERP while this one is written to the store.
-      const next = page.length < wave || this.ctx.deadline.expired() ? [] : await this.ports.stock.listSkus(page.at(-1)!.sku, wave);
-      fetching = next.length > 0 ? this.fetchWave(next.map((s) => s.sku)) : undefined;
-      fetching?.catch(() => undefined);
-      for (const batch of fetched) await this.applyFetchedBatch(batch);
-      afterSku = page.at(-1)!.sku;
-      if (!this.ctx.request.dryRun) await this.ctx.cursors.advance('full', { afterSku });
-      if (next.length === 0 && page.length === wave && this.ctx.deadline.expired()) {
-        return { window: { from: null, to: null }, complete: false, cursor: { before, after: { afterSku } } };
-      }
-      page = next;
-    }
-    // A finished pass starts the next full run from the beginning.
-    if (!this.ctx.request.dryRun) await this.ctx.cursors.advance('full', null);
-    return { window: { from: null, to: null }, complete: true, cursor: { before, after: null } };
-  }
-
-  private incremental() {
-    return walkTimeWindow(this.ctx, this.env.INVENTORY_INITIAL_LOOKBACK_HOURS * 3600_000, async (chunk) => {
-      for await (const page of readAhead(this.ports.erp.inventoryPages({ modified: chunk, wmsCoId: this.env.STOCK_WAREHOUSE_ID, pageSize: SKU_BATCH }))) {
-        await this.applyErpRows(page.rows, page.invalid);
-      }
+  private incremental(): Promise<WindowResult> {
+    const { env, clock } = this.ctx;
+    const query = { wmsCoId: env.STOCK_WAREHOUSE_ID, pageSize: SKU_BATCH };
+    // When each page was asked for: orders the ERP accepted after that still count as pending.
+    const askedAt = new WeakMap<object, number>();
+    return walkTimeWindow<InventoryRow>(this.ctx, {
+      initialLookbackMs: env.INVENTORY_INITIAL_LOOKBACK_HOURS * 3600_000,
+      source: {
+        readPage: async (modified, pageIndex) => {
+          const at = clock.now();
+          const page = await this.ports.erp.inventoryPage({ ...query, modified }, pageIndex);
+          askedAt.set(page, at);
+          return page;
+        },
+        keyOf: (row) => row.sku_id,
+        modifiedOf: (row) => row.modified,
+        pageSize: SKU_BATCH,
+      },
+      applyPage: (page) => {
+        this.tally.counts.duplicateRows += page.duplicates ?? 0;
+        return this.applier.apply(page.rows, page.invalid, { erpReadAtMs: askedAt.get(page) ?? 0 });
+      },
     });
   }
 
-  private async syncSkuBatch(skus: string[]): Promise<void> {
-    await this.applyFetchedBatch(await this.fetchBatch(skus));
-  }
-
-  private fetchWave(skus: string[]): Promise<FetchedBatch[]> {
-    return Promise.all(chunkList(skus, SKU_BATCH).map((batch) => this.fetchBatch(batch)));
-  }
-
-  private async fetchBatch(skus: string[]): Promise<FetchedBatch> {
-    const rows: InventoryRow[] = [];
-    const invalid: Array<{ key: string | undefined; problem: string }> = [];
-    for await (const page of this.ports.erp.inventoryPages({ skuIds: skus, wmsCoId: this.env.STOCK_WAREHOUSE_ID, pageSize: SKU_BATCH })) {
-      rows.push(...page.rows);
-      invalid.push(...page.invalid);
+  private async windowAndFullPass(): Promise<WindowResult> {
+    const { request, cursors, clock } = this.ctx;
+    const nowMs = clock.now();
+    const incremental = await cursors.read<number>('incremental');
+    const saved = request.dryRun ? undefined : await cursors.read<Partial<FullPassPosition>>('full');
+    let pass = saved ? resumedPosition(saved, nowMs) : undefined;
+    let result: WindowResult;
+    if (incremental === undefined) {
+      // First run: a full pass, and incremental windows from the moment it began (docs/design.md §3).
+      pass ??= await newFullPass(this.ports, nowMs);
+      if (!request.dryRun) await cursors.advance('incremental', pass.startedAtMs);
+      const after = request.dryRun ? null : pass.startedAtMs;
+      result = { window: { from: null, to: null }, complete: true, cursor: { before: null, after }, cursorLagSeconds: after === null ? undefined : (nowMs - after) / 1000 };
+    } else if (request.mode === 'reconcile') {
+      // A reconcile never moves the incremental cursor (docs/design.md §10): the pass only.
+      result = { window: { from: null, to: null }, complete: true, cursor: { before: incremental, after: incremental }, cursorLagSeconds: (nowMs - incremental) / 1000 };
+    } else {
+      result = await this.incremental();
     }
-    return { skus, rows, invalid };
-  }
-
-  private async applyFetchedBatch({ skus, rows, invalid }: FetchedBatch): Promise<void> {
-    const returned = new Set([...rows.map((r) => r.sku_id), ...invalid.map((i) => i.key)]);
-    for (const sku of skus) {
-      if (!returned.has(sku)) {
-        this.tally.storeSkusUnknownToErp++;
-        if (this.unknownToErp.length < LISTED) this.unknownToErp.push(sku);
-      }
+    if (!pass && (request.mode === 'full' || request.mode === 'reconcile')) pass = await newFullPass(this.ports, clock.now());
+    const completed = await cursors.read<CompletedFullPass>('fullCompleted');
+    if (pass) {
+      const walkedUntil = typeof result.cursor.after === 'number' ? result.cursor.after : undefined;
+      const missed: MissedWindow | undefined =
+        walkedUntil === undefined ? undefined : { sinceMs: completed?.startedAtMs ?? pass.startedAtMs, untilMs: walkedUntil - this.ctx.env.SETTLE_LAG_SECONDS * 1000 };
+      const outcome = this.ctx.deadline.expired() ? { position: pass, complete: false } : await continueFullPass(this.ports, this.ctx, { applier: this.applier, tally: this.tally, combined: this.combined, missed }, pass);
+      this.details.fullPass = {
+        startedAt: new Date(outcome.position.startedAtMs).toISOString(),
+        done: outcome.position.done,
+        total: outcome.position.total,
+        complete: outcome.complete,
+        drift: outcome.position.drift,
+      };
+      this.details.drift = this.tally.drift;
+      this.passCounts = { fullPassSkusDone: outcome.position.done, fullPassSkusTotal: outcome.position.total, stockDrift: this.tally.drift.count, stockDriftMissed: this.tally.drift.missed };
+      if (outcome.complete && !request.dryRun) await this.finishPass(outcome.position);
+      result = { ...result, complete: result.complete && outcome.complete };
+      this.publishPassAge(outcome.complete ? clock.now() : (completed?.completedAtMs ?? outcome.position.startedAtMs));
+    } else {
+      this.publishPassAge(completed?.completedAtMs);
     }
-    await this.applyErpRows(rows, invalid);
+    return result;
   }
 
-  /** Validates ERP rows, computes the store quantity, and writes the changes with compare-and-set. */
-  private async applyErpRows(rows: InventoryRow[], invalid: Array<{ key: string | undefined; problem: string }>): Promise<void> {
-    this.tally.erpRows += rows.length + invalid.length;
-    for (const bad of invalid) this.fail(bad.key ?? '(no sku_id)', `ERP row does not have the documented shape: ${bad.problem}`);
-    const targets = new Map<string, number>();
-    for (const row of rows) {
-      if (row.qty < 0 || row.order_lock < 0) {
-        this.fail(row.sku_id, `ERP row has negative stock (qty ${row.qty}, order_lock ${row.order_lock})`);
-        continue;
-      }
-      targets.set(row.sku_id, storeQuantity(this.env.STOCK_FORMULA, { qty: row.qty, orderLock: row.order_lock, pendingUnits: this.pending.get(row.sku_id) ?? 0 }));
-    }
-    let remaining = [...targets.keys()];
-    for (let attempt = 0; remaining.length > 0; attempt++) {
-      const current = await this.ports.stock.readStock(remaining);
-      const changes: StockChange[] = [];
-      for (const sku of remaining) {
-        const store = current.get(sku);
-        if (!store) {
-          if (attempt === 0) this.tally.erpSkusUnknownToStore++;
-          continue;
-        }
-        const qty = targets.get(sku)!;
-        if (store.qty === qty) {
-          this.tally.unchanged++;
-          continue;
-        }
-        changes.push(change(store, qty));
-      }
-      if (changes.length === 0) return;
-      if (this.ctx.request.dryRun) {
-        for (const c of changes) if (this.planned.length < 100) this.planned.push({ sku: c.sku, from: c.expected, to: c.qty });
-        this.tally.updated += changes.length;
-        return;
-      }
-      const result = await this.ports.stock.writeStock(changes);
-      this.tally.updated += result.written.length;
-      this.tally.unchanged += result.unchanged.length;
-      remaining = result.conflicts.map((c) => c.sku);
-      if (remaining.length === 0) return;
-      if (attempt >= CONFLICT_RETRIES) {
-        for (const c of result.conflicts) this.fail(c.sku, `stock changed in the store during every write attempt (last seen ${c.actual}); retried next run`);
-        return;
-      }
-      this.tally.conflictsRetried += remaining.length;
-    }
+  private async finishPass(position: FullPassPosition): Promise<void> {
+    const { examples: _examples, ...drift } = position.drift;
+    const completed: CompletedFullPass = { startedAtMs: position.startedAtMs, completedAtMs: this.ctx.clock.now(), skus: position.done, drift };
+    await this.ctx.cursors.advance('full', null);
+    await this.ctx.cursors.advance('fullCompleted', completed);
   }
 
-  private fail(key: string, reason: string): void {
-    this.tally.failed++;
-    this.failures.push({ key, reason });
+  /** FullPassAgeHours: hours since the last completed pass (or since the pending first pass began). */
+  private publishPassAge(sinceMs: number | undefined): void {
+    if (sinceMs === undefined) return;
+    this.ctx.metrics.gauge(MetricNames.fullPassAgeHours, Math.max(0, (this.ctx.clock.now() - sinceMs) / 3600_000), 'Count');
   }
-}
-
-interface FetchedBatch {
-  skus: string[];
-  rows: InventoryRow[];
-  invalid: Array<{ key: string | undefined; problem: string }>;
-}
-
-function change(store: StoreStock, qty: number): StockChange {
-  return { sku: store.sku, productId: store.productId, expected: store.qty, qty };
 }

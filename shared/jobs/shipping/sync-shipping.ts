@@ -1,95 +1,136 @@
-import type { ShipmentRepository, ShipmentResult, ShipmentToApply } from '../../fecmall/shipment-repository';
-import { parseBeijing } from '../../jst/beijing-time';
-import type { JstClient } from '../../jst/client';
+import type { ShipmentRepository, ShipmentResult } from '../../fecmall/shipment-repository';
+import type { JstClient, Page } from '../../jst/client';
 import type { LogisticsOrder } from '../../jst/reply-schemas';
 import { chunkList } from '../../jst/time-chunks';
 import type { RunContext } from '../../runtime/handler-factory';
 import { MetricNames } from '../../runtime/metric-names';
 import type { ItemFailure, RunOutcome } from '../../runtime/run-summary';
+import type { RetryFailure, RetryItem, RetrySet } from '../../state/retry-set';
 import { walkTimeWindow } from '../walk-time-window';
-import { readAhead } from '../read-ahead';
+import type { SweepStats } from '../window-sweep';
+import { toShipments } from './logistics-rows';
 
 export interface SyncShippingPorts {
-  erp: Pick<JstClient, 'logisticsPages'>;
+  erp: Pick<JstClient, 'logisticsPages' | 'logisticsPage'>;
   shipments: Pick<ShipmentRepository, 'apply' | 'plan'>;
+  /** The job's retry set (docs/design.md §5): shipments that could not be applied yet. */
+  retries: Pick<RetrySet, 'all' | 'record' | 'clear'>;
 }
 
-type Ctx = Pick<RunContext, 'request' | 'env' | 'cursors' | 'clock' | 'logger' | 'metrics' | 'deadline'>;
+type Ctx = Pick<RunContext, 'request' | 'env' | 'cursors' | 'clock' | 'logger' | 'metrics' | 'deadline' | 'fence'>;
 
 const SO_IDS_PER_QUERY = 20;
+/** The logistics query's largest page (docs/erp-api.md §3c). */
+const LOGISTICS_PAGE_SIZE = 50;
 const LISTED = 50;
+const RESOLVED = new Set(['applied', 'tracking_added', 'already_shipped', 'cancelled', 'unknown']);
 
 /**
  * syncShipping: the ERP's logistics (carrier, tracking number, ship time) onto store orders, moving
- * them to dispatched through the store's guarded transition. Orders the store does not know, already
- * shipped, cancelled or not shippable are counted and listed, and never fail the run.
+ * them to dispatched through the store's guarded transition. First the due items of the retry set
+ * (shipments earlier runs could not apply) are asked for again by so_id; then the incremental window
+ * walk (or a manual order list). Orders unknown to the store or cancelled are counted and listed;
+ * shipments an order cannot take yet, tracking numbers that do not fit and unreadable rows are item
+ * failures, recorded in the retry set (abandoned after the last attempt: ItemsAbandoned), never
+ * blocking the cursor.
  */
 export async function syncShipping(ports: SyncShippingPorts, ctx: Ctx): Promise<RunOutcome> {
-  const counts: Record<string, number> = { erpRows: 0, withoutTracking: 0, applied: 0, tracking_added: 0, already_shipped: 0, cancelled: 0, not_shippable: 0, unknown: 0 };
+  const counts: Record<string, number> = { erpRows: 0, withoutTracking: 0, applied: 0, tracking_added: 0, already_shipped: 0, cancelled: 0, not_shippable: 0, tracking_too_long: 0, unknown: 0, rowsRejected: 0 };
   const skipped: ShipmentResult[] = [];
   const failures: ItemFailure[] = [];
   const planned: ShipmentResult[] = [];
+  const toRecord = new Map<string, RetryFailure>();
+  const resolved = new Set<string>();
+  const writes = !ctx.request.dryRun;
 
-  const applyRows = async (rows: LogisticsOrder[], invalid: Array<{ key: string | undefined; problem: string }>) => {
-    counts.erpRows = (counts.erpRows ?? 0) + rows.length + invalid.length;
+  const applyRows = async (rows: LogisticsOrder[], invalid: Page<LogisticsOrder>['invalid']) => {
+    counts.erpRows! += rows.length + invalid.length;
     for (const bad of invalid) failures.push({ key: bad.key ?? '(no so_id)', reason: `ERP logistics row does not have the documented shape: ${bad.problem}` });
-    const shipments = toShipments(rows, ctx.env.CARRIER_MAP, ctx.clock.now(), () => (counts.withoutTracking = (counts.withoutTracking ?? 0) + 1));
-    if (shipments.length === 0) return;
-    const results = ctx.request.dryRun ? await ports.shipments.plan(shipments) : await ports.shipments.apply(shipments);
+    const mapped = toShipments(rows, { shopId: ctx.env.JST_SHOP_ID, carrierMap: ctx.env.CARRIER_MAP, nowMs: ctx.clock.now() });
+    counts.withoutTracking! += mapped.withoutTracking;
+    for (const f of mapped.failures) {
+      counts.rowsRejected!++;
+      failures.push({ key: f.key, reason: f.reason });
+      if (f.retry) toRecord.set(f.key, { key: f.key, reason: f.reason, context: { soId: f.erpSoId } });
+    }
+    if (mapped.shipments.length === 0) return;
+    const results = writes ? await ports.shipments.apply(mapped.shipments) : await ports.shipments.plan(mapped.shipments);
     for (const r of results) {
       counts[r.outcome] = (counts[r.outcome] ?? 0) + 1;
-      if (ctx.request.dryRun && planned.length < 100) planned.push(r);
-      if (r.outcome === 'unknown' || r.outcome === 'cancelled' || r.outcome === 'not_shippable') if (skipped.length < LISTED) skipped.push(r);
+      if (!writes && planned.length < 100) planned.push(r);
+      if ((r.outcome === 'unknown' || r.outcome === 'cancelled') && skipped.length < LISTED) skipped.push(r);
+      if (RESOLVED.has(r.outcome)) {
+        resolved.add(r.incrementId);
+        continue;
+      }
+      const reason =
+        r.outcome === 'tracking_too_long'
+          ? `tracking numbers do not fit the store's 100-character column; not applied (a number is never cut)`
+          : `order status ${r.status ?? '(none)'} cannot take a shipment yet; retried by later runs`;
+      if (r.outcome === 'tracking_too_long') ctx.logger.warn('shipment not applied: tracking number too long for the store column', { incrementId: r.incrementId });
+      failures.push({ key: r.incrementId, reason });
+      toRecord.set(r.incrementId, { key: r.incrementId, reason, context: { soId: mapped.erpSoIdOf.get(r.incrementId) ?? r.incrementId } });
     }
   };
 
+  const bySoIds = async (soIds: readonly string[]): Promise<boolean> => {
+    for (const batch of chunkList([...new Set(soIds)], SO_IDS_PER_QUERY)) {
+      if (ctx.deadline.expired()) return false;
+      for await (const page of ports.erp.logisticsPages({ soIds: batch, shopId: ctx.env.JST_SHOP_ID })) await applyRows(page.rows, page.invalid);
+    }
+    return true;
+  };
+
+  const known = writes ? await ports.retries.all() : [];
+  const due = known.filter((i) => !i.abandoned && (i.nextAttemptAt ?? 0) <= ctx.clock.now());
+  if (due.length > 0 && !ctx.request.orders) {
+    counts.retried = due.length;
+    await bySoIds(due.map(retrySoId));
+  }
+
   let result: Pick<RunOutcome, 'window' | 'complete' | 'cursor' | 'cursorLagSeconds'>;
   if (ctx.request.orders) {
-    let complete = true;
-    for (const soIds of chunkList(ctx.request.orders, SO_IDS_PER_QUERY)) {
-      if (ctx.deadline.expired()) {
-        complete = false;
-        break;
-      }
-      for await (const page of ports.erp.logisticsPages({ soIds, shopId: ctx.env.JST_SHOP_ID })) await applyRows(page.rows, page.invalid);
-    }
+    const complete = await bySoIds(ctx.request.orders);
     result = { window: { from: null, to: null }, complete, cursor: { before: null, after: null } };
   } else {
-    result = await walkTimeWindow(ctx, ctx.env.SHIPPING_INITIAL_LOOKBACK_HOURS * 3600_000, async (chunk) => {
-      for await (const page of readAhead(ports.erp.logisticsPages({ modified: chunk, dateType: 0, shopId: ctx.env.JST_SHOP_ID }))) await applyRows(page.rows, page.invalid);
+    const stats: SweepStats = { pages: 0, narrowed: 0, verifiedSeconds: 0 };
+    const query = { dateType: 0 as const, shopId: ctx.env.JST_SHOP_ID, pageSize: LOGISTICS_PAGE_SIZE };
+    result = await walkTimeWindow(ctx, {
+      initialLookbackMs: ctx.env.SHIPPING_INITIAL_LOOKBACK_HOURS * 3600_000,
+      source: { readPage: (modified, pageIndex) => ports.erp.logisticsPage({ ...query, modified }, pageIndex), keyOf: (row) => String(row.o_id), modifiedOf: (row) => row.modified, pageSize: LOGISTICS_PAGE_SIZE },
+      applyPage: (page) => applyRows(page.rows, page.invalid),
+      stats,
     });
+    Object.assign(counts, { erpPages: stats.pages, rangesNarrowed: stats.narrowed, secondsVerified: stats.verifiedSeconds });
   }
+
+  if (writes) await settleRetries(ports, ctx, known, resolved, toRecord, counts);
   ctx.metrics.count(MetricNames.shipmentsApplied, (counts.applied ?? 0) + (counts.tracking_added ?? 0));
-  ctx.metrics.count(MetricNames.shipmentsSkipped, (counts.unknown ?? 0) + (counts.cancelled ?? 0) + (counts.not_shippable ?? 0));
+  ctx.metrics.count(MetricNames.shipmentsSkipped, (counts.unknown ?? 0) + (counts.cancelled ?? 0));
   const details: Record<string, unknown> = {};
   if (skipped.length > 0) details.skippedOrders = skipped;
-  if (ctx.request.dryRun) details.plannedShipments = planned;
+  if (!writes) details.plannedShipments = planned;
   return { ...result, counts, failures, details };
 }
 
-/** Groups the ERP's logistics rows by store order: one order may ship in several packages. */
-export function toShipments(rows: LogisticsOrder[], carrierMap: Record<string, string>, nowMs: number, onNoTracking: () => void): ShipmentToApply[] {
-  const bySo = new Map<string, ShipmentToApply>();
-  for (const row of rows) {
-    const tracking = (row.l_id ?? '').trim();
-    if (!tracking) {
-      onNoTracking();
-      continue;
-    }
-    const lcId = (row.lc_id ?? '').trim();
-    const sent = row.send_date ? parseBeijing(row.send_date) : undefined;
-    const existing = bySo.get(row.so_id);
-    if (existing) {
-      if (!existing.trackingNumbers.includes(tracking)) existing.trackingNumbers.push(tracking);
-      continue;
-    }
-    bySo.set(row.so_id, {
-      incrementId: row.so_id,
-      trackingNumbers: [tracking],
-      carrierCode: carrierMap[lcId] ?? lcId,
-      carrierName: (row.logistics_company ?? '').trim() || lcId,
-      shippedAt: Math.floor((sent ?? nowMs) / 1000),
-    });
-  }
-  return [...bySo.values()];
+/** Clears what succeeded, records what failed (abandoning after the last attempt), counts the set. */
+async function settleRetries(ports: SyncShippingPorts, ctx: Ctx, known: RetryItem[], resolved: Set<string>, toRecord: Map<string, RetryFailure>, counts: Record<string, number>): Promise<void> {
+  const knownKeys = new Set(known.map((i) => i.key));
+  await ports.retries.clear([...resolved].filter((k) => knownKeys.has(k) && !toRecord.has(k)), ctx.fence);
+  // An item already given up stays abandoned (and is not counted into ItemsAbandoned again).
+  const given = new Set(known.filter((i) => i.abandoned).map((i) => i.key));
+  const abandoned = await ports.retries.record([...toRecord.values()].filter((f) => !given.has(f.key)), ctx.clock.now(), ctx.fence);
+  if (abandoned.length > 0) ctx.logger.warn('shipments abandoned after their last attempt', { keys: abandoned.map((a) => a.key).slice(0, LISTED) });
+  ctx.metrics.count(MetricNames.itemsAbandoned, abandoned.length);
+  const after = new Map(known.map((i) => [i.key, i.abandoned]));
+  for (const k of resolved) if (!toRecord.has(k)) after.delete(k);
+  for (const k of toRecord.keys()) after.set(k, after.get(k) === true || abandoned.some((a) => a.key === k));
+  counts.retrySetPending = [...after.values()].filter((a) => !a).length;
+  counts.retrySetAbandoned = [...after.values()].filter((a) => a).length;
+  counts.abandoned = abandoned.length;
+}
+
+function retrySoId(item: RetryItem): string {
+  const soId = item.context?.soId;
+  return typeof soId === 'string' && soId ? soId : item.key;
 }

@@ -160,7 +160,7 @@ describe('serverless package: operations resources', () => {
   });
 
   it('alarms on each drift metric a reconcile publishes, per job', () => {
-    for (const [job, metric] of [['syncInventory', 'StockDrift'], ['pushOrders', 'OrdersMissingInErp'], ['pushOrders', 'OrdersDifferentInErp'], ['syncShipping', 'ShipmentsMissingInStore']] as const) {
+    for (const [job, metric] of [['syncInventory', 'StockDriftMissed'], ['pushOrders', 'OrdersMissingInErp'], ['pushOrders', 'OrdersDifferentInErp'], ['syncShipping', 'ShipmentsMissingInStore']] as const) {
       expect(names.metrics).toEqual(expect.objectContaining({ [metric.charAt(0).toLowerCase() + metric.slice(1)]: metric }));
       const alarm = alarms().find((a) => a.MetricName === metric);
       expect(alarm).toMatchObject({ AlarmName: `fecjst-ops-${job}-${metric}`, Namespace: names.namespace, Dimensions: [{ Name: names.dimension, Value: job }], Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching' });

@@ -179,11 +179,11 @@ describe('text helpers', () => {
     expect(toUtf8mb3('ok 😀 中文 𠀀')).toBe('ok \uFFFD 中文 \uFFFD');
   });
 
-  it('joins tracking numbers within 100 characters, whole numbers only', () => {
+  it('joins tracking numbers within 100 characters, and refuses (never cuts) what does not fit', () => {
     expect(joinTracking('A1', ['B2', 'A1'], true)).toBe('A1,B2');
     const long = Array.from({ length: 12 }, (_, i) => `SF${String(i).padStart(10, '0')}`);
-    const joined = joinTracking(null, long, false);
-    expect(joined.length).toBeLessThanOrEqual(100);
-    expect(joined.split(',').every((t) => long.includes(t))).toBe(true);
+    expect(joinTracking(null, long, false)).toBeUndefined();
+    expect(joinTracking(null, ['X'.repeat(101)], false)).toBeUndefined();
+    expect(joinTracking(null, ['X'.repeat(100)], false)).toBe('X'.repeat(100));
   });
 });

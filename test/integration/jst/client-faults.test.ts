@@ -73,14 +73,42 @@ describe('JST client under injected faults (open platform)', () => {
     ['inventory query', (c: ReturnType<typeof client>) => collect(c.inventoryPages({ skuIds: ['F-1'] }))],
     ['logistics query', (c: ReturnType<typeof client>) => collect(c.logisticsPages({ soIds: ['F-R1'] }))],
     ['order query', (c: ReturnType<typeof client>) => collect(c.queryOrders({ soIds: ['F-R1'] }))],
-    ['order upload', (c: ReturnType<typeof client>) => c.uploadOrders([order('F-M1')])],
-  ])('turns a malformed %s reply into a clear, final JstApiError', async (_name, run) => {
+  ])('asks again after a malformed %s reply, then fails with a retryable JstApiError naming the endpoint', async (_name, run) => {
     sandbox().setFaults({ malformed: 1 });
     const c = client();
     const error = await failureOf(run(c));
-    expect(error).toMatchObject({ code: 'JST_REPLY_INVALID', retryable: false });
+    expect(error).toMatchObject({ code: 'JST_REPLY_INVALID', retryable: true });
     expect(error.message).toMatch(/reply does not have the documented shape|is not a list/);
+    expect(c.stats.calls).toBe(3);
+  });
+
+  it('turns a malformed upload reply into a clear, final JstApiError', async () => {
+    sandbox().setFaults({ malformed: 1 });
+    const c = client();
+    const error = await failureOf(c.uploadOrders([order('F-M1')]));
+    expect(error).toMatchObject({ code: 'JST_REPLY_INVALID', retryable: false });
     expect(c.stats.calls).toBe(1);
+  });
+
+  it.each([
+    ['inventory', 'inventory.query', 'inventorys', (c: ReturnType<typeof client>) => collect(c.inventoryPages({ skuIds: ['F-1'] }))],
+    ['logistics', 'logistic.query', 'orders', (c: ReturnType<typeof client>) => collect(c.logisticsPages({ modified: { fromMs: Date.now() - 3600_000, toMs: Date.now() } }))],
+  ])('treats code 0 without the %s list as a malformed reply, never as "no rows"', async (_name, endpoint, list, run) => {
+    sandbox().setFaults({ omitList: 1 });
+    const c = client();
+    const error = await failureOf(run(c));
+    expect(error).toMatchObject({ code: 'JST_REPLY_INVALID', retryable: true, endpoint });
+    expect(error.message).toContain(`has no "${list}" list`);
+    expect(c.stats.calls).toBe(3);
+    sandbox().setFaults({ omitList: 0.5 }, 7);
+    await expect(run(client({ malformedRetries: 10 }))).resolves.toBeDefined();
+  });
+
+  it('keeps the row with the latest modified when a page holds two rows for one key', async () => {
+    sandbox().setFaults({ duplicateRow: 1 });
+    const page = await client().inventoryPage({ skuIds: ['F-1'] }, 1);
+    expect(page.duplicates).toBe(1);
+    expect(page.rows.map((r) => [r.sku_id, r.qty])).toEqual([['F-1', 4]]);
   });
 
   it('refuses a timestamp outside the 10-minute window without retrying, pointing at the clock', async () => {

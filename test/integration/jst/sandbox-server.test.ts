@@ -93,6 +93,36 @@ describe('ERP sandbox over HTTP', () => {
     expect((await admin(url, 'nope')).status).toBe(404);
   });
 
+  it('is hostile on request: rows modified between pages, merged orders, rows touched again (admin API)', async () => {
+    const { url, credentials } = sandbox();
+    const at = Date.now() - 3600_000;
+    const beijing = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
+    const begin = beijing(at - 86_400_000);
+    const end = beijing(Date.now() + 60_000);
+    // 150 SKUs on ONE modified second.
+    await admin(url, 'stock', { rows: Array.from({ length: 150 }, (_, i) => ({ sku_id: `H-${i}`, qty: 1, modifiedMs: at })) });
+    const query = (page: number) => openCall(url, credentials.open, '/open/inventory/query', { modified_begin: begin, modified_end: end, page_index: page, page_size: 100 });
+    const first = (await query(1)).data as { inventorys: Array<{ sku_id: string; modified: string }>; data_count: number };
+    expect(new Set(first.inventorys.map((r) => r.modified)).size).toBe(1);
+    await admin(url, 'faults', { faults: { churn: { endpoint: 'inventory', afterPage: 1, rows: 2, times: 1 } } });
+    const served = ((await query(1)).data as typeof first).inventorys.map((r) => r.sku_id);
+    const after = (await query(1)).data as typeof first;
+    // The two rows served first were modified again: they now come last, the others moved up.
+    expect(after.inventorys[0]!.sku_id).toBe(served[2]);
+    expect(after.data_count).toBe(150);
+    await admin(url, 'faults', { faults: {} });
+
+    for (const so of ['MG-1', 'MG-2']) sandbox().state.upsertOrder(DEMO_SHOP_ID, { so_id: so, shop_status: 'WAIT_SELLER_SEND_GOODS' });
+    const merged = await admin(url, 'ship', { shop_id: DEMO_SHOP_ID, merged_so_ids: ['MG-1', 'MG-2'], packages: [{ lc_id: 'SF', l_id: 'SFM', logistics_company: '顺丰' }] });
+    expect(merged.status).toBe(200);
+    const shipped = await openCall(url, credentials.open, '/open/logistic/query', { so_ids: ['MG-1'] });
+    expect(shipped.data).toMatchObject({ orders: [{ so_id: 'MG-1', l_id: 'SFM', items: [{ raw_so_id: 'MG-1' }, { raw_so_id: 'MG-2' }] }] });
+    const oId = ((shipped.data as { orders: Array<{ o_id: number }> }).orders[0]!).o_id;
+    expect((await admin(url, 'touch', { o_ids: [oId], skus: ['H-5'] })).status).toBe(200);
+    expect(sandbox().state.shipments[0]!.modifiedMs).toBeGreaterThan(Date.now() - 5000);
+    expect(Date.parse(`${String((await admin(url, 'inventory?sku=H-5')).json.modified).replace(' ', 'T')}+08:00`)).toBeGreaterThan(Date.now() - 5000);
+  });
+
   it('replays the same faults for the same seed', async () => {
     const { url, credentials } = sandbox();
     const run = async () => {

@@ -35,6 +35,8 @@ describe('loadEnvironment', () => {
       STOCK_FORMULA: 'available',
       STOCK_WAREHOUSE_ID: 0,
       INVENTORY_INITIAL_LOOKBACK_HOURS: 24,
+      INVENTORY_COMBINED_SKUS: [],
+      INVENTORY_RETRY_MAX_ATTEMPTS: 8,
       ORDER_HORIZON_DAYS: 30,
       ORDER_PUSH_BATCH_SIZE: 50,
       ORDER_CURRENCY: 'order',
@@ -42,6 +44,7 @@ describe('loadEnvironment', () => {
       ORDER_MAX_ATTEMPTS: 10,
       CARRIER_MAP: {},
       SHIPPING_INITIAL_LOOKBACK_HOURS: 72,
+      SHIPPING_RETRY_MAX_ATTEMPTS: 8,
       RECONCILE_MIN_INTERVAL_HOURS: 72,
     });
   });

@@ -86,7 +86,7 @@ describe('reconcile runs continue across invocations', () => {
     expect(positions.get('reconcile')).toEqual({ completedAt: NOW });
   });
 
-  it('syncShipping: a pass over the horizon stopped at the deadline goes on from its last day, up to the incremental cursor', async () => {
+  it('syncShipping: a pass over the horizon stopped at the deadline goes on from its last range, up to the incremental cursor', async () => {
     const DAY = 86_400_000;
     const cursor = NOW - 2 * DAY;
     const positions = new Map<string, unknown>([['incremental', cursor]]);
@@ -100,13 +100,12 @@ describe('reconcile runs continue across invocations', () => {
     const applied: string[] = [];
     const ports = {
       erp: {
-        logisticsPages: (q: { modified?: { fromMs: number; toMs: number } }) => {
+        logisticsPage: async (q: { modified?: { fromMs: number; toMs: number } }, pageIndex: number): Promise<Page<LogisticsOrder>> => {
           const { fromMs, toMs } = q.modified!;
           ranges.push([fromMs, toMs]);
+          expect(pageIndex).toBe(1);
           const rows = shipments.filter((s) => Date.parse(`${s.modified!.replace(' ', 'T')}+08:00`) >= fromMs && Date.parse(`${s.modified!.replace(' ', 'T')}+08:00`) < toMs);
-          return (async function* (): AsyncGenerator<Page<LogisticsOrder>> {
-            yield { pageIndex: 1, rows, invalid: [], hasNext: false };
-          })();
+          return { pageIndex, rows, invalid: [], hasNext: false };
         },
       },
       shipments: {
@@ -119,17 +118,20 @@ describe('reconcile runs continue across invocations', () => {
         }),
       },
     };
-    const first = await reconcileShipments(ports, context(positions, 'manual', 10));
+    const first = await reconcileShipments(ports, context(positions, 'manual', 3));
     expect(first.complete).toBe(false);
-    expect(positions.get('reconcile')).toMatchObject({ progress: { fromMs: cursor - 30 * DAY, toMs: cursor, reachedMs: cursor - 20 * DAY } });
+    const stopped = positions.get('reconcile') as { progress: { fromMs: number; toMs: number; reachedMs: number } };
+    expect(stopped.progress).toMatchObject({ fromMs: cursor - 30 * DAY, toMs: cursor, reachedMs: ranges[2]![1] });
     const second = await reconcileShipments(ports, context(positions, 'schedule', 100));
     expect(second).toMatchObject({ complete: true, window: { to: new Date(cursor).toISOString() } });
+    expect(ranges[3]![0]).toBe(stopped.progress.reachedMs);
     expect((first.counts.missingInStore ?? 0) + (second.counts.missingInStore ?? 0)).toBe(2);
     expect(applied.sort()).toEqual(['S25', 'S3']);
-    // Consecutive one-day ranges covering the horizon once.
-    expect(ranges).toHaveLength(30);
+    // Consecutive ranges of at most 7 days covering the horizon once, up to the incremental cursor.
+    expect(ranges[0]![0]).toBe(cursor - 30 * DAY);
+    expect(ranges.at(-1)![1]).toBe(cursor);
     ranges.forEach(([from, to], i) => {
-      expect(to - from).toBe(DAY);
+      expect(to - from).toBeLessThanOrEqual(7 * DAY);
       if (i > 0) expect(from).toBe(ranges[i - 1]![1]);
     });
   });

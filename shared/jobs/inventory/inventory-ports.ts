@@ -1,0 +1,23 @@
+import type { StockRepository } from '../../fecmall/stock-repository';
+import type { OrderRepository } from '../../fecmall/order-repository';
+import type { JstClient } from '../../jst/client';
+import type { RunContext } from '../../runtime/handler-factory';
+import type { OrderLedger } from '../../state/order-ledger';
+import type { RetrySet } from '../../state/retry-set';
+
+/**
+ * The SKU retry set of syncInventory (docs/design.md §5; the RetrySet store fits it): SKUs that failed (bad
+ * ERP row, a value the store cannot hold, lost every compare-and-set attempt) are retried by later
+ * runs with backoff and given up on after a bounded number of attempts.
+ */
+export type SkuRetryPort = Pick<RetrySet, 'record' | 'due' | 'clear' | 'all' | 'size'>;
+
+export interface InventoryPorts {
+  erp: Pick<JstClient, 'inventoryPages' | 'inventoryPage'>;
+  stock: Pick<StockRepository, 'listSkus' | 'countSkus' | 'readStock' | 'writeStock'>;
+  orders: Pick<OrderRepository, 'databaseNow' | 'horizonStartOrderId' | 'unitsHeldByOpenOrders'>;
+  ledger: Pick<OrderLedger, 'getMany'>;
+  retries: SkuRetryPort;
+}
+
+export type InventoryCtx = Pick<RunContext, 'request' | 'env' | 'fence' | 'cursors' | 'clock' | 'logger' | 'metrics' | 'deadline'>;
