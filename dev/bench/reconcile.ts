@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- reconcile`: reconcile of BENCH_ORDERS (10000) orders and their shipments against
  * the ERP sandbox (own process, L calls/min, 50 ms latency). The benchmark pushes every order, ships
- * half of them and applies the shipments, then plants 1% differences on each side: orders deleted
+ * half of them over 20 days and applies the shipments, then plants 1% differences on each side: orders deleted
  * from the ERP, orders whose ERP amount differs, shipments whose store update is lost. Prints the ERP
  * calls of each reconcile, the minutes they take at the account's 100 calls/min, the wall time at L,
  * and whether exactly the planted drift was found and healed (no false positive).
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     const shipments = new ShipmentRepository(db.pool, schema);
     const erp = createJstClient({ credentials: { generation: 'open', ...DEMO_CREDENTIALS.open }, baseUrl: sandbox.url, rateLimit: { perSecond: Math.ceil(L / 60), perMinute: L } });
     const ledger = memoryLedger();
-    const env = benchEnvironment({ SETTLE_LAG_SECONDS: '0' });
+    const env = benchEnvironment({ SETTLE_LAG_SECONDS: '0', SHIPPING_INITIAL_LOOKBACK_HOURS: '720' });
     const ordersCtx = { ...benchContext(env), job: 'pushOrders' as const };
     const shippingCtx = { ...benchContext(env), job: 'syncShipping' as const };
 
@@ -46,7 +46,9 @@ async function main(): Promise<void> {
     const pushed = await pushOrders({ erp, orders, ledger }, ordersCtx);
     const ids = [...ledger.entries.keys()].sort();
     const shipped = ids.filter((_, i) => i % 2 === 0);
-    for (const so of shipped) await adminPost(sandbox.url, '/__admin/ship', { shop_id: DEMO_SHOP_ID, so_id: so, packages: [{ lc_id: 'SF', l_id: `SF${so}`, logistics_company: '顺丰速运' }] });
+    // Shipped over the last 20 days (the first syncShipping run looks back 30 days here).
+    const shippedAt = (i: number) => Date.now() - 20 * 86_400_000 + Math.floor((i * 20 * 86_400_000) / shipped.length);
+    for (const [i, so] of shipped.entries()) await adminPost(sandbox.url, '/__admin/ship', { shop_id: DEMO_SHOP_ID, so_id: so, at_ms: shippedAt(i), packages: [{ lc_id: 'SF', l_id: `SF${so}`, logistics_company: '顺丰速运' }] });
     // No shipment fails here, so the retry set stays empty.
     const retries = { all: async () => [], record: async () => [], clear: async () => undefined };
     const synced = await syncShipping({ erp, shipments, retries }, shippingCtx);

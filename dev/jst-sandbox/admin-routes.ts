@@ -21,7 +21,8 @@ export interface AdminTarget {
  *   POST /__admin/orders/delete {"shop_id":10001,"so_id":"…"}            (test hook: the ERP loses an order)
  *   POST /__admin/orders/amount {"shop_id":10001,"so_id":"…","pay_amount":"9.99"} (test hook: a different amount)
  *   POST /__admin/ship      {"shop_id":10001,"so_id":"…","packages":[{"lc_id":"SF","l_id":"SF1","logistics_company":"顺丰速运"}]}
- *                           (with "merged_so_ids":["A","B"] instead of so_id: one ERP order merging store orders A and B)
+ *                           (with "merged_so_ids":["A","B"] instead of so_id: one ERP order merging store orders A and B;
+ *                            "at_ms": when it was sent, default now)
  *   POST /__admin/touch     {"skus":["A"]} or {"o_ids":[100001]}: modify rows again (their modified becomes now)
  *   POST /__admin/faults    {"faults":{"http5xx":0.1,"slow":0.2,"slowMs":3000,"churn":{"afterPage":1,"rows":1}},"seed":1}
  *   POST /__admin/latency   {"ms":50}
@@ -81,7 +82,8 @@ export function handleAdmin(target: AdminTarget, url: URL, method: string, body:
       case 'POST /__admin/ship': {
         const packages = asArray(input.packages, 'packages') as Array<{ lc_id: string; l_id: string; logistics_company: string }>;
         if (input.merged_so_ids !== undefined) return send(res, 200, sandbox.state.shipMerged(Number(input.shop_id), asArray(input.merged_so_ids, 'merged_so_ids').map(String), packages));
-        return send(res, 200, sandbox.state.ship(Number(input.shop_id), String(input.so_id), packages));
+        const atMs = input.at_ms === undefined ? undefined : Number(input.at_ms);
+        return send(res, 200, sandbox.state.ship(Number(input.shop_id), String(input.so_id), packages, atMs));
       }
       case 'POST /__admin/touch':
         for (const sku of (input.skus ?? []) as unknown[]) sandbox.state.touchStock(String(sku), undefined);
