@@ -3,7 +3,7 @@ import { formatBeijingSeconds } from '../../jst/beijing-time';
 import type { JstClient } from '../../jst/client';
 import type { QueriedOrder } from '../../jst/reply-schemas';
 import { chunkList } from '../../jst/time-chunks';
-import type { RunContext } from '../../runtime/handler-factory';
+import type { RunContext } from '../../runtime/run-context';
 import { MetricNames } from '../../runtime/metric-names';
 import type { ItemFailure, RunOutcome } from '../../runtime/run-summary';
 import { nextRetryAt, type LedgerEntry, type OrderLedger } from '../../state/order-ledger';

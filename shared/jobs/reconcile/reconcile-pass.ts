@@ -1,4 +1,4 @@
-import type { RunContext } from '../../runtime/handler-factory';
+import type { RunContext } from '../../runtime/run-context';
 import type { RunOutcome } from '../../runtime/run-summary';
 
 type Ctx = Pick<RunContext, 'request' | 'env' | 'cursors' | 'clock'>;

@@ -1,7 +1,7 @@
 import type { ShipmentRepository, ShipmentResult } from '../../fecmall/shipment-repository';
 import type { JstClient, Page } from '../../jst/client';
 import type { LogisticsOrder } from '../../jst/reply-schemas';
-import type { RunContext } from '../../runtime/handler-factory';
+import type { RunContext } from '../../runtime/run-context';
 import { MetricNames } from '../../runtime/metric-names';
 import type { ItemFailure, RunOutcome } from '../../runtime/run-summary';
 import { toShipments } from '../shipping/logistics-rows';
