@@ -8,7 +8,7 @@ import { mapOrderToErp } from '../../../shared/jobs/orders/map-order';
 import { payloadHash } from '../../../shared/jobs/orders/payload-hash';
 import { reconcileOrders } from '../../../shared/jobs/reconcile/reconcile-orders';
 import { reconcileShipments } from '../../../shared/jobs/reconcile/reconcile-shipments';
-import type { RunContext } from '../../../shared/runtime/handler-factory';
+import type { RunContext } from '../../../shared/runtime/run-context';
 import { nullMetrics, silentLogger } from '../../../shared/runtime/ports';
 import type { LedgerEntry } from '../../../shared/state/order-ledger';
 
