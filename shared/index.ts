@@ -3,7 +3,7 @@
  * Handlers import only from here, so each function zip holds just its handler.
  */
 export { createJobHandler, type JobDefinition } from './runtime/handler-factory';
-export type { RunContext } from './runtime/run-context';
+export type { RunContext } from './jobs/run-context';
 export { buildConnectorDependencies, disposeConnectorDependencies, type ConnectorDependencies } from './wiring/connector-dependencies';
 export { syncInventory } from './jobs/inventory/sync-inventory';
 export { pushOrders } from './jobs/orders/push-orders';

@@ -12,7 +12,7 @@
 import { createInterface } from 'node:readline';
 import { loadEnvironment } from '../../shared/config/environment';
 import { createJstClient, type JstClient } from '../../shared/jst/client';
-import { silentLogger } from '../../shared/runtime/ports';
+import { silentLogger } from '../../shared/domain/ports';
 import { SharedErpBudget } from '../../shared/state/erp-budget';
 import { budgetConfig } from '../../shared/state/erp-budget-config';
 import { ErpBudgetStore } from '../../shared/state/erp-budget-store';

@@ -17,7 +17,7 @@ import type { Environment } from '../../shared/config/environment';
 import { walkTimeWindow } from '../../shared/jobs/walk-time-window';
 import type { SweepStats } from '../../shared/jobs/window-sweep';
 import { createJstClient, type JstClient } from '../../shared/jst/client';
-import { MAX_RANGE_MS } from '../../shared/jst/time-chunks';
+import { MAX_RANGE_MS } from '../../shared/domain/erp-range';
 import { startJstSandbox, type JstSandbox } from '../jst-sandbox/server';
 import { seededRandom } from '../jst-sandbox/seeded-random';
 import { printTable, runBench } from './_support';

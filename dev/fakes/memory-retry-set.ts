@@ -1,4 +1,4 @@
-import { retryDelayMs } from '../../shared/state/retry-backoff';
+import { retryDelayMs } from '../../shared/domain/retry-backoff';
 import type { RetryFailure, RetryItem } from '../../shared/state/retry-set';
 
 /**

@@ -1,4 +1,4 @@
-import { formatBeijing, parseBeijing } from '../../shared/jst/beijing-time';
+import { formatBeijing, parseBeijing } from '../../shared/domain/beijing-time';
 import type { FaultInjector } from './fault-injector';
 import type { SandboxState } from './sandbox-state';
 import { invalidParameter } from './sandbox-error';

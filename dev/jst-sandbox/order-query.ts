@@ -1,4 +1,4 @@
-import { formatBeijing } from '../../shared/jst/beijing-time';
+import { formatBeijing } from '../../shared/domain/beijing-time';
 import { bizObject, list, pageOf, paging, range, type EndpointContext } from './erp-endpoints';
 import type { SandboxOrder } from './sandbox-state';
 import { invalidParameter } from './sandbox-error';

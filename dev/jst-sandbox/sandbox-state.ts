@@ -1,4 +1,4 @@
-import { formatBeijing } from '../../shared/jst/beijing-time';
+import { formatBeijing } from '../../shared/domain/beijing-time';
 import { ModifiedIndex } from './modified-index';
 
 /** Stock counters of one SKU in one warehouse (docs/erp-api.md §3a). */

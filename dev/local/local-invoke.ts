@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { JobName } from '../../shared/runtime/job-request';
+import type { JobName } from '../../shared/domain/job-request';
 import type { RunSummary } from '../../shared/runtime/run-summary';
 import { useLocalStackEndpoints, type LocalStack } from './local-stack-file';
 

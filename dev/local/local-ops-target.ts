@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import { createStateDocumentClient } from '../../shared/state/state-table';
-import { systemClock } from '../../shared/runtime/ports';
+import { systemClock } from '../../shared/domain/ports';
 import type { OpsTarget } from '../../scripts/ops/ops-target';
 import { useLocalStackEndpoints, type LocalStack } from './local-stack-file';
 import { LocalProcessInvoker } from './local-invoker';

@@ -1,7 +1,7 @@
 // The three jobs as the deploy template sees them. Metric names come from the same JSON file the code
-// publishes them with (shared/runtime/metric-names.json), so alarms can never watch a name the code
+// publishes them with (shared/domain/metric-names.json), so alarms can never watch a name the code
 // does not emit.
-const metricNames = require('../../shared/runtime/metric-names.json');
+const metricNames = require('../../shared/domain/metric-names.json');
 
 const m = metricNames.metrics;
 

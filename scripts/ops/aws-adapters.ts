@@ -1,7 +1,7 @@
 import { DisableRuleCommand, DescribeRuleCommand, EnableRuleCommand, EventBridgeClient, ListRuleNamesByTargetCommand } from '@aws-sdk/client-eventbridge';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetScheduleCommand, ListSchedulesCommand, SchedulerClient, UpdateScheduleCommand, type GetScheduleCommandOutput } from '@aws-sdk/client-scheduler';
-import type { JobName } from '../../shared/runtime/job-request';
+import type { JobName } from '../../shared/domain/job-request';
 import type { Invoker, Schedules } from './ops-target';
 
 /** Runs a function asynchronously (InvocationType Event); its run id is the invocation's request id. */

@@ -1,6 +1,6 @@
 import { CursorStore } from '../../shared/state/cursor-store';
 import { LeaseStore } from '../../shared/state/lease';
-import type { JobName } from '../../shared/runtime/job-request';
+import type { JobName } from '../../shared/domain/job-request';
 import { age, OpsUsageError, type OpsIo, type OpsTarget } from './ops-target';
 
 /** How long the operator's lease lasts while a cursor is moved. */

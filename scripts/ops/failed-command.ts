@@ -1,6 +1,6 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { RetrySet, type RetryItem } from '../../shared/state/retry-set';
-import type { JobName } from '../../shared/runtime/job-request';
+import type { JobName } from '../../shared/domain/job-request';
 import { age, type OpsIo, type OpsTarget } from './ops-target';
 
 /** A given-up order as pushOrders lists it (`ORDERS_GIVEN_UP#<shopId>` / `<increment id>`). */

@@ -19,7 +19,7 @@ import { userInfo } from 'node:os';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GetFunctionCommand, GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { systemClock } from '../../shared/runtime/ports';
+import { systemClock } from '../../shared/domain/ports';
 import { createStateDocumentClient } from '../../shared/state/state-table';
 import { readLocalStack } from '../../dev/local/local-stack-file';
 import { localOpsTarget } from '../../dev/local/local-ops-target';

@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { JobName } from '../../shared/runtime/job-request';
-import type { Clock } from '../../shared/runtime/ports';
+import type { JobName } from '../../shared/domain/job-request';
+import type { Clock } from '../../shared/domain/ports';
 
 export const JOBS: readonly JobName[] = ['syncInventory', 'pushOrders', 'syncShipping'];
 

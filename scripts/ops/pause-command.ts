@@ -1,5 +1,5 @@
 import { JobControl } from '../../shared/state/job-control';
-import type { JobName } from '../../shared/runtime/job-request';
+import type { JobName } from '../../shared/domain/job-request';
 import type { OpsIo, OpsTarget } from './ops-target';
 
 /**

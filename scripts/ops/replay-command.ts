@@ -1,4 +1,5 @@
-import { parseJobEvent, type JobName } from '../../shared/runtime/job-request';
+import type { JobName } from '../../shared/domain/job-request';
+import { parseJobEvent } from '../../shared/runtime/job-request';
 import { redact } from '../../shared/runtime/redact';
 import type { RunSummary } from '../../shared/runtime/run-summary';
 import { RunHistory } from '../../shared/state/run-history';

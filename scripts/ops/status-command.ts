@@ -7,7 +7,7 @@ import { RetrySet } from '../../shared/state/retry-set';
 import { RunHistory } from '../../shared/state/run-history';
 import { stateKeys } from '../../shared/state/state-keys';
 import { age, JOBS, type OpsIo, type OpsTarget } from './ops-target';
-import type { JobName } from '../../shared/runtime/job-request';
+import type { JobName } from '../../shared/domain/job-request';
 
 export interface JobStatus {
   job: JobName;

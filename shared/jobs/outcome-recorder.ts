@@ -1,5 +1,5 @@
 import { redact } from '../domain/redact';
-import type { ItemFailure } from '../runtime/run-summary';
+import type { ItemFailure } from '../domain/run-outcome';
 
 export interface OutcomeRecorderOptions {
   /** Failures kept in memory (the total is always counted in `failed`). */

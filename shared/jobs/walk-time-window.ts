@@ -1,7 +1,7 @@
 import type { Page } from '../jst/client';
-import { MAX_RANGE_MS } from '../jst/time-chunks';
-import type { RunContext } from '../runtime/run-context';
-import type { RunOutcome } from '../runtime/run-summary';
+import { MAX_RANGE_MS } from '../domain/erp-range';
+import type { RunContext } from './run-context';
+import type { RunOutcome } from '../domain/run-outcome';
 import { planWindow, type TimeWindow } from './time-window';
 import { sweepWindow, type SweepSource, type SweepStats } from './window-sweep';
 

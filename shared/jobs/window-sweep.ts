@@ -1,7 +1,7 @@
 import { FecjstError } from '../errors';
-import { parseBeijing } from '../jst/beijing-time';
+import { parseBeijing } from '../domain/beijing-time';
 import type { Page } from '../jst/client';
-import { MAX_RANGE_MS } from '../jst/time-chunks';
+import { MAX_RANGE_MS } from '../domain/erp-range';
 import type { TimeWindow } from './time-window';
 
 /**

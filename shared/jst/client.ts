@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ErpUploadOrder } from '../domain/erp-order';
-import { formatBeijing } from './beijing-time';
+import { formatBeijing } from '../domain/beijing-time';
 import { JstApiError, JstRequestError } from './jst-errors';
 import { readPage, type Page, type PagedReading } from './paged-reply';
 import {
@@ -12,7 +12,7 @@ import {
   type LogisticsOrder,
   type QueriedOrder,
 } from './reply-schemas';
-import { MAX_RANGE_MS } from './time-chunks';
+import { MAX_RANGE_MS } from '../domain/erp-range';
 import type { JstEndpoint } from './erp-protocol';
 import { JstTransport, type TransportOptions, type TransportStats } from './transport';
 
@@ -289,7 +289,7 @@ function checkList(endpoint: string, field: string, list: readonly unknown[] | u
 
 function rangeFields(endpoint: string, range: TimeRange): Record<string, string> {
   if (!(range.fromMs <= range.toMs)) throw new JstRequestError(endpoint, 'modified range starts after it ends');
-  if (range.toMs - range.fromMs > MAX_RANGE_MS) throw new JstRequestError(endpoint, 'modified range is longer than 7 days (split it with chunkTimeRange)');
+  if (range.toMs - range.fromMs > MAX_RANGE_MS) throw new JstRequestError(endpoint, 'modified range is longer than 7 days (split it into 7-day ranges)');
   return { modified_begin: formatBeijing(range.fromMs), modified_end: formatBeijing(range.toMs) };
 }
 

@@ -5,7 +5,7 @@
  * with one key keep the one with the latest `modified`.
  */
 import type { z } from 'zod';
-import { parseBeijing } from './beijing-time';
+import { parseBeijing } from '../domain/beijing-time';
 import { JstApiError } from './jst-errors';
 import { pageSchema } from './reply-schemas';
 import type { JstEndpoint } from './erp-protocol';

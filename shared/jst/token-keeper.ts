@@ -1,5 +1,5 @@
 import type { JstCredentials } from '../config/secret-shapes';
-import type { Logger } from '../runtime/ports';
+import type { Logger } from '../domain/ports';
 import type { ErpHttpRequest, JstEndpoint } from './erp-protocol';
 import type { JstApiError } from './jst-errors';
 import type { RetryPolicy } from './retry-policy';

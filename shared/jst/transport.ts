@@ -3,7 +3,7 @@ import https from 'node:https';
 import axios, { type AxiosInstance } from 'axios';
 import { resolveJstBaseUrl } from '../config/jst-base-url';
 import type { JstCredentials } from '../config/secret-shapes';
-import type { Logger } from '../runtime/ports';
+import type { Logger } from '../domain/ports';
 import type { ErpHttpRequest, ErpProtocol, JstEndpoint } from './erp-protocol';
 import { JstApiError } from './jst-errors';
 import { LegacyProtocol } from './legacy-protocol';

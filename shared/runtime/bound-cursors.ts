@@ -1,6 +1,6 @@
 import type { CursorStore } from '../state/cursor-store';
-import type { Clock } from './ports';
-import type { JobCursors } from './run-context';
+import type { Clock } from '../domain/ports';
+import type { JobCursors } from '../jobs/run-context';
 
 /**
  * The job's cursors bound to the run's fence, with an optimistic version carried from read to write.

@@ -7,9 +7,9 @@ import { eventParser } from './event-parser-middleware';
 import type { JobDefinition, JobHandler } from './job-definition';
 import { JobRuntime } from './job-runtime';
 import { jobLease } from './lease-middleware';
-import type { RunContext } from './run-context';
+import type { RunContext } from '../jobs/run-context';
 import type { JobMiddleware, JobMiddyRequest, RunState } from './run-request';
-import type { RunOutcome } from './run-summary';
+import type { RunOutcome } from '../domain/run-outcome';
 import { runSummaryRecorder } from './run-summary-middleware';
 import { softDeadline } from './soft-deadline-middleware';
 

@@ -1,9 +1,11 @@
 import type { Context } from 'aws-lambda';
 import type { Environment } from '../config/environment';
-import type { JobName } from './job-request';
-import type { Clock } from './ports';
-import type { RunContext, RuntimeServices } from './run-context';
-import type { RunOutcome, RunSummary } from './run-summary';
+import type { JobName } from '../domain/job-request';
+import type { Clock } from '../domain/ports';
+import type { RunContext } from '../jobs/run-context';
+import type { RuntimeServices } from './run-context';
+import type { RunOutcome } from '../domain/run-outcome';
+import type { RunSummary } from './run-summary';
 
 /** What a function handler declares: its job, how to build its adapters, and its use case. */
 export interface JobDefinition<Deps> {

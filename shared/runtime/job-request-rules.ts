@@ -1,4 +1,4 @@
-import type { JobMode, JobName } from './job-request';
+import type { JobMode, JobName } from '../domain/job-request';
 
 /** Bounds of manual events (README "Manual events"; issue #20). */
 export const EVENT_LIMITS = {

@@ -7,9 +7,9 @@ import { LeaseStore } from '../state/lease';
 import { RunHistory } from '../state/run-history';
 import { createStateDocumentClient } from '../state/state-table';
 import type { JobDefinition } from './job-definition';
-import type { JobName } from './job-request';
-import type { Clock, Logger, MetricsSink } from './ports';
-import { systemClock } from './ports';
+import type { JobName } from '../domain/job-request';
+import type { Clock, Logger, MetricsSink } from '../domain/ports';
+import { systemClock } from '../domain/ports';
 import { createPowertools, PowertoolsMetricsSink, RedactingLogger } from './powertools-adapters';
 
 /** The state-table adapters of one cold start. */

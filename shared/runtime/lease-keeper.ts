@@ -1,6 +1,6 @@
 import { errorMessage } from '../errors';
 import type { HeldLease, LeaseStore } from '../state/lease';
-import type { Clock, Logger } from './ports';
+import type { Clock, Logger } from '../domain/ports';
 
 /**
  * Renews a held lease in the background every third of its duration until stopped. A failed renewal

@@ -1,7 +1,7 @@
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { Logger, MetricsSink } from './ports';
-import { METRIC_NAMESPACE } from './metric-names';
+import type { Logger, MetricsSink } from '../domain/ports';
+import { METRIC_NAMESPACE } from '../domain/metric-names';
 import { redact, redactingJsonReplacer } from './redact';
 
 type PowertoolsLogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT' | 'CRITICAL';

@@ -1,4 +1,4 @@
-import type { Clock, Logger } from './ports';
+import type { Clock, Logger } from '../domain/ports';
 
 /** At most one "run progress" line per this many ms. */
 export const PROGRESS_INTERVAL_MS = 30_000;

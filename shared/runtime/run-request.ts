@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import type { BoundCursors } from './bound-cursors';
-import type { JobRequest } from './job-request';
-import type { Deadline } from './ports';
+import type { JobRequest } from '../domain/job-request';
+import type { Deadline } from '../domain/ports';
 import type { ProgressReporter } from './progress-reporter';
 
 /**

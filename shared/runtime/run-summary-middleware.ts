@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { errorMessage, type FecjstError } from '../errors';
 import { committedCursorLagSeconds } from './cursor-lag';
 import type { JobRuntime } from './job-runtime';
-import { MetricNames } from './metric-names';
+import { MetricNames } from '../domain/metric-names';
 import { runState, type JobMiddleware, type JobMiddyRequest, type RunState } from './run-request';
-import type { RunOutcome, RunSummary } from './run-summary';
+import type { RunOutcome } from '../domain/run-outcome';
+import type { RunSummary } from './run-summary';
 import { toRunFailure } from './runtime-errors';
 import { buildRunSummary, type RunEnd } from './summary-builder';
 

@@ -1,26 +1,5 @@
-import type { JobMode, JobName } from './job-request';
-
-/** One item a run could not apply; it is retried by a later run. */
-export interface ItemFailure {
-  /** SKU, increment id … */
-  key: string;
-  reason: string;
-}
-
-/** What a use case reports; the handler adds identity and timing (docs/design.md §8). */
-export interface RunOutcome {
-  window: { from: string | null; to: string | null };
-  complete: boolean;
-  counts: Record<string, number>;
-  failures: ItemFailure[];
-  cursor: { before: unknown; after: unknown };
-  /** Planned changes of a dry run (the first 100), or other detail worth returning. */
-  details?: Record<string, unknown>;
-  /** Seconds between now and the committed cursor, for the CursorLagSeconds metric (omit for explicit windows). */
-  cursorLagSeconds?: number;
-  /** Why the run is `complete: false`, when the use case knows (the handler fills in the deadline and failures). */
-  incompleteReason?: string;
-}
+import type { JobMode, JobName } from '../domain/job-request';
+import type { RunOutcome } from '../domain/run-outcome';
 
 /**
  * The run summary of docs/design.md §8: returned to `serverless invoke`, logged once as one JSON line

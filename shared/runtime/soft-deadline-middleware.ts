@@ -1,5 +1,5 @@
 import type { JobRuntime } from './job-runtime';
-import type { Deadline } from './ports';
+import type { Deadline } from '../domain/ports';
 import { ProgressReporter } from './progress-reporter';
 import { remainingMs, runState, type JobMiddleware, type JobMiddyRequest } from './run-request';
 

@@ -1,7 +1,8 @@
 import type { FecjstError } from '../errors';
 import type { BoundCursors } from './bound-cursors';
-import type { JobName, JobRequest } from './job-request';
-import { MAX_LISTED_FAILURES, type RunOutcome, type RunSummary } from './run-summary';
+import type { JobName, JobRequest } from '../domain/job-request';
+import type { RunOutcome } from '../domain/run-outcome';
+import { MAX_LISTED_FAILURES, type RunSummary } from './run-summary';
 
 /** What one invocation ended with: the use case's outcome, a skip, or a run-level failure. */
 export type RunEnd = { kind: 'outcome'; outcome: RunOutcome; deadlineReached: boolean } | { kind: 'skipped'; why: 'already running' | 'paused' } | { kind: 'failed'; error: FecjstError; cursors?: BoundCursors };

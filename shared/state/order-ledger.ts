@@ -122,5 +122,3 @@ function toEntry(item: Record<string, unknown>): LedgerEntry {
   const { pk: _pk, sk: _sk, fence: _fence, expiresAt: _expiresAt, ...rest } = item;
   return rest as unknown as LedgerEntry;
 }
-
-export { nextRetryAt, retryDelayMs, isRetryDue } from './retry-backoff';

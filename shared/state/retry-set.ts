@@ -1,6 +1,6 @@
 import { DeleteCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { assertLeaseFence } from './lease';
-import { retryDelayMs } from './retry-backoff';
+import { retryDelayMs } from '../domain/retry-backoff';
 import { expiresAtSeconds, stateKeys } from './state-keys';
 
 /**

@@ -1,4 +1,4 @@
-import type { CreateTableCommandInput, UpdateTimeToLiveCommandInput } from '@aws-sdk/client-dynamodb';
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
@@ -7,7 +7,7 @@ export const STATE_TTL_ATTRIBUTE = 'expiresAt';
 
 /**
  * One table for all run state (single-table design, keys in state-keys.ts), the same key schema as
- * serverless.yml: `pk` (S) + `sk` (S), on-demand billing. TTL is a separate call (see below).
+ * serverless.yml: `pk` (S) + `sk` (S), on-demand billing. TTL on STATE_TTL_ATTRIBUTE is turned on by serverless.yml (dynalite, used by the tests, does not implement it).
  */
 export function stateTableDefinition(tableName: string): CreateTableCommandInput {
   return {
@@ -22,11 +22,6 @@ export function stateTableDefinition(tableName: string): CreateTableCommandInput
       { AttributeName: 'sk', KeyType: 'RANGE' },
     ],
   };
-}
-
-/** Turns on TTL on `expiresAt` (UpdateTimeToLive; dynalite does not implement it, DynamoDB and moto do). */
-export function stateTableTimeToLive(tableName: string): UpdateTimeToLiveCommandInput {
-  return { TableName: tableName, TimeToLiveSpecification: { AttributeName: STATE_TTL_ATTRIBUTE, Enabled: true } };
 }
 
 /** A document client built with the default configuration (AWS_ENDPOINT_URL_DYNAMODB reaches emulators). */

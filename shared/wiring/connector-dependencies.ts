@@ -7,7 +7,7 @@ import { OrderRepository } from '../fecmall/order-repository';
 import { ShipmentRepository } from '../fecmall/shipment-repository';
 import { createJstClient, type JstClient } from '../jst/client';
 import type { RuntimeServices } from '../runtime/run-context';
-import type { JobName } from '../runtime/job-request';
+import type { JobName } from '../domain/job-request';
 import { SharedErpBudget } from '../state/erp-budget';
 import { budgetConfig } from '../state/erp-budget-config';
 import { ErpBudgetStore } from '../state/erp-budget-store';

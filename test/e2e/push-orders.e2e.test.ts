@@ -4,7 +4,7 @@ import { pushOrders } from '../../shared/jobs/orders/push-orders';
 import { buildConnectorDependencies, disposeConnectorDependencies } from '../../shared/wiring/connector-dependencies';
 import { loadEnvironment } from '../../shared/config/environment';
 import { SecretsLoader } from '../../shared/config/secrets-loader';
-import { silentLogger, nullMetrics, noDeadline, systemClock } from '../../shared/runtime/ports';
+import { silentLogger, nullMetrics, noDeadline, systemClock } from '../../shared/domain/ports';
 import { lambdaContext } from '../support/capture-stdout';
 import { useE2EWorld } from '../support/e2e-world';
 import { describeWithMoto } from '../support/moto';

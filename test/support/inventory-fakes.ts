@@ -2,11 +2,11 @@ import { MemoryRetrySet } from '../../dev/fakes/memory-retry-set';
 import { loadEnvironment } from '../../shared/config/environment';
 import type { StockChange, StockWriteResult, StoreStock } from '../../shared/fecmall/stock-repository';
 import type { InventoryCtx, InventoryPorts } from '../../shared/jobs/inventory/inventory-ports';
-import { formatBeijing } from '../../shared/jst/beijing-time';
+import { formatBeijing } from '../../shared/domain/beijing-time';
 import type { InventoryQuery, Page, TimeRange } from '../../shared/jst/client';
 import type { InventoryRow } from '../../shared/jst/reply-schemas';
-import type { JobRequest } from '../../shared/runtime/job-request';
-import { silentLogger, type Deadline } from '../../shared/runtime/ports';
+import type { JobRequest } from '../../shared/domain/job-request';
+import { silentLogger, type Deadline } from '../../shared/domain/ports';
 import type { LedgerEntry } from '../../shared/state/order-ledger';
 
 /** An ERP row as the client returns it. */

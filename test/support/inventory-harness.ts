@@ -12,9 +12,9 @@ import type { InventoryPorts } from '../../shared/jobs/inventory/inventory-ports
 import { syncInventory } from '../../shared/jobs/inventory/sync-inventory';
 import { createJstClient } from '../../shared/jst/client';
 import { BoundCursors } from '../../shared/runtime/bound-cursors';
-import type { JobRequest } from '../../shared/runtime/job-request';
-import { noDeadline, silentLogger, type Deadline } from '../../shared/runtime/ports';
-import type { RunOutcome } from '../../shared/runtime/run-summary';
+import type { JobRequest } from '../../shared/domain/job-request';
+import { noDeadline, silentLogger, type Deadline } from '../../shared/domain/ports';
+import type { RunOutcome } from '../../shared/domain/run-outcome';
 import { CursorStore } from '../../shared/state/cursor-store';
 import { LeaseStore } from '../../shared/state/lease';
 import { OrderLedger } from '../../shared/state/order-ledger';

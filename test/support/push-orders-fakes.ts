@@ -4,8 +4,8 @@ import { JstApiError } from '../../shared/jst/jst-errors';
 import type { UploadResult } from '../../shared/jst/client';
 import type { ErpUploadOrder } from '../../shared/jobs/orders/map-order';
 import type { PushOrdersPorts } from '../../shared/jobs/orders/push-orders';
-import type { JobRequest } from '../../shared/runtime/job-request';
-import { noDeadline, silentLogger } from '../../shared/runtime/ports';
+import type { JobRequest } from '../../shared/domain/job-request';
+import { noDeadline, silentLogger } from '../../shared/domain/ports';
 import type { GivenUpOrder } from '../../shared/state/given-up-orders';
 import type { LedgerEntry } from '../../shared/state/order-ledger';
 

@@ -1,6 +1,6 @@
 import type { StoreSku } from '../../fecmall/stock-repository';
 import type { InventoryRow } from '../../jst/reply-schemas';
-import { chunkList } from '../../jst/time-chunks';
+import { chunkList } from '../../domain/chunk-list';
 import type { CombinedSkus } from './combined-skus';
 import type { InventoryCtx, InventoryPorts } from './inventory-ports';
 import type { InventoryTally } from './inventory-tally';

@@ -1,4 +1,4 @@
-import type { ItemFailure } from '../../runtime/run-summary';
+import type { ItemFailure } from '../../domain/run-outcome';
 import { emptyDrift, recordDrift, type DriftExample, type DriftTotals } from './stock-drift';
 
 /** SKUs listed per category in a summary (the counts hold the totals). */

@@ -1,4 +1,4 @@
-import { MetricNames } from '../../runtime/metric-names';
+import { MetricNames } from '../../domain/metric-names';
 import type { InventoryCtx, InventoryPorts } from './inventory-ports';
 import type { InventoryTally } from './inventory-tally';
 

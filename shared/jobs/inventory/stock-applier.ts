@@ -1,7 +1,7 @@
 import type { Environment } from '../../config/environment';
 import { STORE_QTY_MAX } from '../../domain/store-stock';
 import type { StockChange, StoreStock } from '../../fecmall/stock-repository';
-import { parseBeijing } from '../../jst/beijing-time';
+import { parseBeijing } from '../../domain/beijing-time';
 import type { InventoryRow } from '../../jst/reply-schemas';
 import type { CombinedSkus } from './combined-skus';
 import type { InventoryPorts } from './inventory-ports';

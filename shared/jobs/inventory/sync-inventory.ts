@@ -1,7 +1,7 @@
 import type { InventoryRow } from '../../jst/reply-schemas';
-import { chunkList } from '../../jst/time-chunks';
-import { MetricNames } from '../../runtime/metric-names';
-import type { RunOutcome } from '../../runtime/run-summary';
+import { chunkList } from '../../domain/chunk-list';
+import { MetricNames } from '../../domain/metric-names';
+import type { RunOutcome } from '../../domain/run-outcome';
 import { walkTimeWindow } from '../walk-time-window';
 import { combinedSkuMatcher } from './combined-skus';
 import { continueFullPass, fetchSkuBatch, newFullPass, resumedPosition, SKU_BATCH, type CompletedFullPass, type FullPassPosition } from './full-pass';

@@ -1,6 +1,7 @@
 import type { OrderRepository } from '../../fecmall/order-repository';
 import type { GivenUpOrder, GivenUpOrders } from '../../state/given-up-orders';
-import { nextRetryAt, type LedgerEntry, type OrderLedger } from '../../state/order-ledger';
+import { nextRetryAt } from '../../domain/retry-backoff';
+import type { LedgerEntry, OrderLedger } from '../../state/order-ledger';
 import type { OutcomeRecorder } from '../outcome-recorder';
 import type { Candidate } from './decide-order';
 import type { IsolatedResult, IsolatingUploader } from './isolating-upload';

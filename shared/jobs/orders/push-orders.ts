@@ -1,9 +1,9 @@
 import type { OrderPage, OrderRepository, StoreOrder } from '../../fecmall/order-repository';
-import { formatBeijingSeconds } from '../../jst/beijing-time';
-import { chunkList } from '../../jst/time-chunks';
-import type { RunContext } from '../../runtime/run-context';
-import { MetricNames } from '../../runtime/metric-names';
-import type { RunOutcome } from '../../runtime/run-summary';
+import { formatBeijingSeconds } from '../../domain/beijing-time';
+import { chunkList } from '../../domain/chunk-list';
+import type { RunContext } from '../run-context';
+import { MetricNames } from '../../domain/metric-names';
+import type { RunOutcome } from '../../domain/run-outcome';
 import type { GivenUpOrders } from '../../state/given-up-orders';
 import type { OrderLedger } from '../../state/order-ledger';
 import { OutcomeRecorder } from '../outcome-recorder';

@@ -1,5 +1,5 @@
-import type { RunContext } from '../../runtime/run-context';
-import type { RunOutcome } from '../../runtime/run-summary';
+import type { RunContext } from '../run-context';
+import type { RunOutcome } from '../../domain/run-outcome';
 
 type Ctx = Pick<RunContext, 'request' | 'env' | 'cursors' | 'clock'>;
 

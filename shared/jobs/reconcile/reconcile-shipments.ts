@@ -1,9 +1,9 @@
 import type { ShipmentRepository, ShipmentResult } from '../../fecmall/shipment-repository';
 import type { JstClient, Page } from '../../jst/client';
 import type { LogisticsOrder } from '../../jst/reply-schemas';
-import type { RunContext } from '../../runtime/run-context';
-import { MetricNames } from '../../runtime/metric-names';
-import type { ItemFailure, RunOutcome } from '../../runtime/run-summary';
+import type { RunContext } from '../run-context';
+import { MetricNames } from '../../domain/metric-names';
+import type { ItemFailure, RunOutcome } from '../../domain/run-outcome';
 import { toShipments } from '../shipping/logistics-rows';
 import { sweepWindow, type SweepStats } from '../window-sweep';
 import { beginPass, checkpoint, finishPass, MAX_DRIFT_EXAMPLES } from './reconcile-pass';

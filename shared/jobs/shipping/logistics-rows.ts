@@ -1,5 +1,5 @@
 import type { ShipmentToApply } from '../../fecmall/shipment-repository';
-import { parseBeijing } from '../../jst/beijing-time';
+import { parseBeijing } from '../../domain/beijing-time';
 import type { LogisticsOrder } from '../../jst/reply-schemas';
 
 /** A logistics row that cannot be applied; `retry` says whether a later run may succeed with it. */

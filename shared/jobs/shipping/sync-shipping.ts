@@ -1,10 +1,10 @@
 import type { ShipmentRepository, ShipmentResult } from '../../fecmall/shipment-repository';
 import type { JstClient, Page } from '../../jst/client';
 import type { LogisticsOrder } from '../../jst/reply-schemas';
-import { chunkList } from '../../jst/time-chunks';
-import type { RunContext } from '../../runtime/run-context';
-import { MetricNames } from '../../runtime/metric-names';
-import type { ItemFailure, RunOutcome } from '../../runtime/run-summary';
+import { chunkList } from '../../domain/chunk-list';
+import type { RunContext } from '../run-context';
+import { MetricNames } from '../../domain/metric-names';
+import type { ItemFailure, RunOutcome } from '../../domain/run-outcome';
 import type { RetryFailure, RetryItem, RetrySet } from '../../state/retry-set';
 import { walkTimeWindow } from '../walk-time-window';
 import type { SweepStats } from '../window-sweep';

@@ -141,7 +141,7 @@ describe('serverless package: operations resources', () => {
   afterAll(() => rmSync(pkg.dir, { recursive: true, force: true }));
 
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const names = require('../../../shared/runtime/metric-names.json') as { namespace: string; dimension: string; metrics: Record<string, string> & typeof import('../../../shared/runtime/metric-names.json')['metrics'] };
+  const names = require('../../../shared/domain/metric-names.json') as { namespace: string; dimension: string; metrics: Record<string, string> & typeof import('../../../shared/domain/metric-names.json')['metrics'] };
   const resources = () => Object.entries(pkg.template.Resources);
   const alarms = (): Array<Record<string, any>> => resources().filter(([, r]) => r.Type === "AWS::CloudWatch::Alarm").map(([id, r]) => ({ id, ...(r.Properties as Record<string, any>) }));
 

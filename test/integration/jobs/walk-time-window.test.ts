@@ -3,8 +3,8 @@ import type { InventoryRow } from '../../../shared/jst/reply-schemas';
 import { walkTimeWindow, type WalkOptions } from '../../../shared/jobs/walk-time-window';
 import type { SweepStats } from '../../../shared/jobs/window-sweep';
 import type { Environment } from '../../../shared/config/environment';
-import type { JobCursors } from '../../../shared/runtime/run-context';
-import { formatBeijing } from '../../../shared/jst/beijing-time';
+import type { JobCursors } from '../../../shared/jobs/run-context';
+import { formatBeijing } from '../../../shared/domain/beijing-time';
 import { sandboxCredentials, useJstSandbox } from '../../support/jst-sandbox';
 
 /** In-memory cursors (the walk's port), with a log of every commit. */

@@ -2,7 +2,7 @@ import type { OpenJstCredentials } from '../../../shared/config/secret-shapes';
 import { createJstClient, type JstClientOptions } from '../../../shared/jst/client';
 import { JstApiError } from '../../../shared/jst/jst-errors';
 import { memoryTokenStore, type ErpTokenStore } from '../../../shared/jst/token-keeper';
-import type { Logger } from '../../../shared/runtime/ports';
+import type { Logger } from '../../../shared/domain/ports';
 import type { JstSandbox } from '../../../dev/jst-sandbox/server';
 import { useJstSandbox } from '../../support/jst-sandbox';
 

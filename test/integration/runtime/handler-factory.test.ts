@@ -1,7 +1,8 @@
 import { FecjstError } from '../../../shared/errors';
 import { createJobHandler } from '../../../shared/runtime/handler-factory';
-import type { RunContext } from '../../../shared/runtime/run-context';
-import type { RunOutcome, RunSummary } from '../../../shared/runtime/run-summary';
+import type { RunContext } from '../../../shared/jobs/run-context';
+import type { RunOutcome } from '../../../shared/domain/run-outcome';
+import type { RunSummary } from '../../../shared/runtime/run-summary';
 import { CursorStore } from '../../../shared/state/cursor-store';
 import { LeaseStore } from '../../../shared/state/lease';
 import { OrderLedger } from '../../../shared/state/order-ledger';

@@ -1,6 +1,6 @@
 import { FecjstError } from '../../../shared/errors';
 import { createJobHandler } from '../../../shared/runtime/handler-factory';
-import type { RunOutcome } from '../../../shared/runtime/run-summary';
+import type { RunOutcome } from '../../../shared/domain/run-outcome';
 import { CursorStore } from '../../../shared/state/cursor-store';
 import { JobControl } from '../../../shared/state/job-control';
 import { LeaseStore } from '../../../shared/state/lease';

@@ -1,7 +1,7 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
-import type { RunContext } from '../../../shared/runtime/run-context';
-import type { RunOutcome } from '../../../shared/runtime/run-summary';
+import type { RunContext } from '../../../shared/jobs/run-context';
+import type { RunOutcome } from '../../../shared/domain/run-outcome';
 import { createStateDocumentClient } from '../../../shared/state/state-table';
 
 /** The required environment of every function, with the state table of the test. */

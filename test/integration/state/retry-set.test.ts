@@ -1,6 +1,6 @@
 import { LeaseStore } from '../../../shared/state/lease';
 import { RetrySet } from '../../../shared/state/retry-set';
-import { RETRY_BASE_MS } from '../../../shared/state/retry-backoff';
+import { RETRY_BASE_MS } from '../../../shared/domain/retry-backoff';
 import { LeaseLostError } from '../../../shared/state/state-errors';
 import { createStateDocumentClient } from '../../../shared/state/state-table';
 import { useDynalite } from '../../support/dynamo';

@@ -44,26 +44,10 @@ const IO_PACKAGES = /^(mysql2|axios|@aws-sdk\/|@aws-lambda-powertools\/|@middy\/
  * Known upward imports, as `<importing files> -> <imported module>` (paths relative to shared/, the target
  * without extension; `*` matches within a folder, `**` across folders), each with what fixes it.
  */
-const ALLOWED_UPWARD: Record<string, string> = {
-  // The ERP adapter logs through the runtime's Logger port: declare the port in domain/.
-  'jst/** -> runtime/ports': 'Logger port belongs in domain/',
-  // Use cases take RunContext from runtime/run-context.ts: the type belongs with the use cases' ports (domain/).
-  'jobs/** -> runtime/run-context': 'RunContext type (no longer from the handler factory; with its ports it belongs in domain/)',
-  // Use cases return the runtime's RunOutcome / ItemFailure: the outcome types belong below jobs/.
-  'jobs/** -> runtime/run-summary': 'RunOutcome/ItemFailure types',
-  // Use cases name their metrics from the runtime's list: the names (metric-names.json) belong below jobs/.
-  'jobs/** -> runtime/metric-names': 'metric names',
-};
+const ALLOWED_UPWARD: Record<string, string> = {};
 
 /** Known value imports from adapters into jobs/, same notation: the helper is pure and belongs in domain/, or comes through a port. */
-const ALLOWED_JOB_VALUE_IMPORTS: Record<string, string> = {
-  // A generic list helper (chunkList) and the time-range splitter live in the ERP adapter.
-  'jobs/** -> jst/time-chunks': 'chunkList, chunkTimeRange',
-  // Beijing-time conversion is pure (the ERP adapter would use it from domain/ too).
-  'jobs/** -> jst/beijing-time': 'formatBeijingSeconds, parseBeijing',
-  // Retry backoff arithmetic is pure (or the ledger port decides when to retry).
-  'jobs/** -> state/order-ledger': 'nextRetryAt',
-};
+const ALLOWED_JOB_VALUE_IMPORTS: Record<string, string> = {};
 
 function globRegExp(glob: string): RegExp {
   const body = glob

@@ -1,15 +1,15 @@
 import { loadEnvironment } from '../../../shared/config/environment';
 import type { StoreOrder } from '../../../shared/fecmall/order-repository';
 import type { ShipmentResult, ShipmentToApply } from '../../../shared/fecmall/shipment-repository';
-import { formatBeijing, formatBeijingSeconds } from '../../../shared/jst/beijing-time';
+import { formatBeijing, formatBeijingSeconds } from '../../../shared/domain/beijing-time';
 import type { Page } from '../../../shared/jst/client';
 import type { LogisticsOrder, QueriedOrder } from '../../../shared/jst/reply-schemas';
 import { mapOrderToErp } from '../../../shared/jobs/orders/map-order';
 import { payloadHash } from '../../../shared/jobs/orders/payload-hash';
 import { reconcileOrders } from '../../../shared/jobs/reconcile/reconcile-orders';
 import { reconcileShipments } from '../../../shared/jobs/reconcile/reconcile-shipments';
-import type { RunContext } from '../../../shared/runtime/run-context';
-import { nullMetrics, silentLogger } from '../../../shared/runtime/ports';
+import type { RunContext } from '../../../shared/jobs/run-context';
+import { nullMetrics, silentLogger } from '../../../shared/domain/ports';
 import type { LedgerEntry } from '../../../shared/state/order-ledger';
 
 const NOW = Date.UTC(2026, 11, 1, 12);

@@ -4,7 +4,7 @@ import { latestRowPerSku } from '../../../shared/jobs/inventory/stock-applier';
 import { isMissed, recordDrift, emptyDrift, DRIFT_EXAMPLES } from '../../../shared/jobs/inventory/stock-drift';
 import { syncInventory } from '../../../shared/jobs/inventory/sync-inventory';
 import { loadEnvironment } from '../../../shared/config/environment';
-import { RETRY_BASE_MS } from '../../../shared/state/retry-backoff';
+import { RETRY_BASE_MS } from '../../../shared/domain/retry-backoff';
 import { deadlineAfter, erpRow, fakeWorld } from '../../support/inventory-fakes';
 
 /** syncInventory's decisions over in-memory fakes of its ports (issue #19); the same scenarios run on real services in test/integration/inventory. */

@@ -1,7 +1,7 @@
 import type { Environment } from '../../../shared/config/environment';
 import type { Page } from '../../../shared/jst/client';
 import { walkTimeWindow, type WalkProgress } from '../../../shared/jobs/walk-time-window';
-import type { JobRequest } from '../../../shared/runtime/job-request';
+import type { JobRequest } from '../../../shared/domain/job-request';
 
 interface Row {
   key: string;

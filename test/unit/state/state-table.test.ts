@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { STATE_TTL_ATTRIBUTE, stateTableDefinition, stateTableTimeToLive } from '../../../shared/state/state-table';
+import { STATE_TTL_ATTRIBUTE, stateTableDefinition } from '../../../shared/state/state-table';
 
 describe('the state table definition', () => {
   it('has the key schema and TTL attribute that serverless.yml deploys', () => {
@@ -10,7 +10,6 @@ describe('the state table definition', () => {
       BillingMode: 'PAY_PER_REQUEST',
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
     });
-    expect(stateTableTimeToLive('t').TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
 
     const yml = readFileSync(join(__dirname, '../../../serverless.yml'), 'utf8');
     for (const key of definition.KeySchema!) expect(yml).toMatch(new RegExp(`AttributeName: ${key.AttributeName}, KeyType: ${key.KeyType}`));

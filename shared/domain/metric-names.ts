@@ -21,7 +21,6 @@
 import definitions from './metric-names.json';
 
 export const METRIC_NAMESPACE: string = definitions.namespace;
-export const METRIC_DIMENSION: string = definitions.dimension;
 export const MetricNames = definitions.metrics;
 
 export type MetricName = (typeof MetricNames)[keyof typeof MetricNames];

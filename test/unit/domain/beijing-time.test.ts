@@ -1,4 +1,4 @@
-import { formatBeijing, formatBeijingSeconds, parseBeijing } from '../../../shared/jst/beijing-time';
+import { formatBeijing, formatBeijingSeconds, parseBeijing } from '../../../shared/domain/beijing-time';
 
 describe('Beijing time', () => {
   it('formats UTC instants as UTC+8, across the day boundary', () => {

@@ -1,4 +1,4 @@
-import type { LedgerEntry } from './order-ledger';
+/** Backoff arithmetic for retried items (rejected orders, retry-set items): pure, so use cases and adapters share it. */
 
 /** First wait after a rejection, and the longest wait between attempts. */
 export const RETRY_BASE_MS = 5 * 60_000;
@@ -13,13 +13,4 @@ export function retryDelayMs(attempts: number): number {
 /** When a rejected order may be tried again (epoch ms). */
 export function nextRetryAt(attempts: number, nowMs: number): number {
   return nowMs + retryDelayMs(attempts);
-}
-
-/**
- * Whether a rejected order may be sent now: its retry time has come and it has not used up
- * `maxAttempts`. Orders that were never rejected are always due.
- */
-export function isRetryDue(entry: Pick<LedgerEntry, 'state' | 'attempts' | 'nextRetryAt'> | undefined, nowMs: number, maxAttempts: number): boolean {
-  if (!entry || entry.state !== 'rejected') return true;
-  return entry.attempts < maxAttempts && (entry.nextRetryAt ?? 0) <= nowMs;
 }
