@@ -55,26 +55,3 @@ export function allocateCents(totalCents: number, weights: number[]): number[] {
   }
   return floors.map((c) => c * sign);
 }
-
-/**
- * Converts base-currency cents to order-currency cents or back with a DECIMAL rate string, rounding
- * half away from zero, without going through a float for the amount.
- */
-export function convertCents(cents: number, rate: string | number, direction: 'multiply' | 'divide'): number {
-  const rateTenThousandths = toTenThousandths(rate);
-  if (rateTenThousandths <= 0) throw new MoneyFormatError(rate, 'order_to_base_rate');
-  const numerator = direction === 'multiply' ? cents * rateTenThousandths : cents * 10000;
-  const denominator = direction === 'multiply' ? 10000 : rateTenThousandths;
-  const q = Math.trunc(numerator / denominator);
-  const r = Math.abs(numerator - q * denominator);
-  return q + (2 * r >= denominator ? Math.sign(numerator) : 0);
-}
-
-function toTenThousandths(value: string | number): number {
-  const text = typeof value === 'number' ? value.toFixed(4) : value.trim();
-  const match = DECIMAL.exec(text);
-  if (!match) throw new MoneyFormatError(value, 'rate');
-  const [, sign, whole, fraction = ''] = match;
-  const n = Number(whole) * 10000 + Number((fraction + '0000').slice(0, 4));
-  return sign ? -n : n;
-}

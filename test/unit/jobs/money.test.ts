@@ -1,4 +1,4 @@
-import { allocateCents, centsToString, convertCents, toCents } from '../../../shared/jobs/money';
+import { allocateCents, centsToString, toCents } from '../../../shared/jobs/money';
 
 describe('money in integer cents', () => {
   it.each([
@@ -28,12 +28,5 @@ describe('money in integer cents', () => {
     expect(allocateCents(-7, [5, 5])).toEqual([-4, -3]);
     expect(allocateCents(10, [0, 0])).toEqual([5, 5]);
     expect(allocateCents(10, [])).toEqual([]);
-  });
-
-  it('converts between currencies with a 4-decimal rate, rounding half away from zero', () => {
-    expect(convertCents(1000, '6.9000', 'multiply')).toBe(6900);
-    expect(convertCents(6900, '6.9000', 'divide')).toBe(1000);
-    expect(convertCents(1, '0.5000', 'multiply')).toBe(1);
-    expect(() => convertCents(1, '0', 'divide')).toThrow(/order_to_base_rate/);
   });
 });
