@@ -9,9 +9,6 @@ export interface RuntimeServices {
   logger: Logger;
   /** Always set by the handler factory (optional so tests and scripts may build dependencies without it). */
   metrics?: MetricsSink;
-  /**
-   * The handler's DynamoDB document client (default config), to share with `new OrderLedger(...)`.
-   * Always set by the handler factory; fall back to createStateDocumentClient() when absent.
-   */
-  stateClient?: DynamoDBDocumentClient;
+  /** The handler's DynamoDB document client (default config): every state adapter shares this one client. */
+  stateClient: DynamoDBDocumentClient;
 }

@@ -13,7 +13,6 @@ import { budgetConfig } from '../state/erp-budget-config';
 import { ErpBudgetStore } from '../state/erp-budget-store';
 import { OrderLedger } from '../state/order-ledger';
 import { RetrySet } from '../state/retry-set';
-import { createStateDocumentClient } from '../state/state-table';
 
 /** The real adapters of one cold start, shared by the three functions (each uses what it needs). */
 export interface ConnectorDependencies {
@@ -39,7 +38,7 @@ export interface ConnectorDependencies {
  */
 export async function buildConnectorDependencies(env: Environment, runtime: RuntimeServices, job?: JobName): Promise<ConnectorDependencies> {
   const [jst, db] = await Promise.all([runtime.secrets.loadJstCredentials(env.JST_SECRET_ID), runtime.secrets.loadDbCredentials(env.DB_SECRET_ID)]);
-  const stateClient = runtime.stateClient ?? createStateDocumentClient();
+  const { stateClient } = runtime;
   const budget =
     env.JST_BUDGET === 'shared'
       ? new SharedErpBudget({

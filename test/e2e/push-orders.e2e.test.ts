@@ -4,6 +4,7 @@ import { pushOrders } from '../../shared/jobs/orders/push-orders';
 import { buildConnectorDependencies, disposeConnectorDependencies } from '../../shared/wiring/connector-dependencies';
 import { loadEnvironment } from '../../shared/config/environment';
 import { SecretsLoader } from '../../shared/config/secrets-loader';
+import { createStateDocumentClient } from '../../shared/state/state-table';
 import { silentLogger, nullMetrics, noDeadline, systemClock } from '../../shared/domain/ports';
 import { lambdaContext } from '../support/capture-stdout';
 import { useE2EWorld } from '../support/e2e-world';
@@ -78,7 +79,7 @@ describeWithMoto('pushOrders end to end through its handler', () => {
     const [rows] = await world().db.pool.query<RowDataPacket[]>("SELECT order_id, increment_id FROM sales_flat_order WHERE order_status = 'payment_pending' ORDER BY order_id DESC LIMIT 3");
     await world().db.pool.query("UPDATE sales_flat_order SET order_status = 'payment_confirmed' WHERE order_id IN (?)", [rows.map((r) => r.order_id)]);
     const env = loadEnvironment();
-    const deps = await buildConnectorDependencies(env, { secrets: new SecretsLoader(), logger: silentLogger });
+    const deps = await buildConnectorDependencies(env, { secrets: new SecretsLoader(), logger: silentLogger, stateClient: createStateDocumentClient() });
     const crashing = { ...deps, ledger: { getMany: deps.ledger.getMany.bind(deps.ledger), givenUp: deps.ledger.givenUp, putMany: async () => { throw new Error('Lambda died here'); } } };
     const cursors = { read: async () => undefined, advance: async () => undefined };
     await expect(
