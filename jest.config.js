@@ -1,6 +1,7 @@
 /** Jest runs TypeScript through swc (no type-check; `npm run typecheck` does that). */
 module.exports = {
-  testEnvironment: 'node',
+  // The node environment, holding the code's JSON log and metric lines unless a test fails (test/support/quiet-environment.ts).
+  testEnvironment: '<rootDir>/test/support/quiet-environment.ts',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
