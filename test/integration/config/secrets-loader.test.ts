@@ -3,7 +3,7 @@ import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from
 import { SecretsLoader } from '../../../shared/config/secrets-loader';
 import { describeWithMoto } from '../../support/moto';
 
-describeWithMoto('test harness: Secrets Manager (moto_server) through the functions\' loader', () => {
+describeWithMoto('the secrets loader (Secrets Manager on moto_server)', () => {
   const client = new SecretsManagerClient({});
   afterAll(() => client.destroy());
 
