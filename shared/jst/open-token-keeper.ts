@@ -19,6 +19,9 @@
  * - Refusals only a person can fix (getInitToken refused too — a third-party app, which may not
  *   refresh since 2023 [C1] —, a wrong appSecret) are one run failure saying what to do, never a loop.
  * - Proactive: with `expiresAt` stored, the pair is renewed `refreshMarginMs` before it expires.
+ *
+ * (Just over 200 lines: this header is the reasoning for the recovery steps below, and the steps are one
+ * sequence — re-read, refresh, settle, getInitToken — that reads worse split across files.)
  */
 import type { JstCredentials, OpenJstCredentials } from '../config/secret-shapes';
 import { JstApiError } from './jst-errors';
