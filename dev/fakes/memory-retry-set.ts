@@ -18,6 +18,9 @@ export class MemoryRetrySet {
       const attempts = (seen?.attempts ?? 0) + 1;
       const giveUp = attempts >= this.maxAttempts;
       const item: RetryItem = { key: f.key, reason: f.reason, attempts, firstFailedAt: seen?.firstFailedAt ?? nowMs, lastFailedAt: nowMs, abandoned: giveUp };
+      // Like the table, a record without context keeps the context already stored.
+      const context = f.context ?? seen?.context;
+      if (context) item.context = context;
       if (!giveUp) item.nextAttemptAt = nowMs + retryDelayMs(attempts);
       this.items.set(f.key, item);
       if (giveUp) abandoned.push(item);
