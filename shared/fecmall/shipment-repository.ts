@@ -1,4 +1,5 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
+import { inTransaction } from './store-transaction';
 import { BBC_STATUS, CORE_STATUS } from './order-statuses';
 import type { StoreSchema } from './store-schema';
 import { toUtf8mb3 } from './utf8-text';
@@ -48,9 +49,7 @@ export class ShipmentRepository {
 
   async apply(shipments: readonly ShipmentToApply[]): Promise<ShipmentResult[]> {
     if (shipments.length === 0) return [];
-    const conn = await this.pool.getConnection();
-    try {
-      await conn.beginTransaction();
+    return inTransaction(this.pool, async (conn) => {
       const found = await this.readOrders(conn, shipments.map((s) => s.incrementId), true);
       const results: ShipmentResult[] = [];
       const logRows: unknown[][] = [];
@@ -73,14 +72,8 @@ export class ShipmentRepository {
           logRows.map((r) => [...r, Math.floor(Date.now() / 1000), Math.floor(Date.now() / 1000)]),
         ]);
       }
-      await conn.commit();
       return results;
-    } catch (error) {
-      await conn.rollback().catch(() => undefined);
-      throw error;
-    } finally {
-      conn.release();
-    }
+    });
   }
 
   private decide(order: FoundOrder | undefined, shipment: ShipmentToApply): { outcome: ShipmentOutcome; status?: string } {

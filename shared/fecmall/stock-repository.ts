@@ -1,4 +1,5 @@
 import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
+import { inTransaction } from './store-transaction';
 
 export interface StoreSku {
   sku: string;
@@ -76,9 +77,7 @@ export class StockRepository {
   async writeStock(changes: readonly StockChange[]): Promise<StockWriteResult> {
     const result: StockWriteResult = { written: [], conflicts: [], unchanged: [] };
     if (changes.length === 0) return result;
-    const conn = await this.pool.getConnection();
-    try {
-      await conn.beginTransaction();
+    return inTransaction(this.pool, async (conn) => {
       const current = await this.lockCurrent(conn, changes.map((c) => String(c.productId)));
       const toWrite: StockChange[] = [];
       for (const change of changes) {
@@ -98,14 +97,8 @@ export class StockRepository {
         ]);
         result.written.push(...toWrite.map((c) => c.sku));
       }
-      await conn.commit();
       return result;
-    } catch (error) {
-      await conn.rollback().catch(() => undefined);
-      throw error;
-    } finally {
-      conn.release();
-    }
+    });
   }
 
   private async lockCurrent(conn: PoolConnection, productIds: string[]): Promise<Map<string, number>> {
