@@ -1,10 +1,7 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { lambdaContext } from '../support/capture-stdout';
 import { useE2EWorld } from '../support/e2e-world';
+import { loadJobHandlers, scheduledEvent as scheduled, storedJstSecret as storedSecret, type JobHandlers } from '../support/job-handlers';
 import { describeWithMoto } from '../support/moto';
-
-type Handler = (event: unknown, context: unknown) => Promise<any>;
-const scheduled = { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} };
 
 /**
  * The three functions share one ERP secret and each caches it (SECRETS_CACHE_SECONDS): when one of
@@ -12,26 +9,12 @@ const scheduled = { source: 'aws.events', 'detail-type': 'Scheduled Event', deta
  */
 describeWithMoto('open-platform token renewal across the three functions (handlers, moto, sandbox)', () => {
   const world = useE2EWorld({ products: 40, orders: 60 });
-  let jobs: Record<'inventory' | 'orders' | 'shipping', Handler>;
+  let jobs: JobHandlers;
   beforeAll(async () => {
     // The open-platform base with a trailing slash is accepted.
     process.env.JST_BASE_URL = `${world().sandbox.url}/`;
-    jobs = {
-      inventory: (await import('../../functions/sync-inventory/handler')).handler as unknown as Handler,
-      orders: (await import('../../functions/push-orders/handler')).handler as unknown as Handler,
-      shipping: (await import('../../functions/sync-shipping/handler')).handler as unknown as Handler,
-    };
+    jobs = await loadJobHandlers();
   });
-
-  async function storedSecret(): Promise<Record<string, string>> {
-    const client = new SecretsManagerClient({});
-    try {
-      const out = await client.send(new GetSecretValueCommand({ SecretId: process.env.JST_SECRET_ID, VersionStage: 'AWSCURRENT' }));
-      return JSON.parse(out.SecretString!) as Record<string, string>;
-    } finally {
-      client.destroy();
-    }
-  }
 
   it('one function renews the expired token, the two others adopt it from the secret, and every run succeeds', async () => {
     const { sandbox } = world();
