@@ -1,4 +1,4 @@
-import type { OrderRepository, StoreOrder } from '../../fecmall/order-repository';
+import type { OrderPage, OrderRepository, StoreOrder } from '../../fecmall/order-repository';
 import type { JstClient } from '../../jst/client';
 import { formatBeijingSeconds } from '../../jst/beijing-time';
 import { chunkList } from '../../jst/time-chunks';
@@ -137,29 +137,30 @@ export async function pushOrders(ports: PushOrdersPorts, ctx: Ctx): Promise<RunO
         if (!ctx.request.dryRun) await ctx.cursors.advance('scan', { afterOrderId: oldest.lastOrderId });
         cursorAfter = { afterOrderId: oldest.lastOrderId };
       };
-      let reading = ports.orders.readOrdersAfter(after, PAGE);
+      // A read is marked observed when started (it cannot crash the process before it is awaited) and
+      // is always awaited before the run returns: no store read outlives the run (IS_LOCAL closes the pool).
+      const observed = (read: Promise<OrderPage>) => (read.catch(() => undefined), read);
+      let reading: Promise<OrderPage> | undefined = observed(ports.orders.readOrdersAfter(after, PAGE));
       try {
-        for (;;) {
+        while (reading) {
           if (ctx.deadline.expired()) {
             complete = false;
             break;
           }
-          const page = await reading;
-          if (!page.done) {
-            reading = ports.orders.readOrdersAfter(page.lastOrderId, PAGE);
-            reading.catch(() => undefined);
-          }
+          const page: OrderPage = await reading;
+          reading = page.done ? undefined : observed(ports.orders.readOrdersAfter(page.lastOrderId, PAGE));
           const done = consider(page.orders);
           done.catch(() => undefined);
           inFlight.push({ done, lastOrderId: page.lastOrderId, last: page.done });
           while (inFlight.length > 1) await settleOldest();
-          if (page.done) break;
         }
       } finally {
-        // Let every started page finish (its ERP uploads already happened) before reporting.
-        await Promise.allSettled(inFlight.map((p) => p.done));
+        // Let every started step finish (its ERP uploads already happened) before reporting.
+        await Promise.allSettled([...inFlight.map((p) => p.done), ...(reading ? [reading] : [])]);
       }
       while (inFlight.length > 0) await settleOldest();
+      // A page read ahead before the deadline stop is not used, but its failure is still the run's.
+      if (reading) await reading;
     }
     if (complete) {
       cursorAfter = null;
