@@ -279,7 +279,8 @@ export async function startJstSandbox(options: SandboxOptions = {}): Promise<Jst
       }
       stats.byEndpoint[endpoint] = (stats.byEndpoint[endpoint] ?? 0) + 1;
       if (hostile.drawLostReply()) {
-        logCall(generation, endpoint, 'disconnect');
+        // The call took effect; its reply is lost.
+        logCall(generation, endpoint, 0);
         return void res.socket?.destroy();
       }
       const slowMs = faults.drawDelayMs();
