@@ -68,8 +68,9 @@ export async function walkTimeWindow<T>(ctx: Ctx, options: WalkOptions<T>): Prom
     options.source,
     {
       apply: async (page) => {
-        const rows = page.rows.filter(fresh);
-        if (rows.length > 0 || page.invalid.length > 0) await options.applyPage({ ...page, rows });
+        // Filtered in place: the caller may key facts on the page object it returned from readPage.
+        page.rows = page.rows.filter(fresh);
+        if (page.rows.length > 0 || page.invalid.length > 0) await options.applyPage(page);
       },
       expired: () => ctx.deadline.expired(),
       onComplete: async (doneMs, widthMs) => {

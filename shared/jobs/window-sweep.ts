@@ -42,7 +42,9 @@ import type { TimeWindow } from './time-window';
  *
  * Progress: the checkpoint (`onComplete`) is called after each range's rows are applied; the caller
  * commits it, so a killed run repeats at most the page it was applying (a one-second range read under
- * rule 3 is repeated whole). The deadline is checked before every ERP call of a new range.
+ * rule 3 is repeated whole). The deadline is checked before every ERP call; at the deadline a
+ * one-second range being read under rule 3 is given up for this run (the next run reads it again).
+ * Known limit: a second holding more rows than one invocation can read twice never finishes.
  */
 export interface SweepSource<T> {
   /** One page (from 1) of the rows modified within [fromMs, toMs]. */
@@ -108,8 +110,8 @@ export async function sweepWindow<T>(source: SweepSource<T>, hooks: SweepHooks<T
       width = clampWidth(Math.min(narrowed(source, page, range, target), density.widthFor(target) ?? Number.POSITIVE_INFINITY));
       continue;
     }
-    if (page.hasNext) await readSecondWhole(source, hooks, range, page, stats);
-    else await hooks.apply(page);
+    if (!page.hasNext) await hooks.apply(page);
+    else if (!(await readSecondWhole(source, hooks, range, page, stats))) return { complete: false, doneMs: pos, widthMs: width };
     // A range cut short by the window's end says little about density; a one-second range read whole, nothing.
     if (!page.hasNext && span === width) density.add(rows, span);
     width = page.hasNext ? SECOND_MS : clampWidth(Math.min(width * 4, density.widthFor(target) ?? width * 4));
@@ -139,7 +141,7 @@ class DensityEstimate {
  * served before its last page is served again by the next read. (A served row that left during a read
  * is gone for the next one; if none left, the read skipped nothing that stayed.)
  */
-async function readSecondWhole<T>(source: SweepSource<T>, hooks: SweepHooks<T>, range: TimeWindow, first: Page<T>, stats: SweepStats): Promise<void> {
+async function readSecondWhole<T>(source: SweepSource<T>, hooks: SweepHooks<T>, range: TimeWindow, first: Page<T>, stats: SweepStats): Promise<boolean> {
   stats.verifiedSeconds++;
   let previous: Set<string> | undefined;
   for (let read = 0; read < MAX_FULL_READS; read++) {
@@ -148,6 +150,8 @@ async function readSecondWhole<T>(source: SweepSource<T>, hooks: SweepHooks<T>, 
     for (let pageIndex = 1; ; pageIndex++) {
       if (pageIndex > 100_000) throw new WindowWalkError('a one-second range is still has_next after 100000 pages', { range });
       let page = read === 0 && pageIndex === 1 ? first : undefined;
+      // At the deadline the second is given up for this run (no checkpoint inside it): the next run reads it again.
+      if (!page && hooks.expired()) return false;
       if (!page) {
         page = await source.readPage(range, pageIndex);
         stats.pages++;
@@ -159,7 +163,7 @@ async function readSecondWhole<T>(source: SweepSource<T>, hooks: SweepHooks<T>, 
       for (const k of keys) all.add(k);
       if (last) break;
     }
-    if (previous && [...previous].every((k) => all.has(k))) return;
+    if (previous && [...previous].every((k) => all.has(k))) return true;
     previous = beforeLast;
   }
   throw new WindowWalkError(`rows of one second kept changing during ${MAX_FULL_READS} reads; the cursor stays before it and the next run reads it again`, {

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { ErpUploadOrder } from '../domain/erp-order';
-import { formatBeijing, parseBeijing } from './beijing-time';
+import { formatBeijing } from './beijing-time';
 import { JstApiError, JstRequestError } from './jst-errors';
+import { readPage, type Page, type PagedReading } from './paged-reply';
 import {
   inventoryRowSchema,
   logisticsOrderSchema,
-  pageSchema,
   queriedOrderSchema,
   uploadReplySchema,
   type InventoryRow,
@@ -45,23 +45,7 @@ export const LIMITS = {
 /** Safety stop for a paginated read whose `has_next` never turns false. */
 const MAX_PAGES = 100_000;
 
-/** A row the ERP sent that does not have the documented shape; the caller decides what to do. */
-export interface InvalidRow {
-  index: number;
-  key: string | undefined;
-  problem: string;
-}
-
-export interface Page<T> {
-  pageIndex: number;
-  rows: T[];
-  invalid: InvalidRow[];
-  hasNext: boolean;
-  /** Rows dropped because another row of the same page had the same key and a later `modified`. */
-  duplicates?: number;
-  /** The reply's `data_count` when present (a hint only: it is [U] for inventory, docs/erp-api.md §3a). */
-  dataCount?: number;
-}
+export type { InvalidRow, Page } from './paged-reply';
 
 export interface TimeRange {
   /** Epoch milliseconds; sent as Beijing-time strings. */
@@ -139,31 +123,16 @@ export interface JstClient {
 export interface JstClientOptions extends TransportOptions {
   /** Default shop for logistics/order queries and legacy cancel when the request names none. */
   shopId?: number;
-  /** Further attempts after a code-0 reply without the documented shape (default 2). */
-  malformedRetries?: number;
 }
 
 export function createJstClient(options: JstClientOptions): JstClient {
-  return new HttpJstClient(new JstTransport(options), options.shopId, options.malformedRetries ?? 2);
-}
-
-/** How one paged endpoint's reply is read: its list key, row schema, row key and row time. */
-interface PagedReading<T> {
-  endpoint: JstEndpoint;
-  biz: Record<string, unknown>;
-  listKey: string;
-  rowSchema: z.ZodType<T>;
-  keyOf: (row: unknown) => unknown;
-  /** The key two rows of one page must not share (the later `modified` wins). */
-  uniqueKey: (row: T) => string;
-  modifiedOf: (row: T) => string | null | undefined;
+  return new HttpJstClient(new JstTransport(options), options.shopId);
 }
 
 class HttpJstClient implements JstClient {
   constructor(
     private readonly transport: JstTransport,
     private readonly defaultShopId: number | undefined,
-    private readonly malformedRetries: number,
   ) {}
 
   get generation() {
@@ -298,60 +267,14 @@ class HttpJstClient implements JstClient {
   }
 
   /**
-   * One page, read strictly (docs/erp-api.md §1.4, §2.5): a code-0 reply whose paging fields or list do
-   * not have the documented shape is malformed — asked again up to `malformedRetries` times, then a
-   * retryable JstApiError naming the endpoint (the run fails; nothing past it is committed).
+   * One page, read strictly (paged-reply.ts): a code-0 reply whose paging fields or list do not have
+   * the documented shape is malformed — retried by the transport, then a retryable JstApiError naming
+   * the endpoint (the run fails; nothing past it is committed).
    */
-  private async page<T>(reading: PagedReading<T>, pageIndex: number): Promise<Page<T>> {
+  private page<T>(reading: PagedReading<T>, pageIndex: number): Promise<Page<T>> {
     if (!Number.isInteger(pageIndex) || pageIndex < 1) throw new JstRequestError(reading.endpoint.name, `page_index must be ≥ 1, got ${pageIndex}`);
-    for (let attempt = 0; ; attempt++) {
-      const data = await this.transport.call(reading.endpoint, { ...reading.biz, page_index: pageIndex });
-      try {
-        return readPage(reading, data, pageIndex);
-      } catch (error) {
-        if (!(error instanceof JstApiError) || attempt >= this.malformedRetries) throw error;
-      }
-    }
+    return this.transport.call(reading.endpoint, { ...reading.biz, page_index: pageIndex }, (data) => readPage(reading, data, pageIndex));
   }
-}
-
-/** Parses one paged reply; malformed → retryable JST_REPLY_INVALID; same-key rows → the latest `modified`. */
-function readPage<T>(reading: PagedReading<T>, data: Record<string, unknown>, pageIndex: number): Page<T> {
-  const name = reading.endpoint.name;
-  const page = pageSchema.safeParse(data);
-  if (!page.success) throw invalidReply(name, page.error, true);
-  const list = data[reading.listKey];
-  if (!Array.isArray(list)) {
-    const problem = list === undefined || list === null ? `has no "${reading.listKey}" list` : `"${reading.listKey}" is not a list`;
-    throw new JstApiError({ code: 'JST_REPLY_INVALID', message: `ERP ${name}: code 0 but the reply ${problem} (malformed reply)`, endpoint: name, retryable: true });
-  }
-  const byKey = new Map<string, T>();
-  const invalid: InvalidRow[] = [];
-  let duplicates = 0;
-  list.forEach((raw, index) => {
-    const parsed = reading.rowSchema.safeParse(raw);
-    if (!parsed.success) {
-      const key = typeof raw === 'object' && raw ? reading.keyOf(raw) : undefined;
-      invalid.push({ index, key: typeof key === 'string' ? key : undefined, problem: parsed.error.issues.map((i) => `${i.path.join('.') || 'row'}: ${i.message}`).join('; ') });
-      return;
-    }
-    const key = reading.uniqueKey(parsed.data);
-    const seen = byKey.get(key);
-    if (seen !== undefined) {
-      duplicates++;
-      if (modifiedMs(reading.modifiedOf(seen)) > modifiedMs(reading.modifiedOf(parsed.data))) return;
-    }
-    byKey.set(key, parsed.data);
-  });
-  const pageSize = Number(reading.biz.page_size);
-  const hasNext = page.data.has_next ?? (page.data.page_count !== undefined ? pageIndex < page.data.page_count : list.length >= pageSize);
-  const result: Page<T> = { pageIndex, rows: [...byKey.values()], invalid, hasNext, duplicates };
-  if (page.data.data_count !== undefined) result.dataCount = page.data.data_count;
-  return result;
-}
-
-function modifiedMs(modified: string | null | undefined): number {
-  return (modified ? parseBeijing(modified) : undefined) ?? Number.NEGATIVE_INFINITY;
 }
 
 function checkPageSize(endpoint: string, size: number, max: number): number {
@@ -370,9 +293,9 @@ function rangeFields(endpoint: string, range: TimeRange): Record<string, string>
   return { modified_begin: formatBeijing(range.fromMs), modified_end: formatBeijing(range.toMs) };
 }
 
-function invalidReply(endpoint: string, error: z.ZodError, retryable = false): JstApiError {
+function invalidReply(endpoint: string, error: z.ZodError): JstApiError {
   const issues = error.issues.slice(0, 3).map((i) => `${i.path.join('.') || 'reply'}: ${i.message}`).join('; ');
-  return new JstApiError({ code: 'JST_REPLY_INVALID', message: `ERP ${endpoint}: reply does not have the documented shape (${issues})`, endpoint, retryable });
+  return new JstApiError({ code: 'JST_REPLY_INVALID', message: `ERP ${endpoint}: reply does not have the documented shape (${issues})`, endpoint, retryable: false });
 }
 
 /** Path of the first empty-string or null value in an order (items and pay included), if any. */

@@ -103,11 +103,19 @@ export class JstTransport {
     }
   }
 
-  /** Sends one call and returns the unwrapped payload, retrying what is retryable. */
-  async call(endpoint: JstEndpoint, biz: unknown): Promise<Record<string, unknown>> {
+  /**
+   * Sends one call and returns the unwrapped payload — or what `parse` makes of it — retrying what is
+   * retryable: a retryable JstApiError thrown by `parse` (a malformed reply) is retried like a 5xx.
+   */
+  async call(endpoint: JstEndpoint, biz: unknown): Promise<Record<string, unknown>>;
+  async call<T>(endpoint: JstEndpoint, biz: unknown, parse: (payload: Record<string, unknown>) => T): Promise<T>;
+  async call<T>(endpoint: JstEndpoint, biz: unknown, parse?: (payload: Record<string, unknown>) => T): Promise<T | Record<string, unknown>> {
     await this.keeper.beforeCall();
     return this.retry.run(
-      () => this.callWithToken(endpoint, biz),
+      async () => {
+        const payload = await this.callWithToken(endpoint, biz);
+        return parse ? parse(payload) : payload;
+      },
       (error) => {
         const rate = error instanceof JstApiError && error.code === 'JST_RATE_LIMITED';
         // Rate-limit codes wait at least about a second: the server's window has to move on.

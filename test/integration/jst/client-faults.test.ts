@@ -73,9 +73,9 @@ describe('JST client under injected faults (open platform)', () => {
     ['inventory query', (c: ReturnType<typeof client>) => collect(c.inventoryPages({ skuIds: ['F-1'] }))],
     ['logistics query', (c: ReturnType<typeof client>) => collect(c.logisticsPages({ soIds: ['F-R1'] }))],
     ['order query', (c: ReturnType<typeof client>) => collect(c.queryOrders({ soIds: ['F-R1'] }))],
-  ])('asks again after a malformed %s reply, then fails with a retryable JstApiError naming the endpoint', async (_name, run) => {
+  ])('retries a malformed %s reply through the transport, then fails with a retryable JstApiError naming the endpoint', async (_name, run) => {
     sandbox().setFaults({ malformed: 1 });
-    const c = client();
+    const c = client({ maxRetries: 2 });
     const error = await failureOf(run(c));
     expect(error).toMatchObject({ code: 'JST_REPLY_INVALID', retryable: true });
     expect(error.message).toMatch(/reply does not have the documented shape|is not a list/);
@@ -95,13 +95,13 @@ describe('JST client under injected faults (open platform)', () => {
     ['logistics', 'logistic.query', 'orders', (c: ReturnType<typeof client>) => collect(c.logisticsPages({ modified: { fromMs: Date.now() - 3600_000, toMs: Date.now() } }))],
   ])('treats code 0 without the %s list as a malformed reply, never as "no rows"', async (_name, endpoint, list, run) => {
     sandbox().setFaults({ omitList: 1 });
-    const c = client();
+    const c = client({ maxRetries: 2 });
     const error = await failureOf(run(c));
     expect(error).toMatchObject({ code: 'JST_REPLY_INVALID', retryable: true, endpoint });
     expect(error.message).toContain(`has no "${list}" list`);
     expect(c.stats.calls).toBe(3);
     sandbox().setFaults({ omitList: 0.5 }, 7);
-    await expect(run(client({ malformedRetries: 10 }))).resolves.toBeDefined();
+    await expect(run(client({ maxRetries: 10 }))).resolves.toBeDefined();
   });
 
   it('keeps the row with the latest modified when a page holds two rows for one key', async () => {

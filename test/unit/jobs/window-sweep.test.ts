@@ -83,6 +83,16 @@ describe('sweepWindow', () => {
     expect(Math.max(...checkpoints, 0)).toBeLessThanOrEqual(T0 + 5000);
   });
 
+  it('gives a dense second up at the deadline, with the checkpoint before it', async () => {
+    const rows = [{ key: 'before', modifiedMs: T0 + 1000 }, ...Array.from({ length: 450 }, (_, i) => ({ key: `D${i}`, modifiedMs: T0 + 5000 }))];
+    const erp = fakeErp(rows, 'inclusive');
+    const { checkpoints, hooks } = recorder(() => erp.calls >= 12);
+    const result = await sweepWindow(erp, hooks, { fromMs: T0, toMs: T0 + 10_000 }, 10_000, stats());
+    expect(result.complete).toBe(false);
+    expect(result.doneMs).toBeLessThan(T0 + 5000);
+    expect(Math.max(...checkpoints)).toBe(result.doneMs);
+  });
+
   it('reads a dense second whole and proves the read by the next one', async () => {
     const rows = Array.from({ length: 250 }, (_, i) => ({ key: `D${i}`, modifiedMs: T0 + 5000 }));
     const s = stats();

@@ -1,0 +1,90 @@
+import type { Environment } from '../../../shared/config/environment';
+import type { Page } from '../../../shared/jst/client';
+import { walkTimeWindow, type WalkProgress } from '../../../shared/jobs/walk-time-window';
+import type { JobRequest } from '../../../shared/runtime/job-request';
+
+interface Row {
+  key: string;
+  modifiedMs: number;
+}
+
+const NOW = Date.UTC(2026, 10, 20, 12);
+const env = { SETTLE_LAG_SECONDS: 60, LOOKBACK_SECONDS: 600 } as Environment;
+const fmt = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
+
+function world(rows: Row[], positions: Record<string, unknown> = {}, request: Partial<JobRequest> = {}, expireAfterCalls = Infinity) {
+  const stored = new Map(Object.entries(positions));
+  const writes: Array<[string, unknown]> = [];
+  const reads: string[] = [];
+  const ranges: Array<[number, number]> = [];
+  const applied: string[] = [];
+  const ctx = {
+    request: { trigger: 'schedule', dryRun: false, mode: 'incremental', ...request } as JobRequest,
+    env,
+    clock: { now: () => NOW },
+    deadline: { expired: () => ranges.length >= expireAfterCalls, remainingMs: () => 0 },
+    cursors: {
+      read: async <T>(name: string) => (reads.push(name), stored.get(name) as T | undefined),
+      advance: async <T>(name: string, position: T | null) => void (writes.push([name, position]), position === null ? stored.delete(name) : stored.set(name, position)),
+    },
+  };
+  const run = () =>
+    walkTimeWindow<Row>(ctx, {
+      initialLookbackMs: 3600_000,
+      source: {
+        pageSize: 100,
+        keyOf: (r) => r.key,
+        modifiedOf: (r) => fmt(r.modifiedMs),
+        readPage: async (range, pageIndex): Promise<Page<Row>> => {
+          ranges.push([range.fromMs, range.toMs]);
+          const all = rows.filter((r) => r.modifiedMs >= range.fromMs && r.modifiedMs <= range.toMs);
+          return { pageIndex, rows: all.slice((pageIndex - 1) * 100, pageIndex * 100), invalid: [], hasNext: pageIndex * 100 < all.length };
+        },
+      },
+      applyPage: async (page) => void applied.push(...page.rows.map((r) => r.key)),
+    });
+  return { run, stored, writes, reads, ranges, applied };
+}
+
+const spread = (n: number, from: number, stepMs: number) => Array.from({ length: n }, (_, i) => ({ key: `R${i}`, modifiedMs: from + i * stepMs }));
+
+describe('walkTimeWindow', () => {
+  it('plans from the cursor minus the lookback, ends settleLag before now, and moves incremental when done', async () => {
+    const cursor = NOW - 3600_000;
+    const w = world(spread(300, cursor - 500_000, 10_000), { incremental: cursor });
+    const outcome = await w.run();
+    expect(outcome).toMatchObject({ complete: true, window: { from: new Date(cursor - 600_000).toISOString(), to: new Date(NOW - 60_000).toISOString() }, cursor: { before: cursor, after: NOW - 60_000 } });
+    expect(w.stored.get('incremental')).toBe(NOW - 60_000);
+    expect(w.stored.has('walk')).toBe(false);
+  });
+
+  it('commits its progress after each range, and the next run resumes there without a lookback, to its own until', async () => {
+    const cursor = NOW - 6 * 3600_000;
+    const rows = spread(2000, cursor - 500_000, 10_000);
+    const first = world(rows, { incremental: cursor }, {}, 4);
+    const cut = await first.run();
+    expect(cut.complete).toBe(false);
+    const progress = first.stored.get('walk') as WalkProgress;
+    expect(progress).toMatchObject({ fromMs: cursor - 600_000, untilMs: NOW - 60_000, doneMs: cut.cursor.after });
+    expect(first.stored.get('incremental')).toBe(cursor);
+
+    const second = world(rows, Object.fromEntries(first.stored));
+    const done = await second.run();
+    expect(second.ranges[0]![0]).toBe(progress.doneMs);
+    expect(done.complete).toBe(true);
+    expect(new Set([...first.applied, ...second.applied]).size).toBe(rows.filter((r) => r.modifiedMs >= cursor - 600_000).length);
+    expect(second.stored.get('incremental')).toBe(NOW - 60_000);
+    expect(second.stored.has('walk')).toBe(false);
+  });
+
+  it('neither reads nor moves a cursor for an explicit window, and writes nothing on a dry run', async () => {
+    const rows = spread(500, NOW - 3 * 3600_000, 10_000);
+    const explicit = world(rows, { incremental: NOW - 3600_000 }, { trigger: 'manual', window: { fromMs: NOW - 3 * 3600_000, toMs: NOW - 2 * 3600_000 } });
+    await explicit.run();
+    expect(explicit.reads).toEqual([]);
+    expect(explicit.writes).toEqual([]);
+    const dry = world(rows, { incremental: NOW - 3600_000 }, { dryRun: true }, 2);
+    await dry.run();
+    expect(dry.writes).toEqual([]);
+  });
+});
