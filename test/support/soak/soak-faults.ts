@@ -12,8 +12,8 @@ export interface RoundPlan {
   denseSecond: boolean;
   /** Kill the job's store connections this many ms into the run (undefined: no kill). */
   killDbAfterMs: number | undefined;
-  /** The Lambda is close to its timeout: the soft deadline cuts the run short. */
-  deadlineCut: boolean;
+  /** The Lambda is close to its timeout: the soft deadline passes this many ms into the run (undefined: no cut). */
+  deadlineCutAfterMs: number | undefined;
 }
 
 /** Per call, the live ERP: errors, slow and lost replies, rejections, rows changing between pages, other tools' calls. */
@@ -38,7 +38,7 @@ export class SoakFaults {
       dropTokenReply: r() < 0.05,
       denseSecond: r() < 0.06,
       killDbAfterMs: r() < 0.15 ? Math.floor(r() * 30) : undefined,
-      deadlineCut: r() < 0.2,
+      deadlineCutAfterMs: r() < 0.2 ? 5 + Math.floor(r() * 400) : undefined,
     };
   }
 
@@ -59,7 +59,7 @@ export class SoakFaults {
       for (let i = 1; i <= this.products; i++) sandbox.state.setStock(skuOf(i), { qty: 100 + Math.floor(this.random() * 150) }, 0, second);
       this.add('denseSecondRows', this.products);
     }
-    if (plan.deadlineCut) this.add('deadlineCut');
+    if (plan.deadlineCutAfterMs !== undefined) this.add('deadlineCut');
     return Date.now();
   }
 

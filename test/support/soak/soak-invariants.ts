@@ -63,9 +63,7 @@ export class SoakInvariants {
 
   /** syncShipping: every ERP shipment modified in a second wholly before the applied point of the walk is on its store order. */
   async checkShippingCursor(): Promise<void> {
-    const { positions } = await this.cursors.readAll('syncShipping');
-    const walk = positions.walk?.position as { doneMs: number } | undefined;
-    const applied = walk?.doneMs ?? (positions.incremental?.position as number | undefined);
+    const applied = await this.appliedPoint('syncShipping');
     if (applied === undefined) return;
     const before = this.sandbox.state.shipments.filter((s) => Math.floor(s.modifiedMs / 1000) < Math.floor(applied / 1000));
     this.itemsChecked.cursorChecks++;
@@ -90,6 +88,28 @@ export class SoakInvariants {
   }
 
   /**
+   * syncInventory after any run: no SKU whose ERP row the walk went past is above the formula (the job
+   * never counts fewer held units than the truth, so above means an ERP change it did not apply).
+   */
+  async checkInventoryCursor(): Promise<void> {
+    const applied = await this.appliedPoint('syncInventory');
+    if (applied === undefined) return;
+    this.itemsChecked.cursorChecks++;
+    for (const off of await this.stockOff()) {
+      if (off.store > off.target && off.erpModifiedMs !== undefined && Math.floor(off.erpModifiedMs / 1000) < Math.floor(applied / 1000)) {
+        this.cursorAhead('syncInventory', `${off.sku} store ${off.store} formula ${off.target}`);
+      }
+    }
+  }
+
+  /** Everything the job's walk read before this (epoch ms) is applied: the unfinished walk's progress, else the incremental cursor. */
+  private async appliedPoint(job: string): Promise<number | undefined> {
+    const { positions } = await this.cursors.readAll(job);
+    const walk = positions.walk?.position as { doneMs: number } | undefined;
+    return walk?.doneMs ?? (positions.incremental?.position as number | undefined);
+  }
+
+  /**
    * syncInventory after a settling incremental run, before any full pass heals: every SKU is at the
    * formula. Above it for a row the walk went past is a cursor ahead of applied work. Below it is
    * allowed only by the documented case (docs/design.md §2): an order of that SKU the ERP accepted after
@@ -97,9 +117,7 @@ export class SoakInvariants {
    * understate by those units — never overstate.
    */
   async checkInventoryBeforeFullPass(): Promise<{ understatedAsDesigned: number }> {
-    const { positions } = await this.cursors.readAll('syncInventory');
-    const walk = positions.walk?.position as { doneMs: number } | undefined;
-    const applied = walk?.doneMs ?? (positions.incremental?.position as number | undefined) ?? 0;
+    const applied = (await this.appliedPoint('syncInventory')) ?? 0;
     this.itemsChecked.cursorChecks++;
     let understatedAsDesigned = 0;
     for (const off of await this.stockOff()) {
