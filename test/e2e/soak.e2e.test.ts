@@ -74,8 +74,8 @@ describeWithMoto('soak: many runs of the three jobs against a live, faulty ERP, 
 
     for (let round = 0; round < ROUNDS; round++) {
       const plan = faults.plan();
-      const since = faults.apply(sandbox, plan, round);
       for (let k = 0; k < 3; k++) await store.checkout();
+      const since = faults.apply(sandbox, plan, round, store.lastPaidOrder);
       const waiting = [...sandbox.state.orders.values()].filter((o) => o.status === 'WaitConfirm');
       if (waiting.length > 1 && random() < 0.1) {
         // The ERP merges two store orders into one and ships it (its items' raw_so_id).

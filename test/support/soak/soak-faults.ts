@@ -12,6 +12,8 @@ export interface RoundPlan {
   denseSecond: boolean;
   /** Kill the job's store connections this many ms into the run (undefined: no kill). */
   killDbAfterMs: number | undefined;
+  /** Every upload call holding this order is refused as a whole this round (the uploader isolates it). */
+  poisonOrder: boolean;
   /** The Lambda is close to its timeout: the soft deadline passes this many ms into the run (undefined: no cut). */
   deadlineCutAfterMs: number | undefined;
 }
@@ -38,13 +40,17 @@ export class SoakFaults {
       dropTokenReply: r() < 0.05,
       denseSecond: r() < 0.06,
       killDbAfterMs: r() < 0.15 ? Math.floor(r() * 30) : undefined,
+      poisonOrder: r() < 0.08,
       deadlineCutAfterMs: r() < 0.2 ? 5 + Math.floor(r() * 400) : undefined,
     };
   }
 
   /** Sets the round's ERP behaviour; returns the time the round started (to count its calls). */
-  apply(sandbox: JstSandbox, plan: RoundPlan, round: number): number {
-    sandbox.setFaults(plan.faults, 1000 + round);
+  apply(sandbox: JstSandbox, plan: RoundPlan, round: number, poisonSoId: string | undefined): number {
+    const poison = plan.poisonOrder && poisonSoId !== undefined;
+    // `rejectCallsWithSoIds`: the sandbox's upload rules (code 140 for any call holding that so_id).
+    sandbox.setFaults({ ...plan.faults, ...(poison ? { rejectCallsWithSoIds: [poisonSoId] } : {}) } as FaultConfig, 1000 + round);
+    if (poison) this.add('wholeCallRejectedOrder');
     sandbox.hostile.set(plan.hostile, 5000 + round);
     if (plan.expireToken) {
       sandbox.expireAccessToken();

@@ -13,6 +13,8 @@ const CHECKOUT_STATUSES: Array<[status: string, weight: number]> = [
 export class SoakStore {
   checkouts = 0;
   connectionsKilled = 0;
+  /** Increment id of the latest paid checkout (not pushed yet). */
+  lastPaidOrder: string | undefined;
 
   constructor(private readonly pool: Pool, private readonly database: string, private readonly products: number, private readonly random: () => number) {}
 
@@ -44,6 +46,7 @@ export class SoakStore {
         skuOf(product),
       ]);
       await conn.commit();
+      if (status !== 'payment_pending') this.lastPaidOrder = `SOAK${n}`;
       return true;
     } finally {
       conn.release();
