@@ -61,6 +61,18 @@ export class SoakInvariants {
     }
   }
 
+  /**
+   * Ready orders an operator retries by hand after the faults: those the ERP does not have, and those
+   * the ledger holds as rejected (a lost reply, then a rejection of the retried call: the ERP kept the
+   * first upload, the ledger waits for the backoff; until then the order counts as held stock).
+   */
+  async ordersToRetryByHand(): Promise<string[]> {
+    const [rows] = await this.pool.query<RowDataPacket[]>('SELECT increment_id FROM sales_flat_order WHERE order_status IN (?) AND created_at >= UNIX_TIMESTAMP() - ?', [READY_STATUSES, HORIZON_SECONDS]);
+    const ids = rows.map((r) => String(r.increment_id));
+    const ledger = await this.ledger.getMany(ids);
+    return ids.filter((id) => !this.sandbox.state.order(DEMO_SHOP_ID, id) || ledger.get(id)?.state === 'rejected');
+  }
+
   /** syncShipping: every ERP shipment modified in a second wholly before the applied point of the walk is on its store order. */
   async checkShippingCursor(): Promise<void> {
     const applied = await this.appliedPoint('syncShipping');
