@@ -23,7 +23,12 @@ const fullPass = () => ({ ...scheduled({ mode: 'full' }), source: 'aws.scheduler
 describeWithMoto('soak: many runs of the three jobs against a live, faulty ERP, then one fault-free settling pass', () => {
   // No lookback: a run re-reads nothing before its cursor, so a cursor ahead of applied work shows.
   // A run cut by its deadline is given 20 000 + 5..400 ms: the soft deadline passes during the run.
-  const env = { LOOKBACK_SECONDS: '0', DEADLINE_MARGIN_MS: '20000', ORDER_READY_STATUSES: 'payment_confirmed,processing,holded', LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' };
+  // Each function paces at its own share (JST_BUDGET local) unless SOAK_BUDGET=shared: the account-wide
+  // budget's claims in the state table make every run about twice as long (it has its own tests).
+  const env = {
+    LOOKBACK_SECONDS: '0', DEADLINE_MARGIN_MS: '20000', ORDER_READY_STATUSES: 'payment_confirmed,processing,holded', LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true',
+    JST_BUDGET: process.env.SOAK_BUDGET ?? 'local',
+  };
   const world = useE2EWorld({ products: PRODUCTS, orders: 200, env });
   const random = seededRandom(2026);
   const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
