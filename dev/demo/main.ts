@@ -93,7 +93,7 @@ async function main(): Promise<void> {
   await secrets.send(new CreateSecretCommand({ Name: 'fecjst/demo/db', SecretString: JSON.stringify({ host: connection.host, port: connection.port, username: connection.user, password: connection.password, dbname: database }) }));
   Object.assign(process.env, {
     STATE_TABLE: table, JST_SECRET_ID: 'fecjst/demo/jst', DB_SECRET_ID: 'fecjst/demo/db', JST_SHOP_ID: String(DEMO_SHOP_ID), JST_BASE_URL: sandbox.url,
-    JST_RATE_PER_SECOND: '40', JST_RATE_PER_MINUTE: '2400', SETTLE_LAG_SECONDS: '0',
+    JST_RATE_PER_SECOND: '40', JST_RATE_PER_MINUTE: '2400', JST_BUDGET_PER_SECOND: '40', JST_BUDGET_PER_MINUTE: '2400', SETTLE_LAG_SECONDS: '0',
   });
 
   const { handler: syncInventory } = (await import('../../functions/sync-inventory/handler')) as unknown as { handler: Handler };

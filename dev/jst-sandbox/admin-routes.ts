@@ -24,6 +24,7 @@ export interface AdminTarget {
  *   POST /__admin/faults    {"faults":{"http5xx":0.1,"slow":0.2,"slowMs":3000,"churn":{"afterPage":1,"rows":1}},"seed":1}
  *   POST /__admin/latency   {"ms":50}
  *   POST /__admin/rate-limit {"perSecond":5,"perMinute":100}
+ *   POST /__admin/foreign-calls {"count":20}   another application on the account calls now (rate windows)
  *   POST /__admin/expire-token             (open platform: the access token expires)
  *   POST /__admin/expire-legacy-token      (legacy: code 170 until refresh.token)
  *   POST /__admin/drop-token-replies {"count":1}  (the next token calls act, then lose their reply)
@@ -86,6 +87,8 @@ export function handleAdmin(target: AdminTarget, url: URL, method: string, body:
       case 'POST /__admin/rate-limit':
         sandbox.setRateLimit({ perSecond: Number(input.perSecond), perMinute: Number(input.perMinute) });
         return send(res, 200, { ok: true });
+      case 'POST /__admin/foreign-calls':
+        return send(res, 200, { admitted: sandbox.recordForeignCalls(Number(input.count ?? 1)) });
       case 'POST /__admin/expire-token':
         sandbox.expireAccessToken();
         return send(res, 200, { ok: true });

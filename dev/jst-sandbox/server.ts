@@ -9,6 +9,7 @@ import { FaultInjector, type FaultConfig, type InjectedFault } from './fault-inj
 import { SandboxState, type StockCounters } from './sandbox-state';
 import { ERP_MESSAGES, SandboxError } from './sandbox-error';
 import { SlidingWindowLog } from './sliding-window';
+import { recordForeignCalls } from './foreign-calls';
 import { readBody, send } from './http-io';
 
 export type { FaultConfig } from './fault-injector';
@@ -69,6 +70,9 @@ export interface SandboxStats {
   tokenRefreshes: number;
   /** Epoch ms of every call admitted by the rate limiter (for measuring achieved rates). */
   callTimes: number[];
+  /** Calls of "another application" on the same account (recordForeignCalls): admitted, rejected. */
+  foreignCalls: number;
+  foreignRejected: number;
 }
 
 /** One request as the sandbox saw it (the admin API lists the latest 10 000). */
@@ -104,6 +108,8 @@ export interface JstSandbox {
   setFaults(faults: FaultConfig, seed?: number): void;
   setLatency(ms: number): void;
   setRateLimit(limit: SandboxRateLimit): void;
+  /** Another application on the same ERP account makes `count` calls now: they fill the rate windows. */
+  recordForeignCalls(count: number): number;
   /** Makes the current open-platform access token invalid (the next call gets code 100). */
   expireAccessToken(): void;
   /** Makes the legacy token expired (the next call gets code 170 until `refresh.token`). */
@@ -133,7 +139,7 @@ export async function startJstSandbox(options: SandboxOptions = {}): Promise<Jst
   const tokens = new TokenAuthority(creds, options, now, () => faults.next());
   const perSecond = new SlidingWindowLog(1000);
   const perMinute = new SlidingWindowLog(60_000);
-  const stats: SandboxStats = { calls: 0, byEndpoint: {}, rateLimited: 0, faultsInjected: 0, tokenRefreshes: 0, callTimes: [] };
+  const stats: SandboxStats = { calls: 0, byEndpoint: {}, rateLimited: 0, faultsInjected: 0, tokenRefreshes: 0, callTimes: [], foreignCalls: 0, foreignRejected: 0 };
   let callLog: SandboxCall[] = [];
   const endpoints: EndpointContext = { state, maxUploadOrders: options.maxUploadOrders ?? 50, rejectOrder: () => faults.drawOrderRejection(), faults };
 
@@ -321,7 +327,7 @@ export async function startJstSandbox(options: SandboxOptions = {}): Promise<Jst
   });
 
   function resetStats(): void {
-    Object.assign(stats, { calls: 0, byEndpoint: {}, rateLimited: 0, faultsInjected: 0, tokenRefreshes: 0, callTimes: [] });
+    Object.assign(stats, { calls: 0, byEndpoint: {}, rateLimited: 0, faultsInjected: 0, tokenRefreshes: 0, callTimes: [], foreignCalls: 0, foreignRejected: 0 });
     faults.injected = 0;
     perSecond.clear();
     perMinute.clear();
@@ -348,6 +354,12 @@ export async function startJstSandbox(options: SandboxOptions = {}): Promise<Jst
     },
     setRateLimit(next) {
       limit = { ...next };
+    },
+    recordForeignCalls(count) {
+      const admitted = recordForeignCalls({ now, limit: () => limit, perSecond, perMinute }, count);
+      stats.foreignCalls += admitted;
+      stats.foreignRejected += count - admitted;
+      return admitted;
     },
     expireAccessToken: () => tokens.expireAccessToken(),
     expireLegacyToken: () => tokens.expireLegacyToken(),

@@ -3,7 +3,7 @@ import { buildConnectorDependencies, createJobHandler, disposeConnectorDependenc
 /** pushOrders: paid, changed and cancelled store orders into the ERP (scheduled every 10 min; or by hand). */
 export const handler = createJobHandler({
   job: 'pushOrders',
-  buildDependencies: buildConnectorDependencies,
+  buildDependencies: (env, runtime) => buildConnectorDependencies(env, runtime, 'pushOrders'),
   run: (deps, ctx) => pushOrders(deps, ctx),
   dispose: disposeConnectorDependencies,
 });

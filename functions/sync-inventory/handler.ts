@@ -3,7 +3,7 @@ import { buildConnectorDependencies, createJobHandler, disposeConnectorDependenc
 /** syncInventory: ERP stock into the store (scheduled every 15 min, full pass / stock reconcile daily; or by hand). */
 export const handler = createJobHandler({
   job: 'syncInventory',
-  buildDependencies: buildConnectorDependencies,
+  buildDependencies: (env, runtime) => buildConnectorDependencies(env, runtime, 'syncInventory'),
   run: (deps, ctx) => syncInventory({ ...deps, retries: deps.inventoryRetries }, ctx),
   dispose: disposeConnectorDependencies,
 });

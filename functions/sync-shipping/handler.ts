@@ -3,7 +3,7 @@ import { buildConnectorDependencies, createJobHandler, disposeConnectorDependenc
 /** syncShipping: ERP logistics onto store orders, moving them to dispatched (scheduled every 30 min; or by hand). */
 export const handler = createJobHandler({
   job: 'syncShipping',
-  buildDependencies: buildConnectorDependencies,
+  buildDependencies: (env, runtime) => buildConnectorDependencies(env, runtime, 'syncShipping'),
   run: (deps, ctx) => syncShipping({ erp: deps.erp, shipments: deps.shipments, retries: deps.shippingRetries }, ctx),
   dispose: disposeConnectorDependencies,
 });

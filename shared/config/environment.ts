@@ -18,6 +18,7 @@ const bool = z
   .transform((v) => v === 'true' || v === '1');
 
 export const ORDER_PUSH_BATCH_MAX = 50;
+export const BUDGET_JOBS = ['pushOrders', 'syncShipping', 'syncInventory'] as const;
 export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL'] as const;
 
 const environmentSchema = z.object({
@@ -91,6 +92,22 @@ const environmentSchema = z.object({
   SHIPPING_INITIAL_LOOKBACK_HOURS: optional(int(1, 24 * 30)).default(72),
   // Attempts before a shipment of the retry set is given up on (ItemsAbandoned).
   SHIPPING_RETRY_MAX_ATTEMPTS: optional(int(1, 100)).default(8),
+  // The account-wide ERP budget (docs/design.md §7; README "ERP budget"). With `shared` (default) the
+  // three functions share the account's limits JST_BUDGET_PER_SECOND / _PER_MINUTE through the state
+  // table; with `local` each function paces alone at its JST_RATE_* share (the pre-budget behaviour).
+  JST_BUDGET: optional(z.enum(['shared', 'local'], { message: 'expected shared or local' })).default('shared'),
+  JST_BUDGET_PER_SECOND: optional(int(1, 100)).default(5),
+  JST_BUDGET_PER_MINUTE: optional(int(1, 6000)).default(100),
+  JST_BUDGET_ACCOUNT: optional(z.string().trim().regex(/^[A-Za-z0-9._-]{1,64}$/, 'expected 1-64 letters, digits, dot, dash or underscore')).default('default'),
+  JST_BUDGET_PRIORITIES: optional(z.string())
+    .transform((v) => (v ?? 'pushOrders,syncShipping,syncInventory').split(',').map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(BUDGET_JOBS, { message: `expected a comma-separated order of ${BUDGET_JOBS.join(', ')}` })).min(1, 'expected at least one job name')),
+  JST_BUDGET_SLICE: optional(int(1, 50)).default(20),
+  JST_BUDGET_SKEW_MS: optional(int(0, 5000)).default(100),
+  JST_BUDGET_JITTER_MS: optional(int(0, 2000)).default(100),
+  JST_BUDGET_HEADROOM_PERCENT: optional(int(0, 30)).default(15),
+  JST_BUDGET_FLOOR_PERCENT: optional(int(0, 30)).default(10),
+  JST_BUDGET_BACKOFF_SECONDS: optional(int(1, 3600)).default(60),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;

@@ -15,10 +15,23 @@
  * more than `limit` calls. A small margin covers clock granularity. Calls are also spaced evenly
  * (1/perSecond apart) rather than released as a burst. The cost is one round trip per window, i.e.
  * about 0.1 % of the per-minute budget at 50 ms latency.
+ *
+ * The limits above are one container's. The ERP's are the account's, shared by the three functions
+ * (docs/design.md §7): with `budget` set, every call also waits for its turn in the account-wide budget
+ * (shared/state/erp-budget.ts) after this limiter let it go, and rate-limit codes are reported to it.
  */
 export interface RateLimit {
   perSecond: number;
   perMinute: number;
+  /** The account-wide budget shared through the state table (absent: this container alone). */
+  budget?: CallBudget;
+}
+
+/** An account-wide call budget: `acquire` resolves when a call may start now. */
+export interface CallBudget {
+  acquire(): Promise<void>;
+  /** The ERP answered with a rate-limit code (199/200). */
+  noteRateLimited(): void;
 }
 
 export interface RateLimiterDeps {
@@ -70,9 +83,24 @@ export class RateLimiter {
    * served in order. Every acquired slot must be released exactly once (extra calls are ignored).
    */
   acquire(): Promise<ReleaseSlot> {
-    const turn = this.queue.then(() => this.waitForSlot());
+    const turn = this.queue.then(async () => {
+      const release = await this.waitForSlot();
+      if (!this.limit.budget) return release;
+      try {
+        await this.limit.budget.acquire();
+        return release;
+      } catch (error) {
+        release();
+        throw error;
+      }
+    });
     this.queue = turn.catch(() => undefined);
     return turn;
+  }
+
+  /** Reports a rate-limit code (199/200) to the shared budget, which shrinks the account's rate. */
+  noteRateLimited(): void {
+    this.limit.budget?.noteRateLimited();
   }
 
   private async waitForSlot(): Promise<ReleaseSlot> {

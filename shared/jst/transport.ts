@@ -180,6 +180,7 @@ export class JstTransport {
       return this.protocol.unwrap(endpoint, parsed);
     } catch (error) {
       if (error instanceof JstApiError && error.code === 'JST_RATE_LIMITED') this.stats.rateLimited++;
+      if (error instanceof JstApiError && error.code === 'JST_RATE_LIMITED') this.limiter.noteRateLimited();
       throw error;
     }
   }

@@ -25,3 +25,10 @@ export class StateThrottledError extends FecjstError {
     super('STATE_THROTTLED', `state table: ${operation} still had ${remaining} unprocessed keys after ${attempts} attempts`, { operation, remaining, attempts });
   }
 }
+
+/** The shared ERP budget item kept changing under this container's writes (docs/design.md §7). */
+export class ErpBudgetContendedError extends FecjstError {
+  constructor(account: string, attempts: number) {
+    super('ERP_BUDGET_CONTENDED', `ERP budget ${account}: could not claim a slice after ${attempts} conditional writes lost to other containers`, { account, attempts });
+  }
+}

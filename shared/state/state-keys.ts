@@ -9,6 +9,7 @@
  * | order push ledger | `ORDER#<shopId>#<increment_id>`    | `LEDGER`                    |
  * | run history       | `RUNS#<job>`                       | `<started-at ISO>#<runId>`  |
  * | retry set item    | `RETRY#<job>`                      | `<item key>`                |
+ * | ERP budget        | `BUDGET#<account>`                 | `BUDGET`                    |
  */
 export interface StateKey {
   pk: string;
@@ -19,6 +20,7 @@ export const stateKeys = {
   lease: (job: string): StateKey => ({ pk: `LEASE#${job}`, sk: 'LEASE' }),
   cursor: (job: string): StateKey => ({ pk: `CURSOR#${job}`, sk: 'CURSOR' }),
   ledger: (shopId: number, incrementId: string): StateKey => ({ pk: `ORDER#${shopId}#${incrementId}`, sk: 'LEDGER' }),
+  budget: (account: string): StateKey => ({ pk: `BUDGET#${account}`, sk: 'BUDGET' }),
   runsPartition: (job: string): string => `RUNS#${job}`,
   retryPartition: (job: string): string => `RETRY#${job}`,
   retryItem: (job: string, key: string): StateKey => ({ pk: `RETRY#${job}`, sk: key }),

@@ -7,6 +7,10 @@ import { OrderRepository } from '../fecmall/order-repository';
 import { ShipmentRepository } from '../fecmall/shipment-repository';
 import { createJstClient, type JstClient } from '../jst/client';
 import type { RuntimeServices } from '../runtime/handler-factory';
+import type { JobName } from '../runtime/job-request';
+import { SharedErpBudget } from '../state/erp-budget';
+import { budgetConfig } from '../state/erp-budget-config';
+import { ErpBudgetStore } from '../state/erp-budget-store';
 import { OrderLedger } from '../state/order-ledger';
 import { RetrySet } from '../state/retry-set';
 import { createStateDocumentClient } from '../state/state-table';
@@ -24,18 +28,33 @@ export interface ConnectorDependencies {
   shippingRetries: RetrySet;
   /** syncInventory's SKU retry set. */
   inventoryRetries: RetrySet;
+  /** The account-wide ERP budget this function draws from (absent with JST_BUDGET=local). */
+  budget?: SharedErpBudget;
 }
 
 /**
  * Reads both secrets, builds the ERP client (its token keeper re-reads the ERP secret and writes
- * renewed tokens back to it), one mysql2 pool with the detected store schema, and the ledger.
+ * renewed tokens back to it; with JST_BUDGET=shared its calls draw from the account-wide budget in the
+ * state table, under `job`'s priority), one mysql2 pool with the detected store schema, and the ledger.
  */
-export async function buildConnectorDependencies(env: Environment, runtime: RuntimeServices): Promise<ConnectorDependencies> {
+export async function buildConnectorDependencies(env: Environment, runtime: RuntimeServices, job?: JobName): Promise<ConnectorDependencies> {
   const [jst, db] = await Promise.all([runtime.secrets.loadJstCredentials(env.JST_SECRET_ID), runtime.secrets.loadDbCredentials(env.DB_SECRET_ID)]);
+  const stateClient = runtime.stateClient ?? createStateDocumentClient();
+  const budget =
+    env.JST_BUDGET === 'shared'
+      ? new SharedErpBudget({
+          store: new ErpBudgetStore(stateClient, env.STATE_TABLE, env.JST_BUDGET_ACCOUNT),
+          config: budgetConfig(env),
+          job: job ?? 'manual',
+          account: env.JST_BUDGET_ACCOUNT,
+          logger: runtime.logger,
+        })
+      : undefined;
   const erp = createJstClient({
     credentials: jst,
     baseUrl: env.JST_BASE_URL,
-    rateLimit: { perSecond: env.JST_RATE_PER_SECOND, perMinute: env.JST_RATE_PER_MINUTE },
+    // Shared: the container paces at the account's limits and the budget shares them; local: its own share.
+    rateLimit: budget ? { perSecond: env.JST_BUDGET_PER_SECOND, perMinute: env.JST_BUDGET_PER_MINUTE, budget } : { perSecond: env.JST_RATE_PER_SECOND, perMinute: env.JST_RATE_PER_MINUTE },
     timeoutMs: env.JST_TIMEOUT_MS,
     logger: runtime.logger,
     tokenStore: runtime.secrets.jstTokenStore(env.JST_SECRET_ID),
@@ -51,9 +70,10 @@ export async function buildConnectorDependencies(env: Environment, runtime: Runt
       stock: new StockRepository(pool),
       orders: new OrderRepository(pool, schema, env.ORDER_READY_STATUSES),
       shipments: new ShipmentRepository(pool, schema),
-      ledger: new OrderLedger(createStateDocumentClient(), env.STATE_TABLE, env.JST_SHOP_ID),
-      shippingRetries: new RetrySet(runtime.stateClient ?? createStateDocumentClient(), env.STATE_TABLE, 'syncShipping', { maxAttempts: env.SHIPPING_RETRY_MAX_ATTEMPTS }),
-      inventoryRetries: new RetrySet(runtime.stateClient ?? createStateDocumentClient(), env.STATE_TABLE, 'syncInventory', { maxAttempts: env.INVENTORY_RETRY_MAX_ATTEMPTS }),
+      ledger: new OrderLedger(stateClient, env.STATE_TABLE, env.JST_SHOP_ID),
+      shippingRetries: new RetrySet(stateClient, env.STATE_TABLE, 'syncShipping', { maxAttempts: env.SHIPPING_RETRY_MAX_ATTEMPTS }),
+      inventoryRetries: new RetrySet(stateClient, env.STATE_TABLE, 'syncInventory', { maxAttempts: env.INVENTORY_RETRY_MAX_ATTEMPTS }),
+      ...(budget ? { budget } : {}),
     };
   } catch (error) {
     await pool.end().catch(() => undefined);

@@ -52,6 +52,8 @@ export function useE2EWorld(options: { flavour?: SchemaFlavour; products?: numbe
       JST_BASE_URL: generation === 'open' ? sandbox.url : sandbox.legacyUrl,
       JST_RATE_PER_SECOND: '50',
       JST_RATE_PER_MINUTE: '3000',
+      JST_BUDGET_PER_SECOND: '50',
+      JST_BUDGET_PER_MINUTE: '3000',
       SETTLE_LAG_SECONDS: '0',
       // As under `serverless invoke local`: the handler closes its pool after each invocation.
       IS_LOCAL: 'true',

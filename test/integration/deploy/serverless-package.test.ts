@@ -41,6 +41,14 @@ describe('serverless package (offline)', () => {
     expect(sum('JST_RATE_PER_MINUTE')).toBeLessThanOrEqual(100);
   });
 
+  it('gives the three functions the same account-wide ERP budget (5/s, 100/min) and priorities, shared through the state table', () => {
+    const vars = ['SyncInventoryLambdaFunction', 'PushOrdersLambdaFunction', 'SyncShippingLambdaFunction'].map((id) => fn(id).Environment.Variables as Record<string, string>);
+    for (const v of vars) {
+      expect(v).toMatchObject({ JST_BUDGET_PER_SECOND: '5', JST_BUDGET_PER_MINUTE: '100', JST_BUDGET_PRIORITIES: 'pushOrders,syncShipping,syncInventory' });
+      expect(v.JST_BUDGET).toBeUndefined(); // the default: shared
+    }
+  });
+
   it('schedules inventory every 15 minutes plus a daily full run at 03:00 Beijing time, orders every 10, shipping every 30', () => {
     const rules = Object.fromEntries(resourcesOfType('AWS::Events::Rule').map(([id, r]) => [id, r.Properties?.ScheduleExpression]));
     expect(rules).toEqual({

@@ -45,6 +45,17 @@ describe('loadEnvironment', () => {
       CARRIER_MAP: {},
       SHIPPING_INITIAL_LOOKBACK_HOURS: 72,
       SHIPPING_RETRY_MAX_ATTEMPTS: 8,
+      JST_BUDGET: 'shared',
+      JST_BUDGET_PER_SECOND: 5,
+      JST_BUDGET_PER_MINUTE: 100,
+      JST_BUDGET_ACCOUNT: 'default',
+      JST_BUDGET_PRIORITIES: ['pushOrders', 'syncShipping', 'syncInventory'],
+      JST_BUDGET_SLICE: 20,
+      JST_BUDGET_SKEW_MS: 100,
+      JST_BUDGET_JITTER_MS: 100,
+      JST_BUDGET_HEADROOM_PERCENT: 15,
+      JST_BUDGET_FLOOR_PERCENT: 10,
+      JST_BUDGET_BACKOFF_SECONDS: 60,
     });
   });
 
@@ -98,6 +109,9 @@ describe('loadEnvironment', () => {
     ['CARRIER_MAP', '[1,2]', /CARRIER_MAP: expected a JSON object/],
     ['JST_RATE_PER_SECOND', 'fast', /JST_RATE_PER_SECOND: expected a number/],
     ['LEASE_SECONDS', '1.5', /LEASE_SECONDS: expected a whole number/],
+    ['JST_BUDGET', 'global', /JST_BUDGET: expected shared or local/],
+    ['JST_BUDGET_PRIORITIES', 'pushOrders,refunds', /JST_BUDGET_PRIORITIES.*expected a comma-separated order of pushOrders, syncShipping, syncInventory/],
+    ['JST_BUDGET_ACCOUNT', 'a b', /JST_BUDGET_ACCOUNT: expected 1-64 letters/],
   ])('rejects %s=%j naming the variable and never echoing the value', (name, value, message) => {
     const error = errorOf({ ...valid, [name]: value });
     expect(error.message).toMatch(message);

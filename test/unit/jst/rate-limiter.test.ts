@@ -95,4 +95,22 @@ describe('RateLimiter', () => {
     expect(() => new RateLimiter({ perSecond: 0, perMinute: 100 })).toThrow(/0\/s, 100\/min/);
     expect(() => new RateLimiter({ perSecond: 5, perMinute: 1.5 })).toThrow(RangeError);
   });
+
+  it('lets a call go only after the account-wide budget also did, and reports rate-limit codes to it', async () => {
+    const clock = fakeTime();
+    const events: string[] = [];
+    const budget = {
+      acquire: async () => {
+        events.push('budget');
+        await clock.sleep(300);
+      },
+      noteRateLimited: () => void events.push('rate-limited'),
+    };
+    const limiter = new RateLimiter({ perSecond: 5, perMinute: 100, budget }, clock);
+    const release = await limiter.acquire();
+    events.push(`call at +${clock.at() - 1_000_000}`);
+    release();
+    limiter.noteRateLimited();
+    expect(events).toEqual(['budget', 'call at +300', 'rate-limited']);
+  });
 });
