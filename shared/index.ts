@@ -2,7 +2,8 @@
  * The Lambda layer's entry point (bundled into @fecjst/shared): everything the function handlers use.
  * Handlers import only from here, so each function zip holds just its handler.
  */
-export { createJobHandler, type JobDefinition, type RunContext } from './runtime/handler-factory';
+export { createJobHandler, type JobDefinition } from './runtime/handler-factory';
+export type { RunContext } from './runtime/run-context';
 export { buildConnectorDependencies, disposeConnectorDependencies, type ConnectorDependencies } from './wiring/connector-dependencies';
 export { syncInventory } from './jobs/inventory/sync-inventory';
 export { pushOrders } from './jobs/orders/push-orders';

@@ -2,8 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { loadEnvironment, type Environment } from '../../shared/config/environment';
-import type { RunContext } from '../../shared/runtime/handler-factory';
+import type { RunContext } from '../../shared/runtime/run-context';
 import { noDeadline, nullMetrics, silentLogger, systemClock } from '../../shared/runtime/ports';
+import type { GivenUpOrder } from '../../shared/state/given-up-orders';
 import type { LedgerEntry } from '../../shared/state/order-ledger';
 import { freePort, waitFor } from '../local/free-port';
 import { resolveMysqlServer, type MysqlServer } from '../local/mysql-server';
@@ -82,10 +83,16 @@ export function benchContext(env: Environment, request: Partial<RunContext['requ
 /** An in-memory order ledger with the real one's interface. */
 export function memoryLedger() {
   const entries = new Map<string, LedgerEntry>();
+  const givenUpOrders = new Map<string, GivenUpOrder>();
   return {
     entries,
+    givenUpOrders,
     getMany: async (ids: readonly string[]) => new Map(ids.filter((id) => entries.has(id)).map((id) => [id, entries.get(id)!])),
     putMany: async (list: readonly LedgerEntry[]) => void list.forEach((e) => entries.set(e.incrementId, e)),
+    givenUp: {
+      add: async (list: readonly GivenUpOrder[]) => void list.forEach((g) => givenUpOrders.set(g.incrementId, g)),
+      remove: async (ids: readonly string[]) => void ids.forEach((id) => givenUpOrders.delete(id)),
+    },
   };
 }
 

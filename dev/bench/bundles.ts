@@ -32,7 +32,7 @@ function loadMs(dir: string, layerModules: string): number {
 function main(): void {
   const out = mkdtempSync(join(tmpdir(), 'fecjst-bundles-'));
   try {
-    execFileSync(join(root, 'node_modules', '.bin', 'serverless'), ['package', '--stage', 'bench', '--package', out], {
+    execFileSync(join(root, 'node_modules', '.bin', 'serverless'), ['package', '--stage', 'bench', '--package', out, '--param', 'jstShopId=10001'], {
       cwd: root,
       env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
       stdio: 'ignore',

@@ -2,6 +2,7 @@ import { formatBeijing, parseBeijing } from '../../shared/jst/beijing-time';
 import type { FaultInjector } from './fault-injector';
 import type { SandboxState } from './sandbox-state';
 import { invalidParameter } from './sandbox-error';
+import { checkUploadCall, isRejectedSoId, type UploadRules } from './upload-rules';
 
 /**
  * The business endpoints the connector uses, shared by both generations (docs/erp-api.md §3): each takes
@@ -14,6 +15,8 @@ export interface EndpointContext {
   maxUploadOrders: number;
   /** Whether fault injection rejects this order (per-order rejection). */
   rejectOrder: () => boolean;
+  /** Deterministic so_id rules (upload-rules.ts); absent: none. */
+  uploadRules?: () => UploadRules;
   /** Reply tampering and rows changed between pages (hostile mode); none when absent. */
   faults?: FaultInjector;
 }
@@ -54,12 +57,14 @@ function tamper(ctx: EndpointContext, listKey: string, reply: Record<string, unk
 
 export function uploadOrders(ctx: EndpointContext, biz: unknown): unknown {
   if (!Array.isArray(biz) || biz.length === 0 || biz.length > ctx.maxUploadOrders) throw invalidParameter(`1..${ctx.maxUploadOrders} orders per upload`);
+  const rules = ctx.uploadRules?.() ?? {};
+  checkUploadCall(rules, biz.map((o) => String((o as { so_id?: unknown } | null)?.so_id ?? '')));
   const datas = biz.map((raw) => {
     const o = (typeof raw === 'object' && raw && !Array.isArray(raw) ? raw : {}) as Record<string, unknown>;
     const soId = typeof o.so_id === 'string' ? o.so_id : '';
     const problem = orderProblem(ctx, o);
     if (problem) return { o_id: null, so_id: soId, issuccess: false, msg: problem };
-    if (ctx.rejectOrder()) return { o_id: null, so_id: soId, issuccess: false, msg: '模拟拒绝: 订单校验失败' };
+    if (isRejectedSoId(rules, soId) || ctx.rejectOrder()) return { o_id: null, so_id: soId, issuccess: false, msg: '模拟拒绝: 订单校验失败' };
     const order = ctx.state.upsertOrder(Number(o.shop_id), o);
     return { o_id: order.o_id, so_id: soId, issuccess: true, msg: '' };
   });

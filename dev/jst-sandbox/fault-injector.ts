@@ -1,7 +1,8 @@
 import { seededRandom } from './seeded-random';
+import type { UploadRules } from './upload-rules';
 
 /** Probabilities (0..1) of each injected fault, per business call. */
-export interface FaultConfig {
+export interface FaultConfig extends UploadRules {
   /** HTTP 502 with an HTML body. */
   http5xx?: number;
   /** Code 150 (internal error) with HTTP 200. */

@@ -141,7 +141,7 @@ export async function startJstSandbox(options: SandboxOptions = {}): Promise<Jst
   const perMinute = new SlidingWindowLog(60_000);
   const stats: SandboxStats = { calls: 0, byEndpoint: {}, rateLimited: 0, faultsInjected: 0, tokenRefreshes: 0, callTimes: [], foreignCalls: 0, foreignRejected: 0 };
   let callLog: SandboxCall[] = [];
-  const endpoints: EndpointContext = { state, maxUploadOrders: options.maxUploadOrders ?? 50, rejectOrder: () => faults.drawOrderRejection(), faults };
+  const endpoints: EndpointContext = { state, maxUploadOrders: options.maxUploadOrders ?? 50, rejectOrder: () => faults.drawOrderRejection(), uploadRules: () => faults.current, faults };
 
   function logCall(generation: 'legacy' | 'open', endpoint: string, code: number | InjectedFault): void {
     callLog.push({ at: now(), generation, endpoint, code });

@@ -22,6 +22,8 @@ async function buildLayer({ minify = true, metafile = false } = {}) {
     target: 'node22',
     format: 'cjs',
     minify,
+    // Error class names stay readable in logs and summaries ("LeaseLostError", not "At").
+    keepNames: true,
     sourcemap: false,
     metafile,
     // Prefer the CommonJS builds: they are what the tests ran.

@@ -1,8 +1,22 @@
 // Least-privilege IAM: one role per function (its own log group, read the two secrets, write the ERP
-// secret because an open-platform token refresh is persisted there, only the state table, send to the
-// dead-letter queue, VPC network interfaces only when a VPC is configured), and one role that lets
-// EventBridge Scheduler invoke the inventory function for its daily full run.
-const { jobs } = require('./jobs');
+// secret because an open-platform token refresh is persisted there, send to the dead-letter queue,
+// VPC network interfaces only when a VPC is configured), and one role that lets EventBridge Scheduler
+// invoke the inventory function for its daily full run.
+// State table: only the actions the code uses (GetItem, Query, BatchGetItem, PutItem, UpdateItem, and
+// DeleteItem on the job's retry set), and only on the job's own items (dynamodb:LeadingKeys): its
+// LEASE#/CURSOR#/RUNS#/RETRY# partitions, its pause switch CONTROL#<job> (read only), the
+// account-wide ERP budget items BUDGET#… shared by all jobs, and the order ledger ORDER#…, written by
+// pushOrders and read by syncInventory (units of orders the ERP has not accepted yet).
+// Secret ARNs end in `-??????`: Secrets Manager appends exactly six characters, so `fecjst/prod/jst-*`
+// would also match another secret named `fecjst/prod/jst-old`.
+const { jobs, ownKeyPrefixes } = require('./jobs');
+
+const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'];
+const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
+const SHARED_PREFIXES = ['BUDGET#'];
+const LEDGER_PREFIX = 'ORDER#';
+
+const leadingKeys = (prefixes) => ({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes.map((p) => `${p}*`) } });
 
 module.exports = async ({ resolveVariable }) => {
   const service = await resolveVariable('self:service');
@@ -10,7 +24,8 @@ module.exports = async ({ resolveVariable }) => {
   const jstSecretId = await resolveVariable('param:jstSecretId');
   const dbSecretId = await resolveVariable('param:dbSecretId');
   const tableName = await resolveVariable('self:custom.stateTableName');
-  const secretArn = (id) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${id}-*` });
+  const secretArn = (id) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${id}-??????` });
+  const tableArn = { 'Fn::Sub': `arn:\${AWS::Partition}:dynamodb:\${AWS::Region}:\${AWS::AccountId}:table/${tableName}` };
   const Resources = {};
   const extensions = {};
 
@@ -42,14 +57,22 @@ module.exports = async ({ resolveVariable }) => {
                 { Sid: 'ReadSecrets', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [secretArn(jstSecretId), secretArn(dbSecretId)] },
                 { Sid: 'PersistRefreshedErpTokens', Effect: 'Allow', Action: ['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'], Resource: [secretArn(jstSecretId)] },
                 {
-                  Sid: 'StateTable',
+                  Sid: 'StateTableRead',
                   Effect: 'Allow',
-                  Action: [
-                    'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query',
-                    'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem',
-                  ],
-                  Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:dynamodb:\${AWS::Region}:\${AWS::AccountId}:table/${tableName}` },
+                  Action: READ_ACTIONS,
+                  Resource: tableArn,
+                  Condition: leadingKeys([...ownKeyPrefixes(job.name), `CONTROL#${job.name}`, ...SHARED_PREFIXES, ...(job.readsLedger ? [LEDGER_PREFIX] : []), ...(job.ownSharedPrefixes ?? [])]),
                 },
+                {
+                  Sid: 'StateTableWrite',
+                  Effect: 'Allow',
+                  Action: WRITE_ACTIONS,
+                  Resource: tableArn,
+                  Condition: leadingKeys([...ownKeyPrefixes(job.name), ...SHARED_PREFIXES, ...(job.writesLedger ? [LEDGER_PREFIX] : []), ...(job.ownSharedPrefixes ?? [])]),
+                },
+                // Retry-set items that succeeded are deleted (shared/state/retry-set.ts), and pushOrders'
+                // given-up orders once they went through; nothing else is.
+                { Sid: 'StateTableDeleteRetried', Effect: 'Allow', Action: ['dynamodb:DeleteItem'], Resource: tableArn, Condition: leadingKeys([`RETRY#${job.name}`, ...(job.ownSharedPrefixes ?? [])]) },
                 { Sid: 'DeadLetters', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } },
               ],
             },

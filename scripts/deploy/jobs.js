@@ -5,29 +5,54 @@ const metricNames = require('../../shared/runtime/metric-names.json');
 
 const m = metricNames.metrics;
 
+/**
+ * - scheduleParam / enabledParam: the schedule that drives the heartbeat (only an enabled schedule
+ *   gets one);
+ * - abandonedMetric: items the job gave up on after its last retry (a human must look at them);
+ * - readsLedger / writesLedger: access to the order ledger ORDER#…;
+ * - ownSharedPrefixes: partitions keyed by something else than the job name that only this job uses
+ *   (read, written and deleted from), besides its own LEASE#/CURSOR#/RUNS#/RETRY#<job> (ownKeyPrefixes).
+ */
 const jobs = [
   {
     name: 'syncInventory',
     logicalId: 'SyncInventory',
     scheduleParam: 'inventoryIncrementalSchedule',
-    failureMetrics: [m.skusFailed, m.itemFailures],
+    enabledParam: 'inventoryIncrementalEnabled',
+    abandonedMetric: m.itemsAbandoned,
     workMetrics: [m.skusUpdated, m.skusFailed, m.itemsAbandoned, m.stockDrift, m.stockDriftMissed, m.fullPassAgeHours],
+    // Reads the pushOrders ledger: units of orders the ERP has not accepted yet (stock formula).
+    readsLedger: true,
+    writesLedger: false,
   },
   {
     name: 'pushOrders',
     logicalId: 'PushOrders',
     scheduleParam: 'ordersSchedule',
-    failureMetrics: [m.ordersRejected, m.itemFailures],
-    workMetrics: [m.ordersPushed, m.ordersRejected],
+    enabledParam: 'ordersEnabled',
+    abandonedMetric: m.ordersAbandoned,
+    workMetrics: [m.ordersPushed, m.ordersRejected, m.ordersAbandoned],
+    readsLedger: true,
+    writesLedger: true,
+    // The list of orders given up after their last attempt (ORDERS_GIVEN_UP#<shopId> / <increment id>).
+    ownSharedPrefixes: ['ORDERS_GIVEN_UP#'],
   },
   {
     name: 'syncShipping',
     logicalId: 'SyncShipping',
     scheduleParam: 'shippingSchedule',
-    failureMetrics: [m.itemFailures],
+    enabledParam: 'shippingEnabled',
+    abandonedMetric: m.itemsAbandoned,
     workMetrics: [m.shipmentsApplied, m.shipmentsSkipped, m.itemsAbandoned],
+    readsLedger: false,
+    writesLedger: false,
   },
 ];
+
+/** Partition-key prefixes of a job's own state items (docs/design.md §3–§5; state-keys.ts). */
+function ownKeyPrefixes(job) {
+  return ['LEASE', 'CURSOR', 'RUNS', 'RETRY'].map((kind) => `${kind}#${job}`);
+}
 
 /** Seconds between two runs of a `rate(N minutes|hours)` schedule (cron schedules: a day). */
 function scheduleSeconds(expression) {
@@ -38,4 +63,9 @@ function scheduleSeconds(expression) {
   return n * unit;
 }
 
-module.exports = { jobs, metricNames, scheduleSeconds };
+/** Serverless resolves `${param:x}` booleans to booleans or strings: both count. */
+function isEnabled(value) {
+  return value === true || String(value).trim().toLowerCase() === 'true';
+}
+
+module.exports = { jobs, metricNames, scheduleSeconds, ownKeyPrefixes, isEnabled };

@@ -118,3 +118,6 @@ export function loadEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
   if (!parsed.success) throw new ConfigError('ENV_INVALID', `Invalid environment: ${describeZodIssues(parsed.error)}`);
   return parsed.data;
 }
+
+/** Every variable the schema reads (the deploy template sets each from a parameter; the README table lists each). */
+export const ENVIRONMENT_VARIABLES: readonly string[] = Object.keys(environmentSchema.shape);

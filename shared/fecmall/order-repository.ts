@@ -1,6 +1,6 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
-import type { ErpOrderSource, ErpOrderSourceItem } from '../jobs/orders/erp-order-source';
-import { BBC_STATUS, CORE_STATUS, classifyOrder, type OrderState } from './order-statuses';
+import type { ErpOrderSource, ErpOrderSourceItem } from '../domain/erp-order-source';
+import { BBC_STATUS, CORE_HOLD_FROM, CORE_HOLD_STATUS, CORE_STATUS, classifyOrder, defaultReadyStatuses, type OrderState } from './order-statuses';
 import type { StoreSchema } from './store-schema';
 
 export interface StoreOrder extends ErpOrderSource {
@@ -33,7 +33,7 @@ export class OrderRepository {
   readonly readyStatuses: readonly string[];
 
   constructor(private readonly pool: Pool, private readonly schema: StoreSchema, readyStatuses?: readonly string[]) {
-    this.readyStatuses = readyStatuses?.length ? readyStatuses : schema.flavour === 'bbc' ? BBC_STATUS.readyDefault : CORE_STATUS.readyDefault;
+    this.readyStatuses = readyStatuses?.length ? readyStatuses : defaultReadyStatuses(schema);
   }
 
   /** The database clock, unix seconds (store-side windows never use the Lambda clock). */
@@ -108,14 +108,19 @@ export class OrderRepository {
     return rows.map((r) => ({ incrementId: String(r.increment_id), sku: String(r.sku), qty: Number(r.qty) }));
   }
 
-  /** Core flavour: moves accepted orders from payment_confirmed to holded (guarded; never backwards). */
-  async markHolded(orderIds: readonly number[]): Promise<number> {
-    if (orderIds.length === 0 || this.schema.flavour !== 'core') return 0;
-    const [result] = await this.pool.query(
-      "UPDATE sales_flat_order SET order_status = 'holded', updated_at = UNIX_TIMESTAMP() WHERE order_id IN (?) AND order_status = 'payment_confirmed'",
-      [orderIds],
+  /**
+   * Core flavour: moves accepted orders from payment_confirmed to holded (guarded; never backwards) and
+   * returns the held orders' updated_at (unix seconds), read back, so the caller can record the hash of
+   * the payload the next run will compute. BBC: nothing (its hold is an operate status we never set).
+   */
+  async markHolded(orderIds: readonly number[]): Promise<Map<number, number>> {
+    if (orderIds.length === 0 || this.schema.flavour !== 'core') return new Map();
+    await this.pool.query(
+      'UPDATE sales_flat_order SET order_status = ?, updated_at = GREATEST(COALESCE(updated_at, 0), UNIX_TIMESTAMP()) WHERE order_id IN (?) AND order_status = ?',
+      [CORE_HOLD_STATUS, orderIds, CORE_HOLD_FROM],
     );
-    return (result as { affectedRows: number }).affectedRows;
+    const [rows] = await this.pool.query<RowDataPacket[]>('SELECT order_id, updated_at FROM sales_flat_order WHERE order_id IN (?) AND order_status = ?', [orderIds, CORE_HOLD_STATUS]);
+    return new Map(rows.map((r) => [Number(r.order_id), Number(r.updated_at ?? 0)]));
   }
 
   private columns(): string {

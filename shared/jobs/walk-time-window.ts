@@ -1,11 +1,11 @@
 import type { Page } from '../jst/client';
 import { MAX_RANGE_MS } from '../jst/time-chunks';
-import type { RunContext } from '../runtime/handler-factory';
+import type { RunContext } from '../runtime/run-context';
 import type { RunOutcome } from '../runtime/run-summary';
 import { planWindow, type TimeWindow } from './time-window';
 import { sweepWindow, type SweepSource, type SweepStats } from './window-sweep';
 
-type Ctx = Pick<RunContext, 'request' | 'env' | 'cursors' | 'clock' | 'deadline'>;
+type Ctx = Pick<RunContext, 'request' | 'env' | 'cursors' | 'clock' | 'deadline' | 'progress'>;
 
 /**
  * The unfinished window of an incremental walk, committed after every complete range (cursor
@@ -71,6 +71,8 @@ export async function walkTimeWindow<T>(ctx: Ctx, options: WalkOptions<T>): Prom
         // Filtered in place: the caller may key facts on the page object it returned from readPage.
         page.rows = page.rows.filter(fresh);
         if (page.rows.length > 0 || page.invalid.length > 0) await options.applyPage(page);
+        // A "run progress" log line at most every 30 s on long walks (the handler throttles it).
+        ctx.progress?.({ pages: stats.pages, rows: applied.size, narrowed: stats.narrowed });
       },
       expired: () => ctx.deadline.expired(),
       onComplete: async (doneMs, widthMs) => {

@@ -1,21 +1,34 @@
 import { z } from 'zod';
 import { ConfigError, describeZodIssues } from '../config/config-error';
+import { checkManualRequest, EVENT_LIMITS, type ManualFields } from './job-request-rules';
 
 export type JobName = 'syncInventory' | 'pushOrders' | 'syncShipping';
+export type JobMode = 'incremental' | 'full' | 'reconcile';
 
 /** A validated invocation (docs/design.md §9). */
 export interface JobRequest {
   trigger: 'schedule' | 'manual';
   dryRun: boolean;
-  mode: 'incremental' | 'full' | 'reconcile';
+  /** `full`: syncInventory only; `reconcile`: all three jobs (compare with the ERP and heal). */
+  mode: JobMode;
   /** An explicit window (manual `from`/`to`): the cursor is neither read nor moved. */
   window?: { fromMs: number; toMs: number };
   /** syncInventory: only these SKUs (cursor untouched). */
   skus?: string[];
   /** pushOrders, syncShipping: only these store increment ids (cursor untouched). */
   orders?: string[];
+  /** pushOrders `orders`: re-send even unchanged orders; any job: allow a window longer than the order horizon. */
+  force?: boolean;
   /** EventBridge event id, for log correlation. */
   eventId?: string;
+}
+
+/** What the parser checks windows against; the handler passes the database-independent clock and the horizon. */
+export interface EventLimits {
+  /** Epoch ms "now": a window may not end in the future. */
+  nowMs?: number;
+  /** A window may not be longer than this without `force` (the order horizon, ORDER_HORIZON_DAYS). */
+  maxWindowDays?: number;
 }
 
 /** The event was not a scheduled event nor a valid manual request. Nothing was touched. */
@@ -49,31 +62,37 @@ const instant = z
     }
     return ms;
   });
-const idList = (what: string) => z.array(z.string().trim().min(1, `each ${what} must be a non-empty string`), { message: `expected a list of ${what}s` }).min(1, `give at least one ${what}`).max(1000, `at most 1000 ${what}s per run`);
+const idList = (what: string, maxLength: number, where: string) =>
+  z
+    .array(z.string({ message: `each ${what} must be a string` }).trim().min(1, `each ${what} must be a non-empty string`).max(maxLength, `each ${what} has at most ${maxLength} characters (${where})`), { message: `expected a list of ${what}s` })
+    .min(1, `give at least one ${what}`)
+    .max(EVENT_LIMITS.maxListLength, `at most ${EVENT_LIMITS.maxListLength} ${what}s per run`);
 
-const common = { dryRun: z.boolean({ message: 'expected true or false' }).optional(), from: instant.optional(), to: instant.optional() };
+const modes = (...allowed: JobMode[]) => z.enum(allowed as [JobMode, ...JobMode[]], { message: `expected ${allowed.map((m) => `"${m}"`).join(', ').replace(/, ([^,]*)$/, ' or $1')}` });
+const JOB_MODES: Record<JobName, JobMode[]> = { syncInventory: ['incremental', 'full', 'reconcile'], pushOrders: ['incremental', 'reconcile'], syncShipping: ['incremental', 'reconcile'] };
+
+const common = (job: JobName) => ({
+  dryRun: z.boolean({ message: 'expected true or false' }).optional(),
+  from: instant.optional(),
+  to: instant.optional(),
+  mode: modes(...JOB_MODES[job]).optional(),
+  force: z.boolean({ message: 'expected true or false' }).optional(),
+});
+const orderIds = idList('order increment id', EVENT_LIMITS.maxOrderIdLength, 'sales_flat_order.increment_id, docs/store-schema.md §2.1');
 /** The manual-event fields of docs/design.md §9, per job. */
 const manualSchemas: Record<JobName, z.ZodType> = {
-  syncInventory: z.object({ ...common, mode: z.enum(['incremental', 'full', 'reconcile'], { message: 'expected "incremental", "full" or "reconcile"' }).optional(), skus: idList('SKU').optional() }).strict(),
-  pushOrders: z.object({ ...common, orders: idList('order increment id').optional() }).strict(),
-  syncShipping: z.object({ ...common, orders: idList('order increment id').optional() }).strict(),
+  syncInventory: z.object({ ...common('syncInventory'), skus: idList('SKU', EVENT_LIMITS.maxSkuLength, 'product_flat.sku, docs/store-schema.md §1.2').optional() }).strict(),
+  pushOrders: z.object({ ...common('pushOrders'), orders: orderIds.optional() }).strict(),
+  syncShipping: z.object({ ...common('syncShipping'), orders: orderIds.optional() }).strict(),
 };
-
-interface ManualFields {
-  dryRun?: boolean;
-  from?: number;
-  to?: number;
-  mode?: 'incremental' | 'full' | 'reconcile';
-  skus?: string[];
-  orders?: string[];
-}
 
 /**
  * Reads a Lambda event: an EventBridge scheduled event (rule or Scheduler, whose input carries the same
  * envelope with an optional `detail.mode`) runs the normal job; anything else is a manual request whose
- * fields are validated strictly — an unknown field or a bad value is named in the error.
+ * fields are validated strictly — an unknown field, a bad value, conflicting fields or a window beyond
+ * the limits is named in the error, before anything is touched.
  */
-export function parseJobEvent(job: JobName, event: unknown): JobRequest {
+export function parseJobEvent(job: JobName, event: unknown, limits: EventLimits = {}): JobRequest {
   if (event === undefined || event === null || (typeof event === 'string' && event.trim() === '')) return { trigger: 'manual', dryRun: false, mode: 'incremental' };
   if (typeof event !== 'object' || Array.isArray(event)) throw new InvalidEventError(`${job}: the event must be a JSON object`);
   const e = event as Record<string, unknown>;
@@ -88,9 +107,9 @@ export function parseJobEvent(job: JobName, event: unknown): JobRequest {
     throw new InvalidEventError(`${job}: invalid event: ${issues.join('; ')}`);
   }
   const m = parsed.data as ManualFields;
-  if ((m.from === undefined) !== (m.to === undefined)) throw new InvalidEventError(`${job}: invalid event: "from" and "to" go together`);
-  if (m.from !== undefined && m.to !== undefined && !(m.from < m.to)) throw new InvalidEventError(`${job}: invalid event: "from" must be before "to"`);
-  return {
+  const problem = checkManualRequest(job, m, { nowMs: limits.nowMs ?? Date.now(), maxWindowDays: limits.maxWindowDays ?? EVENT_LIMITS.defaultMaxWindowDays });
+  if (problem) throw new InvalidEventError(`${job}: invalid event: ${problem}`);
+  const request: JobRequest = {
     trigger: 'manual',
     dryRun: m.dryRun ?? false,
     mode: m.mode ?? 'incremental',
@@ -98,29 +117,33 @@ export function parseJobEvent(job: JobName, event: unknown): JobRequest {
     skus: m.skus,
     orders: m.orders,
   };
+  if (m.force) request.force = true;
+  return request;
 }
 
 const SCHEDULE_SOURCES = new Set(['aws.events', 'aws.scheduler']);
+/** The fields of an EventBridge event envelope; anything else on a scheduled event is a mistake. */
+const ENVELOPE_FIELDS = new Set(['version', 'id', 'detail-type', 'source', 'account', 'time', 'region', 'resources', 'detail']);
 
 function isScheduledEvent(e: Record<string, unknown>): boolean {
   return typeof e.source === 'string' && SCHEDULE_SOURCES.has(e.source) && e['detail-type'] === 'Scheduled Event';
 }
 
-const scheduleDetailSchemas: Record<JobName, z.ZodType<{ mode?: 'incremental' | 'full' }>> = {
-  syncInventory: z.object({ mode: z.enum(['incremental', 'full'], { message: 'expected "incremental" or "full"' }).optional() }).strict(),
-  pushOrders: z.object({}).strict(),
-  syncShipping: z.object({}).strict(),
-};
+const scheduleDetailSchema = (job: JobName) => z.object({ mode: modes(...JOB_MODES[job]).optional() }).strict();
 
 /**
  * A scheduled event: an EventBridge rule's `{ id, source: 'aws.events', 'detail-type': 'Scheduled Event',
  * detail: {} }`, or the same envelope written as an EventBridge Scheduler input (serverless.yml sends
  * `source: aws.scheduler` and `detail: { mode: full }` for the daily full inventory). The detail is
- * validated too: a mistyped schedule fails loudly instead of silently running the wrong mode.
+ * validated too, and manual fields beside the envelope (`dryRun`, `orders` …) are refused: a scheduled
+ * run never silently ignores them.
  */
 function parseScheduledEvent(job: JobName, e: Record<string, unknown>): JobRequest {
-  const detail = e.detail ?? {};
-  const parsed = scheduleDetailSchemas[job].safeParse(detail);
+  const extra = Object.keys(e).filter((k) => !ENVELOPE_FIELDS.has(k));
+  if (extra.length > 0) {
+    throw new InvalidEventError(`${job}: invalid scheduled event: field${extra.length > 1 ? 's' : ''} ${extra.map((k) => `"${k}"`).join(', ')} beside a scheduled-event envelope; send manual fields without "source"/"detail-type"`);
+  }
+  const parsed = scheduleDetailSchema(job).safeParse(e.detail ?? {});
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) =>
       i.code === 'unrecognized_keys' ? `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"detail.${k}"`).join(', ')}` : `detail${i.path.length ? '.' + i.path.join('.') : ''}: ${i.message}`,
@@ -131,5 +154,5 @@ function parseScheduledEvent(job: JobName, e: Record<string, unknown>): JobReque
 }
 
 function allowedFields(job: JobName): string {
-  return ['dryRun', 'from', 'to', ...(job === 'syncInventory' ? ['mode', 'skus'] : ['orders'])].join(', ');
+  return ['dryRun', 'mode', 'from', 'to', 'force', job === 'syncInventory' ? 'skus' : 'orders'].join(', ');
 }

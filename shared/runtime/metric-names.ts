@@ -8,6 +8,8 @@
  * - ItemFailures: per-item failures of any job (summary.failures.length).
  * - SkusUpdated / SkusFailed: syncInventory writes, and ERP rows that could not be applied.
  * - OrdersPushed / OrdersRejected: pushOrders results (rejected orders are retried later).
+ * - OrdersAbandoned: orders pushOrders gave up on in this run (ORDER_MAX_ATTEMPTS reached); listed in
+ *   the state table partition ORDERS_GIVEN_UP#<shopId>.
  * - ShipmentsApplied / ShipmentsSkipped: syncShipping results.
  * - ItemsAbandoned: retry-set items given up on after their last attempt (alarm).
  * - FullPassAgeHours: syncInventory, hours since the last completed full pass (alarm > 48).

@@ -35,6 +35,12 @@ export interface RunContext {
   metrics: MetricsSink;
   /** Soft deadline: getRemainingTimeInMillis() − DEADLINE_MARGIN_MS; check between pages (docs/design.md §6). */
   deadline: Deadline;
+  /**
+   * Reports the counts so far on a long run: logged as one "run progress" line at most every
+   * PROGRESS_LOG_SECONDS (30 s by default), and remembered for the "run timing out" line. Optional so
+   * tests and scripts may build a context without it; the handler always sets it.
+   */
+  progress?(counts: Record<string, number>): void;
 }
 
 /** What buildDependencies gets besides the environment. */

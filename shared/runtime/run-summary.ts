@@ -1,4 +1,4 @@
-import type { JobName } from './job-request';
+import type { JobMode, JobName } from './job-request';
 
 /** One item a run could not apply; it is retried by a later run. */
 export interface ItemFailure {
@@ -18,6 +18,8 @@ export interface RunOutcome {
   details?: Record<string, unknown>;
   /** Seconds between now and the committed cursor, for the CursorLagSeconds metric (omit for explicit windows). */
   cursorLagSeconds?: number;
+  /** Why the run is `complete: false`, when the use case knows (the handler fills in the deadline and failures). */
+  incompleteReason?: string;
 }
 
 /**
@@ -29,10 +31,10 @@ export interface RunSummary extends Omit<RunOutcome, 'cursorLagSeconds'> {
   job: JobName;
   runId: string;
   /** `manual` when the event named an explicit window, SKUs or orders. */
-  mode: 'incremental' | 'full' | 'reconcile' | 'manual';
+  mode: JobMode | 'manual';
   dryRun: boolean;
-  /** Set when the run did nothing: `"already running"` (another run holds the lease). */
-  skipped?: 'already running';
+  /** Set when the run did nothing: `"already running"` (another run holds the lease) or `"paused"` (a scheduled run of a paused job). */
+  skipped?: 'already running' | 'paused';
   /** Set (in logs and history only) when the run failed; the invocation then fails with this error. */
   error?: { code: string; message: string };
   durationMs: number;

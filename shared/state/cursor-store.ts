@@ -15,7 +15,20 @@ export interface CursorValue<T = unknown> {
 interface CursorItem {
   fence?: number;
   version?: number;
-  positions?: Record<string, { position: unknown; updatedAt: number }>;
+  positions?: Record<string, unknown>;
+}
+
+/**
+ * A stored entry is `{ position, updatedAt }`. An operator who wrote a bare value there by hand (the
+ * old README said "epoch ms") meant it as the position: it is read as such (moved at an unknown
+ * time, 0), never silently taken for "no cursor".
+ */
+function entryOf(stored: unknown): { position: unknown; updatedAt: number } {
+  if (typeof stored === 'object' && stored !== null && !Array.isArray(stored) && 'position' in stored) {
+    const entry = stored as { position: unknown; updatedAt?: unknown };
+    return { position: entry.position, updatedAt: typeof entry.updatedAt === 'number' ? entry.updatedAt : 0 };
+  }
+  return { position: stored, updatedAt: 0 };
 }
 
 /**
@@ -30,8 +43,10 @@ export class CursorStore {
   /** The committed position (`undefined`: never set, or reset with `null`). */
   async read<T>(job: string, name: string): Promise<CursorValue<T> | undefined> {
     const item = await this.readItem(job);
-    const entry = item?.positions?.[name];
-    if (!entry || entry.position === undefined || entry.position === null) return undefined;
+    const stored = item?.positions?.[name];
+    if (stored === undefined || stored === null) return undefined;
+    const entry = entryOf(stored);
+    if (entry.position === undefined || entry.position === null) return undefined;
     return { position: entry.position as T, updatedAt: entry.updatedAt, version: item?.version ?? 0 };
   }
 
@@ -40,7 +55,9 @@ export class CursorStore {
     const item = await this.readItem(job);
     const version = item?.version ?? 0;
     const positions: Record<string, CursorValue> = {};
-    for (const [name, entry] of Object.entries(item?.positions ?? {})) {
+    for (const [name, stored] of Object.entries(item?.positions ?? {})) {
+      if (stored === undefined || stored === null) continue;
+      const entry = entryOf(stored);
       if (entry.position !== undefined && entry.position !== null) positions[name] = { position: entry.position, updatedAt: entry.updatedAt, version };
     }
     return { version, positions };

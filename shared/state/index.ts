@@ -3,6 +3,7 @@ export { stateTableDefinition, stateTableTimeToLive, createStateDocumentClient, 
 export { stateKeys, expiresAtSeconds, type StateKey } from './state-keys';
 export { LeaseStore, assertLeaseFence, type HeldLease } from './lease';
 export { CursorStore, type CursorValue } from './cursor-store';
+export { GivenUpOrders, givenUpKeys, type GivenUpOrder } from './given-up-orders';
 export { OrderLedger, LEDGER_BATCH_GET_MAX, LEDGER_RETENTION_DAYS, type LedgerEntry, type OrderLedgerOptions } from './order-ledger';
 export { nextRetryAt, retryDelayMs, isRetryDue, RETRY_BASE_MS, RETRY_CAP_MS } from './retry-backoff';
 export { RunHistory, type RunRecord } from './run-history';

@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GivenUpOrders } from './given-up-orders';
 import { assertLeaseFence } from './lease';
 import { LeaseLostError, StateThrottledError } from './state-errors';
 import { expiresAtSeconds, stateKeys } from './state-keys';
@@ -24,6 +25,8 @@ export interface LedgerEntry {
   nextRetryAt?: number;
   /** Operator-readable reason of the last failure (never customer data). */
   lastError?: string;
+  /** Epoch ms pushOrders gave up on this payload (attempts reached ORDER_MAX_ATTEMPTS); see GivenUpOrders. */
+  givenUpAt?: number;
   /** Epoch ms of the write. */
   updatedAt: number;
 }
@@ -55,8 +58,11 @@ export class OrderLedger {
   private readonly writeConcurrency: number;
   private readonly maxBatchGetAttempts: number;
   private readonly sleep: (ms: number) => Promise<void>;
+  /** The orders given up on after ORDER_MAX_ATTEMPTS, in their own partition (listed with a Query). */
+  readonly givenUp: GivenUpOrders;
 
   constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string, private readonly shopId: number, options: OrderLedgerOptions = {}) {
+    this.givenUp = new GivenUpOrders(doc, table, shopId);
     this.retentionDays = options.retentionDays ?? LEDGER_RETENTION_DAYS;
     this.writeConcurrency = options.writeConcurrency ?? 16;
     this.maxBatchGetAttempts = options.maxBatchGetAttempts ?? 8;

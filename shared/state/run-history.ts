@@ -1,5 +1,9 @@
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { boundJsonSize } from './size-bound';
 import { expiresAtSeconds, stateKeys } from './state-keys';
+
+/** A run-history item's summary is trimmed to this many bytes of JSON (lists halved, marked `truncated`). */
+export const RUN_HISTORY_MAX_SUMMARY_BYTES = 64 * 1024;
 
 export interface RunRecord<S = unknown> {
   runId: string;
@@ -10,9 +14,12 @@ export interface RunRecord<S = unknown> {
 
 /** The last runs' summaries per job (`RUNS#<job>`, sk `<started-at ISO>#<runId>`), expiring by TTL after `retentionDays`. */
 export class RunHistory {
-  constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string, private readonly retentionDays: number) {}
+  constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string, private readonly retentionDays: number, private readonly maxSummaryBytes = RUN_HISTORY_MAX_SUMMARY_BYTES) {}
 
-  async record(job: string, runId: string, startedAtMs: number, summary: unknown): Promise<void> {
+  /** Keeps the summary, trimmed to `maxSummaryBytes` if larger (then with `truncated` and what was dropped). */
+  async record(job: string, runId: string, startedAtMs: number, fullSummary: unknown): Promise<void> {
+    const bounded = boundJsonSize(fullSummary, this.maxSummaryBytes);
+    const summary = bounded.report && typeof bounded.value === 'object' && bounded.value !== null ? { ...bounded.value, ...bounded.report } : bounded.value;
     await this.doc.send(
       new PutCommand({
         TableName: this.table,

@@ -9,6 +9,7 @@
  * | order push ledger | `ORDER#<shopId>#<increment_id>`    | `LEDGER`                    |
  * | run history       | `RUNS#<job>`                       | `<started-at ISO>#<runId>`  |
  * | retry set item    | `RETRY#<job>`                      | `<item key>`                |
+ * | given-up order    | `ORDERS_GIVEN_UP#<shopId>`         | `<increment_id>`            |
  * | ERP budget        | `BUDGET#<account>`                 | `BUDGET`                    |
  */
 export interface StateKey {
@@ -24,6 +25,8 @@ export const stateKeys = {
   runsPartition: (job: string): string => `RUNS#${job}`,
   retryPartition: (job: string): string => `RETRY#${job}`,
   retryItem: (job: string, key: string): StateKey => ({ pk: `RETRY#${job}`, sk: key }),
+  givenUpOrdersPartition: (shopId: number): string => `ORDERS_GIVEN_UP#${shopId}`,
+  givenUpOrder: (shopId: number, incrementId: string): StateKey => ({ pk: `ORDERS_GIVEN_UP#${shopId}`, sk: incrementId }),
   run: (job: string, startedAtMs: number, runId: string): StateKey => ({ pk: `RUNS#${job}`, sk: `${new Date(startedAtMs).toISOString()}#${runId}` }),
 };
 

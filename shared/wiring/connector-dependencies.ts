@@ -6,7 +6,7 @@ import { StockRepository } from '../fecmall/stock-repository';
 import { OrderRepository } from '../fecmall/order-repository';
 import { ShipmentRepository } from '../fecmall/shipment-repository';
 import { createJstClient, type JstClient } from '../jst/client';
-import type { RuntimeServices } from '../runtime/handler-factory';
+import type { RuntimeServices } from '../runtime/run-context';
 import type { JobName } from '../runtime/job-request';
 import { SharedErpBudget } from '../state/erp-budget';
 import { budgetConfig } from '../state/erp-budget-config';

@@ -20,7 +20,7 @@ describeWithMoto('pushOrders end to end through its handler', () => {
   });
 
   const readyIds = async () => {
-    const [rows] = await world().db.pool.query<RowDataPacket[]>("SELECT increment_id FROM sales_flat_order WHERE order_status = 'payment_confirmed' AND created_at >= ?", [world().nowUnix - 30 * 86400]);
+    const [rows] = await world().db.pool.query<RowDataPacket[]>("SELECT increment_id FROM sales_flat_order WHERE order_status IN ('payment_confirmed', 'processing', 'holded') AND created_at >= ?", [world().nowUnix - 30 * 86400]);
     return rows.map((r) => String(r.increment_id)).sort();
   };
   const erpSoIds = () => [...world().sandbox.state.orders.values()].map((o) => o.so_id).sort();
@@ -79,7 +79,7 @@ describeWithMoto('pushOrders end to end through its handler', () => {
     await world().db.pool.query("UPDATE sales_flat_order SET order_status = 'payment_confirmed' WHERE order_id IN (?)", [rows.map((r) => r.order_id)]);
     const env = loadEnvironment();
     const deps = await buildConnectorDependencies(env, { secrets: new SecretsLoader(), logger: silentLogger });
-    const crashing = { ...deps, ledger: { getMany: deps.ledger.getMany.bind(deps.ledger), putMany: async () => { throw new Error('Lambda died here'); } } };
+    const crashing = { ...deps, ledger: { getMany: deps.ledger.getMany.bind(deps.ledger), givenUp: deps.ledger.givenUp, putMany: async () => { throw new Error('Lambda died here'); } } };
     const cursors = { read: async () => undefined, advance: async () => undefined };
     await expect(
       pushOrders(crashing, { job: 'pushOrders', request: { trigger: 'manual', dryRun: false, mode: 'incremental' }, env, cursors, clock: systemClock, logger: silentLogger, metrics: nullMetrics, deadline: noDeadline, fence: 0 }),

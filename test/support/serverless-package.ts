@@ -21,9 +21,12 @@ export async function packageService(stage = 'test', params: string[] = []): Pro
   const env: NodeJS.ProcessEnv = { ...process.env, SLS_TELEMETRY_DISABLED: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
   delete env.AWS_ACCESS_KEY_ID;
   delete env.AWS_SECRET_ACCESS_KEY;
+  // jstShopId is required at package time; tests that do not name one get a placeholder
+  // (`jstShopId=` means: pass none at all, the CLI refuses an empty value).
+  const allParams = params.some((p) => p.startsWith('jstShopId=')) ? params.filter((p) => p !== 'jstShopId=') : ['jstShopId=10001', ...params];
   await execFileAsync(
     join(root, 'node_modules', '.bin', 'serverless'),
-    ['package', '--stage', stage, '--package', dir, ...params.flatMap((p) => ['--param', p])],
+    ['package', '--stage', stage, '--package', dir, ...allParams.flatMap((p) => ['--param', p])],
     { cwd: root, env, maxBuffer: 16 * 1024 * 1024 },
   );
   const template = JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'));

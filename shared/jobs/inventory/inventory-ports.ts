@@ -1,7 +1,7 @@
 import type { StockRepository } from '../../fecmall/stock-repository';
 import type { OrderRepository } from '../../fecmall/order-repository';
 import type { JstClient } from '../../jst/client';
-import type { RunContext } from '../../runtime/handler-factory';
+import type { RunContext } from '../../runtime/run-context';
 import type { OrderLedger } from '../../state/order-ledger';
 import type { RetrySet } from '../../state/retry-set';
 

@@ -1,7 +1,8 @@
 import { allocateCents, centsToString, toCents } from '../money';
 import { chineseStateName } from './cn-states';
-import type { ErpOrderLifecycle, ErpOrderSource } from './erp-order-source';
+import type { ErpOrderLifecycle, ErpOrderSource } from '../../domain/erp-order-source';
 import { decodeHtmlEntities } from './html-decode';
+import { KeyFieldCheck, type KeyFieldProblem } from './key-fields';
 import { Truncator, type TruncationWarning } from './truncate';
 import type { ErpUploadItem, ErpUploadOrder } from '../../domain/erp-order';
 
@@ -17,7 +18,10 @@ export interface OrderMappingOptions {
 
 export interface MappedOrder {
   payload: ErpUploadOrder;
+  /** Descriptive fields shortened to the ERP's limits. */
   warnings: TruncationWarning[];
+  /** Key fields over the ERP's limits: the order must not be sent (never truncated). */
+  keyFieldProblems: KeyFieldProblem[];
 }
 
 /**
@@ -26,6 +30,7 @@ export interface MappedOrder {
  */
 export function mapOrderToErp(order: ErpOrderSource, lifecycle: ErpOrderLifecycle, options: OrderMappingOptions): MappedOrder {
   const t = new Truncator();
+  const keys = new KeyFieldCheck();
   const inBase = options.currency === 'base';
   const payCents = toCents(inBase ? order.baseGrandTotal : order.grandTotal, 'grand_total');
   let freightCents = toCents(inBase ? order.baseShippingTotal : order.shippingTotal, 'shipping_total');
@@ -46,14 +51,14 @@ export function mapOrderToErp(order: ErpOrderSource, lifecycle: ErpOrderLifecycl
     const amount = amounts[i] ?? 0;
     const unitCents = toCents(inBase ? item.basePrice : item.price, 'price');
     const entry: ErpUploadItem = {
-      sku_id: t.fit(`items[${i}].sku_id`, item.sku, 40),
-      shop_sku_id: t.fit(`items[${i}].shop_sku_id`, item.sku, 128),
+      sku_id: keys.keep(`items[${i}].sku_id`, item.sku, 40),
+      shop_sku_id: keys.keep(`items[${i}].shop_sku_id`, item.sku, 128),
       name: t.fit(`items[${i}].name`, item.name || item.sku, 100),
       qty: item.qty,
       base_price: centsToString(unitCents),
       price: item.qty > 0 ? (amount / 100 / item.qty).toFixed(4) : '0.0000',
       amount: centsToString(amount),
-      outer_oi_id: t.fit(`items[${i}].outer_oi_id`, String(item.itemId), 50),
+      outer_oi_id: keys.keep(`items[${i}].outer_oi_id`, String(item.itemId), 50),
     };
     if (item.customOptionSku) entry.properties_value = t.fit(`items[${i}].properties_value`, item.customOptionSku, 100);
     return entry;
@@ -67,7 +72,7 @@ export function mapOrderToErp(order: ErpOrderSource, lifecycle: ErpOrderLifecycl
 
   const payload: ErpUploadOrder = {
     shop_id: options.shopId,
-    so_id: t.fit('so_id', order.incrementId, 50),
+    so_id: keys.keep('so_id', order.incrementId, 50),
     order_date: options.formatTime(order.createdAt),
     shop_modified: options.formatTime(modified),
     shop_status: lifecycle === 'cancelled' ? 'TRADE_CLOSED' : 'WAIT_SELLER_SEND_GOODS',
@@ -110,5 +115,5 @@ export function mapOrderToErp(order: ErpOrderSource, lifecycle: ErpOrderLifecycl
   if (message) payload.buyer_message = t.fit('buyer_message', message, 400);
   if (!inBase && order.orderCurrencyCode?.trim()) payload.currency = order.orderCurrencyCode.trim();
 
-  return { payload, warnings: t.warnings };
+  return { payload, warnings: t.warnings, keyFieldProblems: keys.problems };
 }

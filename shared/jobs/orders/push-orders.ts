@@ -1,173 +1,186 @@
 import type { OrderPage, OrderRepository, StoreOrder } from '../../fecmall/order-repository';
-import type { JstClient } from '../../jst/client';
 import { formatBeijingSeconds } from '../../jst/beijing-time';
 import { chunkList } from '../../jst/time-chunks';
-import type { RunContext } from '../../runtime/handler-factory';
+import type { RunContext } from '../../runtime/run-context';
 import { MetricNames } from '../../runtime/metric-names';
-import type { ItemFailure, RunOutcome } from '../../runtime/run-summary';
-import { nextRetryAt, type LedgerEntry, type OrderLedger } from '../../state/order-ledger';
-import { mapOrderToErp, type ErpUploadOrder } from './map-order';
-import { payloadHash } from './payload-hash';
+import type { RunOutcome } from '../../runtime/run-summary';
+import type { GivenUpOrders } from '../../state/given-up-orders';
+import type { OrderLedger } from '../../state/order-ledger';
+import { OutcomeRecorder } from '../outcome-recorder';
+import { runPagedPass } from '../pipeline';
+import { decideOrder, type Candidate } from './decide-order';
+import { IsolatingUploader, type UploadPort } from './isolating-upload';
+import type { OrderMappingOptions } from './map-order';
+import { pushBatch, type BatchSettings, type LocalRejection } from './push-batch';
+import { PUSH_COUNTS, type PushCount } from './push-counts';
 
 export interface PushOrdersPorts {
-  erp: Pick<JstClient, 'uploadOrders'>;
+  erp: UploadPort;
   orders: Pick<OrderRepository, 'databaseNow' | 'horizonStartOrderId' | 'readOrdersAfter' | 'readOrdersByIncrementIds' | 'markHolded'>;
-  ledger: Pick<OrderLedger, 'getMany' | 'putMany'>;
+  ledger: Pick<OrderLedger, 'getMany' | 'putMany'> & { givenUp: Pick<GivenUpOrders, 'add' | 'remove'> };
 }
 
 type Ctx = Pick<RunContext, 'job' | 'request' | 'env' | 'cursors' | 'clock' | 'logger' | 'metrics' | 'deadline' | 'fence'>;
 
 const PAGE = 500;
+/**
+ * Pages in flight: while the oldest page's uploads run (a refused call being split waits for several
+ * round trips), the following pages are read, mapped and uploaded too; the cursor still moves in order.
+ */
+const PAGES_IN_FLIGHT = 3;
 
-interface Candidate {
-  order: StoreOrder;
-  payload: ErpUploadOrder;
-  hash: string;
-  entry: LedgerEntry | undefined;
-  closing: boolean;
+interface PassOutcome {
+  window: RunOutcome['window'];
+  complete: boolean;
+  cursor: RunOutcome['cursor'];
 }
 
 /**
- * pushOrders: every ready order in the horizon — found through the primary key, so an order paid long
- * after it was placed is found although Fecmall did not bump its updated_at — is uploaded once per
- * change: the ledger keeps the hash of the payload the ERP last accepted. An order cancelled after it
- * was pushed is uploaded again as TRADE_CLOSED. A rejected order is retried later with backoff and
- * never blocks the others.
+ * pushOrders (docs/design.md §3, §5): every ready order — found through the primary key inside the order
+ * horizon, so an order paid long after it was placed is found although Fecmall did not bump its
+ * updated_at — is uploaded once per change (the ledger keeps the hash of the payload the ERP last
+ * accepted); a pushed order that is closed in the store is uploaded again as TRADE_CLOSED. Orders the
+ * ERP rejects, alone or by refusing the whole call, are isolated, recorded with backoff and never hold
+ * up the others; after ORDER_MAX_ATTEMPTS they are given up on, loudly. Three ways in: the horizon
+ * pass (scheduled; cursor), an explicit creation window, or named orders (cursor untouched).
  */
 export async function pushOrders(ports: PushOrdersPorts, ctx: Ctx): Promise<RunOutcome> {
-  const counts = { scanned: 0, unchanged: 0, pushed: 0, closed: 0, rejected: 0, waitingRetry: 0, abandoned: 0, notPushable: 0, truncatedFields: 0, holded: 0 };
-  const failures: ItemFailure[] = [];
-  const dryRunPayloads: ErpUploadOrder[] = [];
-  const now = ctx.clock.now();
-
-  const consider = async (orders: StoreOrder[]): Promise<void> => {
-    counts.scanned += orders.length;
-    const ledger = await ports.ledger.getMany(orders.map((o) => o.incrementId));
-    const send: Candidate[] = [];
-    for (const order of orders) {
-      const entry = ledger.get(order.incrementId);
-      const closing = order.lifecycle === 'cancelled';
-      if (order.lifecycle !== 'ready' && !(closing && entry?.acceptedHash)) {
-        counts.notPushable++;
-        continue;
-      }
-      const { payload, warnings } = mapOrderToErp(order, closing ? 'cancelled' : 'ready', { shopId: ctx.env.JST_SHOP_ID, currency: ctx.env.ORDER_CURRENCY, formatTime: formatBeijingSeconds });
-      if (warnings.length > 0) {
-        counts.truncatedFields += warnings.length;
-        ctx.logger.warn('order fields truncated to the ERP limits', { incrementId: order.incrementId, fields: warnings });
-      }
-      const hash = payloadHash(payload);
-      if (entry?.acceptedHash === hash) {
-        counts.unchanged++;
-        continue;
-      }
-      // A manual run for named orders retries them now; scheduled runs respect the backoff.
-      if (entry?.state === 'rejected' && entry.rejectedHash === hash && !ctx.request.orders) {
-        if (entry.attempts >= ctx.env.ORDER_MAX_ATTEMPTS) {
-          counts.abandoned++;
-          continue;
-        }
-        if ((entry.nextRetryAt ?? 0) > now) {
-          counts.waitingRetry++;
-          continue;
-        }
-      }
-      send.push({ order, payload, hash, entry, closing });
-    }
-    // The batches of one page go out together; the rate limiter paces them.
-    await Promise.all(chunkList(send, ctx.env.ORDER_PUSH_BATCH_SIZE).map((batch) => upload(batch)));
+  const recorder = new OutcomeRecorder<PushCount>(PUSH_COUNTS);
+  const uploader = new IsolatingUploader(ports.erp);
+  const mapping: OrderMappingOptions = { shopId: ctx.env.JST_SHOP_ID, currency: ctx.env.ORDER_CURRENCY, formatTime: formatBeijingSeconds };
+  const settings: BatchSettings = {
+    job: ctx.job, fence: ctx.fence, now: () => ctx.clock.now(), dryRun: ctx.request.dryRun,
+    holdAfterPush: ctx.env.ORDER_HOLD_AFTER_PUSH, maxAttempts: ctx.env.ORDER_MAX_ATTEMPTS, mapping,
   };
+  // A run naming orders says, per named order not sent, why (an operator asked for exactly these).
+  const skipped = ctx.request.orders ? [] as Array<{ key: string; outcome: string }> : undefined;
+  const handle = (orders: StoreOrder[]) => considerOrders(orders, ports, ctx, { uploader, settings, recorder, skipped });
 
-  const upload = async (batch: Candidate[]): Promise<void> => {
-    if (ctx.request.dryRun) {
-      for (const c of batch) if (dryRunPayloads.length < 100) dryRunPayloads.push(c.payload);
-      counts.pushed += batch.filter((c) => !c.closing).length;
-      counts.closed += batch.filter((c) => c.closing).length;
-      return;
-    }
-    const results = await ports.erp.uploadOrders(batch.map((c) => c.payload));
-    const bySoId = new Map(results.map((r) => [r.soId, r]));
-    const entries: LedgerEntry[] = [];
-    const accepted: number[] = [];
-    const at = ctx.clock.now();
-    for (const c of batch) {
-      const result = bySoId.get(c.payload.so_id);
-      if (result?.ok) {
-        entries.push({ incrementId: c.order.incrementId, acceptedHash: c.hash, oId: result.oId ?? c.entry?.oId, state: c.closing ? 'cancelled' : 'accepted', attempts: 0, updatedAt: at });
-        if (c.closing) counts.closed++;
-        else {
-          counts.pushed++;
-          accepted.push(c.order.orderId);
-        }
-      } else {
-        const attempts = (c.entry?.rejectedHash === c.hash ? c.entry.attempts : 0) + 1;
-        const reason = (result?.message || 'the ERP returned no result for this order').slice(0, 300);
-        entries.push({ ...c.entry, incrementId: c.order.incrementId, state: 'rejected', rejectedHash: c.hash, attempts, nextRetryAt: nextRetryAt(attempts, at), lastError: reason, updatedAt: at });
-        counts.rejected++;
-        failures.push({ key: c.order.incrementId, reason: `ERP rejected the order (attempt ${attempts}): ${reason}` });
-      }
-    }
-    await ports.ledger.putMany(entries, ctx.fence, ctx.job);
-    if (ctx.env.ORDER_HOLD_AFTER_PUSH && accepted.length > 0) counts.holded += await ports.orders.markHolded(accepted);
-  };
+  const pass = ctx.request.orders
+    ? await pushNamedOrders(ctx.request.orders, ports, handle, recorder)
+    : ctx.request.window
+      ? await pushCreationWindow(ctx.request.window, ports, ctx, handle)
+      : await pushHorizon(ports, ctx, handle);
 
-  let complete = true;
-  let cursorBefore: unknown = null;
-  let cursorAfter: unknown = null;
-  let window = { from: null as string | null, to: null as string | null };
-  if (ctx.request.orders) {
-    for (const ids of chunkList(ctx.request.orders, PAGE)) await consider(await ports.orders.readOrdersByIncrementIds(ids));
-  } else {
-    const dbNow = await ports.orders.databaseNow();
-    const since = dbNow - ctx.env.ORDER_HORIZON_DAYS * 86400;
-    window = { from: new Date(since * 1000).toISOString(), to: new Date(dbNow * 1000).toISOString() };
-    const start = await ports.orders.horizonStartOrderId(since);
-    const saved = await ctx.cursors.read<{ afterOrderId: number }>('scan');
-    cursorBefore = saved ?? null;
-    if (start !== undefined) {
-      // Resume an unfinished pass of the horizon, but never before the horizon's start.
-      const after = Math.max(start - 1, saved?.afterOrderId ?? 0);
-      // Two pages in flight: while one page's uploads run, the next is read, checked against the
-      // ledger and mapped. The cursor moves past a page only once its uploads and ledger writes are done.
-      const inFlight: Array<{ done: Promise<void>; lastOrderId: number; last: boolean }> = [];
-      const settleOldest = async () => {
-        const oldest = inFlight.shift()!;
-        await oldest.done;
-        if (oldest.last) return;
-        if (!ctx.request.dryRun) await ctx.cursors.advance('scan', { afterOrderId: oldest.lastOrderId });
-        cursorAfter = { afterOrderId: oldest.lastOrderId };
-      };
-      // A read is marked observed when started (it cannot crash the process before it is awaited) and
-      // is always awaited before the run returns: no store read outlives the run (IS_LOCAL closes the pool).
-      const observed = (read: Promise<OrderPage>) => (read.catch(() => undefined), read);
-      let reading: Promise<OrderPage> | undefined = observed(ports.orders.readOrdersAfter(after, PAGE));
-      try {
-        while (reading) {
-          if (ctx.deadline.expired()) {
-            complete = false;
-            break;
-          }
-          const page: OrderPage = await reading;
-          reading = page.done ? undefined : observed(ports.orders.readOrdersAfter(page.lastOrderId, PAGE));
-          const done = consider(page.orders);
-          done.catch(() => undefined);
-          inFlight.push({ done, lastOrderId: page.lastOrderId, last: page.done });
-          while (inFlight.length > 1) await settleOldest();
-        }
-      } finally {
-        // Let every started step finish (its ERP uploads already happened) before reporting.
-        await Promise.allSettled([...inFlight.map((p) => p.done), ...(reading ? [reading] : [])]);
-      }
-      while (inFlight.length > 0) await settleOldest();
-      // A page read ahead before the deadline stop is not used, but its failure is still the run's.
-      if (reading) await reading;
+  recorder.add('erpCalls', uploader.calls);
+  recorder.add('batchSplits', uploader.splits);
+  const { counts } = recorder;
+  ctx.metrics.count(MetricNames.ordersPushed, counts.pushed + counts.closed);
+  ctx.metrics.count(MetricNames.ordersRejected, counts.rejected + counts.rejectedLocally);
+  ctx.metrics.count(MetricNames.ordersAbandoned, counts.givenUp);
+  const details: Record<string, unknown> = { ...recorder.examples() };
+  if (counts.notPushable > 0) details.notPushableByReason = recorder.byReason('notPushable');
+  if (skipped?.length) details.skippedOrders = skipped;
+  return { ...pass, counts: { ...counts }, failures: recorder.failures, details: Object.keys(details).length > 0 ? details : undefined };
+}
+
+interface Step {
+  uploader: IsolatingUploader;
+  settings: BatchSettings;
+  recorder: OutcomeRecorder<PushCount>;
+  skipped?: Array<{ key: string; outcome: string }>;
+}
+
+/** Decides each order of a page against the ledger, then sends the page's batches together (paced by the client). */
+async function considerOrders(orders: StoreOrder[], ports: PushOrdersPorts, ctx: Ctx, step: Step): Promise<void> {
+  const { recorder } = step;
+  recorder.add('scanned', orders.length);
+  if (orders.length === 0) return;
+  const ledger = await ports.ledger.getMany(orders.map((o) => o.incrementId));
+  const rules = { mapping: step.settings.mapping, now: ctx.clock.now(), maxAttempts: ctx.env.ORDER_MAX_ATTEMPTS, named: ctx.request.orders !== undefined, force: ctx.request.force === true };
+  const send: Candidate[] = [];
+  const local: LocalRejection[] = [];
+  for (const order of orders) {
+    const decision = decideOrder(order, ledger.get(order.incrementId), rules);
+    switch (decision.kind) {
+      case 'notPushable':
+        recorder.addWithReason('notPushable', decision.reason);
+        step.skipped?.push({ key: order.incrementId, outcome: `notPushable: ${decision.reason}` });
+        continue;
+      case 'unchanged':
+      case 'waitingRetry':
+      case 'abandoned':
+        recorder.add(decision.kind);
+        step.skipped?.push({ key: order.incrementId, outcome: decision.kind === 'unchanged' ? 'unchanged (add "force": true to re-send)' : decision.kind });
+        continue;
+      case 'rejectLocally':
+        local.push({ candidate: decision.candidate, reason: decision.reason });
+        break;
+      case 'send':
+        send.push(decision.candidate);
+        break;
     }
-    if (complete) {
-      cursorAfter = null;
-      if (!ctx.request.dryRun) await ctx.cursors.advance('scan', null);
+    if (decision.truncated.length > 0) {
+      recorder.add('truncatedFields', decision.truncated.length);
+      ctx.logger.warn('descriptive order fields shortened to the ERP limits', { incrementId: order.incrementId, fields: decision.truncated });
     }
   }
-  ctx.metrics.count(MetricNames.ordersPushed, counts.pushed + counts.closed);
-  ctx.metrics.count(MetricNames.ordersRejected, counts.rejected);
-  return { window, complete, counts, failures, cursor: { before: cursorBefore, after: cursorAfter }, details: ctx.request.dryRun ? { payloads: dryRunPayloads } : undefined };
+  const batches = chunkList(send, ctx.env.ORDER_PUSH_BATCH_SIZE);
+  if (batches.length === 0 && local.length > 0) batches.push([]);
+  await Promise.all(batches.map((batch, i) => pushBatch(batch, i === 0 ? local : [], { uploader: step.uploader, orders: ports.orders, ledger: ports.ledger }, step.settings, recorder)));
+}
+
+/** Named orders (`{"orders":[…]}`): an id the store does not know is a failure naming it. */
+async function pushNamedOrders(ids: string[], ports: PushOrdersPorts, handle: (orders: StoreOrder[]) => Promise<void>, recorder: OutcomeRecorder<PushCount>): Promise<PassOutcome> {
+  for (const chunk of chunkList([...new Set(ids)], PAGE)) {
+    const found = await ports.orders.readOrdersByIncrementIds(chunk);
+    const known = new Set(found.map((o) => o.incrementId));
+    for (const id of chunk.filter((i) => !known.has(i))) {
+      recorder.add('unknownOrders');
+      recorder.fail({ key: id, reason: 'no order with this increment id in the store' });
+    }
+    await handle(found);
+  }
+  return { window: { from: null, to: null }, complete: true, cursor: { before: null, after: null } };
+}
+
+/** An explicit window (`from`/`to`): the orders created in it; the cursor is neither read nor moved. */
+async function pushCreationWindow(window: { fromMs: number; toMs: number }, ports: PushOrdersPorts, ctx: Ctx, handle: (orders: StoreOrder[]) => Promise<void>): Promise<PassOutcome> {
+  const fromUnix = Math.floor(window.fromMs / 1000);
+  const toUnix = Math.ceil(window.toMs / 1000);
+  const outcome: PassOutcome = { window: { from: new Date(window.fromMs).toISOString(), to: new Date(window.toMs).toISOString() }, complete: true, cursor: { before: null, after: null } };
+  const start = await ports.orders.horizonStartOrderId(fromUnix);
+  if (start === undefined) return outcome;
+  const result = await runPagedPass<OrderPage>({
+    read: (previous) => ports.orders.readOrdersAfter(previous ? previous.lastOrderId : start - 1, PAGE),
+    // Order ids grow with creation time (docs/store-schema.md §2.4): past `to`, the window is done.
+    isLast: (page) => page.done || (page.orders.at(-1)?.createdAt ?? 0) >= toUnix,
+    process: (page) => handle(page.orders.filter((o) => o.createdAt >= fromUnix && o.createdAt < toUnix)),
+    commit: async () => undefined,
+    shouldStop: () => ctx.deadline.expired(),
+  });
+  return { ...outcome, complete: result.complete };
+}
+
+/** The scheduled pass over the order horizon, resuming an unfinished pass at its cursor. */
+async function pushHorizon(ports: PushOrdersPorts, ctx: Ctx, handle: (orders: StoreOrder[]) => Promise<void>): Promise<PassOutcome> {
+  const dbNow = await ports.orders.databaseNow();
+  const since = dbNow - ctx.env.ORDER_HORIZON_DAYS * 86400;
+  const window = { from: new Date(since * 1000).toISOString(), to: new Date(dbNow * 1000).toISOString() };
+  const start = await ports.orders.horizonStartOrderId(since);
+  const saved = await ctx.cursors.read<{ afterOrderId: number }>('scan');
+  const cursor: RunOutcome['cursor'] = { before: saved ?? null, after: null };
+  let complete = true;
+  if (start !== undefined) {
+    // Resume an unfinished pass of the horizon, but never before the horizon's start.
+    const after = Math.max(start - 1, saved?.afterOrderId ?? 0);
+    const result = await runPagedPass<OrderPage>({
+      read: (previous) => ports.orders.readOrdersAfter(previous ? previous.lastOrderId : after, PAGE),
+      isLast: (page) => page.done,
+      process: (page) => handle(page.orders),
+      // The cursor moves past a page only once its uploads and ledger writes are done.
+      commit: async (page) => {
+        if (page.done) return;
+        if (!ctx.request.dryRun) await ctx.cursors.advance('scan', { afterOrderId: page.lastOrderId });
+        cursor.after = { afterOrderId: page.lastOrderId };
+      },
+      shouldStop: () => ctx.deadline.expired(),
+    }, PAGES_IN_FLIGHT);
+    complete = result.complete;
+  }
+  if (complete) {
+    cursor.after = null;
+    if (!ctx.request.dryRun) await ctx.cursors.advance('scan', null);
+  }
+  return { window, complete, cursor };
 }

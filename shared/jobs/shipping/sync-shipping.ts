@@ -2,7 +2,7 @@ import type { ShipmentRepository, ShipmentResult } from '../../fecmall/shipment-
 import type { JstClient, Page } from '../../jst/client';
 import type { LogisticsOrder } from '../../jst/reply-schemas';
 import { chunkList } from '../../jst/time-chunks';
-import type { RunContext } from '../../runtime/handler-factory';
+import type { RunContext } from '../../runtime/run-context';
 import { MetricNames } from '../../runtime/metric-names';
 import type { ItemFailure, RunOutcome } from '../../runtime/run-summary';
 import type { RetryFailure, RetryItem, RetrySet } from '../../state/retry-set';

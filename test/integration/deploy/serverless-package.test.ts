@@ -1,4 +1,7 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { ENVIRONMENT_VARIABLES } from '../../../shared/config/environment';
+import { pagedAlarms, type MetricWorld } from '../../support/alarm-simulator';
 import { packageService, type PackagedService } from '../../support/serverless-package';
 
 describe('serverless package (offline)', () => {
@@ -45,7 +48,7 @@ describe('serverless package (offline)', () => {
     const vars = ['SyncInventoryLambdaFunction', 'PushOrdersLambdaFunction', 'SyncShippingLambdaFunction'].map((id) => fn(id).Environment.Variables as Record<string, string>);
     for (const v of vars) {
       expect(v).toMatchObject({ JST_BUDGET_PER_SECOND: '5', JST_BUDGET_PER_MINUTE: '100', JST_BUDGET_PRIORITIES: 'pushOrders,syncShipping,syncInventory' });
-      expect(v.JST_BUDGET).toBeUndefined(); // the default: shared
+      expect(v.JST_BUDGET ?? '').toBe(''); // empty: the default, shared
     }
   });
 
@@ -63,11 +66,36 @@ describe('serverless package (offline)', () => {
     expect(JSON.parse(full.Properties?.Target.Input)).toMatchObject({ detail: { mode: 'full' } });
   });
 
-  it('can switch a schedule off per stage', async () => {
+  it('can switch a schedule off per stage, and then arms no heartbeat for it', async () => {
     const off = await packageService('test', ['ordersEnabled=false']);
     rmSync(off.dir, { recursive: true, force: true });
     expect(off.template.Resources.PushOrdersEventsRuleSchedule1?.Properties?.State).toBe('DISABLED');
+    expect(off.template.Resources.PushOrdersHeartbeatAlarm).toBeUndefined();
+    expect(off.template.Resources.SyncShippingHeartbeatAlarm).toBeDefined();
+    expect(pkg.template.Resources.PushOrdersHeartbeatAlarm).toBeDefined();
   }, 120_000);
+
+  it('refuses to package without the ERP shop number', async () => {
+    const output = (params: string[]) => packageService('test', params).then(
+      () => 'packaged',
+      (error: { stdout?: string; stderr?: string }) => `${error.stdout ?? ''}${error.stderr ?? ''}`,
+    );
+    expect(await output(['jstShopId='])).toMatch(/jstShopId is required: the ERP shop number/);
+    expect(await output(['jstShopId=0'])).toMatch(/jstShopId is required.*got "0"/);
+  }, 120_000);
+
+  it('sets every environment variable of the schema from a deploy parameter', () => {
+    const variables = pkg.template.Resources.SyncShippingLambdaFunction?.Properties?.Environment.Variables as Record<string, string>;
+    for (const name of ENVIRONMENT_VARIABLES) expect(Object.keys(variables)).toContain(name);
+    expect(variables.JST_SHOP_ID).toBe('10001');
+    expect(variables.ORDER_HORIZON_DAYS).toBe('');
+  });
+
+  it('keeps class names in the bundles, so error types stay readable in logs', () => {
+    const layer = readFileSync(join(__dirname, '..', '..', '..', '.build', 'layer', 'nodejs', 'node_modules', '@fecjst', 'shared', 'index.js'), 'utf8');
+    expect(layer).toContain('"RunFailedError"');
+    expect(layer).toContain('"LeaseLostError"');
+  });
 
   it('builds the layer from shared/ and keeps each function zip to its own handler', () => {
     expect(resourcesOfType('AWS::Lambda::LayerVersion').map(([id]) => id)).toEqual(['SharedLambdaLayer']);
@@ -94,31 +122,55 @@ describe('serverless package (offline)', () => {
 describe('serverless package: operations resources', () => {
   let pkg: PackagedService;
   beforeAll(async () => {
-    pkg = await packageService('ops', ['alarmEmail=ops@example.com', 'vpcSubnetIds=subnet-a,subnet-b', 'vpcSecurityGroupIds=sg-1']);
+    pkg = await packageService('ops', ['alarmEmail=ops@example.com', 'vpcSubnetIds=subnet-a,subnet-b', 'vpcSecurityGroupIds=sg-1', 'orderHorizonDays=14', 'jstShopId=4242']);
   }, 120_000);
   afterAll(() => rmSync(pkg.dir, { recursive: true, force: true }));
 
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const names = require('../../../shared/runtime/metric-names.json') as { namespace: string; dimension: string; metrics: Record<string, string> };
+  const names = require('../../../shared/runtime/metric-names.json') as { namespace: string; dimension: string; metrics: Record<string, string> & typeof import('../../../shared/runtime/metric-names.json')['metrics'] };
   const resources = () => Object.entries(pkg.template.Resources);
   const alarms = (): Array<Record<string, any>> => resources().filter(([, r]) => r.Type === "AWS::CloudWatch::Alarm").map(([id, r]) => ({ id, ...(r.Properties as Record<string, any>) }));
 
-  it('gives each function its own role, scoped to its log group, the two secrets and the state table', () => {
+  it('gives each function its own role, scoped to its log group, the two secrets and its own state items', () => {
+    const statementsOf = (role: string) => pkg.template.Resources[role]?.Properties?.Policies[0].PolicyDocument.Statement as Array<{ Sid: string; Action: string[]; Resource: unknown; Condition?: any }>;
     for (const [job, role] of [['syncInventory', 'SyncInventoryRole'], ['pushOrders', 'PushOrdersRole'], ['syncShipping', 'SyncShippingRole']] as const) {
-      const statements = pkg.template.Resources[role]?.Properties?.Policies[0].PolicyDocument.Statement as Array<{ Sid: string; Action: string[]; Resource: unknown }>;
+      const statements = statementsOf(role);
       const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
       expect(JSON.stringify(bySid.OwnLogs?.Resource)).toContain(`log-group:/aws/lambda/fecjst-ops-${job}:*`);
-      expect(JSON.stringify(bySid.ReadSecrets?.Resource)).toMatch(/secret:fecjst\/ops\/jst-\*.*secret:fecjst\/ops\/db-\*/);
+      // Secrets Manager appends six characters to a secret's name in its ARN: `-??????`, never `-*`.
+      expect(JSON.stringify(bySid.ReadSecrets?.Resource)).toMatch(/secret:fecjst\/ops\/jst-\?\?\?\?\?\?".*secret:fecjst\/ops\/db-\?\?\?\?\?\?"/);
+      expect(JSON.stringify(statements)).not.toContain('-*');
       expect(JSON.stringify(bySid.PersistRefreshedErpTokens?.Resource)).not.toContain('fecjst/ops/db');
       // The token keeper's conditional write-back: a pending version, then AWSCURRENT moved onto it.
       expect(bySid.PersistRefreshedErpTokens?.Action).toEqual(['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage']);
-      expect(JSON.stringify(bySid.StateTable?.Resource)).toContain(':table/fecjst-ops-state');
+      for (const sid of ['StateTableRead', 'StateTableWrite']) expect(JSON.stringify(bySid[sid]?.Resource)).toContain(':table/fecjst-ops-state');
       for (const s of statements) expect(JSON.stringify(s.Resource)).not.toBe('"*"');
+      // Only the DynamoDB actions the code uses.
+      const dynamoActions = statements.flatMap((s) => s.Action).filter((a) => a.startsWith('dynamodb:')).sort();
+      expect(dynamoActions).toEqual(['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+      const givenUp = job === 'pushOrders' ? ['ORDERS_GIVEN_UP#*'] : [];
+      expect(bySid.StateTableDeleteRetried?.Condition['ForAllValues:StringLike']['dynamodb:LeadingKeys']).toEqual([`RETRY#${job}*`, ...givenUp]);
       expect(JSON.stringify(s3Actions(statements))).toBe('[]');
+      // Each role reads and writes only its own partitions, the shared budget and (as needed) the ledger.
+      const keys = (sid: string) => bySid[sid]?.Condition['ForAllValues:StringLike']['dynamodb:LeadingKeys'] as string[];
+      const own = [`LEASE#${job}*`, `CURSOR#${job}*`, `RUNS#${job}*`, `RETRY#${job}*`, 'BUDGET#*'];
+      expect(keys('StateTableWrite')).toEqual([...own, ...(job === 'pushOrders' ? ['ORDER#*'] : []), ...givenUp]);
+      expect(keys('StateTableRead')).toEqual([...own.slice(0, 4), `CONTROL#${job}*`, 'BUDGET#*', ...(job === 'syncShipping' ? [] : ['ORDER#*']), ...givenUp]);
+      for (const other of ['syncInventory', 'pushOrders', 'syncShipping'].filter((j) => j !== job)) expect(JSON.stringify(bySid.StateTableWrite)).not.toContain(`#${other}`);
     }
     function s3Actions(statements: Array<{ Action: string[] }>) {
       return statements.flatMap((s) => s.Action).filter((a) => a.startsWith('s3:') || a === '*');
     }
+  });
+
+  it('encrypts the alarm topic with a key CloudWatch may use', () => {
+    expect(pkg.template.Resources.AlarmTopic?.Properties?.KmsMasterKeyId).toEqual({ Ref: 'AlarmTopicKey' });
+    const statements = pkg.template.Resources.AlarmTopicKey?.Properties?.KeyPolicy.Statement as Array<{ Principal: any; Action: string[] }>;
+    expect(statements.find((s) => s.Principal.Service === 'cloudwatch.amazonaws.com')?.Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey*']);
+  });
+
+  it('passes deploy parameters into the environment', () => {
+    expect(pkg.template.Resources.PushOrdersLambdaFunction?.Properties?.Environment.Variables).toMatchObject({ ORDER_HORIZON_DAYS: '14', JST_SHOP_ID: '4242' });
   });
 
   it('runs one invocation at a time, never retries asynchronously, and sends failures to the dead-letter queue', () => {
@@ -133,24 +185,64 @@ describe('serverless package: operations resources', () => {
     expect(pkg.template.Resources.DeadLetterQueue?.Type).toBe('AWS::SQS::Queue');
   });
 
-  it('watches, per function, errors, throttles, duration, failures, a heartbeat and cursor lag, with the names and dimensions the code emits', () => {
+  it('watches, per function, failures, duration, abandoned items, a heartbeat and cursor lag, with the names and dimensions the code emits', () => {
     const byId = Object.fromEntries(alarms().map((a) => [a.id, a]));
-    for (const [id, job, failureMetrics] of [
-      ['SyncInventory', 'syncInventory', [names.metrics.skusFailed, names.metrics.itemFailures]],
-      ['PushOrders', 'pushOrders', [names.metrics.ordersRejected, names.metrics.itemFailures]],
-      ['SyncShipping', 'syncShipping', [names.metrics.itemFailures]],
+    for (const [id, job, abandoned] of [
+      ['SyncInventory', 'syncInventory', names.metrics.itemsAbandoned],
+      ['PushOrders', 'pushOrders', names.metrics.ordersAbandoned],
+      ['SyncShipping', 'syncShipping', names.metrics.itemsAbandoned],
     ] as const) {
-      for (const suffix of ['Errors', 'Throttles', 'DurationNearTimeout']) {
-        expect(byId[`${id}${suffix}Alarm`]).toMatchObject({ Namespace: 'AWS/Lambda', Dimensions: [{ Name: 'FunctionName', Value: `fecjst-ops-${job}` }] });
-      }
-      for (const metric of [...failureMetrics, names.metrics.runSucceeded, names.metrics.cursorLagSeconds]) {
-        const alarm = alarms().find((a) => a.MetricName === metric && a.Dimensions?.[0]?.Value === job);
-        expect(alarm).toMatchObject({ Namespace: names.namespace, Dimensions: [{ Name: names.dimension, Value: job }] });
-      }
-      expect(byId[`${id}HeartbeatAlarm`]).toMatchObject({ MetricName: names.metrics.runSucceeded, TreatMissingData: 'breaching', ComparisonOperator: 'LessThanThreshold' });
+      const failed = byId[`${id}FailedAlarm`]!;
+      expect(failed.AlarmName).toBe(`fecjst-ops-${job}-Failed`);
+      expect(JSON.stringify(failed.Metrics)).toContain(`"Value":"fecjst-ops-${job}"`);
+      expect(JSON.stringify(failed.Metrics)).toContain(`"Value":"${job}"`);
+      expect(byId[`${id}AbandonedAlarm`]).toMatchObject({ Namespace: names.namespace, MetricName: abandoned, Dimensions: [{ Name: names.dimension, Value: job }] });
+      expect(byId[`${id}CursorLagAlarm`]).toMatchObject({ Namespace: names.namespace, MetricName: names.metrics.cursorLagSeconds, Dimensions: [{ Name: names.dimension, Value: job }] });
+      // Silent before the first run: missing data never breaches.
+      expect(byId[`${id}HeartbeatAlarm`]).toMatchObject({ TreatMissingData: 'notBreaching', EvaluationPeriods: 3, DatapointsToAlarm: 3 });
+      // The soft deadline (timeout − DEADLINE_MARGIN_MS) comes strictly before DurationNearTimeout's threshold, which is before the timeout.
+      const threshold = Number(/> (\d+)/.exec(byId[`${id}DurationNearTimeoutAlarm`]!.Metrics.find((q: any) => q.Expression).Expression)![1]);
+      expect(threshold).toBeGreaterThan(300_000 - 20_000);
+      expect(threshold).toBeLessThan(300_000);
     }
-    expect(byId.DeadLetterQueueDepthAlarm).toMatchObject({ Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible' });
-    for (const alarm of alarms()) expect(alarm.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
+    expect(byId.SyncInventoryFullPassAgeAlarm).toMatchObject({ MetricName: names.metrics.fullPassAgeHours, Threshold: 48, ComparisonOperator: 'GreaterThanThreshold' });
+    expect(byId.DeadLetterInflowAlarm).toMatchObject({ Namespace: 'AWS/SQS', MetricName: 'NumberOfMessagesSent' });
+    for (const alarm of alarms()) if (alarm.ActionsEnabled !== false) expect(alarm.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
+    // CloudWatch refuses alarms that look back more than a day.
+    for (const alarm of alarms()) {
+      const period = alarm.Period ?? alarm.Metrics.find((q: any) => q.MetricStat).MetricStat.Period;
+      expect({ alarm: alarm.AlarmName, lookback: period * alarm.EvaluationPeriods <= 86400 }).toEqual({ alarm: alarm.AlarmName, lookback: true });
+    }
+  });
+
+  describe('pages once per failure, and only when a human must act', () => {
+    const lambda = (job: string, metric: string) => `AWS/Lambda|${metric}|fecjst-ops-${job}`;
+    const custom = (job: string, metric: string) => `${names.namespace}|${metric}|${job}`;
+    const dlq = 'AWS/SQS|NumberOfMessagesSent|queue';
+    const ok = (job: string): MetricWorld => ({ [lambda(job, 'Invocations')]: 1, [lambda(job, 'Duration')]: 40_000, [custom(job, names.metrics.runSucceeded)]: 1, [custom(job, names.metrics.cursorLagSeconds)]: 120 });
+    const scenarios: Array<[string, (job: string) => MetricWorld, (job: string) => string[]]> = [
+      ['a normal run', ok, () => []],
+      ['no data at all (first deploy, or paused)', () => ({}), () => []],
+      ['a run-level failure of a scheduled run (error + dead letter)', (j) => ({ [lambda(j, 'Invocations')]: 1, [lambda(j, 'Errors')]: 1, [custom(j, names.metrics.runFailed)]: 1, [dlq]: 1 }), (j) => [`fecjst-ops-${j}-Failed`]],
+      ['a run killed by the timeout (error at full duration + dead letter)', (j) => ({ [lambda(j, 'Invocations')]: 1, [lambda(j, 'Errors')]: 1, [lambda(j, 'Duration')]: 300_000, [dlq]: 1 }), (j) => [`fecjst-ops-${j}-Failed`]],
+      ['an invalid manual event, sync or async', (j) => ({ [lambda(j, 'Invocations')]: 1, [lambda(j, 'Errors')]: 1, [custom(j, names.metrics.eventsRejected)]: 1, [dlq]: 1 }), () => []],
+      ['a run that stops at its soft deadline', (j) => ({ ...ok(j), [lambda(j, 'Duration')]: 300_000 - 20_000 + 500 }), () => []],
+      ['a run that finishes past half the margin', (j) => ({ ...ok(j), [lambda(j, 'Duration')]: 295_000 }), (j) => [`fecjst-ops-${j}-DurationNearTimeout`]],
+      ['item failures that later runs retry', (j) => ({ ...ok(j), [custom(j, names.metrics.itemFailures)]: 3, [custom(j, names.metrics.skusFailed)]: 3, [custom(j, names.metrics.ordersRejected)]: 3 }), () => []],
+      ['items given up after their last retry', (j) => ({ ...ok(j), [custom(j, names.metrics.itemsAbandoned)]: 2, [custom(j, names.metrics.ordersAbandoned)]: 2 }), (j) => [`fecjst-ops-${j}-Abandoned`]],
+      ['every run skipped (stuck lease)', (j) => ({ [lambda(j, 'Invocations')]: 1 }), (j) => [`fecjst-ops-${j}-Heartbeat`]],
+      ['scheduled runs of a paused job (after a deploy re-enabled the schedule)', (j) => ({ [lambda(j, 'Invocations')]: 1, [custom(j, names.metrics.runPaused)]: 1 }), () => []],
+      ['an event dropped after throttling (dead letter, no error)', (j) => ({ ...ok(j), [lambda(j, 'Throttles')]: 1, [dlq]: 1 }), () => ['fecjst-ops-dead-letters']],
+      ['the cursor far behind', (j) => ({ ...ok(j), [custom(j, names.metrics.cursorLagSeconds)]: 9000 }), (j) => [`fecjst-ops-${j}-CursorLag`]],
+    ];
+    it.each(['syncInventory', 'pushOrders', 'syncShipping'])('%s', (job) => {
+      for (const [what, world, expected] of scenarios) {
+        expect({ scenario: what, paged: pagedAlarms(pkg.template.Resources, world(job)) }).toEqual({ scenario: what, paged: expected(job) });
+      }
+    });
+    it('syncInventory: a full pass older than 48 h', () => {
+      expect(pagedAlarms(pkg.template.Resources, { ...ok('syncInventory'), [custom('syncInventory', names.metrics.fullPassAgeHours)]: 50 })).toEqual(['fecjst-ops-syncInventory-FullPassAge']);
+    });
   });
 
   it('has a dashboard of every job metric, an alarm topic with the optional e-mail subscription, and optional VPC placement', () => {

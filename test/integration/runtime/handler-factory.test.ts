@@ -204,8 +204,8 @@ describe('the job handler factory (dynalite)', () => {
     });
     const bad = [
       [{ orders: 'not-a-list' }, /orders: expected a list of order increment ids/],
-      [{ sku: ['A'] }, /unknown field "sku" \(allowed: dryRun, from, to, orders\)/],
-      [{ mode: 'full' }, /unknown field "mode"/],
+      [{ sku: ['A'] }, /unknown field "sku" \(allowed: dryRun, mode, from, to, force, orders\)/],
+      [{ mode: 'full' }, /mode: expected "incremental" or "reconcile"/],
       [{ from: '2026-11-28T10:00:00', to: '2026-11-28T12:00:00Z' }, /from: expected an ISO-8601 time with offset/],
       [{ from: '2026-11-28T12:00:00Z', to: '2026-11-28T10:00:00Z' }, /"from" must be before "to"/],
     ] as const;

@@ -1,6 +1,6 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
-import type { RunContext } from '../../../shared/runtime/handler-factory';
+import type { RunContext } from '../../../shared/runtime/run-context';
 import type { RunOutcome } from '../../../shared/runtime/run-summary';
 import { createStateDocumentClient } from '../../../shared/state/state-table';
 

@@ -45,12 +45,10 @@ const IO_PACKAGES = /^(mysql2|axios|@aws-sdk\/|@aws-lambda-powertools\/|@middy\/
  * without extension; `*` matches within a folder, `**` across folders), each with what fixes it.
  */
 const ALLOWED_UPWARD: Record<string, string> = {
-  // The store adapter reads orders into the mapping's input type: move ErpOrderSource to domain/.
-  'fecmall/order-repository.ts -> jobs/orders/erp-order-source': 'ErpOrderSource belongs in domain/',
   // The ERP adapter logs through the runtime's Logger port: declare the port in domain/.
   'jst/** -> runtime/ports': 'Logger port belongs in domain/',
-  // Use cases take RunContext from the handler factory: the type belongs with the use cases' ports (domain/).
-  'jobs/** -> runtime/handler-factory': 'RunContext type',
+  // Use cases take RunContext from runtime/run-context.ts: the type belongs with the use cases' ports (domain/).
+  'jobs/** -> runtime/run-context': 'RunContext type (no longer from the handler factory; with its ports it belongs in domain/)',
   // Use cases return the runtime's RunOutcome / ItemFailure: the outcome types belong below jobs/.
   'jobs/** -> runtime/run-summary': 'RunOutcome/ItemFailure types',
   // Use cases name their metrics from the runtime's list: the names (metric-names.json) belong below jobs/.

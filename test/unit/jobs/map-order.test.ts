@@ -1,4 +1,4 @@
-import type { ErpOrderSource } from '../../../shared/jobs/orders/erp-order-source';
+import type { ErpOrderSource } from '../../../shared/domain/erp-order-source';
 import { mapOrderToErp, type OrderMappingOptions } from '../../../shared/jobs/orders/map-order';
 import { toCents } from '../../../shared/jobs/money';
 

@@ -1,0 +1,119 @@
+/**
+ * `npm run ops -- <command> --stage <stage> [--region r] [--yes]`: operating a deployed stage (AWS SDK,
+ * your credentials) or the local stack (`--stage local`, after `npm run local -- up`).
+ *
+ *   status                               per job: pause switch, lease, cursors and their age, retry set, last runs
+ *   runs <job> [--limit N]               the last run summaries
+ *   cursor <job> show                    the committed positions
+ *   cursor <job> set <name> <value>      value: ISO time with offset (time cursors) or JSON
+ *   cursor <job> reset <name>            the next run starts from its initial lookback / a full pass
+ *   replay <job> --data '<event>'        (alias invoke) a manual run, asynchronous; waits for its summary
+ *   failed <job>                         retry set: items waiting for a retry and items given up
+ *   pause <job> [--reason text]          scheduled runs stop (schedules disabled + pause switch)
+ *   resume <job>
+ *
+ * Mutating commands ask for confirmation unless --yes, and print what they changed.
+ */
+import { createInterface } from 'node:readline/promises';
+import { userInfo } from 'node:os';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { GetFunctionCommand, GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { systemClock } from '../../shared/runtime/ports';
+import { createStateDocumentClient } from '../../shared/state/state-table';
+import { readLocalStack } from '../../dev/local/local-stack-file';
+import { localOpsTarget } from '../../dev/local/local-ops-target';
+import { stackIsUp } from '../../dev/local/local-stack-up';
+import { AwsSchedules, LambdaInvoker } from './aws-adapters';
+import { parseCliArgs, parseEventData } from './cli-args';
+import { cursorCommand } from './cursor-command';
+import { failedCommand } from './failed-command';
+import { OpsUsageError, parseJob, stageNames, type OpsIo, type OpsTarget } from './ops-target';
+import { pauseCommand } from './pause-command';
+import { replayCommand } from './replay-command';
+import { runsCommand, statusCommand } from './status-command';
+
+function target(stage: string, region: string | undefined): OpsTarget {
+  if (stage === 'local') {
+    const stack = readLocalStack();
+    if (!stackIsUp(stack)) throw new OpsUsageError('the local stack is not up: npm run local -- up');
+    return localOpsTarget(stack);
+  }
+  if (region) process.env.AWS_REGION = region;
+  const names = stageNames(stage);
+  const lambda = new LambdaClient({});
+  const functionArn = async (job: Parameters<typeof names.functionName>[0]) => {
+    const out = await lambda.send(new GetFunctionCommand({ FunctionName: names.functionName(job) }));
+    return out.Configuration!.FunctionArn!;
+  };
+  return {
+    stage,
+    table: names.table,
+    doc: createStateDocumentClient(),
+    invoker: new LambdaInvoker(lambda, names.functionName),
+    schedules: new AwsSchedules(new EventBridgeClient({}), new SchedulerClient({}), functionArn),
+    clock: systemClock,
+    operator: `ops:${userInfo().username}`,
+    shopId: async () => {
+      const out = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: names.functionName('pushOrders') }));
+      return Number(out.Environment?.Variables?.JST_SHOP_ID);
+    },
+  };
+}
+
+const terminalIo: OpsIo = {
+  out: (line) => console.log(line),
+  confirm: async (question) => {
+    if (!process.stdin.isTTY) throw new OpsUsageError(`${question}\n  (not a terminal: add --yes to confirm)`);
+    const rl = createInterface({ input: process.stdin, output: process.stdout });
+    try {
+      return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+    } finally {
+      rl.close();
+    }
+  },
+};
+
+export async function runOps(argv: string[], io: OpsIo = terminalIo, makeTarget = target): Promise<void> {
+  const args = parseCliArgs(argv);
+  const [command, jobArg, ...rest] = args.positional;
+  const stage = args.flags.stage;
+  if (!command || args.switches.has('help')) throw new OpsUsageError('usage: npm run ops -- <status|runs|cursor|replay|failed|pause|resume> [job] --stage <stage> (see scripts/ops/main.ts)');
+  if (!stage) throw new OpsUsageError('--stage is required (e.g. --stage prod, or --stage local for the local stack)');
+  const t = makeTarget(stage, args.flags.region);
+  const yes = args.switches.has('yes');
+  switch (command) {
+    case 'status':
+      await statusCommand(t, io, jobArg ? [parseJob(jobArg)] : undefined);
+      return;
+    case 'runs':
+      await runsCommand(t, io, parseJob(jobArg), Number(args.flags.limit ?? 10));
+      return;
+    case 'cursor':
+      await cursorCommand(t, io, parseJob(jobArg), rest[0] ?? 'show', rest[1], rest[2], yes);
+      return;
+    case 'replay':
+    case 'invoke':
+      await replayCommand(t, io, parseJob(jobArg), { event: parseEventData(args.flags.data), yes, waitMs: args.flags.wait ? Number(args.flags.wait) * 1000 : undefined });
+      return;
+    case 'failed':
+      await failedCommand(t, io, parseJob(jobArg));
+      return;
+    case 'pause':
+    case 'resume':
+      await pauseCommand(t, io, parseJob(jobArg), command === 'pause', yes, args.flags.reason);
+      return;
+    default:
+      throw new OpsUsageError(`unknown command ${command}`);
+  }
+}
+
+if (require.main === module) {
+  runOps(process.argv.slice(2)).then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(`✖ ${(error as Error).message}`);
+      process.exit(error instanceof OpsUsageError ? 2 : 1);
+    },
+  );
+}

@@ -1,0 +1,74 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { redact } from '../../shared/runtime/redact';
+import type { RunSummary } from '../../shared/runtime/run-summary';
+import { CursorStore } from '../../shared/state/cursor-store';
+import { JobControl, type JobControlState } from '../../shared/state/job-control';
+import { RetrySet } from '../../shared/state/retry-set';
+import { RunHistory } from '../../shared/state/run-history';
+import { stateKeys } from '../../shared/state/state-keys';
+import { age, JOBS, type OpsIo, type OpsTarget } from './ops-target';
+import type { JobName } from '../../shared/runtime/job-request';
+
+export interface JobStatus {
+  job: JobName;
+  control: JobControlState;
+  lease: { owner: string; fence: number; leaseUntil: number; held: boolean } | null;
+  cursor: Record<string, { position: unknown; updatedAt: number }>;
+  retry: { pending: number; abandoned: number };
+  runs: Array<{ startedAt: string; summary: RunSummary }>;
+}
+
+/** One line per run: when, outcome, counts, duration, and why it is incomplete. */
+export function runLine(startedAt: string, s: RunSummary): string {
+  const outcome = s.error ? `FAILED ${s.error.code}` : s.skipped ? `skipped (${s.skipped})` : s.complete ? 'complete' : 'incomplete';
+  const counts = Object.entries(s.counts ?? {}).filter(([, v]) => v !== 0).map(([k, v]) => `${k}=${v}`).join(' ');
+  const reason = !s.complete && !s.skipped && s.incompleteReason ? ` — ${s.incompleteReason}` : '';
+  return `${startedAt}  ${s.mode}${s.dryRun ? ' dry-run' : ''}  ${outcome}  ${counts || '-'}  ${s.durationMs} ms${s.failures?.length ? `  failures ${s.failures.length}` : ''}${reason}`;
+}
+
+export async function jobStatus(target: OpsTarget, job: JobName, runs = 3): Promise<JobStatus> {
+  const now = target.clock.now();
+  const [control, leaseItem, cursor, retry, history] = await Promise.all([
+    new JobControl(target.doc, target.table).read(job),
+    target.doc.send(new GetCommand({ TableName: target.table, Key: stateKeys.lease(job), ConsistentRead: true })).then((o) => o.Item),
+    new CursorStore(target.doc, target.table).readAll(job),
+    new RetrySet(target.doc, target.table, job).size(),
+    new RunHistory(target.doc, target.table, 30).latestRecords<RunSummary>(job, runs),
+  ]);
+  const lease = leaseItem ? { owner: String(leaseItem.owner), fence: Number(leaseItem.fence), leaseUntil: Number(leaseItem.leaseUntil), held: Number(leaseItem.leaseUntil) >= now } : null;
+  const positions = Object.fromEntries(Object.entries(cursor.positions).map(([name, v]) => [name, { position: v.position, updatedAt: v.updatedAt }]));
+  return { job, control, lease, cursor: positions, retry, runs: history.map((r) => ({ startedAt: r.startedAt, summary: r.summary })) };
+}
+
+/** `status`: per job, pause switch, lease holder, cursor positions and age, retry set, last runs (with details). */
+export async function statusCommand(target: OpsTarget, io: OpsIo, jobs: readonly JobName[] = JOBS): Promise<JobStatus[]> {
+  const now = target.clock.now();
+  const all: JobStatus[] = [];
+  for (const job of jobs) {
+    const s = await jobStatus(target, job);
+    all.push(s);
+    io.out(`${job}${s.control.paused ? `  PAUSED by ${s.control.changedBy ?? '?'} ${s.control.changedAt ? `${age(now - s.control.changedAt)} ago` : ''}` : ''}`);
+    io.out(`  lease:  ${s.lease?.held ? `held by ${s.lease.owner} (fence ${s.lease.fence}) for ${age(s.lease.leaseUntil - now)} more` : 'free'}`);
+    const cursorNames = Object.keys(s.cursor);
+    if (cursorNames.length === 0) io.out('  cursor: none yet (the first run starts from its initial lookback or a full pass)');
+    for (const name of cursorNames) {
+      const { position, updatedAt } = s.cursor[name]!;
+      const shown = typeof position === 'number' && position > 1e11 ? `${new Date(position).toISOString()} (${age(now - position)} behind)` : JSON.stringify(position);
+      io.out(`  cursor ${name}: ${shown}, moved ${age(now - updatedAt)} ago`);
+    }
+    io.out(`  retry set: ${s.retry.pending} waiting, ${s.retry.abandoned} given up${s.retry.pending + s.retry.abandoned ? ` (npm run ops -- failed ${job})` : ''}`);
+    if (s.runs.length === 0) io.out('  runs: none recorded');
+    for (const r of s.runs) io.out(`  run ${runLine(r.startedAt, r.summary)}`);
+    const details = s.runs[0]?.summary.details;
+    if (details && Object.keys(details).length) io.out(`  last run details: ${JSON.stringify(redact(details)).slice(0, 500)}`);
+  }
+  return all;
+}
+
+/** `runs <job>`: the last runs, newest first. */
+export async function runsCommand(target: OpsTarget, io: OpsIo, job: JobName, limit = 10): Promise<RunSummary[]> {
+  const records = await new RunHistory(target.doc, target.table, 30).latestRecords<RunSummary>(job, limit);
+  if (records.length === 0) io.out(`${job}: no runs recorded`);
+  for (const r of records) io.out(runLine(r.startedAt, r.summary));
+  return records.map((r) => r.summary);
+}

@@ -1,0 +1,33 @@
+import type { Context } from 'aws-lambda';
+import type { Environment } from '../config/environment';
+import type { JobName } from './job-request';
+import type { Clock } from './ports';
+import type { RunContext, RuntimeServices } from './run-context';
+import type { RunOutcome, RunSummary } from './run-summary';
+
+/** What a function handler declares: its job, how to build its adapters, and its use case. */
+export interface JobDefinition<Deps> {
+  job: JobName;
+  /**
+   * Builds the adapters (ERP client, pool, repositories…) once per cold start; the promise is cached
+   * and reused by later invocations, and built again after it failed or after an authentication failure.
+   * Runs before the lease is taken: a malformed secret fails here and touches no state.
+   */
+  buildDependencies(env: Environment, runtime: RuntimeServices): Promise<Deps>;
+  /** The use case. Return the outcome; throw only for run-level failures (item failures go in `failures`). */
+  run(deps: Deps, ctx: RunContext): Promise<RunOutcome>;
+  /**
+   * Releases what the dependencies hold (mysql2 pool, sockets). Called when IS_LOCAL=true after the
+   * last invocation using them ended (`invoke local` never exits while a pool is open), and when
+   * dependencies are dropped after an authentication failure.
+   */
+  dispose?(deps: Deps): Promise<void>;
+  /** Whether a run-level error means the credentials were refused (default: isAuthenticationFailure). */
+  isAuthenticationFailure?(error: unknown): boolean;
+  /** Overrides for tests and local runners. */
+  clock?: Clock;
+  environment?: NodeJS.ProcessEnv;
+}
+
+/** The Lambda handler the factory returns (middy-wrapped; `serverless invoke` gets the summary). */
+export type JobHandler = (event: unknown, context: Context) => Promise<RunSummary>;
