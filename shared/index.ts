@@ -8,3 +8,5 @@ export { buildConnectorDependencies, disposeConnectorDependencies, type Connecto
 export { syncInventory } from './jobs/inventory/sync-inventory';
 export { pushOrders } from './jobs/orders/push-orders';
 export { syncShipping } from './jobs/shipping/sync-shipping';
+export { reconcileOrders } from './jobs/reconcile/reconcile-orders';
+export { reconcileShipments } from './jobs/reconcile/reconcile-shipments';

@@ -18,8 +18,11 @@ export interface AdminTarget {
  *   GET  /__admin/calls?limit=100            latest calls with the code answered
  *   GET  /__admin/inventory?sku=A&wms=0      one SKU as the inventory query reports it
  *   POST /__admin/stock     {"rows":[{"sku_id":"A","qty":5,"wms_co_id":0}]}
+ *   POST /__admin/orders/delete {"shop_id":10001,"so_id":"…"}            (test hook: the ERP loses an order)
+ *   POST /__admin/orders/amount {"shop_id":10001,"so_id":"…","pay_amount":"9.99"} (test hook: a different amount)
  *   POST /__admin/ship      {"shop_id":10001,"so_id":"…","packages":[{"lc_id":"SF","l_id":"SF1","logistics_company":"顺丰速运"}]}
- *                           (with "merged_so_ids":["A","B"] instead of so_id: one ERP order merging store orders A and B)
+ *                           (with "merged_so_ids":["A","B"] instead of so_id: one ERP order merging store orders A and B;
+ *                            "at_ms": when it was sent, default now)
  *   POST /__admin/touch     {"skus":["A"]} or {"o_ids":[100001]}: modify rows again (their modified becomes now)
  *   POST /__admin/faults    {"faults":{"http5xx":0.1,"slow":0.2,"slowMs":3000,"churn":{"afterPage":1,"rows":1}},"seed":1}
  *   POST /__admin/latency   {"ms":50}
@@ -69,10 +72,19 @@ export function handleAdmin(target: AdminTarget, url: URL, method: string, body:
       case 'POST /__admin/stock':
         sandbox.seedInventory(asArray(input.rows, 'rows') as InventorySeedRow[]);
         return send(res, 200, { ok: true });
+      case 'POST /__admin/orders/delete': {
+        const deleted = sandbox.state.deleteOrder(Number(input.shop_id), String(input.so_id));
+        return deleted ? send(res, 200, { ok: true }) : send(res, 404, { error: 'unknown order' });
+      }
+      case 'POST /__admin/orders/amount':
+        if (typeof input.pay_amount !== 'string' || !/^\d+(\.\d{1,2})?$/.test(input.pay_amount)) return send(res, 400, { error: 'pay_amount must be a decimal string' });
+        sandbox.state.setOrderAmount(Number(input.shop_id), String(input.so_id), input.pay_amount);
+        return send(res, 200, { ok: true });
       case 'POST /__admin/ship': {
         const packages = asArray(input.packages, 'packages') as Array<{ lc_id: string; l_id: string; logistics_company: string }>;
         if (input.merged_so_ids !== undefined) return send(res, 200, sandbox.state.shipMerged(Number(input.shop_id), asArray(input.merged_so_ids, 'merged_so_ids').map(String), packages));
-        return send(res, 200, sandbox.state.ship(Number(input.shop_id), String(input.so_id), packages));
+        const atMs = input.at_ms === undefined ? undefined : Number(input.at_ms);
+        return send(res, 200, sandbox.state.ship(Number(input.shop_id), String(input.so_id), packages, atMs));
       }
       case 'POST /__admin/touch':
         for (const sku of (input.skus ?? []) as unknown[]) sandbox.state.touchStock(String(sku), undefined);

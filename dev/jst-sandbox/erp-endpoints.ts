@@ -120,30 +120,6 @@ export function logisticsQuery(ctx: EndpointContext, biz: unknown): unknown {
   return tamper(ctx, 'orders', { ...meta, orders });
 }
 
-export function orderQuery(ctx: EndpointContext, biz: unknown, maxPageSize: number): unknown {
-  const b = object(biz);
-  const p = paging(b, 30, maxPageSize);
-  const soIds = list(b.so_ids, 20, 'so_ids');
-  const oIds = list(b.o_ids, 50, 'o_ids')?.map(Number);
-  const r = range(b);
-  if (!soIds && !oIds && !r) throw invalidParameter('so_ids, o_ids or modified range required');
-  const shopId = b.shop_id === undefined ? undefined : Number(b.shop_id);
-  const candidates = oIds
-    ? oIds.map((id) => ctx.state.ordersByOId.get(id)).filter((o) => o !== undefined)
-    : [...ctx.state.orders.values()];
-  const hits = candidates
-    .filter((o) => (shopId === undefined || o.shop_id === shopId) && (!soIds || soIds.includes(o.so_id)) && (!r || (o.modifiedMs >= r.fromMs && o.modifiedMs <= r.toMs)))
-    .sort((a, c) => a.o_id - c.o_id);
-  const { rows, meta } = pageOf(hits, p);
-  return {
-    ...meta,
-    orders: rows.map((o) => ({
-      o_id: o.o_id, so_id: o.so_id, shop_id: o.shop_id, status: o.status, shop_status: o.shop_status,
-      order_date: o.payload.order_date, modified: formatBeijing(o.modifiedMs), created: formatBeijing(o.createdMs), pay_amount: o.payload.pay_amount,
-    })),
-  };
-}
-
 export function cancelByOId(ctx: EndpointContext, biz: unknown): unknown {
   const b = object(biz);
   const oIds = list(b.o_ids, 50, 'o_ids');
@@ -208,3 +184,6 @@ function pageOf<T>(all: readonly T[], p: { index: number; size: number }) {
   const pageCount = Math.ceil(all.length / p.size);
   return { rows, meta: { page_index: p.index, page_size: p.size, data_count: all.length, page_count: pageCount, has_next: p.index < pageCount } };
 }
+
+// Request parsing shared with the endpoints in their own files (order-query.ts).
+export { object as bizObject, paging, range, list, pageOf };

@@ -262,6 +262,28 @@ export class SandboxState {
     return n;
   }
 
+  /**
+   * Test hook (drift on the ERP side): forgets an order as if it had never been uploaded, releasing
+   * its stock lock. Its shipments stay. Returns whether it existed.
+   */
+  deleteOrder(shopId: number, soId: string): boolean {
+    const order = this.orders.get(`${shopId}|${soId}`);
+    if (!order) return false;
+    if (order.status === 'WaitConfirm') this.lock(order.payload, -1);
+    this.orders.delete(`${shopId}|${soId}`);
+    this.ordersByOId.delete(order.o_id);
+    return true;
+  }
+
+  /** Test hook (drift on the ERP side): changes an order's pay_amount without an upload. */
+  setOrderAmount(shopId: number, soId: string, payAmount: string): SandboxOrder {
+    const order = this.orders.get(`${shopId}|${soId}`);
+    if (!order) throw new Error(`sandbox: no order ${soId} in shop ${shopId}`);
+    order.payload = { ...order.payload, pay_amount: payAmount };
+    order.modifiedMs = this.now();
+    return order;
+  }
+
   order(shopId: number, soId: string): SandboxOrder | undefined {
     return this.orders.get(`${shopId}|${soId}`);
   }

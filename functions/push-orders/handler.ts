@@ -1,9 +1,9 @@
-import { buildConnectorDependencies, createJobHandler, disposeConnectorDependencies, pushOrders } from '../../shared';
+import { buildConnectorDependencies, createJobHandler, disposeConnectorDependencies, pushOrders, reconcileOrders } from '../../shared';
 
 /** pushOrders: paid, changed and cancelled store orders into the ERP (scheduled every 10 min; or by hand). */
 export const handler = createJobHandler({
   job: 'pushOrders',
   buildDependencies: (env, runtime) => buildConnectorDependencies(env, runtime, 'pushOrders'),
-  run: (deps, ctx) => pushOrders(deps, ctx),
+  run: (deps, ctx) => (ctx.request.mode === 'reconcile' ? reconcileOrders(deps, ctx) : pushOrders(deps, ctx)),
   dispose: disposeConnectorDependencies,
 });

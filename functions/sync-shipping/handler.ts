@@ -1,9 +1,9 @@
-import { buildConnectorDependencies, createJobHandler, disposeConnectorDependencies, syncShipping } from '../../shared';
+import { buildConnectorDependencies, createJobHandler, disposeConnectorDependencies, reconcileShipments, syncShipping } from '../../shared';
 
 /** syncShipping: ERP logistics onto store orders, moving them to dispatched (scheduled every 30 min; or by hand). */
 export const handler = createJobHandler({
   job: 'syncShipping',
   buildDependencies: (env, runtime) => buildConnectorDependencies(env, runtime, 'syncShipping'),
-  run: (deps, ctx) => syncShipping({ erp: deps.erp, shipments: deps.shipments, retries: deps.shippingRetries }, ctx),
+  run: (deps, ctx) => (ctx.request.mode === 'reconcile' ? reconcileShipments(deps, ctx) : syncShipping({ erp: deps.erp, shipments: deps.shipments, retries: deps.shippingRetries }, ctx)),
   dispose: disposeConnectorDependencies,
 });

@@ -31,7 +31,7 @@ const jobs = [
     scheduleParam: 'ordersSchedule',
     enabledParam: 'ordersEnabled',
     abandonedMetric: m.ordersAbandoned,
-    workMetrics: [m.ordersPushed, m.ordersRejected, m.ordersAbandoned],
+    workMetrics: [m.ordersPushed, m.ordersRejected, m.ordersAbandoned, m.ordersMissingInErp, m.ordersDifferentInErp],
     readsLedger: true,
     writesLedger: true,
     // The list of orders given up after their last attempt (ORDERS_GIVEN_UP#<shopId> / <increment id>).
@@ -43,7 +43,7 @@ const jobs = [
     scheduleParam: 'shippingSchedule',
     enabledParam: 'shippingEnabled',
     abandonedMetric: m.itemsAbandoned,
-    workMetrics: [m.shipmentsApplied, m.shipmentsSkipped, m.itemsAbandoned],
+    workMetrics: [m.shipmentsApplied, m.shipmentsSkipped, m.itemsAbandoned, m.shipmentsMissingInStore],
     readsLedger: false,
     writesLedger: false,
   },

@@ -108,6 +108,8 @@ const environmentSchema = z.object({
   JST_BUDGET_HEADROOM_PERCENT: optional(int(0, 30)).default(15),
   JST_BUDGET_FLOOR_PERCENT: optional(int(0, 30)).default(10),
   JST_BUDGET_BACKOFF_SECONDS: optional(int(1, 3600)).default(60),
+  // A scheduled reconcile run starts a new pass only when the last one finished at least this long ago.
+  RECONCILE_MIN_INTERVAL_HOURS: optional(int(0, 24 * 60)).default(72),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;

@@ -61,18 +61,43 @@ export const logisticsOrderSchema = z
   .passthrough();
 export type LogisticsOrder = z.infer<typeof logisticsOrderSchema>;
 
-/** One order of the order query (docs/erp-api.md §3d). */
+/** The ERP order status vocabulary of the order query (docs/erp-api.md §3d, [C2]). */
+export const ERP_ORDER_STATUSES = ['WaitPay', 'Delivering', 'Merged', 'Question', 'Split', 'WaitOuterSent', 'WaitConfirm', 'WaitFConfirm', 'Sent', 'Cancelled'] as const;
+export type ErpOrderStatus = (typeof ERP_ORDER_STATUSES)[number];
+
+/** A decimal amount as the ERP sends it (number or numeric string), kept as a string with its digits. */
+const money = z.union([z.number().finite().transform((n) => n.toFixed(2)), z.string().trim().regex(/^-?\d+(\.\d{1,4})?$/, 'expected a decimal amount (at most 4 decimals)')]);
+
+/** One line of a queried order (docs/erp-api.md §3d): `raw_so_id` names the store order a merged line came from. */
+export const queriedOrderItemSchema = z
+  .object({
+    sku_id: z.string().optional().nullable(),
+    qty: integer.optional().nullable(),
+    outer_oi_id: z.string().optional().nullable(),
+    raw_so_id: z.string().optional().nullable(),
+    amount: money.optional().nullable(),
+  })
+  .passthrough();
+export type QueriedOrderItem = z.infer<typeof queriedOrderItemSchema>;
+
+/**
+ * One order of the order query (docs/erp-api.md §3d). `status` must be one of the documented values and
+ * `shop_id` and `pay_amount` must be present: a row without them cannot be checked, so it is reported
+ * as invalid instead of being taken for a difference.
+ */
 export const queriedOrderSchema = z
   .object({
     o_id: integer,
     so_id: z.string(),
-    shop_id: integer.optional(),
-    status: z.string().optional().nullable(),
+    shop_id: integer,
+    status: z.enum(ERP_ORDER_STATUSES, { message: `expected one of ${ERP_ORDER_STATUSES.join(', ')}` }),
     shop_status: z.string().optional().nullable(),
+    pay_amount: money,
     modified: z.string().optional().nullable(),
     l_id: z.string().optional().nullable(),
     lc_id: z.string().optional().nullable(),
     logistics_company: z.string().optional().nullable(),
+    items: z.array(queriedOrderItemSchema).nullable().optional().transform((v) => v ?? []),
   })
   .passthrough();
 export type QueriedOrder = z.infer<typeof queriedOrderSchema>;

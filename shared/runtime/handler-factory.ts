@@ -14,8 +14,6 @@ import { runSummaryRecorder } from './run-summary-middleware';
 import { softDeadline } from './soft-deadline-middleware';
 
 export type { JobDefinition, JobHandler } from './job-definition';
-/** @deprecated import these from './run-context' (kept so branches written before the move still compile). */
-export type { JobCursors, RunContext, RuntimeServices } from './run-context';
 
 /**
  * The handler of each function (docs/design.md §1, §4, §6, §8): the job's use case wrapped in middy

@@ -15,6 +15,8 @@
  * - FullPassAgeHours: syncInventory, hours since the last completed full pass (alarm > 48).
  * - StockDrift / StockDriftMissed: syncInventory full pass (the stock reconcile): SKUs whose store
  *   value differed from the formula, and those of them the incremental runs should have caught.
+ * - OrdersMissingInErp / OrdersDifferentInErp, ShipmentsMissingInStore: what a reconcile run of pushOrders
+ *   or syncShipping found out of step (and healed) although the incremental runs should have kept it in step.
  */
 import definitions from './metric-names.json';
 

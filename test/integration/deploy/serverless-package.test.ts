@@ -59,20 +59,34 @@ describe('serverless package (offline)', () => {
       PushOrdersEventsRuleSchedule1: 'rate(10 minutes)',
       SyncShippingEventsRuleSchedule1: 'rate(30 minutes)',
     });
-    const schedules = resourcesOfType('AWS::Scheduler::Schedule');
+    const schedules = resourcesOfType('AWS::Scheduler::Schedule').filter(([id]) => !id.endsWith('ReconcileSchedule'));
     expect(schedules).toHaveLength(1);
     const [, full] = schedules[0]!;
     expect(full.Properties).toMatchObject({ ScheduleExpression: 'cron(0 3 * * ? *)', ScheduleExpressionTimezone: 'Asia/Shanghai', State: 'ENABLED' });
     expect(JSON.parse(full.Properties?.Target.Input)).toMatchObject({ detail: { mode: 'full' } });
   });
 
+  it('reconciles orders and shipments weekly (every 30 min in a Sunday window, Beijing time) through their own scheduler role', () => {
+    for (const [id, fn] of [['PushOrdersReconcileSchedule', 'PushOrdersLambdaFunction'], ['SyncShippingReconcileSchedule', 'SyncShippingLambdaFunction']] as const) {
+      const props = pkg.template.Resources[id]?.Properties;
+      expect(props).toMatchObject({ ScheduleExpressionTimezone: 'Asia/Shanghai', State: 'ENABLED', Target: { Arn: { 'Fn::GetAtt': [fn, 'Arn'] }, RoleArn: { 'Fn::GetAtt': ['ReconcileSchedulerRole', 'Arn'] } } });
+      expect(props?.ScheduleExpression).toMatch(/^cron\(\d+\/30 4-9 \? \* SUN \*\)$/);
+      expect(JSON.parse(props?.Target.Input)).toEqual({ source: 'aws.scheduler', 'detail-type': 'Scheduled Event', detail: { mode: 'reconcile' } });
+    }
+    const invokes = JSON.stringify(pkg.template.Resources.ReconcileSchedulerRole?.Properties?.Policies[0].PolicyDocument.Statement);
+    expect(invokes).toContain('PushOrdersLambdaFunction');
+    expect(invokes).not.toContain('SyncInventoryLambdaFunction');
+  });
+
   it('can switch a schedule off per stage, and then arms no heartbeat for it', async () => {
-    const off = await packageService('test', ['ordersEnabled=false']);
+    const off = await packageService('test', ['ordersEnabled=false', 'shippingReconcileEnabled=false']);
     rmSync(off.dir, { recursive: true, force: true });
     expect(off.template.Resources.PushOrdersEventsRuleSchedule1?.Properties?.State).toBe('DISABLED');
     expect(off.template.Resources.PushOrdersHeartbeatAlarm).toBeUndefined();
     expect(off.template.Resources.SyncShippingHeartbeatAlarm).toBeDefined();
     expect(pkg.template.Resources.PushOrdersHeartbeatAlarm).toBeDefined();
+    expect(off.template.Resources.SyncShippingReconcileSchedule?.Properties?.State).toBe('DISABLED');
+    expect(off.template.Resources.PushOrdersReconcileSchedule?.Properties?.State).toBe('ENABLED');
   }, 120_000);
 
   it('refuses to package without the ERP shop number', async () => {
@@ -243,6 +257,14 @@ describe('serverless package: operations resources', () => {
     it('syncInventory: a full pass older than 48 h', () => {
       expect(pagedAlarms(pkg.template.Resources, { ...ok('syncInventory'), [custom('syncInventory', names.metrics.fullPassAgeHours)]: 50 })).toEqual(['fecjst-ops-syncInventory-FullPassAge']);
     });
+  });
+
+  it('alarms on each drift metric a reconcile publishes, per job', () => {
+    for (const [job, metric] of [['syncInventory', 'StockDriftMissed'], ['pushOrders', 'OrdersMissingInErp'], ['pushOrders', 'OrdersDifferentInErp'], ['syncShipping', 'ShipmentsMissingInStore']] as const) {
+      expect(names.metrics).toEqual(expect.objectContaining({ [metric.charAt(0).toLowerCase() + metric.slice(1)]: metric }));
+      const alarm = alarms().find((a) => a.MetricName === metric);
+      expect(alarm).toMatchObject({ AlarmName: `fecjst-ops-${job}-${metric}`, Namespace: names.namespace, Dimensions: [{ Name: names.dimension, Value: job }], Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching' });
+    }
   });
 
   it('has a dashboard of every job metric, an alarm topic with the optional e-mail subscription, and optional VPC placement', () => {

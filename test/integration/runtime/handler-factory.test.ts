@@ -1,5 +1,6 @@
 import { FecjstError } from '../../../shared/errors';
-import { createJobHandler, type RunContext } from '../../../shared/runtime/handler-factory';
+import { createJobHandler } from '../../../shared/runtime/handler-factory';
+import type { RunContext } from '../../../shared/runtime/run-context';
 import type { RunOutcome, RunSummary } from '../../../shared/runtime/run-summary';
 import { CursorStore } from '../../../shared/state/cursor-store';
 import { LeaseStore } from '../../../shared/state/lease';

@@ -56,6 +56,7 @@ describe('loadEnvironment', () => {
       JST_BUDGET_HEADROOM_PERCENT: 15,
       JST_BUDGET_FLOOR_PERCENT: 10,
       JST_BUDGET_BACKOFF_SECONDS: 60,
+      RECONCILE_MIN_INTERVAL_HOURS: 72,
     });
   });
 
@@ -112,6 +113,7 @@ describe('loadEnvironment', () => {
     ['JST_BUDGET', 'global', /JST_BUDGET: expected shared or local/],
     ['JST_BUDGET_PRIORITIES', 'pushOrders,refunds', /JST_BUDGET_PRIORITIES.*expected a comma-separated order of pushOrders, syncShipping, syncInventory/],
     ['JST_BUDGET_ACCOUNT', 'a b', /JST_BUDGET_ACCOUNT: expected 1-64 letters/],
+    ['RECONCILE_MIN_INTERVAL_HOURS', '-3', /RECONCILE_MIN_INTERVAL_HOURS: expected at least 0/],
   ])('rejects %s=%j naming the variable and never echoing the value', (name, value, message) => {
     const error = errorOf({ ...valid, [name]: value });
     expect(error.message).toMatch(message);

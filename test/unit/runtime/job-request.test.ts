@@ -25,11 +25,21 @@ describe('parseJobEvent', () => {
     expect(parseJobEvent('pushOrders', undefined)).toMatchObject({ trigger: 'manual' });
   });
 
+  it('accepts mode "reconcile" for all three jobs, by hand and from a schedule', () => {
+    for (const job of ['pushOrders', 'syncShipping', 'syncInventory'] as const) {
+      expect(parseJobEvent(job, { mode: 'reconcile' })).toMatchObject({ trigger: 'manual', mode: 'reconcile', dryRun: false });
+      expect(parseJobEvent(job, { source: 'aws.scheduler', 'detail-type': 'Scheduled Event', detail: { mode: 'reconcile' } })).toMatchObject({ trigger: 'schedule', mode: 'reconcile' });
+    }
+    expect(parseJobEvent('pushOrders', { mode: 'reconcile', dryRun: true })).toMatchObject({ mode: 'reconcile', dryRun: true });
+  });
+
   it.each([
     ['pushOrders', { dryrun: true }, /unknown field "dryrun" \(allowed: dryRun, mode, from, to, force, orders\)/],
     ['pushOrders', { skus: ['A'] }, /unknown field "skus"/],
     ['syncShipping', { mode: 'full' }, /mode: expected "incremental" or "reconcile"/],
     ['syncInventory', { mode: 'everything' }, /mode: expected "incremental", "full" or "reconcile"/],
+    ['pushOrders', { mode: 'reconcile', orders: ['1'] }, /"orders" and "mode": "reconcile" cannot be combined/],
+    ['syncShipping', { mode: 'reconcile', from: '2026-11-28T00:00:00Z', to: '2026-11-29T00:00:00Z' }, /"mode": "reconcile" and "from"\/"to" cannot be combined/],
     ['syncInventory', { dryRun: 'yes' }, /dryRun: expected true or false/],
     ['syncShipping', { from: '2026-11-28 10:00:00', to: '2026-11-29T00:00:00Z' }, /from: expected an ISO-8601 time with offset/],
     ['syncShipping', { from: '2026-11-28T10:00:00Z' }, /"from" and "to" go together/],
