@@ -4,6 +4,7 @@ import { signLegacy, signOpen } from '../../shared/jst/signers';
 import { TokenAuthority, type SandboxCredentials, type TokenAuthorityOptions } from './token-authority';
 import { handleAdmin, type AdminTarget } from './admin-routes';
 import { cancelByOId, cancelBySoId, inventoryQuery, logisticsQuery, uploadOrders, type EndpointContext } from './erp-endpoints';
+import { HostileReplies } from './hostile-replies';
 import { orderQuery } from './order-query';
 import { FaultInjector, type FaultConfig, type InjectedFault } from './fault-injector';
 import { SandboxState, type StockCounters } from './sandbox-state';
@@ -114,6 +115,8 @@ export interface JstSandbox {
   expireAccessToken(): void;
   /** Makes the legacy token expired (the next call gets code 170 until `refresh.token`). */
   expireLegacyToken(): void;
+  /** Lost replies of calls that took effect, rate-limit answers caused by other tools (hostile-replies.ts). */
+  hostile: HostileReplies;
   /** The next `count` token calls (refresh, getInitToken, legacy refresh.token) act, then drop the connection. */
   dropTokenReplies(count: number): void;
   resetStats(): void;
@@ -130,6 +133,7 @@ export async function startJstSandbox(options: SandboxOptions = {}): Promise<Jst
   const state = new SandboxState(now);
   for (const shop of options.shops ?? [DEMO_SHOP_ID]) state.shops.add(shop);
   const faults = new FaultInjector(options.faults ?? {}, options.seed ?? 42);
+  const hostile = new HostileReplies();
   let latencyMs = options.latencyMs ?? 0;
   let limit: SandboxRateLimit = options.rateLimit ?? { perSecond: 5, perMinute: 100 };
   const windowSec = options.timestampWindowSeconds ?? 600;
@@ -267,6 +271,7 @@ export async function startJstSandbox(options: SandboxOptions = {}): Promise<Jst
       }
       const admitted = generation === 'legacy' ? admitLegacy(url, body) : admitOpen(url.pathname, body);
       endpoint = admitted.endpoint;
+      hostile.checkForeignRateLimit(generation);
       const fault = faults.drawCallFault();
       if (fault) {
         stats.faultsInjected++;
@@ -280,6 +285,11 @@ export async function startJstSandbox(options: SandboxOptions = {}): Promise<Jst
         return void res.socket?.destroy();
       }
       stats.byEndpoint[endpoint] = (stats.byEndpoint[endpoint] ?? 0) + 1;
+      if (hostile.drawLostReply()) {
+        // The call took effect; its reply is lost.
+        logCall(generation, endpoint, 0);
+        return void res.socket?.destroy();
+      }
       const slowMs = faults.drawDelayMs();
       if (slowMs > 0) await delay(slowMs);
       logCall(generation, endpoint, 0);
@@ -338,6 +348,7 @@ export async function startJstSandbox(options: SandboxOptions = {}): Promise<Jst
         state.setStock(sku_id, counters, wms_co_id ?? 0, modifiedMs ?? now());
       }
     },
+    hostile,
     setFaults: (next, seed) => faults.set(next, seed),
     setLatency(ms) {
       latencyMs = ms;
@@ -358,6 +369,7 @@ export async function startJstSandbox(options: SandboxOptions = {}): Promise<Jst
     reset() {
       resetStats();
       faults.set({});
+      hostile.set({});
       state.clear();
       tokens.reset();
     },

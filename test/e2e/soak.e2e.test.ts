@@ -1,28 +1,38 @@
-import type { RowDataPacket } from 'mysql2/promise';
 import { skuOf } from '../../dev/fecmall/generator';
 import { DEMO_SHOP_ID } from '../../dev/jst-sandbox/server';
 import { seededRandom } from '../../dev/jst-sandbox/seeded-random';
-import { mapOrderToErp } from '../../shared/jobs/orders/map-order';
-import { payloadHash } from '../../shared/jobs/orders/payload-hash';
-import { formatBeijingSeconds } from '../../shared/jst/beijing-time';
-import { OrderRepository } from '../../shared/fecmall/order-repository';
-import { detectStoreSchema } from '../../shared/fecmall/store-schema';
 import { lambdaContext } from '../support/capture-stdout';
 import { useE2EWorld } from '../support/e2e-world';
 import { describeWithMoto } from '../support/moto';
+import { SoakFaults } from '../support/soak/soak-faults';
+import { SoakInvariants } from '../support/soak/soak-invariants';
+import { SoakStore } from '../support/soak/soak-store';
 
+/**
+ * Issue #20: many runs of the three jobs against a live, faulty ERP and a store that drops connections,
+ * then one fault-free settling pass, then the invariants, counted. One job run per round:
+ * SOAK_ROUNDS (default 200, the CI size; `npm run soak` runs the long mode).
+ */
 type Handler = (event: unknown, context: unknown) => Promise<any>;
-const ROUNDS = Number(process.env.SOAK_ROUNDS ?? 40);
+type Job = 'inventory' | 'orders' | 'shipping';
+const ROUNDS = Number(process.env.SOAK_ROUNDS ?? 200);
 const PRODUCTS = 150;
 const scheduled = (detail: Record<string, unknown> = {}) => ({ source: 'aws.events', 'detail-type': 'Scheduled Event', detail });
-const HOLDING = ['payment_pending', 'payment_processing', 'payment_confirmed', 'payment_suspected_fraud', 'holded', 'processing'];
+const fullPass = () => ({ ...scheduled({ mode: 'full' }), source: 'aws.scheduler' });
 
-describeWithMoto('soak: many runs of the three jobs under faults, then one fault-free settling pass', () => {
-  const world = useE2EWorld({ products: PRODUCTS, orders: 200, env: { LOOKBACK_SECONDS: '3600', DEADLINE_MARGIN_MS: '20000' } });
+describeWithMoto('soak: many runs of the three jobs against a live, faulty ERP, then one fault-free settling pass', () => {
+  // No lookback: a run re-reads nothing before its cursor, so a cursor ahead of applied work shows.
+  // A run cut by its deadline is given 20 000 + 5..400 ms: the soft deadline passes during the run.
+  // Each function paces at its own share (JST_BUDGET local) unless SOAK_BUDGET=shared: the account-wide
+  // budget's claims in the state table make every run about twice as long (it has its own tests).
+  const env = {
+    LOOKBACK_SECONDS: '0', DEADLINE_MARGIN_MS: '20000', ORDER_READY_STATUSES: 'payment_confirmed,processing,holded', LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true',
+    JST_BUDGET: process.env.SOAK_BUDGET ?? 'local',
+  };
+  const world = useE2EWorld({ products: PRODUCTS, orders: 200, env });
   const random = seededRandom(2026);
   const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
-  let jobs: Record<'inventory' | 'orders' | 'shipping', Handler>;
-  let checkouts = 0;
+  let jobs: Record<Job, Handler>;
 
   beforeAll(async () => {
     jobs = {
@@ -33,133 +43,102 @@ describeWithMoto('soak: many runs of the three jobs under faults, then one fault
     for (let i = 1; i <= PRODUCTS; i++) world().sandbox.state.setStock(skuOf(i), { qty: 200 + i, order_lock: 0 }, 0, Date.now() - 600_000);
   });
 
-  /** A shopper checks out: Fecmall deducts stock and creates an order (paid half of the time). */
-  async function checkout(): Promise<void> {
-    const pool = world().db.pool;
-    const product = 1 + Math.floor(random() * PRODUCTS);
-    const [deducted] = await pool.query("UPDATE product_flat_qty SET qty = qty - 1 WHERE product_id = ? AND qty >= 1", [String(product)]);
-    if ((deducted as { affectedRows: number }).affectedRows === 0) return;
-    const n = ++checkouts;
-    const now = Math.floor(Date.now() / 1000);
-    const status = random() < 0.5 ? 'payment_confirmed' : 'payment_pending';
-    const [res] = await pool.query(
-      `INSERT INTO sales_flat_order (increment_id, order_status, created_at, updated_at, order_currency_code, order_to_base_rate, grand_total, base_grand_total, subtotal, base_subtotal,
-        subtotal_with_discount, base_subtotal_with_discount, shipping_total, base_shipping_total, customer_email, customer_firstname, customer_lastname, customer_address_country,
-        customer_address_state, customer_address_city, customer_address_street1, payment_method, txn_id)
-       VALUES (?, ?, ?, ?, 'CNY', 6.9, '20.00', '2.90', '20.00', '2.90', '0.00', '0.00', '0.00', '0.00', ?, '王', '五', 'CN', 'GD', '广州市', '天河路 1 号', 'alipay_standard', ?)`,
-      [`SOAK${n}`, status, now, now, `soak${n}@example.com`, `T${n}`],
-    );
-    await pool.query("INSERT INTO sales_flat_order_item (order_id, product_id, sku, name, qty, price, base_price, row_total, base_row_total) VALUES (?, ?, ?, 'soak', 1, '20.00', '2.90', '20.00', '2.90')", [
-      (res as { insertId: number }).insertId, String(product), skuOf(product),
-    ]);
-  }
-
-  async function killStoreConnections(): Promise<void> {
-    const pool = world().db.pool;
-    const [rows] = await pool.query<RowDataPacket[]>('SELECT id FROM information_schema.PROCESSLIST WHERE db = ? AND id <> CONNECTION_ID()', [world().db.database]);
-    for (const r of rows) await pool.query('KILL ?', [r.id]).catch(() => undefined);
-  }
-
   it('keeps every invariant', async () => {
-    const { sandbox } = world();
-    const dispatched = new Set<string>();
-    let failedRuns = 0;
-    let incompleteRuns = 0;
+    const { sandbox, db, table } = world();
+    const store = new SoakStore(db.pool, db.database, PRODUCTS, random);
+    const faults = new SoakFaults(random, PRODUCTS);
+    const invariants = new SoakInvariants(db.pool, sandbox, table);
+    const runs = { total: 0, failed: 0, incomplete: 0, byJob: { inventory: 0, orders: 0, shipping: 0 } as Record<Job, number>, ordersRejected: 0 };
+    const failures = new Map<string, number>();
+
+    const run = async (job: Job, event: unknown, remainingMs = 300_000, killDbAfterMs?: number): Promise<any> => {
+      runs.total++;
+      runs.byJob[job]++;
+      const spare = killDbAfterMs === undefined ? undefined : await store.connectionIds();
+      const started = jobs[job](event, lambdaContext(remainingMs));
+      // Connections are dropped while the job runs, and only the job's: never the test's own.
+      let running = true;
+      started.then(() => (running = false), () => (running = false));
+      const kill = spare && new Promise<void>((resolve) => setTimeout(() => void (running ? store.killJobConnections(spare) : Promise.resolve()).then(resolve), killDbAfterMs));
+      try {
+        const summary = await started;
+        if (!summary.complete) runs.incomplete++;
+        runs.ordersRejected += Number(summary.counts?.rejected ?? 0);
+        return summary;
+      } catch (error) {
+        runs.failed++;
+        // The kind of failure: the code and the cause's code (e.g. RUN_FAILED/PROTOCOL_CONNECTION_LOST).
+        const e = error as { code?: string; context?: { causeCode?: string } };
+        const code = [e.code ?? 'error', e.context?.causeCode].filter(Boolean).join('/');
+        failures.set(code, (failures.get(code) ?? 0) + 1);
+        return undefined;
+      } finally {
+        await kill;
+      }
+    };
+
     for (let round = 0; round < ROUNDS; round++) {
-      sandbox.setFaults({ http5xx: 0.12, html: 0.06, internalError: 0.06, slow: 0.05, slowMs: 300, rejectOrder: 0.15 }, round);
-      for (let k = 0; k < 3; k++) await checkout();
+      const plan = faults.plan();
+      for (let k = 0; k < 3; k++) await store.checkout();
+      const since = faults.apply(sandbox, plan, round, store.lastPaidOrder);
       const waiting = [...sandbox.state.orders.values()].filter((o) => o.status === 'WaitConfirm');
-      if (waiting.length > 0 && random() < 0.7) {
+      if (waiting.length > 1 && random() < 0.1) {
+        // The ERP merges two store orders into one and ships it (its items' raw_so_id).
+        const [a, b] = [waiting[0]!, waiting[1]!];
+        sandbox.state.shipMerged(DEMO_SHOP_ID, [a.so_id, b.so_id], [{ lc_id: 'YTO', l_id: `YT-${a.so_id}-${b.so_id}`, logistics_company: '圆通速递' }]);
+      } else if (waiting.length > 0 && random() < 0.7) {
         const order = pick(waiting);
         sandbox.state.ship(DEMO_SHOP_ID, order.so_id, [{ lc_id: 'SF', l_id: `SF-${order.so_id}`, logistics_company: '顺丰速运' }]);
       }
       if (random() < 0.5) sandbox.state.setStock(skuOf(1 + Math.floor(random() * PRODUCTS)), { qty: 100 + Math.floor(random() * 100) });
       const job = pick(['inventory', 'orders', 'shipping'] as const);
-      const event = job === 'inventory' && random() < 0.3 ? { ...scheduled({ mode: 'full' }), source: 'aws.scheduler' } : scheduled();
-      // Sometimes the Lambda is close to its timeout: the soft deadline cuts the run short.
-      const context = lambdaContext(random() < 0.25 ? 20_005 : 300_000);
-      const run = jobs[job](event, context);
-      // Connections are dropped while the job runs, never after it: a late kill would hit the test's own pool.
-      let running = true;
-      run.then(() => (running = false), () => (running = false));
-      if (random() < 0.15) setTimeout(() => void (running ? killStoreConnections() : undefined), Math.floor(random() * 30));
-      try {
-        const summary = await run;
-        if (!summary.complete) incompleteRuns++;
-      } catch {
-        failedRuns++;
-      }
-      const [rows] = await world().db.pool.query<RowDataPacket[]>("SELECT increment_id FROM sales_flat_order WHERE order_status IN ('dispatched','completed')");
-      for (const r of rows) dispatched.add(String(r.increment_id));
+      const event = job === 'inventory' && random() < 0.2 ? fullPass() : scheduled();
+      const ordersBefore = job === 'orders' ? await store.maxOrderId() : 0;
+      const summary = await run(job, event, plan.deadlineCutAfterMs === undefined ? 300_000 : 20_000 + plan.deadlineCutAfterMs, plan.killDbAfterMs);
+      if (plan.killDbAfterMs !== undefined) faults.add('dbKillAttempts');
+      faults.countCalls(sandbox, since);
+
+      await invariants.checkNothingMovedBackwards();
+      if (job === 'shipping') await invariants.checkShippingCursor();
+      if (job === 'inventory') await invariants.checkInventoryCursor();
+      if (job === 'orders') await invariants.checkOrdersCursor(summary?.complete === true ? ordersBefore : undefined);
     }
 
-    // One fault-free settling pass.
+    // Settling: no faults; orders twice around shipping; an operator's manual runs for the orders the ERP
+    // rejected during the faults and the shipments of the retry set (both wait for their backoff, 5 min
+    // and up); then an incremental inventory run (the cursors check) and a full pass.
     sandbox.setFaults({});
-    for (const job of ['orders', 'shipping', 'orders'] as const) await jobs[job](scheduled(), lambdaContext());
-    await jobs.inventory({ ...scheduled({ mode: 'full' }), source: 'aws.scheduler' }, lambdaContext());
-    const pool = world().db.pool;
+    sandbox.hostile.set({});
+    for (const job of ['orders', 'shipping', 'orders'] as const) await run(job, scheduled());
+    const missing = await invariants.ordersToRetryByHand();
+    for (let i = 0; i < missing.length; i += 1000) await run('orders', { orders: missing.slice(i, i + 1000) });
+    await run('shipping', scheduled());
+    await invariants.checkShippingCursor();
+    const retrying = (await invariants.shippingRetries.all()).map((i) => i.key);
+    if (retrying.length > 0) await run('shipping', { orders: retrying });
+    await run('inventory', scheduled());
+    const beforePass = await invariants.checkInventoryBeforeFullPass();
+    const settled = await run('inventory', fullPass());
+    await invariants.checkNothingMovedBackwards();
+    await invariants.checkStock();
+    await invariants.checkReadyOrders();
+    await invariants.checkShipments();
+    invariants.close();
 
-    // No order moved backwards.
-    const [statusRows] = await pool.query<RowDataPacket[]>('SELECT increment_id, order_status, tracking_number, created_at FROM sales_flat_order');
-    const byId = new Map(statusRows.map((r) => [String(r.increment_id), r]));
-    for (const id of dispatched) expect(['dispatched', 'completed']).toContain(byId.get(id)!.order_status);
+    const figures = [
+      `soak: ${runs.total} job runs (${ROUNDS} rounds under faults: inventory ${runs.byJob.inventory}, orders ${runs.byJob.orders}, shipping ${runs.byJob.shipping} in all), ${runs.failed} failed (${[...failures].map(([c, n]) => `${c} ${n}`).join(', ') || 'none'}), ${runs.incomplete} incomplete`,
+      `  faults: ${Object.entries({ ...faults.injected, lostReply: sandbox.hostile.injected.lostReply, foreignRateLimit: sandbox.hostile.injected.foreignRateLimit, dbConnectionsKilled: store.connectionsKilled, ordersRejected: runs.ordersRejected, tokenRefreshes: sandbox.stats.tokenRefreshes }).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+      `  settling: ${missing.length} rejected orders retried by hand, ${retrying.length} shipments of the retry set applied by hand; before the full pass ${beforePass.understatedAsDesigned} SKUs under the formula by orders accepted after their row was read (allowed); the full pass found drift ${JSON.stringify(settled?.details?.drift ?? null)}`,
+      `  checked: ${invariants.itemsChecked.stock} stock rows, ${invariants.itemsChecked.readyOrders} ready orders, ${invariants.itemsChecked.shipments} shipments, ${invariants.itemsChecked.cursorChecks} cursor checks; ${store.checkouts} checkouts, ${sandbox.state.orders.size} ERP orders`,
+      `  invariants: ${Object.entries(invariants.counts).map(([k, v]) => `${k} ${v}`).join(', ')}${Object.keys(invariants.cursorsAheadByJob).length ? ` (cursors ahead: ${JSON.stringify(invariants.cursorsAheadByJob)})` : ''}`,
+      ...invariants.examples.map((e) => `    ${e}`),
+    ];
+    console.log(figures.join('\n'));
 
-    // Every ERP shipment is on its store order (unless the store cancelled the order).
-    for (const s of sandbox.state.shipments) {
-      const order = byId.get(s.so_id)!;
-      if (order.order_status === 'canceled' || order.order_status === 'payment_canceled') continue;
-      expect({ id: s.so_id, status: order.order_status, tracking: String(order.tracking_number ?? '').split(',').includes(s.l_id) }).toEqual({ id: s.so_id, status: expect.stringMatching(/dispatched|completed/), tracking: true });
-    }
-
-    // Orders the ERP rejected during the faults wait for their backoff (5 minutes and up); an operator's
-    // manual run for them retries at once. Nothing else may be missing.
-    const horizon = Math.floor(Date.now() / 1000) - 30 * 86400;
-    const missing = [...byId.keys()].filter((id) => ['payment_confirmed', 'processing', 'holded'].includes(String(byId.get(id)!.order_status)) && Number(byId.get(id)!.created_at) >= horizon && !sandbox.state.order(DEMO_SHOP_ID, id));
-    if (missing.length > 0) {
-      const manual = await jobs.orders({ orders: missing }, lambdaContext());
-      expect(manual.counts.rejected).toBe(0);
-    }
-
-    // Every ready order is in the ERP, once, with its latest content.
-    const schema = await detectStoreSchema(pool);
-    const repo = new OrderRepository(pool, schema);
-    const start = (await repo.horizonStartOrderId(Math.floor(Date.now() / 1000) - 30 * 86400)) ?? 1;
-    const ready: string[] = [];
-    for (let after = start - 1, done = false; !done; ) {
-      const page = await repo.readOrdersAfter(after, 200);
-      for (const o of page.orders.filter((x) => x.lifecycle === 'ready')) {
-        ready.push(o.incrementId);
-        const erp = sandbox.state.order(DEMO_SHOP_ID, o.incrementId);
-        expect({ id: o.incrementId, inErp: erp !== undefined }).toEqual({ id: o.incrementId, inErp: true });
-        const latest = mapOrderToErp(o, 'ready', { shopId: DEMO_SHOP_ID, currency: 'order', formatTime: formatBeijingSeconds }).payload;
-        expect(payloadHash(erp!.payload)).toBe(payloadHash(latest));
-      }
-      after = page.lastOrderId;
-      done = page.done;
-    }
-    expect(sandbox.state.orders.size).toBe(new Set([...sandbox.state.orders.values()].map((o) => o.so_id)).size);
-
-    // Store stock equals the formula over ERP stock: qty − order_lock − units of store orders the ERP has not accepted.
-    const [held] = await pool.query<RowDataPacket[]>(
-      `SELECT o.increment_id, i.sku, i.qty FROM sales_flat_order o JOIN sales_flat_order_item i ON i.order_id = o.order_id WHERE o.order_status IN (?) AND o.order_id >= ?`,
-      [HOLDING, start],
-    );
-    const pending = new Map<string, number>();
-    for (const h of held) if (!sandbox.state.order(DEMO_SHOP_ID, String(h.increment_id))) pending.set(String(h.sku), (pending.get(String(h.sku)) ?? 0) + Number(h.qty));
-    const [stock] = await pool.query<RowDataPacket[]>("SELECT p.sku, q.qty FROM product_flat p JOIN product_flat_qty q ON q.product_id = CAST(p.id AS CHAR)");
-    for (const row of stock) {
-      const erp = sandbox.state.stockView(String(row.sku), undefined) as { qty: number; order_lock: number } | undefined;
-      if (!erp) continue;
-      expect({ sku: row.sku, qty: Number(row.qty) }).toEqual({ sku: row.sku, qty: Math.max(0, erp.qty - erp.order_lock - (pending.get(String(row.sku)) ?? 0)) });
-    }
-
-    // No cursor ahead of committed work: the shipping cursor is not in the future.
-    const last = await jobs.shipping(scheduled(), lambdaContext());
-    expect(last.cursor.after).toBeLessThanOrEqual(Date.now());
-    expect(last.counts.applied).toBe(0);
-    // The faults and deadline cuts really happened.
-    expect(sandbox.stats.faultsInjected).toBeGreaterThan(0);
-    expect(incompleteRuns + failedRuns).toBeGreaterThan(0);
-    console.log(`soak: ${ROUNDS} rounds, ${checkouts} checkouts, ${sandbox.state.shipments.length} shipments, ${failedRuns} failed and ${incompleteRuns} incomplete runs, ${sandbox.stats.faultsInjected} faults, ${ready.length} ready orders checked`);
-  }, 240_000);
+    expect(invariants.counts).toEqual({ stockOffFormula: 0, stockOffFormulaBeforeFullPass: 0, readyOrdersMissingInErp: 0, erpOrdersStale: 0, duplicateErpOrders: 0, shipmentsMissingInStore: 0, ordersMovedBackwards: 0, cursorsAheadOfWork: 0 });
+    expect(settled?.complete).toBe(true);
+    // The faults and cuts really happened.
+    expect(sandbox.hostile.injected.lostReply).toBeGreaterThan(0);
+    expect(runs.incomplete + runs.failed).toBeGreaterThan(0);
+  }, 60_000 + ROUNDS * 3_000);
 });

@@ -78,33 +78,40 @@ export async function continueFullPass(
   let position = start;
   let page = await ports.stock.listSkus(position.afterSku ?? undefined, WAVE);
   let fetching = page.length > 0 ? fetchWave(page) : undefined;
-  while (fetching) {
-    const fetched = await fetching;
-    const stop = page.length < WAVE || ctx.deadline.expired();
-    // Fetch the next wave from the ERP while this one is written to the store.
-    const next = stop ? [] : await ports.stock.listSkus(page.at(-1)!.sku, WAVE);
-    fetching = next.length > 0 ? fetchWave(next) : undefined;
-    fetching?.catch(() => undefined);
-    const waveDrift = emptyDrift();
-    for (const batch of fetched) {
-      const returned = new Set<string | undefined>([...batch.rows.map((r) => r.sku_id), ...batch.invalid.map((i) => i.key)]);
-      for (const sku of batch.skus) if (!returned.has(sku)) tally.unknownToTheErp(sku);
-      await deps.applier.apply(batch.rows, batch.invalid, {
-        erpReadAtMs: batch.readAtMs,
-        drift: {
-          window: deps.missed,
-          record: (example) => {
-            tally.drifted(example);
-            recordDrift(waveDrift, example);
+  try {
+    while (fetching) {
+      const fetched = await fetching;
+      const stop = page.length < WAVE || ctx.deadline.expired();
+      // Fetch the next wave from the ERP while this one is written to the store.
+      const next = stop ? [] : await ports.stock.listSkus(page.at(-1)!.sku, WAVE);
+      fetching = next.length > 0 ? fetchWave(next) : undefined;
+      fetching?.catch(() => undefined);
+      const waveDrift = emptyDrift();
+      for (const batch of fetched) {
+        const returned = new Set<string | undefined>([...batch.rows.map((r) => r.sku_id), ...batch.invalid.map((i) => i.key)]);
+        for (const sku of batch.skus) if (!returned.has(sku)) tally.unknownToTheErp(sku);
+        await deps.applier.apply(batch.rows, batch.invalid, {
+          erpReadAtMs: batch.readAtMs,
+          drift: {
+            window: deps.missed,
+            record: (example) => {
+              tally.drifted(example);
+              recordDrift(waveDrift, example);
+            },
           },
-        },
-      });
+        });
+      }
+      position = { ...position, afterSku: page.at(-1)!.sku, done: position.done + page.length, drift: addDrift(position.drift, waveDrift) };
+      if (next.length === 0 && !(stop && page.length === WAVE)) return { position, complete: true };
+      await save(position);
+      if (stop) return { position, complete: false };
+      page = next;
     }
-    position = { ...position, afterSku: page.at(-1)!.sku, done: position.done + page.length, drift: addDrift(position.drift, waveDrift) };
-    if (next.length === 0 && !(stop && page.length === WAVE)) return { position, complete: true };
-    await save(position);
-    if (stop) return { position, complete: false };
-    page = next;
+  } catch (error) {
+    // The wave fetched ahead is not used: let its ERP calls finish before the run reports the failure,
+    // so that no call of this run outlives it.
+    await fetching?.catch(() => undefined);
+    throw error;
   }
   return { position, complete: true };
 }
