@@ -5,7 +5,7 @@ import { OrderRepository } from '../../../shared/fecmall/order-repository';
 import { detectStoreSchema } from '../../../shared/fecmall/store-schema';
 import { mapOrderToErp } from '../../../shared/jobs/orders/map-order';
 import { payloadHash } from '../../../shared/jobs/orders/payload-hash';
-import { formatBeijingSeconds } from '../../../shared/jst/beijing-time';
+import { formatBeijingSeconds } from '../../../shared/domain/beijing-time';
 import { CursorStore } from '../../../shared/state/cursor-store';
 import { OrderLedger } from '../../../shared/state/order-ledger';
 import { RetrySet } from '../../../shared/state/retry-set';

@@ -1,7 +1,7 @@
 import { loadEnvironment } from '../../../shared/config/environment';
 import type { OrderPage } from '../../../shared/fecmall/order-repository';
 import { pushOrders, type PushOrdersPorts } from '../../../shared/jobs/orders/push-orders';
-import { silentLogger, type Deadline } from '../../../shared/runtime/ports';
+import { silentLogger, type Deadline } from '../../../shared/domain/ports';
 
 /**
  * A run must not leave a store read running after it returned: under IS_LOCAL the handler closes the
