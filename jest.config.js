@@ -9,10 +9,7 @@ module.exports = {
   // @middy/core is ESM-only: let swc transform it to CommonJS.
   transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
   transform: {
-    '^.+\\.(t|j)s$': [
-      '@swc/jest',
-      { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } },
-    ],
+    '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
   },
   testTimeout: 30000,
   maxWorkers: 2,

@@ -30,7 +30,15 @@ export interface WorkerRun {
 export async function runBudgetWorkers(run: WorkerRun): Promise<WorkerResult[]> {
   const children = run.jobs.map((job) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '_budget-worker.ts')], {
-      env: { ...process.env, ...run.env, ...run.perJob?.[job], JOB: job, SANDBOX_URL: run.sandboxUrl, STATE_TABLE: run.table, DURATION_MS: String(run.durationMs) },
+      env: {
+        ...process.env,
+        ...run.env,
+        ...run.perJob?.[job],
+        JOB: job,
+        SANDBOX_URL: run.sandboxUrl,
+        STATE_TABLE: run.table,
+        DURATION_MS: String(run.durationMs),
+      },
       stdio: ['pipe', 'pipe', 'inherit'],
     });
     const lines = createInterface({ input: child.stdout! });

@@ -29,17 +29,28 @@ const SKUS = Array.from({ length: 100 }, (_, i) => `BUDGET-${i}`);
 
 async function oneCall(client: JstClient): Promise<void> {
   const pages =
-    job === 'pushOrders' ? client.queryOrders({ soIds: ['B-1'], shopId: 10001 }) : job === 'syncShipping' ? client.logisticsPages({ soIds: ['B-1'], shopId: 10001 }) : client.inventoryPages({ skuIds: SKUS });
+    job === 'pushOrders'
+      ? client.queryOrders({ soIds: ['B-1'], shopId: 10001 })
+      : job === 'syncShipping'
+        ? client.logisticsPages({ soIds: ['B-1'], shopId: 10001 })
+        : client.inventoryPages({ skuIds: SKUS });
   for await (const page of pages) void page;
 }
 
 async function main(): Promise<void> {
-  const budget = new SharedErpBudget({ store: new ErpBudgetStore(createStateDocumentClient(), env.STATE_TABLE, env.JST_BUDGET_ACCOUNT), config: budgetConfig(env), job, account: env.JST_BUDGET_ACCOUNT });
+  const budget = new SharedErpBudget({
+    store: new ErpBudgetStore(createStateDocumentClient(), env.STATE_TABLE, env.JST_BUDGET_ACCOUNT),
+    config: budgetConfig(env),
+    job,
+    account: env.JST_BUDGET_ACCOUNT,
+  });
   const shared = env.JST_BUDGET === 'shared';
   const client = createJstClient({
     credentials: { generation: 'open', ...DEMO_CREDENTIALS.open },
     baseUrl: process.env.SANDBOX_URL,
-    rateLimit: shared ? { perSecond: env.JST_BUDGET_PER_SECOND, perMinute: env.JST_BUDGET_PER_MINUTE, budget } : { perSecond: env.JST_RATE_PER_SECOND, perMinute: env.JST_RATE_PER_MINUTE },
+    rateLimit: shared
+      ? { perSecond: env.JST_BUDGET_PER_SECOND, perMinute: env.JST_BUDGET_PER_MINUTE, budget }
+      : { perSecond: env.JST_RATE_PER_SECOND, perMinute: env.JST_RATE_PER_MINUTE },
     logger: silentLogger,
   });
   console.log('ready');
@@ -63,7 +74,9 @@ async function main(): Promise<void> {
   // Calls still waiting for budget at the end are abandoned (the process exits).
   const done = Promise.all(Array.from({ length: concurrency }, worker));
   await Promise.race([done, new Promise((r) => setTimeout(r, Math.max(0, endAt - Date.now()) + 500))]);
-  console.log(JSON.stringify({ job, startedAt, endedAt: Date.now(), calls: callTimes.length, failures, transport: client.stats, budget: budget.stats, callTimes }));
+  console.log(
+    JSON.stringify({ job, startedAt, endedAt: Date.now(), calls: callTimes.length, failures, transport: client.stats, budget: budget.stats, callTimes }),
+  );
 }
 
 main().then(

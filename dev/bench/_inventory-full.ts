@@ -16,7 +16,11 @@ async function main(): Promise<void> {
   const rss = rssSampler();
   const pool = mysql.createPool({ ...(JSON.parse(process.env.BENCH_DB!) as mysql.PoolOptions), connectionLimit: 4 });
   const l = Number(process.env.BENCH_L);
-  const erp = createJstClient({ credentials: { generation: 'open', ...DEMO_CREDENTIALS.open }, baseUrl: process.env.BENCH_SANDBOX_URL, rateLimit: { perSecond: Math.ceil(l / 60), perMinute: l } });
+  const erp = createJstClient({
+    credentials: { generation: 'open', ...DEMO_CREDENTIALS.open },
+    baseUrl: process.env.BENCH_SANDBOX_URL,
+    rateLimit: { perSecond: Math.ceil(l / 60), perMinute: l },
+  });
   const schema = await detectStoreSchema(pool);
   const t0 = performance.now();
   const summary = await syncInventory(

@@ -29,7 +29,14 @@ export async function benchDatabase(name: string): Promise<{ pool: mysql.Pool; s
   const admin = await mysql.createConnection({ uri: server.url });
   await admin.query(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4`);
   const u = new URL(server.url);
-  const pool = mysql.createPool({ host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username || 'root'), password: decodeURIComponent(u.password), database, connectionLimit: 4 });
+  const pool = mysql.createPool({
+    host: u.hostname,
+    port: Number(u.port || 3306),
+    user: decodeURIComponent(u.username || 'root'),
+    password: decodeURIComponent(u.password),
+    database,
+    connectionLimit: 4,
+  });
   return {
     pool,
     server,
@@ -46,10 +53,20 @@ export async function benchDatabase(name: string): Promise<{ pool: mysql.Pool; s
  * The ERP sandbox in its own process (so this process's RSS is the job's alone), with a rate limit
  * and latency. Returns its base URL and a stop function.
  */
-export async function sandboxProcess(opts: { perSecond: number; perMinute: number; latencyMs: number }): Promise<{ url: string; stop(): void; child: ChildProcess }> {
+export async function sandboxProcess(opts: {
+  perSecond: number;
+  perMinute: number;
+  latencyMs: number;
+}): Promise<{ url: string; stop(): void; child: ChildProcess }> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '_sandbox-process.ts')], {
-    env: { ...process.env, PORT: String(port), LATENCY_MS: String(opts.latencyMs), RATE_PER_SECOND: String(opts.perSecond), RATE_PER_MINUTE: String(opts.perMinute) },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      LATENCY_MS: String(opts.latencyMs),
+      RATE_PER_SECOND: String(opts.perSecond),
+      RATE_PER_MINUTE: String(opts.perMinute),
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -74,9 +91,17 @@ export function benchEnvironment(extra: Record<string, string> = {}): Environmen
 export function benchContext(env: Environment, request: Partial<RunContext['request']> = {}): RunContext {
   const positions = new Map<string, unknown>();
   return {
-    job: 'syncInventory', runId: 'bench', startedAt: Date.now(), request: { trigger: 'manual', dryRun: false, mode: 'incremental', ...request }, env, fence: 1,
+    job: 'syncInventory',
+    runId: 'bench',
+    startedAt: Date.now(),
+    request: { trigger: 'manual', dryRun: false, mode: 'incremental', ...request },
+    env,
+    fence: 1,
     cursors: { read: async <T>(n: string) => positions.get(n) as T | undefined, advance: async (n: string, p: unknown) => void positions.set(n, p) },
-    clock: systemClock, logger: silentLogger, metrics: nullMetrics, deadline: noDeadline,
+    clock: systemClock,
+    logger: silentLogger,
+    metrics: nullMetrics,
+    deadline: noDeadline,
   };
 }
 

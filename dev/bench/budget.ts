@@ -29,13 +29,20 @@ const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 50);
 
 runBench(async () => {
   const dynamo = await startDynalite();
-  Object.assign(process.env, { AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_REGION: process.env.AWS_REGION ?? 'eu-west-1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench' });
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_REGION: process.env.AWS_REGION ?? 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+  });
   const table = 'fecjst-bench-budget';
   const ddb = new DynamoDBClient({});
   await ddb.send(new CreateTableCommand(stateTableDefinition(table)));
   ddb.destroy();
   const sandbox = await sandboxProcess({ perSecond, perMinute, latencyMs });
-  console.log(`config: sandbox enforcing ${perSecond}/s and ${perMinute}/min (sliding windows), ${latencyMs} ms latency; budget defaults (slice ≤ 20, skew 100 ms, jitter 100 ms); ${minutes} min per scenario`);
+  console.log(
+    `config: sandbox enforcing ${perSecond}/s and ${perMinute}/min (sliding windows), ${latencyMs} ms latency; budget defaults (slice ≤ 20, skew 100 ms, jitter 100 ms); ${minutes} min per scenario`,
+  );
   const env = { JST_BUDGET_PER_SECOND: String(perSecond), JST_BUDGET_PER_MINUTE: String(perMinute) };
   const durationMs = minutes * 60_000;
   try {

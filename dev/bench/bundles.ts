@@ -22,7 +22,10 @@ function loadMs(dir: string, layerModules: string): number {
   const script = `const t=process.hrtime.bigint();require(${JSON.stringify(join(dir, 'handler.js'))});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
   const runs: number[] = [];
   for (let i = 0; i < LOADS; i++) {
-    const r = spawnSync(process.execPath, ['-e', script], { env: { ...process.env, NODE_PATH: layerModules, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['-e', script], {
+      env: { ...process.env, NODE_PATH: layerModules, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      encoding: 'utf8',
+    });
     if (r.status !== 0) throw new Error(`loading ${dir} failed: ${r.stderr}`);
     runs.push(Number(r.stdout));
   }
@@ -37,16 +40,27 @@ function main(): void {
       env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
       stdio: 'ignore',
     });
-    const zips = Object.fromEntries(readdirSync(out).filter((f) => f.endsWith('.zip')).map((f) => [f.replace(/\.zip$/, ''), statSync(join(out, f)).size]));
+    const zips = Object.fromEntries(
+      readdirSync(out)
+        .filter((f) => f.endsWith('.zip'))
+        .map((f) => [f.replace(/\.zip$/, ''), statSync(join(out, f)).size]),
+    );
     const layerModules = join(root, '.build', 'layer', 'nodejs', 'node_modules');
     const layerBytes = statSync(join(layerModules, '@fecjst', 'shared', 'index.js')).size;
-    const rows: Array<Record<string, string | number>> = [{ artifact: 'shared layer', 'zip bytes': zips.shared ?? 0, 'bundle bytes': layerBytes, 'load ms (median)': '' }];
+    const rows: Array<Record<string, string | number>> = [
+      { artifact: 'shared layer', 'zip bytes': zips.shared ?? 0, 'bundle bytes': layerBytes, 'load ms (median)': '' },
+    ];
     const work = mkdtempSync(join(tmpdir(), 'fecjst-fn-'));
     for (const [name, dir] of Object.entries(FUNCTIONS)) {
       const target = join(work, name);
       execFileSync('unzip', ['-q', '-o', join(out, `${name}.zip`), '-d', target]);
       const fnDir = join(target, 'functions', dir);
-      rows.push({ artifact: name, 'zip bytes': zips[name] ?? 0, 'bundle bytes': statSync(join(fnDir, 'handler.js')).size, 'load ms (median)': +loadMs(fnDir, layerModules).toFixed(0) });
+      rows.push({
+        artifact: name,
+        'zip bytes': zips[name] ?? 0,
+        'bundle bytes': statSync(join(fnDir, 'handler.js')).size,
+        'load ms (median)': +loadMs(fnDir, layerModules).toFixed(0),
+      });
     }
     rmSync(work, { recursive: true, force: true });
     printTable(`Bundles (Node ${process.version}; load = require() of handler + layer in a fresh process, node start excluded)`, rows);

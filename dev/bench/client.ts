@@ -29,8 +29,15 @@ function busiest(times: readonly number[], windowMs: number): number {
 async function main(): Promise<void> {
   const sandbox = await startJstSandbox({ rateLimit: { perSecond, perMinute }, latencyMs });
   sandbox.seedInventory(Array.from({ length: 100 }, (_, i) => ({ sku_id: `BENCH-${i}`, qty: i })));
-  const client = createJstClient({ credentials: { generation: 'open', ...sandbox.credentials.open }, baseUrl: sandbox.url, rateLimit: { perSecond, perMinute }, maxRetries: 0 });
-  console.log(`config: sandbox and client limited to ${perSecond}/s and ${perMinute}/min, sandbox latency ${latencyMs} ms, ${concurrency} concurrent callers, open-platform inventory queries`);
+  const client = createJstClient({
+    credentials: { generation: 'open', ...sandbox.credentials.open },
+    baseUrl: sandbox.url,
+    rateLimit: { perSecond, perMinute },
+    maxRetries: 0,
+  });
+  console.log(
+    `config: sandbox and client limited to ${perSecond}/s and ${perMinute}/min, sandbox latency ${latencyMs} ms, ${concurrency} concurrent callers, open-platform inventory queries`,
+  );
 
   const target = perMinute + 1;
   const started = Date.now();
@@ -69,7 +76,11 @@ async function main(): Promise<void> {
   };
   console.table(rows);
   const ratio = achievedPerMinute / perMinute;
-  console.log(ratio >= 0.95 && sandbox.stats.rateLimited === 0 ? `OK: ratio ${ratio.toFixed(4)} ≥ 0.95 with zero rejections` : `BELOW TARGET: ratio ${ratio.toFixed(4)}, ${sandbox.stats.rateLimited} rejections`);
+  console.log(
+    ratio >= 0.95 && sandbox.stats.rateLimited === 0
+      ? `OK: ratio ${ratio.toFixed(4)} ≥ 0.95 with zero rejections`
+      : `BELOW TARGET: ratio ${ratio.toFixed(4)}, ${sandbox.stats.rateLimited} rejections`,
+  );
 }
 
 void main().catch((error: unknown) => {

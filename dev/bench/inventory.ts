@@ -19,7 +19,18 @@ import { createJstClient } from '../../shared/jst/client';
 import { syncInventory } from '../../shared/jobs/inventory/sync-inventory';
 import { DEMO_CREDENTIALS } from '../jst-sandbox/server';
 import { MemoryRetrySet } from '../fakes/memory-retry-set';
-import { adminPost, adminStats, benchContext, benchDatabase, benchEnvironment, memoryLedger, printTable, rssSampler, sandboxProcess, runBench } from './_support';
+import {
+  adminPost,
+  adminStats,
+  benchContext,
+  benchDatabase,
+  benchEnvironment,
+  memoryLedger,
+  printTable,
+  rssSampler,
+  sandboxProcess,
+  runBench,
+} from './_support';
 
 const N = Number(process.env.BENCH_SKUS ?? 100_000);
 const L = Number(process.env.BENCH_L ?? 1200);
@@ -36,15 +47,25 @@ async function seedErp(url: string, n: number, modifiedMs: number): Promise<void
 /** Times spent in the store repository, to report the store-side share. */
 function timedStock(stock: StockRepository) {
   let ms = 0;
-  const time = <A extends unknown[], R>(fn: (...a: A) => Promise<R>) => async (...a: A) => {
-    const t = performance.now();
-    try {
-      return await fn(...a);
-    } finally {
-      ms += performance.now() - t;
-    }
+  const time =
+    <A extends unknown[], R>(fn: (...a: A) => Promise<R>) =>
+    async (...a: A) => {
+      const t = performance.now();
+      try {
+        return await fn(...a);
+      } finally {
+        ms += performance.now() - t;
+      }
+    };
+  return {
+    port: {
+      listSkus: time(stock.listSkus.bind(stock)),
+      countSkus: time(stock.countSkus.bind(stock)),
+      readStock: time(stock.readStock.bind(stock)),
+      writeStock: time(stock.writeStock.bind(stock)),
+    },
+    ms: () => ms,
   };
-  return { port: { listSkus: time(stock.listSkus.bind(stock)), countSkus: time(stock.countSkus.bind(stock)), readStock: time(stock.readStock.bind(stock)), writeStock: time(stock.writeStock.bind(stock)) }, ms: () => ms };
 }
 
 async function run(n: number, l: number, label: string) {
@@ -55,7 +76,11 @@ async function run(n: number, l: number, label: string) {
     await seedStore(db.pool, { products: n, orders: 0, flavour: 'core' });
     await seedErp(sandbox.url, n, Date.now() - 3_600_000);
     const schema = await detectStoreSchema(db.pool);
-    const erp = createJstClient({ credentials: { generation: 'open', ...DEMO_CREDENTIALS.open }, baseUrl: sandbox.url, rateLimit: { perSecond: Math.ceil(l / 60), perMinute: l } });
+    const erp = createJstClient({
+      credentials: { generation: 'open', ...DEMO_CREDENTIALS.open },
+      baseUrl: sandbox.url,
+      rateLimit: { perSecond: Math.ceil(l / 60), perMinute: l },
+    });
     const stock = timedStock(new StockRepository(db.pool));
     const ports = { erp, stock: stock.port, orders: new OrderRepository(db.pool, schema), ledger: memoryLedger(), retries: new MemoryRetrySet() };
     const env = benchEnvironment({ STOCK_FORMULA: 'available', SETTLE_LAG_SECONDS: '0', LOOKBACK_SECONDS: '0' });
@@ -85,7 +110,13 @@ async function memoryRun(): Promise<void> {
     await seedErp(sandbox.url, RSS_N, Date.now() - 3_600_000);
     const [rows] = await db.pool.query('SELECT DATABASE() AS name');
     const u = new URL(db.server.url);
-    const connection = { host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username || 'root'), password: decodeURIComponent(u.password), database: (rows as Array<{ name: string }>)[0]!.name };
+    const connection = {
+      host: u.hostname,
+      port: Number(u.port || 3306),
+      user: decodeURIComponent(u.username || 'root'),
+      password: decodeURIComponent(u.password),
+      database: (rows as Array<{ name: string }>)[0]!.name,
+    };
     const child = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, '_inventory-full.ts')], {
       env: { ...process.env, BENCH_DB: JSON.stringify(connection), BENCH_SANDBOX_URL: sandbox.url, BENCH_L: String(l) },
       encoding: 'utf8',
@@ -169,15 +200,20 @@ async function main(): Promise<void> {
 async function night(r: Awaited<ReturnType<typeof run>>, share: number) {
   const perInvocation = Math.floor(((300 - 20) / 60) * share);
   const positions = new Map<string, unknown>([['incremental', Date.now() - 15 * 60_000]]);
-  const cursors = { read: async <T>(name: string) => positions.get(name) as T | undefined, advance: async (name: string, p: unknown) => void (p === null ? positions.delete(name) : positions.set(name, p)) };
+  const cursors = {
+    read: async <T>(name: string) => positions.get(name) as T | undefined,
+    advance: async (name: string, p: unknown) => void (p === null ? positions.delete(name) : positions.set(name, p)),
+  };
   const start = r.erp.stats.calls;
   let invocations = 0;
   let done = 0;
   let total = 0;
-  for (let complete = false; !complete && invocations < 100; ) {
+  for (let complete = false; !complete && invocations < 100;) {
     invocations++;
     const changed = Math.max(1, Math.floor(N / 1000));
-    await adminPost(r.sandbox.url, '/__admin/stock', { rows: Array.from({ length: changed }, (_, i) => ({ sku_id: skuOf(1 + ((i * 997 + invocations * 31) % N)), qty: 100 + invocations })) });
+    await adminPost(r.sandbox.url, '/__admin/stock', {
+      rows: Array.from({ length: changed }, (_, i) => ({ sku_id: skuOf(1 + ((i * 997 + invocations * 31) % N)), qty: 100 + invocations })),
+    });
     const before = r.erp.stats.calls;
     const deadline = { expired: () => r.erp.stats.calls - before >= perInvocation, remainingMs: () => 1000 };
     const ctx = { ...benchContext(r.env, { trigger: 'schedule', mode: invocations === 1 ? 'full' : 'incremental' }), cursors, deadline };

@@ -16,7 +16,18 @@ import { detectStoreSchema } from '../../shared/fecmall/store-schema';
 import { createJstClient } from '../../shared/jst/client';
 import { pushOrders } from '../../shared/jobs/orders/push-orders';
 import { DEMO_CREDENTIALS } from '../jst-sandbox/server';
-import { adminPost, adminStats, benchContext, benchDatabase, benchEnvironment, memoryLedger, printTable, rssSampler, sandboxProcess, runBench } from './_support';
+import {
+  adminPost,
+  adminStats,
+  benchContext,
+  benchDatabase,
+  benchEnvironment,
+  memoryLedger,
+  printTable,
+  rssSampler,
+  sandboxProcess,
+  runBench,
+} from './_support';
 
 const N = Number(process.env.BENCH_ORDERS ?? 10_000);
 const L = Number(process.env.BENCH_L ?? 1200);
@@ -47,7 +58,12 @@ async function main(): Promise<void> {
       },
     };
     const env = benchEnvironment({ ORDER_PUSH_BATCH_SIZE: '50' });
-    const client = () => createJstClient({ credentials: { generation: 'open', ...DEMO_CREDENTIALS.open }, baseUrl: sandbox.url, rateLimit: { perSecond: Math.ceil(L / 60), perMinute: L } });
+    const client = () =>
+      createJstClient({
+        credentials: { generation: 'open', ...DEMO_CREDENTIALS.open },
+        baseUrl: sandbox.url,
+        rateLimit: { perSecond: Math.ceil(L / 60), perMinute: L },
+      });
     const run = async (ledger: ReturnType<typeof memoryLedger>) => {
       const t = performance.now();
       const outcome = await pushOrders({ erp: client(), orders: timed, ledger }, { ...benchContext(env), job: 'pushOrders' });
@@ -63,7 +79,7 @@ async function main(): Promise<void> {
     const cleanStats = await adminStats(sandbox.url);
 
     // Hostile: a fresh ERP and ledger, 1% rejected per order, one order poisoning its whole call.
-    const ids = ((await db.pool.query<RowDataPacket[]>('SELECT increment_id FROM sales_flat_order ORDER BY order_id'))[0]).map((r) => String(r.increment_id));
+    const ids = (await db.pool.query<RowDataPacket[]>('SELECT increment_id FROM sales_flat_order ORDER BY order_id'))[0].map((r) => String(r.increment_id));
     const rejectSoIds = ids.filter((_, i) => i % 100 === 37);
     const poison = ids[Math.floor(ids.length / 2) + 3]!;
     await adminPost(sandbox.url, '/__admin/reset', {});

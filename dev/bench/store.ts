@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     const t1 = performance.now();
     let read = 0;
     let items = 0;
-    for (let after = 0, done = false; !done; ) {
+    for (let after = 0, done = false; !done;) {
       const page = await orders.readOrdersAfter(after, BATCH);
       read += page.orders.length;
       items += page.orders.reduce((a, o) => a + o.items.length, 0);

@@ -73,7 +73,10 @@ function lost(truth: Truth): number {
 
 function memoryCursors() {
   const positions = new Map<string, unknown>();
-  return { read: async <T>(n: string) => positions.get(n) as T | undefined, advance: async (n: string, p: unknown) => void (p === null ? positions.delete(n) : positions.set(n, structuredClone(p))) };
+  return {
+    read: async <T>(n: string) => positions.get(n) as T | undefined,
+    advance: async (n: string, p: unknown) => void (p === null ? positions.delete(n) : positions.set(n, structuredClone(p))),
+  };
 }
 
 interface Hooks {
@@ -124,8 +127,14 @@ function invocation(client: JstClient, cursors: ReturnType<typeof memoryCursors>
 
 async function main(): Promise<void> {
   const sandbox = await startJstSandbox({ rateLimit: { perSecond, perMinute }, latencyMs });
-  const client = createJstClient({ credentials: { generation: 'open', ...sandbox.credentials.open }, baseUrl: sandbox.url, rateLimit: { perSecond, perMinute } });
-  console.log(`config: ${ROWS} rows in one 7-day window, 1% modified again during the walk; sandbox ${perSecond}/s, ${perMinute}/min, ${latencyMs} ms latency (in process); page size 100`);
+  const client = createJstClient({
+    credentials: { generation: 'open', ...sandbox.credentials.open },
+    baseUrl: sandbox.url,
+    rateLimit: { perSecond, perMinute },
+  });
+  console.log(
+    `config: ${ROWS} rows in one 7-day window, 1% modified again during the walk; sandbox ${perSecond}/s, ${perMinute}/min, ${latencyMs} ms latency (in process); page size 100`,
+  );
   const results: Array<Record<string, string | number>> = [];
 
   // 1. One uninterrupted walk, then the next scheduled run.
@@ -163,9 +172,12 @@ async function main(): Promise<void> {
   let repeatedWork = 0;
   let repeatedCalls = 0;
   let previousReads: Array<{ fromMs: number; toMs: number; applied: boolean }> = [];
-  for (let done = false; !done; ) {
+  for (let done = false; !done;) {
     const reads: typeof previousReads = [];
-    const kill = kills < KILLS ? { atPage: 1 + Math.floor(random() * Math.max(2, (2 * expectedPages) / KILLS)), during: random() < 0.5 ? ('read' as const) : ('apply' as const) } : undefined;
+    const kill =
+      kills < KILLS
+        ? { atPage: 1 + Math.floor(random() * Math.max(2, (2 * expectedPages) / KILLS)), during: random() < 0.5 ? ('read' as const) : ('apply' as const) }
+        : undefined;
     try {
       await invocation(client, cursors, truth, stats, { onPage, kill, reads });
       done = true;
@@ -211,7 +223,13 @@ async function main(): Promise<void> {
   for await (const page of client.inventoryPages({ modified: { fromMs: end - 600_000, toMs: Date.now() }, pageSize: 100 })) {
     for (const r of page.rows) truth.seen.set(r.sku_id, new Set([...(truth.seen.get(r.sku_id) ?? []), Date.parse(`${r.modified!.replace(' ', 'T')}+08:00`)]));
   }
-  results.push({ scenario: 'baseline: page-number paging', 'ERP calls': naiveCalls, 'calls ÷ (rows/100)': +(naiveCalls / (ROWS / 100)).toFixed(3), 'ERP minutes at 100/min': +(naiveCalls / 100).toFixed(1), 'rows lost': lost(truth) });
+  results.push({
+    scenario: 'baseline: page-number paging',
+    'ERP calls': naiveCalls,
+    'calls ÷ (rows/100)': +(naiveCalls / (ROWS / 100)).toFixed(3),
+    'ERP minutes at 100/min': +(naiveCalls / 100).toFixed(1),
+    'rows lost': lost(truth),
+  });
 
   await sandbox.close();
   printTable('window walk', results);

@@ -76,7 +76,13 @@ async function main(): Promise<void> {
     await admin.end();
   });
   const u = new URL(server.url);
-  const connection = { host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username || 'root'), password: decodeURIComponent(u.password), database };
+  const connection = {
+    host: u.hostname,
+    port: Number(u.port || 3306),
+    user: decodeURIComponent(u.username || 'root'),
+    password: decodeURIComponent(u.password),
+    database,
+  };
   const pool = mysql.createPool({ ...connection, connectionLimit: 2 });
   cleanups.push(() => pool.end());
   await createStoreSchema(pool, 'core', { dispatchedAt: true });
@@ -90,10 +96,29 @@ async function main(): Promise<void> {
   ddb.destroy();
   const secrets = new SecretsManagerClient({});
   await secrets.send(new CreateSecretCommand({ Name: 'fecjst/demo/jst', SecretString: JSON.stringify(sandbox.credentials[api]) }));
-  await secrets.send(new CreateSecretCommand({ Name: 'fecjst/demo/db', SecretString: JSON.stringify({ host: connection.host, port: connection.port, username: connection.user, password: connection.password, dbname: database }) }));
+  await secrets.send(
+    new CreateSecretCommand({
+      Name: 'fecjst/demo/db',
+      SecretString: JSON.stringify({
+        host: connection.host,
+        port: connection.port,
+        username: connection.user,
+        password: connection.password,
+        dbname: database,
+      }),
+    }),
+  );
   Object.assign(process.env, {
-    STATE_TABLE: table, JST_SECRET_ID: 'fecjst/demo/jst', DB_SECRET_ID: 'fecjst/demo/db', JST_SHOP_ID: String(DEMO_SHOP_ID), JST_BASE_URL: sandbox.url,
-    JST_RATE_PER_SECOND: '40', JST_RATE_PER_MINUTE: '2400', JST_BUDGET_PER_SECOND: '40', JST_BUDGET_PER_MINUTE: '2400', SETTLE_LAG_SECONDS: '0',
+    STATE_TABLE: table,
+    JST_SECRET_ID: 'fecjst/demo/jst',
+    DB_SECRET_ID: 'fecjst/demo/db',
+    JST_SHOP_ID: String(DEMO_SHOP_ID),
+    JST_BASE_URL: sandbox.url,
+    JST_RATE_PER_SECOND: '40',
+    JST_RATE_PER_MINUTE: '2400',
+    JST_BUDGET_PER_SECOND: '40',
+    JST_BUDGET_PER_MINUTE: '2400',
+    SETTLE_LAG_SECONDS: '0',
   });
 
   const { handler: syncInventory } = (await import('../../functions/sync-inventory/handler')) as unknown as { handler: Handler };
@@ -115,7 +140,16 @@ async function main(): Promise<void> {
   step('The warehouse ships half of the uploaded orders (one in two packages)');
   const uploaded = [...sandbox.state.orders.values()].slice(0, Math.ceil(sandbox.state.orders.size / 2));
   uploaded.forEach((o, i) =>
-    sandbox.state.ship(DEMO_SHOP_ID, o.so_id, i === 0 ? [{ lc_id: 'SF', l_id: `SF${1000 + i}`, logistics_company: '顺丰速运' }, { lc_id: 'SF', l_id: `SF${9000 + i}`, logistics_company: '顺丰速运' }] : [{ lc_id: 'ZTO', l_id: `ZT${1000 + i}`, logistics_company: '中通快递' }]),
+    sandbox.state.ship(
+      DEMO_SHOP_ID,
+      o.so_id,
+      i === 0
+        ? [
+            { lc_id: 'SF', l_id: `SF${1000 + i}`, logistics_company: '顺丰速运' },
+            { lc_id: 'SF', l_id: `SF${9000 + i}`, logistics_company: '顺丰速运' },
+          ]
+        : [{ lc_id: 'ZTO', l_id: `ZT${1000 + i}`, logistics_company: '中通快递' }],
+    ),
   );
   info(`${uploaded.length} orders shipped in the ERP`);
 
@@ -126,25 +160,40 @@ async function main(): Promise<void> {
 
   step('syncShipping (scheduled): tracking numbers back onto the store orders');
   report(await syncShipping(scheduled(), context('syncShipping')));
-  const stored = JSON.parse((await secrets.send(new GetSecretValueCommand({ SecretId: 'fecjst/demo/jst', VersionStage: 'AWSCURRENT' }))).SecretString ?? '{}') as Record<string, unknown>;
-  info(`token renewed by the run (${sandbox.stats.tokenRefreshes - refreshesBefore} ${api === 'open' ? 'refresh' : 'refresh.token'} call), recorded in the ERP secret: ${api === 'open' ? `expiresAt ${String(stored.expiresAt)}` : `tokenRefreshedAt ${String(stored.tokenRefreshedAt)}`}`);
+  const stored = JSON.parse(
+    (await secrets.send(new GetSecretValueCommand({ SecretId: 'fecjst/demo/jst', VersionStage: 'AWSCURRENT' }))).SecretString ?? '{}',
+  ) as Record<string, unknown>;
+  info(
+    `token renewed by the run (${sandbox.stats.tokenRefreshes - refreshesBefore} ${api === 'open' ? 'refresh' : 'refresh.token'} call), recorded in the ERP secret: ${api === 'open' ? `expiresAt ${String(stored.expiresAt)}` : `tokenRefreshedAt ${String(stored.tokenRefreshedAt)}`}`,
+  );
   secrets.destroy();
-  const [rows] = await pool.query("SELECT order_status, COUNT(*) AS n FROM sales_flat_order GROUP BY order_status ORDER BY n DESC");
+  const [rows] = await pool.query('SELECT order_status, COUNT(*) AS n FROM sales_flat_order GROUP BY order_status ORDER BY n DESC');
   info(`store orders by status now: ${(rows as Array<{ order_status: string; n: number }>).map((r) => `${r.order_status} ${r.n}`).join(', ')}`);
 
   step('syncInventory (incremental, every 15 minutes): only what changed in the ERP');
   for (let i = 1; i <= 20; i++) sandbox.state.setStock(skuOf(i), { qty: 500 + i });
   report(await syncInventory(scheduled(), context('syncInventory')));
 
-  console.log(`\n✔ Demo finished in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${seeded.skus.length} SKUs, ${seeded.incrementIds.length} orders, ${sandbox.stats.calls} ERP calls, ${sandbox.stats.rateLimited} rate-limit rejections.`);
+  console.log(
+    `\n✔ Demo finished in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${seeded.skus.length} SKUs, ${seeded.incrementIds.length} orders, ${sandbox.stats.calls} ERP calls, ${sandbox.stats.rateLimited} rate-limit rejections.`,
+  );
   console.log('  Next: README.md "Deploy and run by hand"; `npm run sandbox` to poke at the ERP sandbox; `npm test` for the test suite.');
 }
 
 function report(summary: RunSummary): void {
-  const counts = Object.entries(summary.counts ?? {}).filter(([, v]) => v !== 0).map(([k, v]) => `${k}=${v}`).join(' ');
+  const counts = Object.entries(summary.counts ?? {})
+    .filter(([, v]) => v !== 0)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
   info(`${summary.job} · ${summary.mode}${summary.dryRun ? ' (dry run)' : ''} · ${summary.complete ? 'complete' : 'incomplete'} · ${summary.durationMs} ms`);
   info(`counts: ${counts || '(nothing to do)'}`);
-  if (summary.failures?.length) info(`failures (${summary.failures.length}): ${summary.failures.slice(0, 3).map((f) => `${f.key}: ${f.reason}`).join(' | ')}`);
+  if (summary.failures?.length)
+    info(
+      `failures (${summary.failures.length}): ${summary.failures
+        .slice(0, 3)
+        .map((f) => `${f.key}: ${f.reason}`)
+        .join(' | ')}`,
+    );
   if (summary.cursor?.after !== undefined) info(`cursor: ${JSON.stringify(summary.cursor.before)} → ${JSON.stringify(summary.cursor.after)}`);
 }
 

@@ -29,7 +29,10 @@ export class MemoryRetrySet {
   }
 
   async due(nowMs: number, limit = 1000): Promise<RetryItem[]> {
-    return [...this.items.values()].filter((i) => !i.abandoned && (i.nextAttemptAt ?? 0) <= nowMs).sort((a, b) => a.firstFailedAt - b.firstFailedAt).slice(0, limit);
+    return [...this.items.values()]
+      .filter((i) => !i.abandoned && (i.nextAttemptAt ?? 0) <= nowMs)
+      .sort((a, b) => a.firstFailedAt - b.firstFailedAt)
+      .slice(0, limit);
   }
 
   async clear(keys: readonly string[], _fence: number): Promise<void> {

@@ -20,11 +20,23 @@ export interface SeededStore {
 }
 
 const CORE_MIX: Array<[string, number]> = [
-  ['payment_pending', 15], ['payment_confirmed', 30], ['holded', 5], ['processing', 5], ['dispatched', 20], ['completed', 10], ['canceled', 10], ['payment_canceled', 5],
+  ['payment_pending', 15],
+  ['payment_confirmed', 30],
+  ['holded', 5],
+  ['processing', 5],
+  ['dispatched', 20],
+  ['completed', 10],
+  ['canceled', 10],
+  ['payment_canceled', 5],
 ];
 const BBC_MIX: Array<[string, string, number]> = [
-  ['payment_pending', 'operate_normal', 15], ['payment_confirmed', 'operate_normal', 10], ['order_processing', 'operate_normal', 30],
-  ['order_dispatched', 'operate_normal', 20], ['order_completed', 'operate_normal', 10], ['order_processing', 'operate_canceled', 10], ['payment_canceled', 'operate_normal', 5],
+  ['payment_pending', 'operate_normal', 15],
+  ['payment_confirmed', 'operate_normal', 10],
+  ['order_processing', 'operate_normal', 30],
+  ['order_dispatched', 'operate_normal', 20],
+  ['order_completed', 'operate_normal', 10],
+  ['order_processing', 'operate_canceled', 10],
+  ['payment_canceled', 'operate_normal', 5],
 ];
 const CN_STATES = ['GD', 'BJ', 'SH', 'ZJ', 'JS', 'SC'];
 const FOREIGN = [
@@ -54,7 +66,20 @@ export async function seedStore(pool: Pool, options: SeedOptions): Promise<Seede
     skus.push(sku);
     const qty = Math.floor(random() * 200);
     const name = `a:2:{s:7:"name_en";s:${`Product ${i}`.length}:"Product ${i}";s:7:"name_zh";s:${Buffer.byteLength(`商品${i}`)}:"商品${i}";}`;
-    productRows.push([i, now - days * 86400, now - days * 86400, name, `SPU-${Math.ceil(i / 3)}`, sku, 1, qty, 1, `p-${i}`, (10 + (i % 90)).toFixed(2), ...(bbc ? [1 + (i % 3)] : [])]);
+    productRows.push([
+      i,
+      now - days * 86400,
+      now - days * 86400,
+      name,
+      `SPU-${Math.ceil(i / 3)}`,
+      sku,
+      1,
+      qty,
+      1,
+      `p-${i}`,
+      (10 + (i % 90)).toFixed(2),
+      ...(bbc ? [1 + (i % 3)] : []),
+    ]);
     if (random() >= (options.missingQtyShare ?? 0.05)) qtyRows.push([String(i), qty]);
   }
   const productCols = `id, created_at, updated_at, name, spu, sku, status, qty, is_in_stock, url_key, price${bbc ? ', bdmin_user_id' : ''}`;
@@ -71,8 +96,16 @@ export async function seedStore(pool: Pool, options: SeedOptions): Promise<Seede
     incrementIds.push(incrementId);
     let status: string;
     let operate: string | null = null;
-    if (bbc) [status, operate] = weighted(BBC_MIX.map(([s, o, w]) => [[s, o] as [string, string], w]), random);
-    else status = weighted(CORE_MIX.map(([s, w]) => [s, w]), random);
+    if (bbc)
+      [status, operate] = weighted(
+        BBC_MIX.map(([s, o, w]) => [[s, o] as [string, string], w]),
+        random,
+      );
+    else
+      status = weighted(
+        CORE_MIX.map(([s, w]) => [s, w]),
+        random,
+      );
     // Most orders keep updated_at = created_at even after payment (Alipay/WeChat do not bump it).
     const updatedAt = random() < 0.2 ? Math.min(now, createdAt + Math.floor(random() * 5 * 86400)) : createdAt;
     const foreign = random() < 0.3 ? pick(FOREIGN) : undefined;
@@ -85,18 +118,57 @@ export async function seedStore(pool: Pool, options: SeedOptions): Promise<Seede
       const qty = 1 + Math.floor(random() * 3);
       const priceCents = 1000 + (productIndex % 90) * 100;
       subtotalCents += priceCents * qty;
-      itemRows.push([n, String(productIndex), skuOf(productIndex), `Product ${productIndex}`, qty, cents(priceCents), cents(Math.round(priceCents / Number(rate))), cents(priceCents * qty), cents(Math.round((priceCents * qty) / Number(rate))), createdAt, createdAt]);
+      itemRows.push([
+        n,
+        String(productIndex),
+        skuOf(productIndex),
+        `Product ${productIndex}`,
+        qty,
+        cents(priceCents),
+        cents(Math.round(priceCents / Number(rate))),
+        cents(priceCents * qty),
+        cents(Math.round((priceCents * qty) / Number(rate))),
+        createdAt,
+        createdAt,
+      ]);
     }
     const discountCents = n % 5 === 0 ? Math.floor(subtotalCents * 0.1) : 0;
     const shippingCents = n % 3 === 0 ? 0 : 1000;
     const grand = subtotalCents - discountCents + shippingCents;
     const toBase = (c: number) => cents(Math.round(c / Number(rate)));
     orderRows.push([
-      n, incrementId, status, 'shop.example.com', createdAt, updatedAt, itemCount, currency, rate, cents(grand), toBase(grand), cents(subtotalCents), toBase(subtotalCents),
-      cents(discountCents), toBase(discountCents), n % 4 === 0 ? null : 1000 + (n % 500), `buyer${n}@example.com`, foreign ? 'John' : '张', foreign ? `Doe${n}` : `三${n}`,
-      pick(['alipay_standard', 'wxpay_standard', 'paypal_standard', 'check_money']), 'free_shipping', cents(shippingCents), toBase(shippingCents),
-      `1380000${String(n % 10000).padStart(4, '0')}`, foreign?.country ?? 'CN', foreign?.state ?? pick(CN_STATES), foreign?.city ?? '深圳市', foreign?.zip ?? '518000',
-      foreign ? `${n} Main Street` : `南山区科技园${n}号`, null, n % 11 === 0 ? 'Please &amp; thanks &lt;3' : null, status.startsWith('payment_pending') ? null : `TXN${n}`,
+      n,
+      incrementId,
+      status,
+      'shop.example.com',
+      createdAt,
+      updatedAt,
+      itemCount,
+      currency,
+      rate,
+      cents(grand),
+      toBase(grand),
+      cents(subtotalCents),
+      toBase(subtotalCents),
+      cents(discountCents),
+      toBase(discountCents),
+      n % 4 === 0 ? null : 1000 + (n % 500),
+      `buyer${n}@example.com`,
+      foreign ? 'John' : '张',
+      foreign ? `Doe${n}` : `三${n}`,
+      pick(['alipay_standard', 'wxpay_standard', 'paypal_standard', 'check_money']),
+      'free_shipping',
+      cents(shippingCents),
+      toBase(shippingCents),
+      `1380000${String(n % 10000).padStart(4, '0')}`,
+      foreign?.country ?? 'CN',
+      foreign?.state ?? pick(CN_STATES),
+      foreign?.city ?? '深圳市',
+      foreign?.zip ?? '518000',
+      foreign ? `${n} Main Street` : `南山区科技园${n}号`,
+      null,
+      n % 11 === 0 ? 'Please &amp; thanks &lt;3' : null,
+      status.startsWith('payment_pending') ? null : `TXN${n}`,
       ...(bbc ? [operate, 1 + (n % 3), `pay_no_${n}`] : []),
     ]);
   }
@@ -106,7 +178,10 @@ export async function seedStore(pool: Pool, options: SeedOptions): Promise<Seede
     customer_address_city, customer_address_zip, customer_address_street1, customer_address_street2, order_remark, txn_id${bbc ? ', order_operate_status, bdmin_user_id, payment_no' : ''}`;
   for (const batch of batches(orderRows, 1000)) await pool.query(`INSERT INTO sales_flat_order (${orderCols}) VALUES ?`, [batch]);
   for (const batch of batches(itemRows, 2000)) {
-    await pool.query('INSERT INTO sales_flat_order_item (order_id, product_id, sku, name, qty, price, base_price, row_total, base_row_total, created_at, updated_at) VALUES ?', [batch]);
+    await pool.query(
+      'INSERT INTO sales_flat_order_item (order_id, product_id, sku, name, qty, price, base_price, row_total, base_row_total, created_at, updated_at) VALUES ?',
+      [batch],
+    );
   }
   return { skus, incrementIds };
 }

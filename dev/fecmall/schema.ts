@@ -92,11 +92,18 @@ export const BBC_DDL = [
  * Creates the store tables of one flavour in the pool's database, with the `service_db` setting
  * (`mysqldb` products, as since 2.0.0). `dispatchedAt` adds the core column some add-on creates.
  */
-export async function createStoreSchema(pool: Pool, flavour: SchemaFlavour, opts: { dispatchedAt?: boolean; productStore?: 'mysqldb' | 'mongodb' } = {}): Promise<void> {
+export async function createStoreSchema(
+  pool: Pool,
+  flavour: SchemaFlavour,
+  opts: { dispatchedAt?: boolean; productStore?: 'mysqldb' | 'mongodb' } = {},
+): Promise<void> {
   for (const ddl of CORE_DDL) await pool.query(ddl);
   if (flavour === 'bbc') for (const ddl of BBC_DDL) await pool.query(ddl);
   else if (opts.dispatchedAt) await pool.query('ALTER TABLE sales_flat_order ADD dispatched_at int(11) DEFAULT NULL AFTER updated_at');
   const store = opts.productStore ?? 'mysqldb';
   const value = `a:1:{s:20:"category_and_product";s:${store.length}:"${store}";}`;
-  await pool.query('INSERT INTO store_base_config (`key`, value, created_at, updated_at) VALUES (?, ?, UNIX_TIMESTAMP(), UNIX_TIMESTAMP())', ['service_db', value]);
+  await pool.query('INSERT INTO store_base_config (`key`, value, created_at, updated_at) VALUES (?, ?, UNIX_TIMESTAMP(), UNIX_TIMESTAMP())', [
+    'service_db',
+    value,
+  ]);
 }

@@ -77,12 +77,14 @@ export function handleAdmin(target: AdminTarget, url: URL, method: string, body:
         return deleted ? send(res, 200, { ok: true }) : send(res, 404, { error: 'unknown order' });
       }
       case 'POST /__admin/orders/amount':
-        if (typeof input.pay_amount !== 'string' || !/^\d+(\.\d{1,2})?$/.test(input.pay_amount)) return send(res, 400, { error: 'pay_amount must be a decimal string' });
+        if (typeof input.pay_amount !== 'string' || !/^\d+(\.\d{1,2})?$/.test(input.pay_amount))
+          return send(res, 400, { error: 'pay_amount must be a decimal string' });
         sandbox.state.setOrderAmount(Number(input.shop_id), String(input.so_id), input.pay_amount);
         return send(res, 200, { ok: true });
       case 'POST /__admin/ship': {
         const packages = asArray(input.packages, 'packages') as Array<{ lc_id: string; l_id: string; logistics_company: string }>;
-        if (input.merged_so_ids !== undefined) return send(res, 200, sandbox.state.shipMerged(Number(input.shop_id), asArray(input.merged_so_ids, 'merged_so_ids').map(String), packages));
+        if (input.merged_so_ids !== undefined)
+          return send(res, 200, sandbox.state.shipMerged(Number(input.shop_id), asArray(input.merged_so_ids, 'merged_so_ids').map(String), packages));
         const atMs = input.at_ms === undefined ? undefined : Number(input.at_ms);
         return send(res, 200, sandbox.state.ship(Number(input.shop_id), String(input.so_id), packages, atMs));
       }

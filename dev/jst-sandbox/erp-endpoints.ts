@@ -32,7 +32,11 @@ export function inventoryQuery(ctx: EndpointContext, biz: unknown): unknown {
   const wms = b.wms_co_id === undefined ? undefined : Number(b.wms_co_id);
   if (wms !== undefined && !Number.isInteger(wms)) throw invalidParameter('wms_co_id');
   // With sku_ids and a range, both must match (the range filters the listed SKUs).
-  const wanted = skus ? (r ? skus.filter((s) => inRange(ctx.state.stockView(s, wms)?.modified, r)) : skus) : ctx.state.skusModifiedBetween(r!.fromMs, r!.toMs, wms);
+  const wanted = skus
+    ? r
+      ? skus.filter((s) => inRange(ctx.state.stockView(s, wms)?.modified, r))
+      : skus
+    : ctx.state.skusModifiedBetween(r!.fromMs, r!.toMs, wms);
   const { rows, meta } = pageOf(wanted, p);
   const inventorys: Array<Record<string, unknown>> = rows.map((sku) => ctx.state.stockView(sku, wms)).filter((v) => v !== undefined);
   // Rows served on this page change now (after the answer was computed), when asked to.
@@ -49,8 +53,10 @@ function tamper(ctx: EndpointContext, listKey: string, reply: Record<string, unk
     const { [listKey]: _omitted, ...rest } = reply;
     return rest;
   }
-  if (list.length > 0 && f.drawTamper('duplicateRow')) list.push({ ...list[0], modified: formatBeijing((parseBeijing(String(list[0]!.modified)) ?? 0) - 3600_000), qty: 987654, l_id: 'STALE-COPY' });
-  if (listKey === 'orders' && list.length > 0 && f.drawTamper('foreignShopRow')) list.push({ ...list[0], shop_id: Number(list[0]!.shop_id) + 1, o_id: 999_000_000 + list.length, l_id: 'FOREIGN-1' });
+  if (list.length > 0 && f.drawTamper('duplicateRow'))
+    list.push({ ...list[0], modified: formatBeijing((parseBeijing(String(list[0]!.modified)) ?? 0) - 3600_000), qty: 987654, l_id: 'STALE-COPY' });
+  if (listKey === 'orders' && list.length > 0 && f.drawTamper('foreignShopRow'))
+    list.push({ ...list[0], shop_id: Number(list[0]!.shop_id) + 1, o_id: 999_000_000 + list.length, l_id: 'FOREIGN-1' });
   if (listKey === 'orders' && list.length > 0 && f.drawTamper('badSendDate')) list[0] = { ...list[0], send_date: '2026-13-45 99:99:99' };
   return reply;
 }
@@ -58,7 +64,10 @@ function tamper(ctx: EndpointContext, listKey: string, reply: Record<string, unk
 export function uploadOrders(ctx: EndpointContext, biz: unknown): unknown {
   if (!Array.isArray(biz) || biz.length === 0 || biz.length > ctx.maxUploadOrders) throw invalidParameter(`1..${ctx.maxUploadOrders} orders per upload`);
   const rules = ctx.uploadRules?.() ?? {};
-  checkUploadCall(rules, biz.map((o) => String((o as { so_id?: unknown } | null)?.so_id ?? '')));
+  checkUploadCall(
+    rules,
+    biz.map((o) => String((o as { so_id?: unknown } | null)?.so_id ?? '')),
+  );
   const datas = biz.map((raw) => {
     const o = (typeof raw === 'object' && raw && !Array.isArray(raw) ? raw : {}) as Record<string, unknown>;
     const soId = typeof o.so_id === 'string' ? o.so_id : '';
@@ -76,7 +85,18 @@ const SHOP_STATUSES = ['WAIT_BUYER_PAY', 'WAIT_SELLER_SEND_GOODS', 'WAIT_BUYER_C
 const MONEY = /^-?\d+(\.\d{1,2})?$/;
 
 function orderProblem(ctx: EndpointContext, o: Record<string, unknown>): string | undefined {
-  for (const field of ['shop_id', 'so_id', 'order_date', 'shop_status', 'shop_buyer_id', 'receiver_name', 'receiver_address', 'pay_amount', 'freight', 'items']) {
+  for (const field of [
+    'shop_id',
+    'so_id',
+    'order_date',
+    'shop_status',
+    'shop_buyer_id',
+    'receiver_name',
+    'receiver_address',
+    'pay_amount',
+    'freight',
+    'items',
+  ]) {
     if (o[field] === undefined || o[field] === null || o[field] === '') return `${field} 不能为空`;
   }
   for (const [k, v] of Object.entries(o)) if (v === '' || v === null) return `${k} 不能为空值`;
@@ -109,11 +129,21 @@ export function logisticsQuery(ctx: EndpointContext, biz: unknown): unknown {
   // (docs/erp-api.md §3c); the client always sends it.
   if (b.date_type !== undefined && ![0, 1, 2, 3].includes(Number(b.date_type))) throw invalidParameter('date_type');
   // "when querying by so_ids, no other condition except time applies" (§3c).
-  const hits = soIds ? ctx.state.shipmentsOf(soIds, shopId).filter((s) => !r || (s.modifiedMs >= r.fromMs && s.modifiedMs <= r.toMs)) : ctx.state.shipmentsBetween(r!.fromMs, r!.toMs, shopId);
+  const hits = soIds
+    ? ctx.state.shipmentsOf(soIds, shopId).filter((s) => !r || (s.modifiedMs >= r.fromMs && s.modifiedMs <= r.toMs))
+    : ctx.state.shipmentsBetween(r!.fromMs, r!.toMs, shopId);
   const { rows, meta } = pageOf(hits, p);
   const orders = rows.map((s) => ({
-    o_id: s.o_id, shop_id: s.shop_id, so_id: s.so_id, send_date: formatBeijing(s.sendMs), lc_id: s.lc_id, l_id: s.l_id,
-    logistics_company: s.logistics_company, modified: formatBeijing(s.modifiedMs), freight: 0, weight: 0,
+    o_id: s.o_id,
+    shop_id: s.shop_id,
+    so_id: s.so_id,
+    send_date: formatBeijing(s.sendMs),
+    lc_id: s.lc_id,
+    l_id: s.l_id,
+    logistics_company: s.logistics_company,
+    modified: formatBeijing(s.modifiedMs),
+    freight: 0,
+    weight: 0,
     items: s.rawSoIds.map((raw, i) => ({ sku_id: `${raw}-SKU`, qty: 1, outer_oi_id: `${raw}-${i + 1}`, raw_so_id: raw, o_id: String(s.o_id) })),
   }));
   if (!soIds) for (const s of rows.slice(0, ctx.faults?.drawChurn('logistics', p.index) ?? 0)) ctx.state.touchShipment(s.o_id);

@@ -22,7 +22,7 @@ export class ModifiedIndex<K> {
     const version = this.nextVersion++;
     this.current.set(key, version);
     const last = this.entries[this.entries.length - 1];
-    if (last && (modifiedMs < last.modifiedMs)) this.sorted = false;
+    if (last && modifiedMs < last.modifiedMs) this.sorted = false;
     this.entries.push({ modifiedMs, key, version });
     this.generation++;
     if (this.entries.length > 1024 && this.entries.length > 2 * this.current.size) this.compact();

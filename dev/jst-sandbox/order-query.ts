@@ -25,7 +25,10 @@ export function orderQuery(ctx: EndpointContext, biz: unknown, maxPageSize: numb
   else if (soIds && shopId !== undefined) candidates = soIds.map((so) => state.order(shopId, so)).filter((o) => o !== undefined);
   else candidates = [...state.orders.values()];
   const hits = candidates
-    .filter((o) => (shopId === undefined || o.shop_id === shopId) && (!soIds || soIds.includes(o.so_id)) && (!r || (o.modifiedMs >= r.fromMs && o.modifiedMs <= r.toMs)))
+    .filter(
+      (o) =>
+        (shopId === undefined || o.shop_id === shopId) && (!soIds || soIds.includes(o.so_id)) && (!r || (o.modifiedMs >= r.fromMs && o.modifiedMs <= r.toMs)),
+    )
     .sort((a, c) => a.o_id - c.o_id);
   const { rows, meta } = pageOf(hits, p);
   return { ...meta, orders: rows.map(toQueriedOrder) };

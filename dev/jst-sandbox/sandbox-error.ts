@@ -1,6 +1,9 @@
 /** An ERP business error: answered as HTTP 200 with this code and message (docs/erp-api.md §2.5, §4.5). */
 export class SandboxError extends Error {
-  constructor(readonly jstCode: number, message: string) {
+  constructor(
+    readonly jstCode: number,
+    message: string,
+  ) {
     super(message);
   }
 }

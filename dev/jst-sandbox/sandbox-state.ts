@@ -159,7 +159,17 @@ export class SandboxState {
       this.lock(payload, existing.status === 'WaitConfirm' ? 1 : 0);
       return existing;
     }
-    const order: SandboxOrder = { o_id: this.nextOId++, shop_id: shopId, so_id: soId, status: erpStatusFor(shopStatus, undefined), shop_status: shopStatus, payload, uploads: 1, createdMs: now, modifiedMs: now };
+    const order: SandboxOrder = {
+      o_id: this.nextOId++,
+      shop_id: shopId,
+      so_id: soId,
+      status: erpStatusFor(shopStatus, undefined),
+      shop_status: shopStatus,
+      payload,
+      uploads: 1,
+      createdMs: now,
+      modifiedMs: now,
+    };
     this.orders.set(key, order);
     this.ordersByOId.set(order.o_id, order);
     this.lock(payload, order.status === 'WaitConfirm' ? 1 : 0);
@@ -177,7 +187,17 @@ export class SandboxState {
     if (order.status === 'WaitConfirm') this.lock(order.payload, -1, true);
     order.status = 'Sent';
     order.modifiedMs = atMs;
-    const created = packages.map((p, i) => ({ o_id: i === 0 ? order.o_id : this.nextOId++, shop_id: shopId, so_id: soId, lc_id: p.lc_id, l_id: p.l_id, logistics_company: p.logistics_company, sendMs: atMs, modifiedMs: atMs, rawSoIds: [...rawSoIds] }));
+    const created = packages.map((p, i) => ({
+      o_id: i === 0 ? order.o_id : this.nextOId++,
+      shop_id: shopId,
+      so_id: soId,
+      lc_id: p.lc_id,
+      l_id: p.l_id,
+      logistics_company: p.logistics_company,
+      sendMs: atMs,
+      modifiedMs: atMs,
+      rawSoIds: [...rawSoIds],
+    }));
     for (const s of created) {
       const last = this.shipments[this.shipments.length - 1];
       if (last && s.modifiedMs < last.modifiedMs) this.shipmentsSorted = false;

@@ -140,9 +140,24 @@ export async function startJstSandbox(options: SandboxOptions = {}): Promise<Jst
   const tokens = new TokenAuthority(creds, options, now, () => faults.next());
   const perSecond = new SlidingWindowLog(1000);
   const perMinute = new SlidingWindowLog(60_000);
-  const stats: SandboxStats = { calls: 0, byEndpoint: {}, rateLimited: 0, faultsInjected: 0, tokenRefreshes: 0, callTimes: [], foreignCalls: 0, foreignRejected: 0 };
+  const stats: SandboxStats = {
+    calls: 0,
+    byEndpoint: {},
+    rateLimited: 0,
+    faultsInjected: 0,
+    tokenRefreshes: 0,
+    callTimes: [],
+    foreignCalls: 0,
+    foreignRejected: 0,
+  };
   let callLog: SandboxCall[] = [];
-  const endpoints: EndpointContext = { state, maxUploadOrders: options.maxUploadOrders ?? 50, rejectOrder: () => faults.drawOrderRejection(), uploadRules: () => faults.current, faults };
+  const endpoints: EndpointContext = {
+    state,
+    maxUploadOrders: options.maxUploadOrders ?? 50,
+    rejectOrder: () => faults.drawOrderRejection(),
+    uploadRules: () => faults.current,
+    faults,
+  };
 
   function logCall(generation: 'legacy' | 'open', endpoint: string, code: number | InjectedFault): void {
     callLog.push({ at: now(), generation, endpoint, code });
@@ -258,7 +273,11 @@ export async function startJstSandbox(options: SandboxOptions = {}): Promise<Jst
     const generation = url.pathname === '/api/open/query.aspx' ? 'legacy' : 'open';
     const reply = (payload: unknown) => {
       if (generation === 'open') return send(res, 200, { code: 0, msg: '执行成功', data: payload });
-      return send(res, 200, typeof payload === 'string' ? { code: 0, issuccess: true, msg: payload } : { code: 0, issuccess: true, msg: null, ...(payload as object) });
+      return send(
+        res,
+        200,
+        typeof payload === 'string' ? { code: 0, issuccess: true, msg: payload } : { code: 0, issuccess: true, msg: null, ...(payload as object) },
+      );
     };
     let endpoint = generation === 'legacy' ? (url.searchParams.get('method') ?? '?') : url.pathname;
     try {
@@ -298,7 +317,11 @@ export async function startJstSandbox(options: SandboxOptions = {}): Promise<Jst
       if (!(error instanceof SandboxError)) throw error;
       logCall(generation, endpoint, error.jstCode);
       // Business errors: HTTP 200, no data (docs/erp-api.md §4.5).
-      send(res, 200, generation === 'legacy' ? { code: error.jstCode, issuccess: false, msg: error.message } : { code: error.jstCode, msg: error.message, data: null });
+      send(
+        res,
+        200,
+        generation === 'legacy' ? { code: error.jstCode, issuccess: false, msg: error.message } : { code: error.jstCode, msg: error.message, data: null },
+      );
     }
   }
 
@@ -312,7 +335,11 @@ export async function startJstSandbox(options: SandboxOptions = {}): Promise<Jst
         res.socket?.destroy();
         return;
       case 'internalError':
-        return send(res, 200, generation === 'legacy' ? { code: 150, issuccess: false, msg: ERP_MESSAGES.internal } : { code: 150, msg: ERP_MESSAGES.internal, data: null });
+        return send(
+          res,
+          200,
+          generation === 'legacy' ? { code: 150, issuccess: false, msg: ERP_MESSAGES.internal } : { code: 150, msg: ERP_MESSAGES.internal, data: null },
+        );
       case 'malformed': {
         // Code 0, but every list the client reads is the wrong type, and paging fields are nonsense.
         const payload = { page_index: 'one', has_next: 'maybe', inventorys: { sku_id: 'x' }, orders: 'none', datas: 17 };
@@ -328,7 +355,16 @@ export async function startJstSandbox(options: SandboxOptions = {}): Promise<Jst
   });
 
   function resetStats(): void {
-    Object.assign(stats, { calls: 0, byEndpoint: {}, rateLimited: 0, faultsInjected: 0, tokenRefreshes: 0, callTimes: [], foreignCalls: 0, foreignRejected: 0 });
+    Object.assign(stats, {
+      calls: 0,
+      byEndpoint: {},
+      rateLimited: 0,
+      faultsInjected: 0,
+      tokenRefreshes: 0,
+      callTimes: [],
+      foreignCalls: 0,
+      foreignRejected: 0,
+    });
     faults.injected = 0;
     perSecond.clear();
     perMinute.clear();

@@ -74,7 +74,8 @@ export class TokenAuthority {
 
   /** Open platform token call (refresh or getInitToken): checks app key and sign (code 10). */
   checkTokenCallSign(params: Record<string, string>, sign: string | undefined, badSign: string): void {
-    if (params.app_key !== this.credentials.open.appKey || !sign || signOpen(params, this.credentials.open.appSecret) !== sign.toLowerCase()) throw new SandboxError(10, badSign);
+    if (params.app_key !== this.credentials.open.appKey || !sign || signOpen(params, this.credentials.open.appSecret) !== sign.toLowerCase())
+      throw new SandboxError(10, badSign);
   }
 
   /** /openWeb/auth/refreshToken: spends the refresh token, issues a new pair. */

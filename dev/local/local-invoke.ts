@@ -45,7 +45,9 @@ const FUNCTION_PARAMS: Record<JobName, { dir: string; ratePerMinute: string; rat
 export async function functionEnvironment(stack: LocalStack, job: JobName, overrides: Record<string, string> = {}): Promise<Record<string, string>> {
   const params = localParams(stack, overrides);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const build = require(join(__dirname, '..', '..', 'scripts', 'deploy', 'environment.js')) as (api: { resolveVariable(v: string): Promise<unknown> }) => Promise<Record<string, string>>;
+  const build = require(join(__dirname, '..', '..', 'scripts', 'deploy', 'environment.js')) as (api: {
+    resolveVariable(v: string): Promise<unknown>;
+  }) => Promise<Record<string, string>>;
   const env = await build({
     resolveVariable: async (variable: string) => {
       if (variable === 'self:custom.stateTableName') return stack.table;
@@ -56,7 +58,13 @@ export async function functionEnvironment(stack: LocalStack, job: JobName, overr
   });
   const fn = FUNCTION_PARAMS[job];
   // serverless.yml's per-function `environment:` (it overrides the provider's).
-  return { ...env, IS_LOCAL: 'true', POWERTOOLS_SERVICE_NAME: job, JST_RATE_PER_SECOND: params[fn.ratePerSecond] ?? '', JST_RATE_PER_MINUTE: params[fn.ratePerMinute] ?? '' };
+  return {
+    ...env,
+    IS_LOCAL: 'true',
+    POWERTOOLS_SERVICE_NAME: job,
+    JST_RATE_PER_SECOND: params[fn.ratePerSecond] ?? '',
+    JST_RATE_PER_MINUTE: params[fn.ratePerMinute] ?? '',
+  };
 }
 
 /**
@@ -64,10 +72,17 @@ export async function functionEnvironment(stack: LocalStack, job: JobName, overr
  * the handler module loaded from functions/<job>/handler.ts, a context with the Lambda timeout. The
  * handler closes its pool afterwards (IS_LOCAL), so the process can exit.
  */
-export async function invokeLocally(stack: LocalStack, job: JobName, event: unknown, options: { runId?: string; params?: Record<string, string> } = {}): Promise<RunSummary> {
+export async function invokeLocally(
+  stack: LocalStack,
+  job: JobName,
+  event: unknown,
+  options: { runId?: string; params?: Record<string, string> } = {},
+): Promise<RunSummary> {
   useLocalStackEndpoints(stack);
   Object.assign(process.env, await functionEnvironment(stack, job, options.params));
-  const mod = (await import(join(__dirname, '..', '..', 'functions', FUNCTION_PARAMS[job].dir, 'handler'))) as { handler: (e: unknown, c: unknown) => Promise<RunSummary> };
+  const mod = (await import(join(__dirname, '..', '..', 'functions', FUNCTION_PARAMS[job].dir, 'handler'))) as {
+    handler: (e: unknown, c: unknown) => Promise<RunSummary>;
+  };
   const started = Date.now();
   const context = {
     awsRequestId: options.runId ?? randomUUID(),

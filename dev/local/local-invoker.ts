@@ -16,11 +16,15 @@ export class LocalProcessInvoker implements Invoker {
     const runId = `local-${randomUUID()}`;
     mkdirSync(localStackDir(), { recursive: true });
     const log = openSync(join(localStackDir(), `run-${runId}.log`), 'a');
-    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'local-stack-main.ts'), 'invoke', job, '--data', JSON.stringify(event ?? {}), '--run-id', runId], {
-      stdio: ['ignore', log, log],
-      detached: true,
-      env: process.env,
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(__dirname, 'local-stack-main.ts'), 'invoke', job, '--data', JSON.stringify(event ?? {}), '--run-id', runId],
+      {
+        stdio: ['ignore', log, log],
+        detached: true,
+        env: process.env,
+      },
+    );
     child.unref();
     return { runId };
   }

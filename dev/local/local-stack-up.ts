@@ -29,7 +29,13 @@ function startDetached(name: string, command: string, args: string[], env: NodeJ
 
 /** Whether every process the recorded stack owns still runs. */
 export function stackIsUp(stack: LocalStack | undefined): stack is LocalStack {
-  return !!stack && isAlive(stack.sandbox.pid) && isAlive(stack.dynamodb.pid) && isAlive(stack.secretsManager.pid) && (stack.mysql.pid === undefined || isAlive(stack.mysql.pid));
+  return (
+    !!stack &&
+    isAlive(stack.sandbox.pid) &&
+    isAlive(stack.dynamodb.pid) &&
+    isAlive(stack.secretsManager.pid) &&
+    (stack.mysql.pid === undefined || isAlive(stack.mysql.pid))
+  );
 }
 
 /**
@@ -46,10 +52,21 @@ export async function localStackUp(log: (line: string) => void): Promise<LocalSt
     return existing;
   }
   const sandboxPort = await freePort();
-  const sandboxPid = startDetached('sandbox', process.execPath, ['--import', 'tsx', join(__dirname, 'stack-sandbox.ts')], { PORT: String(sandboxPort), SEED_SKUS: String(PRODUCTS) });
+  const sandboxPid = startDetached('sandbox', process.execPath, ['--import', 'tsx', join(__dirname, 'stack-sandbox.ts')], {
+    PORT: String(sandboxPort),
+    SEED_SKUS: String(PRODUCTS),
+  });
   const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
   const dynamoPort = await freePort();
-  const dynamoPid = startDetached('dynalite', process.execPath, [join(root, 'node_modules', 'dynalite', 'cli.js'), '--host', '127.0.0.1', '--port', String(dynamoPort), '--createTableMs', '0']);
+  const dynamoPid = startDetached('dynalite', process.execPath, [
+    join(root, 'node_modules', 'dynalite', 'cli.js'),
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(dynamoPort),
+    '--createTableMs',
+    '0',
+  ]);
   const dynamoEndpoint = `http://127.0.0.1:${dynamoPort}`;
   const moto = await startMotoServer();
   const server = await resolveMysqlServer(log);
@@ -70,7 +87,9 @@ export async function localStackUp(log: (line: string) => void): Promise<LocalSt
   useLocalStackEndpoints(stack);
   await waitFor(async () => (await fetch(`${sandboxUrl}/__admin/stats`)).ok, 30_000, 'the ERP sandbox');
   await waitFor(async () => (await fetch(dynamoEndpoint, { method: 'POST' })).status > 0, 15_000, 'dynalite');
-  log(`ERP sandbox ${sandboxUrl} (pid ${sandboxPid}); DynamoDB ${dynamoEndpoint} (pid ${dynamoPid}); Secrets Manager ${moto.endpoint} (pid ${moto.pid}); MySQL ${server.source}`);
+  log(
+    `ERP sandbox ${sandboxUrl} (pid ${sandboxPid}); DynamoDB ${dynamoEndpoint} (pid ${dynamoPid}); Secrets Manager ${moto.endpoint} (pid ${moto.pid}); MySQL ${server.source}`,
+  );
 
   const admin = await mysql.createConnection({ uri: server.url });
   try {
@@ -80,7 +99,13 @@ export async function localStackUp(log: (line: string) => void): Promise<LocalSt
     await admin.end();
   }
   const u = new URL(server.url);
-  const db = { host: u.hostname, port: Number(u.port || 3306), username: decodeURIComponent(u.username || 'root'), password: decodeURIComponent(u.password), dbname: stack.mysql.database };
+  const db = {
+    host: u.hostname,
+    port: Number(u.port || 3306),
+    username: decodeURIComponent(u.username || 'root'),
+    password: decodeURIComponent(u.password),
+    dbname: stack.mysql.database,
+  };
   const pool = mysql.createPool({ host: db.host, port: db.port, user: db.username, password: db.password, database: db.dbname, connectionLimit: 2 });
   try {
     await createStoreSchema(pool, 'core', { dispatchedAt: true });
@@ -96,7 +121,10 @@ export async function localStackUp(log: (line: string) => void): Promise<LocalSt
   });
   ddb.destroy();
   const secrets = new SecretsManagerClient({});
-  for (const [name, value] of [[stack.jstSecretId, DEMO_CREDENTIALS.open], [stack.dbSecretId, db]] as const) {
+  for (const [name, value] of [
+    [stack.jstSecretId, DEMO_CREDENTIALS.open],
+    [stack.dbSecretId, db],
+  ] as const) {
     await secrets.send(new CreateSecretCommand({ Name: name, SecretString: JSON.stringify(value) })).catch(async (error: unknown) => {
       if (!(error instanceof ResourceExistsException)) throw error;
       await secrets.send(new PutSecretValueCommand({ SecretId: name, SecretString: JSON.stringify(value) }));

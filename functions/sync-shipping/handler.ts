@@ -4,6 +4,9 @@ import { buildConnectorDependencies, createJobHandler, disposeConnectorDependenc
 export const handler = createJobHandler({
   job: 'syncShipping',
   buildDependencies: (env, runtime) => buildConnectorDependencies(env, runtime, 'syncShipping'),
-  run: (deps, ctx) => (ctx.request.mode === 'reconcile' ? reconcileShipments(deps, ctx) : syncShipping({ erp: deps.erp, shipments: deps.shipments, retries: deps.shippingRetries }, ctx)),
+  run: (deps, ctx) =>
+    ctx.request.mode === 'reconcile'
+      ? reconcileShipments(deps, ctx)
+      : syncShipping({ erp: deps.erp, shipments: deps.shipments, retries: deps.shippingRetries }, ctx),
   dispose: disposeConnectorDependencies,
 });

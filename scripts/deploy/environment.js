@@ -41,7 +41,9 @@ module.exports = async ({ resolveVariable }) => {
   }
   const shopId = environment.JST_SHOP_ID.trim();
   if (!/^[1-9]\d*$/.test(shopId)) {
-    throw new Error(`jstShopId is required: the ERP shop number (店铺编号) orders are uploaded to, e.g. --param="jstShopId=12345"${shopId ? ` (got "${shopId}")` : ''}`);
+    throw new Error(
+      `jstShopId is required: the ERP shop number (店铺编号) orders are uploaded to, e.g. --param="jstShopId=12345"${shopId ? ` (got "${shopId}")` : ''}`,
+    );
   }
   environment.STATE_TABLE = await resolveVariable('self:custom.stateTableName');
   environment.POWERTOOLS_METRICS_NAMESPACE = 'Fecjst';

@@ -55,24 +55,46 @@ module.exports = async ({ resolveVariable }) => {
                   Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${functionName}:*` },
                 },
                 { Sid: 'ReadSecrets', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [secretArn(jstSecretId), secretArn(dbSecretId)] },
-                { Sid: 'PersistRefreshedErpTokens', Effect: 'Allow', Action: ['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'], Resource: [secretArn(jstSecretId)] },
+                {
+                  Sid: 'PersistRefreshedErpTokens',
+                  Effect: 'Allow',
+                  Action: ['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'],
+                  Resource: [secretArn(jstSecretId)],
+                },
                 {
                   Sid: 'StateTableRead',
                   Effect: 'Allow',
                   Action: READ_ACTIONS,
                   Resource: tableArn,
-                  Condition: leadingKeys([...ownKeyPrefixes(job.name), `CONTROL#${job.name}`, ...SHARED_PREFIXES, ...(job.readsLedger ? [LEDGER_PREFIX] : []), ...(job.ownSharedPrefixes ?? [])]),
+                  Condition: leadingKeys([
+                    ...ownKeyPrefixes(job.name),
+                    `CONTROL#${job.name}`,
+                    ...SHARED_PREFIXES,
+                    ...(job.readsLedger ? [LEDGER_PREFIX] : []),
+                    ...(job.ownSharedPrefixes ?? []),
+                  ]),
                 },
                 {
                   Sid: 'StateTableWrite',
                   Effect: 'Allow',
                   Action: WRITE_ACTIONS,
                   Resource: tableArn,
-                  Condition: leadingKeys([...ownKeyPrefixes(job.name), ...SHARED_PREFIXES, ...(job.writesLedger ? [LEDGER_PREFIX] : []), ...(job.ownSharedPrefixes ?? [])]),
+                  Condition: leadingKeys([
+                    ...ownKeyPrefixes(job.name),
+                    ...SHARED_PREFIXES,
+                    ...(job.writesLedger ? [LEDGER_PREFIX] : []),
+                    ...(job.ownSharedPrefixes ?? []),
+                  ]),
                 },
                 // Retry-set items that succeeded are deleted (shared/state/retry-set.ts), and pushOrders'
                 // given-up orders once they went through; nothing else is.
-                { Sid: 'StateTableDeleteRetried', Effect: 'Allow', Action: ['dynamodb:DeleteItem'], Resource: tableArn, Condition: leadingKeys([`RETRY#${job.name}`, ...(job.ownSharedPrefixes ?? [])]) },
+                {
+                  Sid: 'StateTableDeleteRetried',
+                  Effect: 'Allow',
+                  Action: ['dynamodb:DeleteItem'],
+                  Resource: tableArn,
+                  Condition: leadingKeys([`RETRY#${job.name}`, ...(job.ownSharedPrefixes ?? [])]),
+                },
                 { Sid: 'DeadLetters', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } },
               ],
             },
@@ -109,7 +131,13 @@ module.exports = async ({ resolveVariable }) => {
           PolicyName: 'invoke-scheduled-functions',
           PolicyDocument: {
             Version: '2012-10-17',
-            Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [{ 'Fn::GetAtt': ['SyncInventoryLambdaFunction', 'Arn'] }, { 'Fn::Sub': '${SyncInventoryLambdaFunction.Arn}:*' }] }],
+            Statement: [
+              {
+                Effect: 'Allow',
+                Action: 'lambda:InvokeFunction',
+                Resource: [{ 'Fn::GetAtt': ['SyncInventoryLambdaFunction', 'Arn'] }, { 'Fn::Sub': '${SyncInventoryLambdaFunction.Arn}:*' }],
+              },
+            ],
           },
         },
       ],

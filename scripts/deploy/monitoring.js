@@ -54,61 +54,160 @@ module.exports = async ({ resolveVariable }) => {
       };
       return id;
     };
-    const stat = (id, ns, name, dims, period, statistic = 'Sum') => ({ Id: id, ReturnData: false, MetricStat: { Metric: { Namespace: ns, MetricName: name, Dimensions: dims }, Period: period, Stat: statistic } });
-
-    const failed = alarm('Failed', `${job.name} failed: a run-level failure (read the "run failed" log line) or a crash (timeout, memory; read the "run timing out" line or the REPORT line). The next run repeats the work once the cause is fixed`, pages, {
-      Metrics: [
-        stat('errors', 'AWS/Lambda', 'Errors', lambdaDims, 300),
-        stat('failed', namespace, m.runFailed, jobDims, 300),
-        stat('rejected', namespace, m.eventsRejected, jobDims, 300),
-        { Id: 'failing', Label: 'failed invocations (invalid manual events excluded)', ReturnData: true, Expression: 'IF((FILL(errors, 0) - FILL(rejected, 0)) > 0 OR FILL(failed, 0) > 0, 1, 0)' },
-      ],
-      EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching',
+    const stat = (id, ns, name, dims, period, statistic = 'Sum') => ({
+      Id: id,
+      ReturnData: false,
+      MetricStat: { Metric: { Namespace: ns, MetricName: name, Dimensions: dims }, Period: period, Stat: statistic },
     });
+
+    const failed = alarm(
+      'Failed',
+      `${job.name} failed: a run-level failure (read the "run failed" log line) or a crash (timeout, memory; read the "run timing out" line or the REPORT line). The next run repeats the work once the cause is fixed`,
+      pages,
+      {
+        Metrics: [
+          stat('errors', 'AWS/Lambda', 'Errors', lambdaDims, 300),
+          stat('failed', namespace, m.runFailed, jobDims, 300),
+          stat('rejected', namespace, m.eventsRejected, jobDims, 300),
+          {
+            Id: 'failing',
+            Label: 'failed invocations (invalid manual events excluded)',
+            ReturnData: true,
+            Expression: 'IF((FILL(errors, 0) - FILL(rejected, 0)) > 0 OR FILL(failed, 0) > 0, 1, 0)',
+          },
+        ],
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      },
+    );
     const rejected = alarm('EventsRejected', `${job.name} rejected an invalid manual event (the caller got the error; no page)`, silent, {
-      Namespace: namespace, MetricName: m.eventsRejected, Dimensions: jobDims, Statistic: 'Sum', Period: 300,
-      EvaluationPeriods: 1, Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching',
+      Namespace: namespace,
+      MetricName: m.eventsRejected,
+      Dimensions: jobDims,
+      Statistic: 'Sum',
+      Period: 300,
+      EvaluationPeriods: 1,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
     });
     suppressorChildren.push(failed, rejected);
-    alarm('Throttles', `${job.name} was throttled (reserved concurrency 1: a run was still going when the next started). Dropped events reach the dead-letter queue, which pages`, silent, {
-      Namespace: 'AWS/Lambda', MetricName: 'Throttles', Dimensions: lambdaDims, Statistic: 'Sum', Period: 300,
-      EvaluationPeriods: 1, Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching',
-    });
+    alarm(
+      'Throttles',
+      `${job.name} was throttled (reserved concurrency 1: a run was still going when the next started). Dropped events reach the dead-letter queue, which pages`,
+      silent,
+      {
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Throttles',
+        Dimensions: lambdaDims,
+        Statistic: 'Sum',
+        Period: 300,
+        EvaluationPeriods: 1,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+      },
+    );
     // A run killed by the timeout is a failure (the Failed alarm pages); this one is for runs that
     // finished but came close: more than half the margin past the soft deadline.
-    alarm('DurationNearTimeout', `${job.name} finished more than half its ${deadlineMarginMs} ms deadline margin past its soft deadline: a page takes too long; raise DEADLINE_MARGIN_MS or the timeout`, pages, {
-      Metrics: [
-        stat('duration', 'AWS/Lambda', 'Duration', lambdaDims, 300, 'Maximum'),
-        stat('errors', 'AWS/Lambda', 'Errors', lambdaDims, 300),
-        { Id: 'closecalls', Label: 'finished runs close to the timeout', ReturnData: true, Expression: `IF(FILL(duration, 0) > ${timeout * 1000 - Math.round(deadlineMarginMs / 2)} AND FILL(errors, 0) == 0, 1, 0)` },
-      ],
-      EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching',
-    });
-    alarm('Abandoned', `${job.name} gave up on items after their last retry (${job.abandonedMetric}): list them with "npm run ops -- failed ${job.name}"`, pages, {
-      Namespace: namespace, MetricName: job.abandonedMetric, Dimensions: jobDims, Statistic: 'Sum', Period: 3600,
-      EvaluationPeriods: 1, Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching',
-    });
-    if (isEnabled(await resolveVariable(`param:${job.enabledParam}`))) {
-      alarm('Heartbeat', `${job.name} was invoked in each of ${heartbeatIntervals} schedule intervals but no run succeeded nor failed (every run skipped: another run holds the lease)`, pages, {
+    alarm(
+      'DurationNearTimeout',
+      `${job.name} finished more than half its ${deadlineMarginMs} ms deadline margin past its soft deadline: a page takes too long; raise DEADLINE_MARGIN_MS or the timeout`,
+      pages,
+      {
         Metrics: [
-          stat('invoked', 'AWS/Lambda', 'Invocations', lambdaDims, interval),
-          stat('succeeded', namespace, m.runSucceeded, jobDims, interval),
-          stat('errors', 'AWS/Lambda', 'Errors', lambdaDims, interval),
-          stat('paused', namespace, m.runPaused, jobDims, interval),
-          { Id: 'onlyskipped', Label: 'invoked, yet no run succeeded, failed or was paused', ReturnData: true, Expression: 'IF(FILL(invoked, 0) > 0 AND FILL(succeeded, 0) == 0 AND FILL(errors, 0) == 0 AND FILL(paused, 0) == 0, 1, 0)' },
+          stat('duration', 'AWS/Lambda', 'Duration', lambdaDims, 300, 'Maximum'),
+          stat('errors', 'AWS/Lambda', 'Errors', lambdaDims, 300),
+          {
+            Id: 'closecalls',
+            Label: 'finished runs close to the timeout',
+            ReturnData: true,
+            Expression: `IF(FILL(duration, 0) > ${timeout * 1000 - Math.round(deadlineMarginMs / 2)} AND FILL(errors, 0) == 0, 1, 0)`,
+          },
         ],
-        EvaluationPeriods: heartbeatIntervals, DatapointsToAlarm: heartbeatIntervals, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching',
-      });
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      },
+    );
+    alarm(
+      'Abandoned',
+      `${job.name} gave up on items after their last retry (${job.abandonedMetric}): list them with "npm run ops -- failed ${job.name}"`,
+      pages,
+      {
+        Namespace: namespace,
+        MetricName: job.abandonedMetric,
+        Dimensions: jobDims,
+        Statistic: 'Sum',
+        Period: 3600,
+        EvaluationPeriods: 1,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+      },
+    );
+    if (isEnabled(await resolveVariable(`param:${job.enabledParam}`))) {
+      alarm(
+        'Heartbeat',
+        `${job.name} was invoked in each of ${heartbeatIntervals} schedule intervals but no run succeeded nor failed (every run skipped: another run holds the lease)`,
+        pages,
+        {
+          Metrics: [
+            stat('invoked', 'AWS/Lambda', 'Invocations', lambdaDims, interval),
+            stat('succeeded', namespace, m.runSucceeded, jobDims, interval),
+            stat('errors', 'AWS/Lambda', 'Errors', lambdaDims, interval),
+            stat('paused', namespace, m.runPaused, jobDims, interval),
+            {
+              Id: 'onlyskipped',
+              Label: 'invoked, yet no run succeeded, failed or was paused',
+              ReturnData: true,
+              Expression: 'IF(FILL(invoked, 0) > 0 AND FILL(succeeded, 0) == 0 AND FILL(errors, 0) == 0 AND FILL(paused, 0) == 0, 1, 0)',
+            },
+          ],
+          EvaluationPeriods: heartbeatIntervals,
+          DatapointsToAlarm: heartbeatIntervals,
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          TreatMissingData: 'notBreaching',
+        },
+      );
     }
-    alarm('CursorLag', `${job.name}'s committed cursor is more than ${cursorLagAlarmSeconds}s behind: runs end incomplete or fail; see "npm run ops -- status"`, pages, {
-      Namespace: namespace, MetricName: m.cursorLagSeconds, Dimensions: jobDims, Statistic: 'Maximum', Period: 900,
-      EvaluationPeriods: 1, Threshold: cursorLagAlarmSeconds, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching',
-    });
+    alarm(
+      'CursorLag',
+      `${job.name}'s committed cursor is more than ${cursorLagAlarmSeconds}s behind: runs end incomplete or fail; see "npm run ops -- status"`,
+      pages,
+      {
+        Namespace: namespace,
+        MetricName: m.cursorLagSeconds,
+        Dimensions: jobDims,
+        Statistic: 'Maximum',
+        Period: 900,
+        EvaluationPeriods: 1,
+        Threshold: cursorLagAlarmSeconds,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+      },
+    );
     if (job.name === 'syncInventory') {
-      alarm('FullPassAge', `syncInventory's last completed full pass is more than ${FULL_PASS_MAX_AGE_HOURS} h old: full passes do not finish; see the run summaries`, pages, {
-        Namespace: namespace, MetricName: m.fullPassAgeHours, Dimensions: jobDims, Statistic: 'Maximum', Period: 3600,
-        EvaluationPeriods: 1, Threshold: FULL_PASS_MAX_AGE_HOURS, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching',
-      });
+      alarm(
+        'FullPassAge',
+        `syncInventory's last completed full pass is more than ${FULL_PASS_MAX_AGE_HOURS} h old: full passes do not finish; see the run summaries`,
+        pages,
+        {
+          Namespace: namespace,
+          MetricName: m.fullPassAgeHours,
+          Dimensions: jobDims,
+          Statistic: 'Maximum',
+          Period: 3600,
+          EvaluationPeriods: 1,
+          Threshold: FULL_PASS_MAX_AGE_HOURS,
+          ComparisonOperator: 'GreaterThanThreshold',
+          TreatMissingData: 'notBreaching',
+        },
+      );
     }
   }
 
@@ -118,10 +217,15 @@ module.exports = async ({ resolveVariable }) => {
       AlarmName: `${service}-${stage}-dead-letters-inflow`,
       AlarmDescription: 'New messages reached the dead-letter queue (no action of its own: the composite dead-letters alarm pages)',
       ...silent,
-      Namespace: 'AWS/SQS', MetricName: 'NumberOfMessagesSent',
+      Namespace: 'AWS/SQS',
+      MetricName: 'NumberOfMessagesSent',
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['DeadLetterQueue', 'QueueName'] } }],
-      Statistic: 'Sum', Period: 300, EvaluationPeriods: 1, Threshold: 0,
-      ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching',
+      Statistic: 'Sum',
+      Period: 300,
+      EvaluationPeriods: 1,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
     },
   };
   Resources.AnyJobFailedAlarm = {
@@ -139,7 +243,8 @@ module.exports = async ({ resolveVariable }) => {
     DependsOn: ['DeadLetterInflowAlarm', 'AnyJobFailedAlarm'],
     Properties: {
       AlarmName: `${service}-${stage}-dead-letters`,
-      AlarmDescription: 'An event was dropped (throttled past its maximum age, or failed) and no job failure explains it: inspect the message, run the job by hand, then purge the queue',
+      AlarmDescription:
+        'An event was dropped (throttled past its maximum age, or failed) and no job failure explains it: inspect the message, run the job by hand, then purge the queue',
       ...pages,
       AlarmRule: `ALARM("${service}-${stage}-dead-letters-inflow")`,
       ActionsSuppressor: `${service}-${stage}-any-job-failed`,
@@ -154,9 +259,54 @@ module.exports = async ({ resolveVariable }) => {
     const functionName = `${service}-${stage}-${job.name}`;
     const metric = (name) => [namespace, name, dimension, job.name, { stat: 'Sum' }];
     widgets.push(
-      { type: 'metric', x: 0, y, width: 8, height: 6, properties: { title: `${job.name}: runs`, region: '${AWS::Region}', period: 300, metrics: [metric(m.runSucceeded), metric(m.runFailed), metric(m.eventsRejected), metric(m.runPaused), ['AWS/Lambda', 'Errors', 'FunctionName', functionName, { stat: 'Sum' }]] } },
-      { type: 'metric', x: 8, y, width: 8, height: 6, properties: { title: `${job.name}: work`, region: '${AWS::Region}', period: 300, metrics: [...job.workMetrics, m.itemFailures].filter((v, i, a) => a.indexOf(v) === i).map(metric) } },
-      { type: 'metric', x: 16, y, width: 8, height: 6, properties: { title: `${job.name}: cursor lag and duration`, region: '${AWS::Region}', period: 300, metrics: [[namespace, m.cursorLagSeconds, dimension, job.name, { stat: 'Maximum' }], ['AWS/Lambda', 'Duration', 'FunctionName', functionName, { stat: 'Maximum', yAxis: 'right' }]] } },
+      {
+        type: 'metric',
+        x: 0,
+        y,
+        width: 8,
+        height: 6,
+        properties: {
+          title: `${job.name}: runs`,
+          region: '${AWS::Region}',
+          period: 300,
+          metrics: [
+            metric(m.runSucceeded),
+            metric(m.runFailed),
+            metric(m.eventsRejected),
+            metric(m.runPaused),
+            ['AWS/Lambda', 'Errors', 'FunctionName', functionName, { stat: 'Sum' }],
+          ],
+        },
+      },
+      {
+        type: 'metric',
+        x: 8,
+        y,
+        width: 8,
+        height: 6,
+        properties: {
+          title: `${job.name}: work`,
+          region: '${AWS::Region}',
+          period: 300,
+          metrics: [...job.workMetrics, m.itemFailures].filter((v, i, a) => a.indexOf(v) === i).map(metric),
+        },
+      },
+      {
+        type: 'metric',
+        x: 16,
+        y,
+        width: 8,
+        height: 6,
+        properties: {
+          title: `${job.name}: cursor lag and duration`,
+          region: '${AWS::Region}',
+          period: 300,
+          metrics: [
+            [namespace, m.cursorLagSeconds, dimension, job.name, { stat: 'Maximum' }],
+            ['AWS/Lambda', 'Duration', 'FunctionName', functionName, { stat: 'Maximum', yAxis: 'right' }],
+          ],
+        },
+      },
     );
     y += 6;
   }

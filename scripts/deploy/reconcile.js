@@ -20,7 +20,12 @@ const driftAlarms = [
   { job: 'syncInventory', logicalId: 'SyncInventory', metric: m.stockDriftMissed, what: 'SKUs whose ERP change the incremental runs missed' },
   { job: 'pushOrders', logicalId: 'PushOrders', metric: m.ordersMissingInErp, what: 'orders the ledger says the ERP accepted that the ERP does not have' },
   { job: 'pushOrders', logicalId: 'PushOrders', metric: m.ordersDifferentInErp, what: 'orders the ERP holds under another shop, status or amount' },
-  { job: 'syncShipping', logicalId: 'SyncShipping', metric: m.shipmentsMissingInStore, what: 'ERP shipments missing in the store (not dispatched, or a tracking number missing)' },
+  {
+    job: 'syncShipping',
+    logicalId: 'SyncShipping',
+    metric: m.shipmentsMissingInStore,
+    what: 'ERP shipments missing in the store (not dispatched, or a tracking number missing)',
+  },
 ];
 
 module.exports = async ({ resolveVariable }) => {
@@ -45,7 +50,10 @@ module.exports = async ({ resolveVariable }) => {
               {
                 Effect: 'Allow',
                 Action: 'lambda:InvokeFunction',
-                Resource: schedules.flatMap((s) => [{ 'Fn::GetAtt': [`${s.logicalId}LambdaFunction`, 'Arn'] }, { 'Fn::Sub': `\${${s.logicalId}LambdaFunction.Arn}:*` }]),
+                Resource: schedules.flatMap((s) => [
+                  { 'Fn::GetAtt': [`${s.logicalId}LambdaFunction`, 'Arn'] },
+                  { 'Fn::Sub': `\${${s.logicalId}LambdaFunction.Arn}:*` },
+                ]),
               },
             ],
           },

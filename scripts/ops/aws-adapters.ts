@@ -6,10 +6,15 @@ import type { Invoker, Schedules } from './ops-target';
 
 /** Runs a function asynchronously (InvocationType Event); its run id is the invocation's request id. */
 export class LambdaInvoker implements Invoker {
-  constructor(private readonly lambda: LambdaClient, private readonly functionName: (job: JobName) => string) {}
+  constructor(
+    private readonly lambda: LambdaClient,
+    private readonly functionName: (job: JobName) => string,
+  ) {}
 
   async invokeAsync(job: JobName, event: unknown): Promise<{ runId: string }> {
-    const out = await this.lambda.send(new InvokeCommand({ FunctionName: this.functionName(job), InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(event)) }));
+    const out = await this.lambda.send(
+      new InvokeCommand({ FunctionName: this.functionName(job), InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(event)) }),
+    );
     const runId = out.$metadata.requestId;
     if (!runId) throw new Error('Lambda returned no request id for the invocation');
     return { runId };

@@ -29,7 +29,15 @@ export function parsePosition(text: string): unknown {
  * `positions.<name> = { position, updatedAt }`; `reset` removes the position, so the next run starts
  * from its initial lookback (or a full pass).
  */
-export async function cursorCommand(target: OpsTarget, io: OpsIo, job: JobName, action: string, name?: string, value?: string, yes = false): Promise<Record<string, unknown>> {
+export async function cursorCommand(
+  target: OpsTarget,
+  io: OpsIo,
+  job: JobName,
+  action: string,
+  name?: string,
+  value?: string,
+  yes = false,
+): Promise<Record<string, unknown>> {
   const cursors = new CursorStore(target.doc, target.table);
   const now = target.clock.now();
   const { positions } = await cursors.readAll(job);

@@ -78,7 +78,8 @@ export async function runOps(argv: string[], io: OpsIo = terminalIo, makeTarget 
   const args = parseCliArgs(argv);
   const [command, jobArg, ...rest] = args.positional;
   const stage = args.flags.stage;
-  if (!command || args.switches.has('help')) throw new OpsUsageError('usage: npm run ops -- <status|runs|cursor|replay|failed|pause|resume> [job] --stage <stage> (see scripts/ops/main.ts)');
+  if (!command || args.switches.has('help'))
+    throw new OpsUsageError('usage: npm run ops -- <status|runs|cursor|replay|failed|pause|resume> [job] --stage <stage> (see scripts/ops/main.ts)');
   if (!stage) throw new OpsUsageError('--stage is required (e.g. --stage prod, or --stage local for the local stack)');
   const t = makeTarget(stage, args.flags.region);
   const yes = args.switches.has('yes');
@@ -94,7 +95,11 @@ export async function runOps(argv: string[], io: OpsIo = terminalIo, makeTarget 
       return;
     case 'replay':
     case 'invoke':
-      await replayCommand(t, io, parseJob(jobArg), { event: parseEventData(args.flags.data), yes, waitMs: args.flags.wait ? Number(args.flags.wait) * 1000 : undefined });
+      await replayCommand(t, io, parseJob(jobArg), {
+        event: parseEventData(args.flags.data),
+        yes,
+        waitMs: args.flags.wait ? Number(args.flags.wait) * 1000 : undefined,
+      });
       return;
     case 'failed':
       await failedCommand(t, io, parseJob(jobArg));

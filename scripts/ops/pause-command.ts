@@ -17,7 +17,10 @@ export async function pauseCommand(target: OpsTarget, io: OpsIo, job: JobName, p
     return [];
   }
   await control.write(job, { paused, changedBy: target.operator, changedAt: target.clock.now(), ...(reason ? { reason } : {}) });
-  const changes = [`state table: ${job} pause switch ${current.paused ? 'on' : 'off'} → ${paused ? 'on' : 'off'}`, ...(await target.schedules.setEnabled(job, !paused))];
+  const changes = [
+    `state table: ${job} pause switch ${current.paused ? 'on' : 'off'} → ${paused ? 'on' : 'off'}`,
+    ...(await target.schedules.setEnabled(job, !paused)),
+  ];
   for (const c of changes) io.out(`changed: ${c}`);
   return changes;
 }

@@ -22,7 +22,8 @@ export interface ReplayOptions {
  * waits on the run history for its summary and prints it.
  */
 export async function replayCommand(target: OpsTarget, io: OpsIo, job: JobName, options: ReplayOptions): Promise<RunSummary | undefined> {
-  if (options.event.source !== undefined || options.event['detail-type'] !== undefined) throw new OpsUsageError('replay sends manual events only (dryRun, mode, from, to, skus, orders)');
+  if (options.event.source !== undefined || options.event['detail-type'] !== undefined)
+    throw new OpsUsageError('replay sends manual events only (dryRun, mode, from, to, skus, orders)');
   let request;
   try {
     request = parseJobEvent(job, options.event);
@@ -30,7 +31,11 @@ export async function replayCommand(target: OpsTarget, io: OpsIo, job: JobName, 
     throw new OpsUsageError(`${(error as Error).message} — nothing was sent`);
   }
   const writes = !request.dryRun;
-  if (writes && !options.yes && !(await io.confirm(`${target.stage}: run ${job} with ${JSON.stringify(options.event)} (it writes; add "dryRun":true to only look)? Go on?`))) {
+  if (
+    writes &&
+    !options.yes &&
+    !(await io.confirm(`${target.stage}: run ${job} with ${JSON.stringify(options.event)} (it writes; add "dryRun":true to only look)? Go on?`))
+  ) {
     io.out('nothing sent');
     return undefined;
   }
@@ -47,7 +52,9 @@ export async function replayCommand(target: OpsTarget, io: OpsIo, job: JobName, 
       return found.summary;
     }
     if (target.clock.now() > deadline) {
-      io.out(`no summary for run ${runId} yet: it failed before it started (see the function's log: "run failed") or is still running (npm run ops -- runs ${job})`);
+      io.out(
+        `no summary for run ${runId} yet: it failed before it started (see the function's log: "run failed") or is still running (npm run ops -- runs ${job})`,
+      );
       return undefined;
     }
     await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 2000));

@@ -21,7 +21,10 @@ export interface JobStatus {
 /** One line per run: when, outcome, counts, duration, and why it is incomplete. */
 export function runLine(startedAt: string, s: RunSummary): string {
   const outcome = s.error ? `FAILED ${s.error.code}` : s.skipped ? `skipped (${s.skipped})` : s.complete ? 'complete' : 'incomplete';
-  const counts = Object.entries(s.counts ?? {}).filter(([, v]) => v !== 0).map(([k, v]) => `${k}=${v}`).join(' ');
+  const counts = Object.entries(s.counts ?? {})
+    .filter(([, v]) => v !== 0)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
   const reason = !s.complete && !s.skipped && s.incompleteReason ? ` — ${s.incompleteReason}` : '';
   return `${startedAt}  ${s.mode}${s.dryRun ? ' dry-run' : ''}  ${outcome}  ${counts || '-'}  ${s.durationMs} ms${s.failures?.length ? `  failures ${s.failures.length}` : ''}${reason}`;
 }
@@ -35,7 +38,9 @@ export async function jobStatus(target: OpsTarget, job: JobName, runs = 3): Prom
     new RetrySet(target.doc, target.table, job).size(),
     new RunHistory(target.doc, target.table, 30).latestRecords<RunSummary>(job, runs),
   ]);
-  const lease = leaseItem ? { owner: String(leaseItem.owner), fence: Number(leaseItem.fence), leaseUntil: Number(leaseItem.leaseUntil), held: Number(leaseItem.leaseUntil) >= now } : null;
+  const lease = leaseItem
+    ? { owner: String(leaseItem.owner), fence: Number(leaseItem.fence), leaseUntil: Number(leaseItem.leaseUntil), held: Number(leaseItem.leaseUntil) >= now }
+    : null;
   const positions = Object.fromEntries(Object.entries(cursor.positions).map(([name, v]) => [name, { position: v.position, updatedAt: v.updatedAt }]));
   return { job, control, lease, cursor: positions, retry, runs: history.map((r) => ({ startedAt: r.startedAt, summary: r.summary })) };
 }
@@ -47,16 +52,21 @@ export async function statusCommand(target: OpsTarget, io: OpsIo, jobs: readonly
   for (const job of jobs) {
     const s = await jobStatus(target, job);
     all.push(s);
-    io.out(`${job}${s.control.paused ? `  PAUSED by ${s.control.changedBy ?? '?'} ${s.control.changedAt ? `${age(now - s.control.changedAt)} ago` : ''}` : ''}`);
+    io.out(
+      `${job}${s.control.paused ? `  PAUSED by ${s.control.changedBy ?? '?'} ${s.control.changedAt ? `${age(now - s.control.changedAt)} ago` : ''}` : ''}`,
+    );
     io.out(`  lease:  ${s.lease?.held ? `held by ${s.lease.owner} (fence ${s.lease.fence}) for ${age(s.lease.leaseUntil - now)} more` : 'free'}`);
     const cursorNames = Object.keys(s.cursor);
     if (cursorNames.length === 0) io.out('  cursor: none yet (the first run starts from its initial lookback or a full pass)');
     for (const name of cursorNames) {
       const { position, updatedAt } = s.cursor[name]!;
-      const shown = typeof position === 'number' && position > 1e11 ? `${new Date(position).toISOString()} (${age(now - position)} behind)` : JSON.stringify(position);
+      const shown =
+        typeof position === 'number' && position > 1e11 ? `${new Date(position).toISOString()} (${age(now - position)} behind)` : JSON.stringify(position);
       io.out(`  cursor ${name}: ${shown}, moved ${age(now - updatedAt)} ago`);
     }
-    io.out(`  retry set: ${s.retry.pending} waiting, ${s.retry.abandoned} given up${s.retry.pending + s.retry.abandoned ? ` (npm run ops -- failed ${job})` : ''}`);
+    io.out(
+      `  retry set: ${s.retry.pending} waiting, ${s.retry.abandoned} given up${s.retry.pending + s.retry.abandoned ? ` (npm run ops -- failed ${job})` : ''}`,
+    );
     if (s.runs.length === 0) io.out('  runs: none recorded');
     for (const r of s.runs) io.out(`  run ${runLine(r.startedAt, r.summary)}`);
     const details = s.runs[0]?.summary.details;

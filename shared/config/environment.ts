@@ -5,12 +5,12 @@ import { JST_BASE_URL_FORMS, jstBaseUrlProblem } from './jst-base-url';
 /** An environment variable set to '' counts as unset (serverless.yml writes optional ones as ''). */
 const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 const int = (min: number, max: number) =>
-  z.coerce
-    .number({ message: 'expected a number' })
-    .int('expected a whole number')
-    .min(min, `expected at least ${min}`)
-    .max(max, `expected at most ${max}`);
-const required = (what: string) => z.string({ message: `required (${what})` }).trim().min(1, `required (${what})`);
+  z.coerce.number({ message: 'expected a number' }).int('expected a whole number').min(min, `expected at least ${min}`).max(max, `expected at most ${max}`);
+const required = (what: string) =>
+  z
+    .string({ message: `required (${what})` })
+    .trim()
+    .min(1, `required (${what})`);
 const bool = z
   .string()
   .transform((v) => v.trim().toLowerCase())
@@ -63,7 +63,14 @@ const environmentSchema = z.object({
   INVENTORY_INITIAL_LOOKBACK_HOURS: optional(int(1, 24 * 30)).default(24),
   // Combined SKUs (组合装) kept out of the stock sync: comma-separated SKUs, `PREFIX*` for a prefix.
   INVENTORY_COMBINED_SKUS: optional(z.string())
-    .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []))
+    .transform((v) =>
+      v
+        ? v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : [],
+    )
     .refine((list) => !list.includes('*'), 'a bare "*" would keep every SKU out of the sync; list SKUs or PREFIX* entries')
     .refine((list) => list.every((s) => s.length <= 150), 'each entry must fit the store SKU column (at most 150 characters)'),
   // Attempts before a failed SKU of the retry set is given up on (ItemsAbandoned).
@@ -72,23 +79,29 @@ const environmentSchema = z.object({
   // The ERP documents no upload batch limit (docs/erp-api.md "not found; 50 is a common guess"): stay at 50.
   ORDER_PUSH_BATCH_SIZE: optional(int(1, ORDER_PUSH_BATCH_MAX)).default(ORDER_PUSH_BATCH_MAX),
   ORDER_READY_STATUSES: optional(z.string())
-    .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined))
+    .transform((v) =>
+      v
+        ? v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : undefined,
+    )
     .refine((v) => v === undefined || v.length > 0, 'expected a comma-separated list of order statuses'),
   ORDER_CURRENCY: optional(z.enum(['order', 'base'], { message: 'expected order or base' })).default('order'),
   ORDER_HOLD_AFTER_PUSH: optional(bool).default(false),
   ORDER_MAX_ATTEMPTS: optional(int(1, 100)).default(10),
-  CARRIER_MAP: optional(z.string())
-    .transform((v, ctx) => {
-      if (!v) return {} as Record<string, string>;
-      try {
-        const parsed = JSON.parse(v) as unknown;
-        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || Object.values(parsed).some((x) => typeof x !== 'string')) throw new Error();
-        return parsed as Record<string, string>;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'expected a JSON object of ERP lc_id → store carrier code, e.g. {"SF":"SF"}' });
-        return z.NEVER;
-      }
-    }),
+  CARRIER_MAP: optional(z.string()).transform((v, ctx) => {
+    if (!v) return {} as Record<string, string>;
+    try {
+      const parsed = JSON.parse(v) as unknown;
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || Object.values(parsed).some((x) => typeof x !== 'string')) throw new Error();
+      return parsed as Record<string, string>;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'expected a JSON object of ERP lc_id → store carrier code, e.g. {"SF":"SF"}' });
+      return z.NEVER;
+    }
+  }),
   SHIPPING_INITIAL_LOOKBACK_HOURS: optional(int(1, 24 * 30)).default(72),
   // Attempts before a shipment of the retry set is given up on (ItemsAbandoned).
   SHIPPING_RETRY_MAX_ATTEMPTS: optional(int(1, 100)).default(8),
@@ -98,9 +111,19 @@ const environmentSchema = z.object({
   JST_BUDGET: optional(z.enum(['shared', 'local'], { message: 'expected shared or local' })).default('shared'),
   JST_BUDGET_PER_SECOND: optional(int(1, 100)).default(5),
   JST_BUDGET_PER_MINUTE: optional(int(1, 6000)).default(100),
-  JST_BUDGET_ACCOUNT: optional(z.string().trim().regex(/^[A-Za-z0-9._-]{1,64}$/, 'expected 1-64 letters, digits, dot, dash or underscore')).default('default'),
+  JST_BUDGET_ACCOUNT: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9._-]{1,64}$/, 'expected 1-64 letters, digits, dot, dash or underscore'),
+  ).default('default'),
   JST_BUDGET_PRIORITIES: optional(z.string())
-    .transform((v) => (v ?? 'pushOrders,syncShipping,syncInventory').split(',').map((s) => s.trim()).filter(Boolean))
+    .transform((v) =>
+      (v ?? 'pushOrders,syncShipping,syncInventory')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.enum(BUDGET_JOBS, { message: `expected a comma-separated order of ${BUDGET_JOBS.join(', ')}` })).min(1, 'expected at least one job name')),
   JST_BUDGET_SLICE: optional(int(1, 50)).default(20),
   JST_BUDGET_SKEW_MS: optional(int(0, 5000)).default(100),

@@ -34,9 +34,7 @@ export type LegacyJstCredentials = z.infer<typeof legacyJstSecretSchema>;
 export type OpenJstCredentials = z.infer<typeof openJstSecretSchema>;
 
 /** The ERP secret, tagged with the API generation chosen from the fields present (docs/design.md §9). */
-export type JstCredentials =
-  | ({ generation: 'legacy' } & LegacyJstCredentials)
-  | ({ generation: 'open' } & OpenJstCredentials);
+export type JstCredentials = ({ generation: 'legacy' } & LegacyJstCredentials) | ({ generation: 'open' } & OpenJstCredentials);
 
 /** The database secret in the RDS format. */
 export const dbSecretSchema = z

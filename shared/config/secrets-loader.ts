@@ -3,13 +3,7 @@ import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient, Upd
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { z } from 'zod';
 import { ConfigError, describeZodIssues } from './config-error';
-import {
-  dbSecretSchema,
-  legacyJstSecretSchema,
-  openJstSecretSchema,
-  type DbCredentials,
-  type JstCredentials,
-} from './secret-shapes';
+import { dbSecretSchema, legacyJstSecretSchema, openJstSecretSchema, type DbCredentials, type JstCredentials } from './secret-shapes';
 import type { ErpTokenStore } from '../jst/token-keeper';
 
 /** The staging label of a written ERP secret version until AWSCURRENT is moved onto it. */
@@ -72,7 +66,12 @@ export class SecretsLoader {
         try {
           out = await this.client.send(new GetSecretValueCommand({ SecretId: secretId, VersionStage: 'AWSCURRENT' }));
         } catch (error) {
-          throw new ConfigError('SECRET_UNREADABLE', `Cannot read secret ${secretId} from Secrets Manager (${(error as { name?: string }).name ?? 'unknown error'})`, { secretId }, { cause: error });
+          throw new ConfigError(
+            'SECRET_UNREADABLE',
+            `Cannot read secret ${secretId} from Secrets Manager (${(error as { name?: string }).name ?? 'unknown error'})`,
+            { secretId },
+            { cause: error },
+          );
         }
         let raw: unknown;
         try {
@@ -89,9 +88,18 @@ export class SecretsLoader {
           this.provider.clearCache();
           return { written: true, version: put.VersionId };
         }
-        const put = await this.client.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: value, ClientRequestToken: randomUUID(), VersionStages: [PENDING_STAGE] }));
+        const put = await this.client.send(
+          new PutSecretValueCommand({ SecretId: secretId, SecretString: value, ClientRequestToken: randomUUID(), VersionStages: [PENDING_STAGE] }),
+        );
         try {
-          await this.client.send(new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: 'AWSCURRENT', MoveToVersionId: put.VersionId, RemoveFromVersionId: expectedVersion }));
+          await this.client.send(
+            new UpdateSecretVersionStageCommand({
+              SecretId: secretId,
+              VersionStage: 'AWSCURRENT',
+              MoveToVersionId: put.VersionId,
+              RemoveFromVersionId: expectedVersion,
+            }),
+          );
         } catch (error) {
           // A refused move is a conflict only if AWSCURRENT really left the version read (the API
           // reference names no dedicated error for it); otherwise the write failed.
@@ -134,9 +142,14 @@ export class SecretsLoader {
       value = await this.provider.get(secretId, { maxAge: this.maxAgeSeconds, forceFetch, sdkOptions: { VersionStage: 'AWSCURRENT' } });
     } catch (error) {
       const awsName = (error as { name?: string; cause?: { name?: string } }).cause?.name ?? (error as { name?: string }).name;
-      throw new ConfigError('SECRET_UNREADABLE', `Cannot read secret ${secretId} from Secrets Manager (${awsName ?? 'unknown error'})`, {
-        secretId,
-      }, { cause: error });
+      throw new ConfigError(
+        'SECRET_UNREADABLE',
+        `Cannot read secret ${secretId} from Secrets Manager (${awsName ?? 'unknown error'})`,
+        {
+          secretId,
+        },
+        { cause: error },
+      );
     }
     if (value === undefined || value === null) {
       throw new ConfigError('SECRET_EMPTY', `Secret ${secretId} has no string value`, { secretId });

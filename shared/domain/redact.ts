@@ -9,12 +9,41 @@ export const MASK = '***';
 
 /** Keys compared lower-cased with `_` and `-` removed. */
 const SENSITIVE_KEYS = new Set([
-  'password', 'passwd', 'pwd', 'secret', 'clientsecret', 'appsecret', 'partnerkey', 'apikey',
-  'token', 'accesstoken', 'refreshtoken', 'sessiontoken', 'idtoken', 'authorization', 'cookie',
-  'sign', 'signature',
-  'phone', 'mobile', 'telephone', 'tel', 'email', 'address', 'street', 'zip', 'postcode',
-  'customertelephone', 'customeremail', 'customerfirstname', 'customerlastname', 'customername',
-  'buyeraccount', 'buyermessage', 'shopbuyerid', 'idcard',
+  'password',
+  'passwd',
+  'pwd',
+  'secret',
+  'clientsecret',
+  'appsecret',
+  'partnerkey',
+  'apikey',
+  'token',
+  'accesstoken',
+  'refreshtoken',
+  'sessiontoken',
+  'idtoken',
+  'authorization',
+  'cookie',
+  'sign',
+  'signature',
+  'phone',
+  'mobile',
+  'telephone',
+  'tel',
+  'email',
+  'address',
+  'street',
+  'zip',
+  'postcode',
+  'customertelephone',
+  'customeremail',
+  'customerfirstname',
+  'customerlastname',
+  'customername',
+  'buyeraccount',
+  'buyermessage',
+  'shopbuyerid',
+  'idcard',
 ]);
 const SENSITIVE_PREFIXES = ['receiver', 'customeraddress', 'shipping_address', 'billingaddress', 'shippingaddress'];
 const SENSITIVE_SUFFIXES = ['password', 'secret', 'token', 'phone', 'mobile', 'telephone', 'address', 'email', 'partnerkey'];
@@ -31,7 +60,8 @@ const PHONE = /(?:\+?86[-\s]?)?(?<!\d)1[3-9]\d(?:[-\s]?\d{4}){2}(?!\d)|\+\d[\d\s
 /** `sign=…`, `token=…`, `access_token=…` and friends in URLs, query strings and form bodies. */
 const SECRET_PARAM = /\b(sign|token|access_token|refresh_token|app_secret|appsecret|partnerkey|partner_key|password)=([^&\s"']+)/gi;
 /** `"accessToken":"…"`-style JSON fragments inside strings (a request body in an error message). */
-const SECRET_JSON_FIELD = /("(?:sign|token|access_token|accessToken|refresh_token|refreshToken|app_secret|appSecret|partnerKey|password|receiver_\w+|\w*phone|\w*mobile|\w*address\w*)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi;
+const SECRET_JSON_FIELD =
+  /("(?:sign|token|access_token|accessToken|refresh_token|refreshToken|app_secret|appSecret|partnerKey|password|receiver_\w+|\w*phone|\w*mobile|\w*address\w*)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi;
 
 export function maskSensitiveText(text: string): string {
   return text.replace(SECRET_JSON_FIELD, `$1"${MASK}"`).replace(SECRET_PARAM, `$1=${MASK}`).replace(PHONE, MASK);

@@ -32,7 +32,11 @@ const ORDER_COLUMNS = `order_id, increment_id, order_status, created_at, updated
 export class OrderRepository {
   readonly readyStatuses: readonly string[];
 
-  constructor(private readonly pool: Pool, private readonly schema: StoreSchema, readyStatuses?: readonly string[]) {
+  constructor(
+    private readonly pool: Pool,
+    private readonly schema: StoreSchema,
+    readyStatuses?: readonly string[],
+  ) {
     this.readyStatuses = readyStatuses?.length ? readyStatuses : defaultReadyStatuses(schema);
   }
 
@@ -55,7 +59,9 @@ export class OrderRepository {
     // P(x) = "the first order with order_id >= x was created at or after sinceUnix" is monotone in x;
     // find the smallest x where it holds, then the first order at or after it.
     const firstAtOrAfter = async (id: number): Promise<{ id: number; createdAt: number } | undefined> => {
-      const [rows] = await this.pool.query<RowDataPacket[]>('SELECT order_id, created_at FROM sales_flat_order WHERE order_id >= ? ORDER BY order_id LIMIT 1', [id]);
+      const [rows] = await this.pool.query<RowDataPacket[]>('SELECT order_id, created_at FROM sales_flat_order WHERE order_id >= ? ORDER BY order_id LIMIT 1', [
+        id,
+      ]);
       return rows[0] ? { id: Number(rows[0].order_id), createdAt: Number(rows[0].created_at ?? 0) } : undefined;
     };
     const holds = async (id: number) => ((await firstAtOrAfter(id))?.createdAt ?? -1) >= sinceUnix;
@@ -83,7 +89,9 @@ export class OrderRepository {
 
   async readOrdersByIncrementIds(incrementIds: readonly string[]): Promise<StoreOrder[]> {
     if (incrementIds.length === 0) return [];
-    const [rows] = await this.pool.query<RowDataPacket[]>(`SELECT ${this.columns()} FROM sales_flat_order WHERE increment_id IN (?) ORDER BY order_id`, [incrementIds]);
+    const [rows] = await this.pool.query<RowDataPacket[]>(`SELECT ${this.columns()} FROM sales_flat_order WHERE increment_id IN (?) ORDER BY order_id`, [
+      incrementIds,
+    ]);
     return this.withItems(rows);
   }
 
@@ -119,7 +127,10 @@ export class OrderRepository {
       'UPDATE sales_flat_order SET order_status = ?, updated_at = GREATEST(COALESCE(updated_at, 0), UNIX_TIMESTAMP()) WHERE order_id IN (?) AND order_status = ?',
       [CORE_HOLD_STATUS, orderIds, CORE_HOLD_FROM],
     );
-    const [rows] = await this.pool.query<RowDataPacket[]>('SELECT order_id, updated_at FROM sales_flat_order WHERE order_id IN (?) AND order_status = ?', [orderIds, CORE_HOLD_STATUS]);
+    const [rows] = await this.pool.query<RowDataPacket[]>('SELECT order_id, updated_at FROM sales_flat_order WHERE order_id IN (?) AND order_status = ?', [
+      orderIds,
+      CORE_HOLD_STATUS,
+    ]);
     return new Map(rows.map((r) => [Number(r.order_id), Number(r.updated_at ?? 0)]));
   }
 
@@ -149,8 +160,14 @@ export class OrderRepository {
     for (const r of itemRows) {
       const list = items.get(Number(r.order_id)) ?? [];
       list.push({
-        itemId: Number(r.item_id), sku: String(r.sku ?? ''), name: String(r.name ?? ''), qty: Number(r.qty ?? 0),
-        price: str(r.price), rowTotal: str(r.row_total), basePrice: str(r.base_price), baseRowTotal: str(r.base_row_total),
+        itemId: Number(r.item_id),
+        sku: String(r.sku ?? ''),
+        name: String(r.name ?? ''),
+        qty: Number(r.qty ?? 0),
+        price: str(r.price),
+        rowTotal: str(r.row_total),
+        basePrice: str(r.base_price),
+        baseRowTotal: str(r.base_row_total),
         customOptionSku: r.custom_option_sku ? String(r.custom_option_sku) : null,
       });
       items.set(Number(r.order_id), list);
@@ -159,16 +176,37 @@ export class OrderRepository {
       const status = r.order_status === null ? null : String(r.order_status);
       const operateStatus = r.order_operate_status === undefined || r.order_operate_status === null ? null : String(r.order_operate_status);
       return {
-        orderId: Number(r.order_id), incrementId: String(r.increment_id), createdAt: Number(r.created_at ?? 0), updatedAt: r.updated_at === null ? null : Number(r.updated_at),
-        orderCurrencyCode: r.order_currency_code ?? null, grandTotal: str(r.grand_total), baseGrandTotal: str(r.base_grand_total),
-        shippingTotal: str(r.shipping_total), baseShippingTotal: str(r.base_shipping_total), discount: str(r.subtotal_with_discount),
-        baseDiscount: str(r.base_subtotal_with_discount), customerId: r.customer_id === null ? null : Number(r.customer_id),
-        customerEmail: r.customer_email ?? null, customerFirstname: r.customer_firstname ?? null, customerLastname: r.customer_lastname ?? null,
-        customerTelephone: r.customer_telephone ?? null, country: r.customer_address_country ?? null, state: r.customer_address_state ?? null,
-        city: r.customer_address_city ?? null, district: r.customer_address_area ?? null, zip: r.customer_address_zip ?? null,
-        street1: r.customer_address_street1 ?? null, street2: r.customer_address_street2 ?? null, orderRemark: r.order_remark ?? null,
-        paymentMethod: r.payment_method ?? null, txnId: r.txn_id ?? null, store: r.store ?? null, items: items.get(Number(r.order_id)) ?? [],
-        status, operateStatus, trackingNumber: r.tracking_number ?? null,
+        orderId: Number(r.order_id),
+        incrementId: String(r.increment_id),
+        createdAt: Number(r.created_at ?? 0),
+        updatedAt: r.updated_at === null ? null : Number(r.updated_at),
+        orderCurrencyCode: r.order_currency_code ?? null,
+        grandTotal: str(r.grand_total),
+        baseGrandTotal: str(r.base_grand_total),
+        shippingTotal: str(r.shipping_total),
+        baseShippingTotal: str(r.base_shipping_total),
+        discount: str(r.subtotal_with_discount),
+        baseDiscount: str(r.base_subtotal_with_discount),
+        customerId: r.customer_id === null ? null : Number(r.customer_id),
+        customerEmail: r.customer_email ?? null,
+        customerFirstname: r.customer_firstname ?? null,
+        customerLastname: r.customer_lastname ?? null,
+        customerTelephone: r.customer_telephone ?? null,
+        country: r.customer_address_country ?? null,
+        state: r.customer_address_state ?? null,
+        city: r.customer_address_city ?? null,
+        district: r.customer_address_area ?? null,
+        zip: r.customer_address_zip ?? null,
+        street1: r.customer_address_street1 ?? null,
+        street2: r.customer_address_street2 ?? null,
+        orderRemark: r.order_remark ?? null,
+        paymentMethod: r.payment_method ?? null,
+        txnId: r.txn_id ?? null,
+        store: r.store ?? null,
+        items: items.get(Number(r.order_id)) ?? [],
+        status,
+        operateStatus,
+        trackingNumber: r.tracking_number ?? null,
         lifecycle: classifyOrder(this.schema, this.readyStatuses, status, operateStatus),
       };
     });

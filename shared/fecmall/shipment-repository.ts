@@ -39,18 +39,29 @@ const TRACKING_NAME_MAX = 50;
  * moved backwards; an already shipped order only gains tracking numbers it did not have.
  */
 export class ShipmentRepository {
-  constructor(private readonly pool: Pool, private readonly schema: StoreSchema) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly schema: StoreSchema,
+  ) {}
 
   /** What applying would do, without writing (dry runs). */
   async plan(shipments: readonly ShipmentToApply[]): Promise<ShipmentResult[]> {
-    const found = await this.readOrders(this.pool, shipments.map((s) => s.incrementId), false);
+    const found = await this.readOrders(
+      this.pool,
+      shipments.map((s) => s.incrementId),
+      false,
+    );
     return shipments.map((s) => ({ incrementId: s.incrementId, ...this.decide(found.get(s.incrementId), s) }));
   }
 
   async apply(shipments: readonly ShipmentToApply[]): Promise<ShipmentResult[]> {
     if (shipments.length === 0) return [];
     return inTransaction(this.pool, async (conn) => {
-      const found = await this.readOrders(conn, shipments.map((s) => s.incrementId), true);
+      const found = await this.readOrders(
+        conn,
+        shipments.map((s) => s.incrementId),
+        true,
+      );
       const results: ShipmentResult[] = [];
       const logRows: unknown[][] = [];
       for (const shipment of shipments) {
@@ -58,12 +69,16 @@ export class ShipmentRepository {
         const decision = this.decide(order, shipment);
         if (order && (decision.outcome === 'applied' || decision.outcome === 'tracking_added')) {
           const tracking = joinTracking(order.trackingNumber, shipment.trackingNumbers, decision.outcome === 'tracking_added')!;
-          const ok = decision.outcome === 'applied' ? await this.dispatch(conn, order.orderId, shipment, tracking) : await this.addTracking(conn, order.orderId, order.status, tracking);
+          const ok =
+            decision.outcome === 'applied'
+              ? await this.dispatch(conn, order.orderId, shipment, tracking)
+              : await this.addTracking(conn, order.orderId, order.status, tracking);
           if (!ok) {
             results.push({ incrementId: shipment.incrementId, outcome: 'not_shippable', status: order.status ?? undefined });
             continue;
           }
-          if (decision.outcome === 'applied' && this.schema.flavour === 'bbc') logRows.push([order.orderId, order.incrementId, order.customerId, order.bdminUserId, 'log_order_dispatch']);
+          if (decision.outcome === 'applied' && this.schema.flavour === 'bbc')
+            logRows.push([order.orderId, order.incrementId, order.customerId, order.bdminUserId, 'log_order_dispatch']);
         }
         results.push({ incrementId: shipment.incrementId, ...decision });
       }
@@ -80,16 +95,29 @@ export class ShipmentRepository {
     if (!order) return { outcome: 'unknown' };
     const status = order.status ?? '';
     const bbc = this.schema.flavour === 'bbc';
-    if (bbc ? order.operateStatus === 'operate_canceled' || order.operateStatus === 'operate_waiting_canceled' : (CORE_STATUS.cancelled as readonly string[]).includes(status)) {
+    if (
+      bbc
+        ? order.operateStatus === 'operate_canceled' || order.operateStatus === 'operate_waiting_canceled'
+        : (CORE_STATUS.cancelled as readonly string[]).includes(status)
+    ) {
       return { outcome: 'cancelled', status: bbc ? `${status}/${order.operateStatus}` : status };
     }
     if ((bbc ? BBC_STATUS.shipped : CORE_STATUS.shipped).includes(status as never)) {
-      const known = new Set((order.trackingNumber ?? '').split(',').map((t) => t.trim()).filter(Boolean));
+      const known = new Set(
+        (order.trackingNumber ?? '')
+          .split(',')
+          .map((t) => t.trim())
+          .filter(Boolean),
+      );
       const fresh = shipment.trackingNumbers.filter((t) => !known.has(t));
       if (fresh.length === 0) return { outcome: 'already_shipped', status };
-      return joinTracking(order.trackingNumber, shipment.trackingNumbers, true) === undefined ? { outcome: 'tracking_too_long', status } : { outcome: 'tracking_added', status };
+      return joinTracking(order.trackingNumber, shipment.trackingNumbers, true) === undefined
+        ? { outcome: 'tracking_too_long', status }
+        : { outcome: 'tracking_added', status };
     }
-    const shippable = bbc ? (BBC_STATUS.shippable as readonly string[]).includes(status) && (order.operateStatus ?? 'operate_normal') === 'operate_normal' : (CORE_STATUS.shippable as readonly string[]).includes(status);
+    const shippable = bbc
+      ? (BBC_STATUS.shippable as readonly string[]).includes(status) && (order.operateStatus ?? 'operate_normal') === 'operate_normal'
+      : (CORE_STATUS.shippable as readonly string[]).includes(status);
     if (!shippable) return { outcome: 'not_shippable', status };
     return joinTracking(null, shipment.trackingNumbers, false) === undefined ? { outcome: 'tracking_too_long', status } : { outcome: 'applied', status };
   }
@@ -116,7 +144,10 @@ export class ShipmentRepository {
   }
 
   private async addTracking(conn: Queryable, orderId: number, status: string | null, tracking: string): Promise<boolean> {
-    const [result] = await conn.query('UPDATE sales_flat_order SET tracking_number = ?, updated_at = UNIX_TIMESTAMP() WHERE order_id = ? AND order_status = ?', [tracking, orderId, status]);
+    const [result] = await conn.query(
+      'UPDATE sales_flat_order SET tracking_number = ?, updated_at = UNIX_TIMESTAMP() WHERE order_id = ? AND order_status = ?',
+      [tracking, orderId, status],
+    );
     return (result as { affectedRows: number }).affectedRows === 1;
   }
 
@@ -131,8 +162,13 @@ export class ShipmentRepository {
       rows.map((r) => [
         String(r.increment_id),
         {
-          orderId: Number(r.order_id), incrementId: String(r.increment_id), status: r.order_status ?? null, trackingNumber: r.tracking_number ?? null,
-          customerId: r.customer_id ?? null, operateStatus: r.order_operate_status ?? null, bdminUserId: r.bdmin_user_id ?? null,
+          orderId: Number(r.order_id),
+          incrementId: String(r.increment_id),
+          status: r.order_status ?? null,
+          trackingNumber: r.tracking_number ?? null,
+          customerId: r.customer_id ?? null,
+          operateStatus: r.order_operate_status ?? null,
+          bdminUserId: r.bdmin_user_id ?? null,
         },
       ]),
     );

@@ -37,9 +37,7 @@ export class StockRepository {
   /** SKUs in keyset pages ordered by sku (the unique index): pass the last sku of a page to get the next. */
   async listSkus(afterSku: string | undefined, limit: number): Promise<StoreSku[]> {
     const [rows] = await this.pool.query<RowDataPacket[]>(
-      afterSku === undefined
-        ? 'SELECT sku, id FROM product_flat ORDER BY sku LIMIT ?'
-        : 'SELECT sku, id FROM product_flat WHERE sku > ? ORDER BY sku LIMIT ?',
+      afterSku === undefined ? 'SELECT sku, id FROM product_flat ORDER BY sku LIMIT ?' : 'SELECT sku, id FROM product_flat WHERE sku > ? ORDER BY sku LIMIT ?',
       afterSku === undefined ? [limit] : [afterSku, limit],
     );
     return rows.map((r) => ({ sku: String(r.sku), productId: Number(r.id) }));
@@ -78,7 +76,10 @@ export class StockRepository {
     const result: StockWriteResult = { written: [], conflicts: [], unchanged: [] };
     if (changes.length === 0) return result;
     return inTransaction(this.pool, async (conn) => {
-      const current = await this.lockCurrent(conn, changes.map((c) => String(c.productId)));
+      const current = await this.lockCurrent(
+        conn,
+        changes.map((c) => String(c.productId)),
+      );
       const toWrite: StockChange[] = [];
       for (const change of changes) {
         const actual = current.get(String(change.productId)) ?? null;

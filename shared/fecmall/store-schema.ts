@@ -17,7 +17,8 @@ export async function detectStoreSchema(pool: Pool): Promise<StoreSchema> {
   );
   const has = (table: string, column?: string) => columns.some((r) => r.t === table && (column === undefined || r.c === column));
   for (const table of ['sales_flat_order', 'sales_flat_order_item', 'product_flat_qty']) {
-    if (!has(table)) throw new StoreError('STORE_TABLE_MISSING', `The store database has no ${table} table: is DB_SECRET_ID pointing at the Fecmall database?`, { table });
+    if (!has(table))
+      throw new StoreError('STORE_TABLE_MISSING', `The store database has no ${table} table: is DB_SECRET_ID pointing at the Fecmall database?`, { table });
   }
   const [config] = await pool.query<RowDataPacket[]>("SELECT value FROM store_base_config WHERE `key` = 'service_db'").catch(() => [[] as RowDataPacket[]]);
   const serviceDb = String(config[0]?.value ?? '');
@@ -27,7 +28,8 @@ export async function detectStoreSchema(pool: Pool): Promise<StoreSchema> {
       'This Fecmall store keeps its products in MongoDB (store_base_config service_db = mongodb); fecjst supports the MySQL product store only',
     );
   }
-  if (!has('product_flat')) throw new StoreError('STORE_TABLE_MISSING', 'The store database has no product_flat table (MySQL product store)', { table: 'product_flat' });
+  if (!has('product_flat'))
+    throw new StoreError('STORE_TABLE_MISSING', 'The store database has no product_flat table (MySQL product store)', { table: 'product_flat' });
   return {
     flavour: has('sales_flat_order', 'order_operate_status') ? 'bbc' : 'core',
     hasDispatchedAt: has('sales_flat_order', 'dispatched_at'),

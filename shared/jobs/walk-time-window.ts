@@ -47,7 +47,14 @@ export async function walkTimeWindow<T>(ctx: Ctx, options: WalkOptions<T>): Prom
   const nowMs = ctx.clock.now();
   const window = progress
     ? { fromMs: progress.fromMs, toMs: Math.max(progress.untilMs, nowMs - ctx.env.SETTLE_LAG_SECONDS * 1000) }
-    : planWindow({ nowMs, cursorMs: cursor, settleLagMs: ctx.env.SETTLE_LAG_SECONDS * 1000, lookbackMs: ctx.env.LOOKBACK_SECONDS * 1000, initialLookbackMs: options.initialLookbackMs, explicit });
+    : planWindow({
+        nowMs,
+        cursorMs: cursor,
+        settleLagMs: ctx.env.SETTLE_LAG_SECONDS * 1000,
+        lookbackMs: ctx.env.LOOKBACK_SECONDS * 1000,
+        initialLookbackMs: options.initialLookbackMs,
+        explicit,
+      });
   const startMs = progress ? Math.max(progress.doneMs, window.fromMs) : window.fromMs;
   const stats: SweepStats = options.stats ?? { pages: 0, narrowed: 0, verifiedSeconds: 0 };
   let progressWritten = progress !== undefined;

@@ -91,7 +91,13 @@ export class WindowWalkError extends FecjstError {
   }
 }
 
-export async function sweepWindow<T>(source: SweepSource<T>, hooks: SweepHooks<T>, window: TimeWindow, startWidthMs: number, stats: SweepStats): Promise<SweepResult> {
+export async function sweepWindow<T>(
+  source: SweepSource<T>,
+  hooks: SweepHooks<T>,
+  window: TimeWindow,
+  startWidthMs: number,
+  stats: SweepStats,
+): Promise<SweepResult> {
   const end = Math.ceil(window.toMs / SECOND_MS) * SECOND_MS;
   let pos = Math.floor(window.fromMs / SECOND_MS) * SECOND_MS;
   let width = clampWidth(startWidthMs);

@@ -90,7 +90,13 @@ class HttpJstClient implements JstClient {
 
   private async *pages<T>(reading: PagedReading<T>): AsyncGenerator<Page<T>> {
     for (let pageIndex = 1; ; pageIndex++) {
-      if (pageIndex > MAX_PAGES) throw new JstApiError({ code: 'JST_REPLY_INVALID', message: `ERP ${reading.endpoint.name}: still has_next after ${MAX_PAGES} pages`, endpoint: reading.endpoint.name, retryable: false });
+      if (pageIndex > MAX_PAGES)
+        throw new JstApiError({
+          code: 'JST_REPLY_INVALID',
+          message: `ERP ${reading.endpoint.name}: still has_next after ${MAX_PAGES} pages`,
+          endpoint: reading.endpoint.name,
+          retryable: false,
+        });
       const page = await this.page(reading, pageIndex);
       yield page;
       if (!page.hasNext || page.rows.length + page.invalid.length + (page.duplicates ?? 0) === 0) return;

@@ -30,7 +30,12 @@ export interface ErpProtocol {
 /** The envelope of either generation, with its numeric `code` checked. */
 export function readEnvelope(endpoint: JstEndpoint, parsed: unknown): { envelope: Record<string, unknown>; code: number } {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new JstApiError({ code: 'JST_REPLY_INVALID', message: `ERP ${endpoint.name}: reply is not a JSON object`, endpoint: endpoint.name, retryable: false });
+    throw new JstApiError({
+      code: 'JST_REPLY_INVALID',
+      message: `ERP ${endpoint.name}: reply is not a JSON object`,
+      endpoint: endpoint.name,
+      retryable: false,
+    });
   }
   const envelope = parsed as Record<string, unknown>;
   const raw = envelope.code;
@@ -48,7 +53,21 @@ export function readEnvelope(endpoint: JstEndpoint, parsed: unknown): { envelope
 export function codeError(generation: 'legacy' | 'open', endpoint: JstEndpoint, jstCode: number, msg: unknown): JstApiError {
   const { meaning, retryable, kind } = describeJstCode(generation, jstCode);
   const expired = (generation === 'open' && jstCode === 100) || (generation === 'legacy' && jstCode === 170);
-  const code = expired ? 'JST_TOKEN_EXPIRED' : kind === 'rate' ? 'JST_RATE_LIMITED' : kind === 'auth' ? 'JST_AUTH' : kind === 'transient' ? 'JST_INTERNAL' : 'JST_REJECTED';
+  const code = expired
+    ? 'JST_TOKEN_EXPIRED'
+    : kind === 'rate'
+      ? 'JST_RATE_LIMITED'
+      : kind === 'auth'
+        ? 'JST_AUTH'
+        : kind === 'transient'
+          ? 'JST_INTERNAL'
+          : 'JST_REJECTED';
   const text = typeof msg === 'string' && msg ? `: ${msg.slice(0, 200)}` : '';
-  return new JstApiError({ code, message: `ERP ${endpoint.name} failed with code ${jstCode} (${meaning})${text}`, endpoint: endpoint.name, jstCode, retryable });
+  return new JstApiError({
+    code,
+    message: `ERP ${endpoint.name} failed with code ${jstCode} (${meaning})${text}`,
+    endpoint: endpoint.name,
+    jstCode,
+    retryable,
+  });
 }

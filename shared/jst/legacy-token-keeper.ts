@@ -27,7 +27,11 @@ export class LegacyTokenKeeper implements TokenKeeper {
   /** After a failed scheduled refresh, none before this time. */
   private scheduledPausedUntil = 0;
 
-  constructor(initial: LegacyCredentials, private readonly protocol: LegacyProtocol, private readonly ctx: TokenKeeperContext) {
+  constructor(
+    initial: LegacyCredentials,
+    private readonly protocol: LegacyProtocol,
+    private readonly ctx: TokenKeeperContext,
+  ) {
     this.creds = initial;
   }
 
@@ -61,7 +65,10 @@ export class LegacyTokenKeeper implements TokenKeeper {
   async recover(used: JstCredentials): Promise<void> {
     // Refreshed (or replaced) since this call was sent: just retry it.
     if (used !== this.creds) return;
-    const stored = await this.ctx.store.read().then((s) => s.credentials, () => undefined);
+    const stored = await this.ctx.store.read().then(
+      (s) => s.credentials,
+      () => undefined,
+    );
     if (stored?.generation === 'legacy' && used.generation === 'legacy' && stored.token !== used.token) {
       // An operator put a new token into the secret.
       this.creds = stored;
@@ -90,22 +97,24 @@ export class LegacyTokenKeeper implements TokenKeeper {
 
   private async doRefresh(): Promise<void> {
     const creds = this.creds;
-    await this.ctx.retry.run(
-      () => this.ctx.send(REFRESH, (ts) => this.protocol.buildCall(REFRESH, {}, creds, ts)),
-      (error) => ({ retryable: error instanceof JstApiError && error.retryable, minBaseMs: (error as JstApiError).code === 'JST_RATE_LIMITED' ? 1000 : 0 }),
-    ).catch((error: unknown) => {
-      if (error instanceof JstApiError && (error.jstCode === 170 || error.jstCode === 120 || error.jstCode === 100)) {
-        throw new JstApiError({
-          code: 'JST_AUTH',
-          message: `ERP refused refresh.token (${error.message}). Check partnerId and partnerKey; if they are right the legacy token has expired for good: ask Jushuitan for a new token and put it as "token" into the ${this.ctx.store.label}`,
-          endpoint: REFRESH.name,
-          jstCode: error.jstCode,
-          retryable: false,
-          cause: error,
-        });
-      }
-      throw error;
-    });
+    await this.ctx.retry
+      .run(
+        () => this.ctx.send(REFRESH, (ts) => this.protocol.buildCall(REFRESH, {}, creds, ts)),
+        (error) => ({ retryable: error instanceof JstApiError && error.retryable, minBaseMs: (error as JstApiError).code === 'JST_RATE_LIMITED' ? 1000 : 0 }),
+      )
+      .catch((error: unknown) => {
+        if (error instanceof JstApiError && (error.jstCode === 170 || error.jstCode === 120 || error.jstCode === 100)) {
+          throw new JstApiError({
+            code: 'JST_AUTH',
+            message: `ERP refused refresh.token (${error.message}). Check partnerId and partnerKey; if they are right the legacy token has expired for good: ask Jushuitan for a new token and put it as "token" into the ${this.ctx.store.label}`,
+            endpoint: REFRESH.name,
+            jstCode: error.jstCode,
+            retryable: false,
+            cause: error,
+          });
+        }
+        throw error;
+      });
     this.ctx.stats.tokenRefreshes++;
     const refreshedAt = new Date(this.ctx.now()).toISOString();
     this.creds = { ...creds, tokenRefreshedAt: refreshedAt };

@@ -25,14 +25,18 @@ export class OpenProtocol implements ErpProtocol {
   buildCall(endpoint: JstEndpoint, biz: unknown, credentials: JstCredentials, tsSeconds: number): ErpHttpRequest {
     const creds = openCredentials(credentials);
     // §2.2–2.3: everything in the form body; `biz` is signed as the exact string sent.
-    return this.form(endpoint, {
-      access_token: creds.accessToken,
-      app_key: creds.appKey,
-      biz: JSON.stringify(biz ?? {}),
-      charset: 'utf-8',
-      timestamp: String(tsSeconds),
-      version: '2',
-    }, creds.appSecret);
+    return this.form(
+      endpoint,
+      {
+        access_token: creds.accessToken,
+        app_key: creds.appKey,
+        biz: JSON.stringify(biz ?? {}),
+        charset: 'utf-8',
+        timestamp: String(tsSeconds),
+        version: '2',
+      },
+      creds.appSecret,
+    );
   }
 
   /**
@@ -56,7 +60,12 @@ export class OpenProtocol implements ErpProtocol {
     // Cancel answers with a plain string (§3d).
     if (typeof data === 'string') return { message: data };
     if (typeof data !== 'object' || Array.isArray(data)) {
-      throw new JstApiError({ code: 'JST_REPLY_INVALID', message: `ERP ${endpoint.name}: reply data is not an object`, endpoint: endpoint.name, retryable: false });
+      throw new JstApiError({
+        code: 'JST_REPLY_INVALID',
+        message: `ERP ${endpoint.name}: reply data is not an object`,
+        endpoint: endpoint.name,
+        retryable: false,
+      });
     }
     return data as Record<string, unknown>;
   }

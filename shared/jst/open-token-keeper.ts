@@ -44,7 +44,11 @@ export class OpenTokenKeeper implements TokenKeeper {
   /** A pair the ERP issued that the store has not taken yet (the write failed): retried before the next call. */
   private unsaved: { expectedVersion: string | undefined; next: OpenCredentials } | undefined;
 
-  constructor(initial: OpenCredentials, private readonly protocol: OpenProtocol, private readonly ctx: TokenKeeperContext) {
+  constructor(
+    initial: OpenCredentials,
+    private readonly protocol: OpenProtocol,
+    private readonly ctx: TokenKeeperContext,
+  ) {
     this.creds = initial;
   }
 
@@ -65,7 +69,10 @@ export class OpenTokenKeeper implements TokenKeeper {
       if (now >= expiresAt) throw error;
       // The current token still works: go on, and say so; a refused call will try again.
       this.proactivePausedUntil = now + HOUR;
-      this.ctx.logger?.error('ERP access token could not be renewed before it expires', { code: (error as { code?: string }).code, expiresAt: this.creds.expiresAt });
+      this.ctx.logger?.error('ERP access token could not be renewed before it expires', {
+        code: (error as { code?: string }).code,
+        expiresAt: this.creds.expiresAt,
+      });
     }
   }
 
@@ -99,7 +106,14 @@ export class OpenTokenKeeper implements TokenKeeper {
           const refusal = error as JstApiError;
           // A wrong app secret (10) or a caller IP outside the app's whitelist (110): nothing to renew.
           if (refusal.jstCode === 10 || refusal.jstCode === 110) {
-            throw new JstApiError({ code: 'JST_AUTH', message: `ERP refused the token refresh: ${refusal.message}; fix it in the ${this.ctx.store.label} or the ERP app settings`, endpoint: refusal.endpoint, jstCode: refusal.jstCode, retryable: false, cause: refusal });
+            throw new JstApiError({
+              code: 'JST_AUTH',
+              message: `ERP refused the token refresh: ${refusal.message}; fix it in the ${this.ctx.store.label} or the ERP app settings`,
+              endpoint: refusal.endpoint,
+              jstCode: refusal.jstCode,
+              retryable: false,
+              cause: refusal,
+            });
           }
           const settled = await this.watchForNewTokens(refusedAccessToken);
           if (settled) return this.adopt(settled, 'another function renewed the ERP tokens; using them');
@@ -135,11 +149,23 @@ export class OpenTokenKeeper implements TokenKeeper {
   private async store(stored: OpenStored, issued: Record<string, unknown>): Promise<void> {
     const { access_token: accessToken, refresh_token: refreshToken, expires_in: expiresIn } = issued;
     if (typeof accessToken !== 'string' || !accessToken || typeof refreshToken !== 'string' || !refreshToken) {
-      throw new JstApiError({ code: 'JST_REPLY_INVALID', message: 'ERP token call: reply lacks access_token or refresh_token', endpoint: OPEN_TOKEN_ENDPOINTS.refresh.name, retryable: false });
+      throw new JstApiError({
+        code: 'JST_REPLY_INVALID',
+        message: 'ERP token call: reply lacks access_token or refresh_token',
+        endpoint: OPEN_TOKEN_ENDPOINTS.refresh.name,
+        retryable: false,
+      });
     }
     const expiresAt = typeof expiresIn === 'number' && expiresIn > 0 ? new Date(this.ctx.now() + expiresIn * 1000).toISOString() : undefined;
     const base = stored.credentials;
-    const next: OpenCredentials = { generation: 'open', appKey: base.appKey, appSecret: base.appSecret, accessToken, refreshToken, ...(expiresAt ? { expiresAt } : {}) };
+    const next: OpenCredentials = {
+      generation: 'open',
+      appKey: base.appKey,
+      appSecret: base.appSecret,
+      accessToken,
+      refreshToken,
+      ...(expiresAt ? { expiresAt } : {}),
+    };
     this.creds = next;
     this.ctx.logger?.info('ERP access token renewed', { expiresAt });
     await this.save(stored.version, next);
@@ -179,7 +205,8 @@ export class OpenTokenKeeper implements TokenKeeper {
 
   private async read(): Promise<OpenStored> {
     const { credentials, version } = await this.ctx.store.read();
-    if (credentials.generation !== 'open') throw this.human('the ERP secret now holds legacy partner credentials; restart the functions after changing the API generation');
+    if (credentials.generation !== 'open')
+      throw this.human('the ERP secret now holds legacy partner credentials; restart the functions after changing the API generation');
     return { credentials, version };
   }
 

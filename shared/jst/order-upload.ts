@@ -18,7 +18,8 @@ export interface UploadResult {
 export async function uploadOrders(transport: JstTransport, orders: readonly ErpUploadOrder[]): Promise<UploadResult[]> {
   const endpoint = ENDPOINTS.upload;
   if (orders.length === 0) return [];
-  if (orders.length > LIMITS.uploadOrders) throw new JstRequestError(endpoint.name, `${orders.length} orders in one upload; at most ${LIMITS.uploadOrders} per call (split into batches)`);
+  if (orders.length > LIMITS.uploadOrders)
+    throw new JstRequestError(endpoint.name, `${orders.length} orders in one upload; at most ${LIMITS.uploadOrders} per call (split into batches)`);
   const soIds: string[] = [];
   for (const order of orders) {
     const soId: unknown = order.so_id;
@@ -32,7 +33,8 @@ export async function uploadOrders(transport: JstTransport, orders: readonly Erp
   const toSend: ErpUploadOrder[] = [];
   orders.forEach((order, i) => {
     const empty = firstEmptyField(order);
-    if (empty) results.set(soIds[i]!, { soId: soIds[i]!, oId: undefined, ok: false, message: `not sent: ${empty} is empty (empty values are never sent to the ERP)` });
+    if (empty)
+      results.set(soIds[i]!, { soId: soIds[i]!, oId: undefined, ok: false, message: `not sent: ${empty} is empty (empty values are never sent to the ERP)` });
     else toSend.push(order);
   });
   if (toSend.length > 0) {
@@ -41,7 +43,12 @@ export async function uploadOrders(transport: JstTransport, orders: readonly Erp
     if (!parsed.success) throw invalidReply(endpoint.name, parsed.error);
     for (const r of parsed.data.datas) {
       const accepted = r.issuccess && r.o_id != null;
-      results.set(r.so_id, { soId: r.so_id, oId: r.o_id ?? undefined, ok: accepted, message: r.msg || (r.issuccess && !accepted ? 'the ERP accepted the order but returned no o_id' : undefined) });
+      results.set(r.so_id, {
+        soId: r.so_id,
+        oId: r.o_id ?? undefined,
+        ok: accepted,
+        message: r.msg || (r.issuccess && !accepted ? 'the ERP accepted the order but returned no o_id' : undefined),
+      });
     }
   }
   // One result per order, in input order; an order the ERP did not report on counts as failed.
@@ -49,8 +56,16 @@ export async function uploadOrders(transport: JstTransport, orders: readonly Erp
 }
 
 function invalidReply(endpoint: string, error: z.ZodError): JstApiError {
-  const issues = error.issues.slice(0, 3).map((i) => `${i.path.join('.') || 'reply'}: ${i.message}`).join('; ');
-  return new JstApiError({ code: 'JST_REPLY_INVALID', message: `ERP ${endpoint}: reply does not have the documented shape (${issues})`, endpoint, retryable: false });
+  const issues = error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join('.') || 'reply'}: ${i.message}`)
+    .join('; ');
+  return new JstApiError({
+    code: 'JST_REPLY_INVALID',
+    message: `ERP ${endpoint}: reply does not have the documented shape (${issues})`,
+    endpoint,
+    retryable: false,
+  });
 }
 
 /** Path of the first empty-string or null value in an order (items and pay included), if any. */

@@ -42,7 +42,15 @@ export function inventoryReading(query: InventoryQuery): PagedReading<InventoryR
   // wms_co_id omitted = 0 = all warehouses summed ([C2] §3a), so 0 is not sent. Legacy support for
   // wms_co_id is [U] (§3a); it is sent when asked for.
   if (query.wmsCoId) biz.wms_co_id = query.wmsCoId;
-  return { endpoint, biz, listKey: 'inventorys', rowSchema: inventoryRowSchema, keyOf: (row) => (row as { sku_id?: unknown }).sku_id, uniqueKey: (r) => r.sku_id, modifiedOf: (r) => r.modified };
+  return {
+    endpoint,
+    biz,
+    listKey: 'inventorys',
+    rowSchema: inventoryRowSchema,
+    keyOf: (row) => (row as { sku_id?: unknown }).sku_id,
+    uniqueKey: (r) => r.sku_id,
+    modifiedOf: (r) => r.modified,
+  };
 }
 
 /** One logistics query's reading (docs/erp-api.md §3c). */
@@ -58,7 +66,15 @@ export function logisticsReading(query: LogisticsQuery, defaultShopId: number | 
   // date_type's default is [U] (docs/erp-api.md §3c: "默认发货时间"), so it is always sent with a range.
   if (query.modified) Object.assign(biz, rangeFields(endpoint.name, query.modified), { date_type: query.dateType ?? 0 });
   // One row per package: split shipments share the so_id and differ in o_id (docs/erp-api.md §3c).
-  return { endpoint, biz, listKey: 'orders', rowSchema: logisticsOrderSchema, keyOf: (row) => (row as { so_id?: unknown }).so_id, uniqueKey: (r) => String(r.o_id), modifiedOf: (r) => r.modified };
+  return {
+    endpoint,
+    biz,
+    listKey: 'orders',
+    rowSchema: logisticsOrderSchema,
+    keyOf: (row) => (row as { so_id?: unknown }).so_id,
+    uniqueKey: (r) => String(r.o_id),
+    modifiedOf: (r) => r.modified,
+  };
 }
 
 /** One order query's reading; the page size limit depends on the API generation. */
@@ -75,5 +91,13 @@ export function orderReading(query: OrderQuery, generation: 'legacy' | 'open', d
   if (query.soIds?.length) biz.so_ids = [...query.soIds];
   if (query.oIds?.length) biz.o_ids = [...query.oIds];
   if (query.modified) Object.assign(biz, rangeFields(endpoint.name, query.modified), { date_type: 0 });
-  return { endpoint, biz, listKey: 'orders', rowSchema: queriedOrderSchema, keyOf: (row) => (row as { so_id?: unknown }).so_id, uniqueKey: (r) => String(r.o_id), modifiedOf: (r) => r.modified };
+  return {
+    endpoint,
+    biz,
+    listKey: 'orders',
+    rowSchema: queriedOrderSchema,
+    keyOf: (row) => (row as { so_id?: unknown }).so_id,
+    uniqueKey: (r) => String(r.o_id),
+    modifiedOf: (r) => r.modified,
+  };
 }

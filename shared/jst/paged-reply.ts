@@ -44,11 +44,22 @@ export interface PagedReading<T> {
 export function readPage<T>(reading: PagedReading<T>, data: Record<string, unknown>, pageIndex: number): Page<T> {
   const name = reading.endpoint.name;
   const page = pageSchema.safeParse(data);
-  if (!page.success) throw new JstApiError({ code: 'JST_REPLY_INVALID', message: `ERP ${name}: reply does not have the documented shape (${issues(page.error)})`, endpoint: name, retryable: true });
+  if (!page.success)
+    throw new JstApiError({
+      code: 'JST_REPLY_INVALID',
+      message: `ERP ${name}: reply does not have the documented shape (${issues(page.error)})`,
+      endpoint: name,
+      retryable: true,
+    });
   const list = data[reading.listKey];
   if (!Array.isArray(list)) {
     const problem = list === undefined || list === null ? `has no "${reading.listKey}" list` : `"${reading.listKey}" is not a list`;
-    throw new JstApiError({ code: 'JST_REPLY_INVALID', message: `ERP ${name}: code 0 but the reply ${problem} (malformed reply)`, endpoint: name, retryable: true });
+    throw new JstApiError({
+      code: 'JST_REPLY_INVALID',
+      message: `ERP ${name}: code 0 but the reply ${problem} (malformed reply)`,
+      endpoint: name,
+      retryable: true,
+    });
   }
   const byKey = new Map<string, T>();
   const invalid: InvalidRow[] = [];
@@ -57,7 +68,11 @@ export function readPage<T>(reading: PagedReading<T>, data: Record<string, unkno
     const parsed = reading.rowSchema.safeParse(raw);
     if (!parsed.success) {
       const key = typeof raw === 'object' && raw ? reading.keyOf(raw) : undefined;
-      invalid.push({ index, key: typeof key === 'string' ? key : undefined, problem: parsed.error.issues.map((i) => `${i.path.join('.') || 'row'}: ${i.message}`).join('; ') });
+      invalid.push({
+        index,
+        key: typeof key === 'string' ? key : undefined,
+        problem: parsed.error.issues.map((i) => `${i.path.join('.') || 'row'}: ${i.message}`).join('; '),
+      });
       return;
     }
     const key = reading.uniqueKey(parsed.data);
@@ -80,5 +95,8 @@ function modifiedMs(modified: string | null | undefined): number {
 }
 
 function issues(error: z.ZodError): string {
-  return error.issues.slice(0, 3).map((i) => `${i.path.join('.') || 'reply'}: ${i.message}`).join('; ');
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join('.') || 'reply'}: ${i.message}`)
+    .join('; ');
 }

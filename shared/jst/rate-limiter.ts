@@ -62,7 +62,10 @@ export class RateLimiter {
   private readonly minuteWindow: number;
   private readonly spacingMs: number;
 
-  constructor(private readonly limit: RateLimit, deps: RateLimiterDeps = {}) {
+  constructor(
+    private readonly limit: RateLimit,
+    deps: RateLimiterDeps = {},
+  ) {
     if (!(Number.isInteger(limit.perSecond) && limit.perSecond >= 1) || !(Number.isInteger(limit.perMinute) && limit.perMinute >= 1)) {
       throw new RangeError(`ERP rate limits must be whole numbers of at least 1 call per window (got ${limit.perSecond}/s, ${limit.perMinute}/min)`);
     }
@@ -125,7 +128,10 @@ export class RateLimiter {
   private blockedUntil(now: number): number | 'in-flight' {
     const last = this.slots[this.slots.length - 1];
     let earliest = last === undefined ? now : last.startedAt + this.spacingMs;
-    for (const [limit, window] of [[this.limit.perSecond, this.secondWindow], [this.limit.perMinute, this.minuteWindow]] as const) {
+    for (const [limit, window] of [
+      [this.limit.perSecond, this.secondWindow],
+      [this.limit.perMinute, this.minuteWindow],
+    ] as const) {
       // The new call gets index n; every call p ≤ n − limit must have ended a full window ago.
       const upTo = this.slots.length - limit;
       for (let p = 0; p <= upTo; p++) {

@@ -1,7 +1,15 @@
 import { z } from 'zod';
 
 /** Integer counters may arrive as numbers or numeric strings (docs/erp-api.md §3a: P1 says string, S6 integer). */
-const integer = z.union([z.number(), z.string().regex(/^-?\d+$/).transform(Number)]).pipe(z.number().int());
+const integer = z
+  .union([
+    z.number(),
+    z
+      .string()
+      .regex(/^-?\d+$/)
+      .transform(Number),
+  ])
+  .pipe(z.number().int());
 
 /** Paging fields present on every paginated payload (docs/erp-api.md §1.4, §2.5). */
 export const pageSchema = z
@@ -62,11 +70,31 @@ export const logisticsOrderSchema = z
 export type LogisticsOrder = z.infer<typeof logisticsOrderSchema>;
 
 /** The ERP order status vocabulary of the order query (docs/erp-api.md §3d, [C2]). */
-export const ERP_ORDER_STATUSES = ['WaitPay', 'Delivering', 'Merged', 'Question', 'Split', 'WaitOuterSent', 'WaitConfirm', 'WaitFConfirm', 'Sent', 'Cancelled'] as const;
+export const ERP_ORDER_STATUSES = [
+  'WaitPay',
+  'Delivering',
+  'Merged',
+  'Question',
+  'Split',
+  'WaitOuterSent',
+  'WaitConfirm',
+  'WaitFConfirm',
+  'Sent',
+  'Cancelled',
+] as const;
 export type ErpOrderStatus = (typeof ERP_ORDER_STATUSES)[number];
 
 /** A decimal amount as the ERP sends it (number or numeric string), kept as a string with its digits. */
-const money = z.union([z.number().finite().transform((n) => n.toFixed(2)), z.string().trim().regex(/^-?\d+(\.\d{1,4})?$/, 'expected a decimal amount (at most 4 decimals)')]);
+const money = z.union([
+  z
+    .number()
+    .finite()
+    .transform((n) => n.toFixed(2)),
+  z
+    .string()
+    .trim()
+    .regex(/^-?\d+(\.\d{1,4})?$/, 'expected a decimal amount (at most 4 decimals)'),
+]);
 
 /** One line of a queried order (docs/erp-api.md §3d): `raw_so_id` names the store order a merged line came from. */
 export const queriedOrderItemSchema = z
@@ -97,7 +125,11 @@ export const queriedOrderSchema = z
     l_id: z.string().optional().nullable(),
     lc_id: z.string().optional().nullable(),
     logistics_company: z.string().optional().nullable(),
-    items: z.array(queriedOrderItemSchema).nullable().optional().transform((v) => v ?? []),
+    items: z
+      .array(queriedOrderItemSchema)
+      .nullable()
+      .optional()
+      .transform((v) => v ?? []),
   })
   .passthrough();
 export type QueriedOrder = z.infer<typeof queriedOrderSchema>;

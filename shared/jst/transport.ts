@@ -71,7 +71,13 @@ export class JstTransport {
     this.generation = creds.generation;
     this.timeoutMs = options.timeoutMs ?? 15_000;
     this.now = options.now ?? Date.now;
-    this.retry = new RetryPolicy({ maxRetries: options.maxRetries, baseMs: options.retryBaseMs, capMs: options.retryCapMs, sleep: options.sleep, random: options.random });
+    this.retry = new RetryPolicy({
+      maxRetries: options.maxRetries,
+      baseMs: options.retryBaseMs,
+      capMs: options.retryCapMs,
+      sleep: options.sleep,
+      random: options.random,
+    });
     this.limiter = new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT, { now: this.now, sleep: this.retry.sleep });
     this.http = axios.create({
       timeout: this.timeoutMs,
@@ -124,7 +130,13 @@ export class JstTransport {
       (error, attempt, delayMs) => {
         const failure = error as JstApiError;
         this.stats.retries++;
-        this.options.logger?.warn('ERP call failed; retrying', { endpoint: endpoint.name, code: failure.code, jstCode: failure.jstCode, attempt: attempt + 1, delayMs });
+        this.options.logger?.warn('ERP call failed; retrying', {
+          endpoint: endpoint.name,
+          code: failure.code,
+          jstCode: failure.jstCode,
+          attempt: attempt + 1,
+          delayMs,
+        });
       },
     );
   }
@@ -158,12 +170,19 @@ export class JstTransport {
       const { code, message } = error as { code?: string; message?: string };
       const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT';
       const reason = timedOut ? `no reply within ${this.timeoutMs} ms` : `network error ${code ?? ''} ${message ?? ''}`.trim();
-      throw new JstApiError({ code: 'JST_NETWORK', message: `ERP ${endpoint.name}: ${reason}`, endpoint: endpoint.name, retryable: true, cause: new Error(`${code ?? 'error'}: ${message ?? ''}`) });
+      throw new JstApiError({
+        code: 'JST_NETWORK',
+        message: `ERP ${endpoint.name}: ${reason}`,
+        endpoint: endpoint.name,
+        retryable: true,
+        cause: new Error(`${code ?? 'error'}: ${message ?? ''}`),
+      });
     } finally {
       release();
     }
     const status = response.status;
-    const fail = (code: string, why: string, retryable: boolean) => new JstApiError({ code, message: `ERP ${endpoint.name}: HTTP ${status} ${why}`, endpoint: endpoint.name, httpStatus: status, retryable });
+    const fail = (code: string, why: string, retryable: boolean) =>
+      new JstApiError({ code, message: `ERP ${endpoint.name}: HTTP ${status} ${why}`, endpoint: endpoint.name, httpStatus: status, retryable });
     if (status >= 500) throw fail('JST_HTTP_5XX', '(ERP unavailable)', true);
     if (status === 429) throw fail('JST_RATE_LIMITED', '(too many calls)', true);
     if (status >= 300) throw fail('JST_HTTP_STATUS', '; check JST_BASE_URL', false);

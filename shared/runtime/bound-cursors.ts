@@ -11,7 +11,12 @@ export class BoundCursors implements JobCursors {
   readonly before = new Map<string, unknown>();
   readonly after = new Map<string, unknown>();
 
-  constructor(private readonly store: CursorStore, private readonly job: string, private readonly fence: number, private readonly clock: Clock) {}
+  constructor(
+    private readonly store: CursorStore,
+    private readonly job: string,
+    private readonly fence: number,
+    private readonly clock: Clock,
+  ) {}
 
   async read<T>(name: string): Promise<T | undefined> {
     const { version, positions } = await this.store.readAll(this.job);

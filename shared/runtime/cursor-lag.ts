@@ -13,7 +13,9 @@ export async function committedCursorLagSeconds(cursors: CursorStore, job: strin
   const { positions } = await cursors.readAll(job);
   const incremental = positions.incremental?.position;
   if (typeof incremental === 'number' && incremental > PLAUSIBLE_EPOCH_MS) return Math.max(0, (nowMs - incremental) / 1000);
-  const moved = Object.values(positions).map((p) => p.updatedAt).filter((t) => typeof t === 'number' && Number.isFinite(t));
+  const moved = Object.values(positions)
+    .map((p) => p.updatedAt)
+    .filter((t) => typeof t === 'number' && Number.isFinite(t));
   if (moved.length === 0) return undefined;
   return Math.max(0, (nowMs - Math.max(...moved)) / 1000);
 }

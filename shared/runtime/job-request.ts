@@ -44,12 +44,29 @@ const instant = z
   });
 const idList = (what: string, maxLength: number, where: string) =>
   z
-    .array(z.string({ message: `each ${what} must be a string` }).trim().min(1, `each ${what} must be a non-empty string`).max(maxLength, `each ${what} has at most ${maxLength} characters (${where})`), { message: `expected a list of ${what}s` })
+    .array(
+      z
+        .string({ message: `each ${what} must be a string` })
+        .trim()
+        .min(1, `each ${what} must be a non-empty string`)
+        .max(maxLength, `each ${what} has at most ${maxLength} characters (${where})`),
+      { message: `expected a list of ${what}s` },
+    )
     .min(1, `give at least one ${what}`)
     .max(EVENT_LIMITS.maxListLength, `at most ${EVENT_LIMITS.maxListLength} ${what}s per run`);
 
-const modes = (...allowed: JobMode[]) => z.enum(allowed as [JobMode, ...JobMode[]], { message: `expected ${allowed.map((m) => `"${m}"`).join(', ').replace(/, ([^,]*)$/, ' or $1')}` });
-const JOB_MODES: Record<JobName, JobMode[]> = { syncInventory: ['incremental', 'full', 'reconcile'], pushOrders: ['incremental', 'reconcile'], syncShipping: ['incremental', 'reconcile'] };
+const modes = (...allowed: JobMode[]) =>
+  z.enum(allowed as [JobMode, ...JobMode[]], {
+    message: `expected ${allowed
+      .map((m) => `"${m}"`)
+      .join(', ')
+      .replace(/, ([^,]*)$/, ' or $1')}`,
+  });
+const JOB_MODES: Record<JobName, JobMode[]> = {
+  syncInventory: ['incremental', 'full', 'reconcile'],
+  pushOrders: ['incremental', 'reconcile'],
+  syncShipping: ['incremental', 'reconcile'],
+};
 
 const common = (job: JobName) => ({
   dryRun: z.boolean({ message: 'expected true or false' }).optional(),
@@ -61,7 +78,9 @@ const common = (job: JobName) => ({
 const orderIds = idList('order increment id', EVENT_LIMITS.maxOrderIdLength, 'sales_flat_order.increment_id, docs/store-schema.md §2.1');
 /** The manual-event fields of docs/design.md §9, per job. */
 const manualSchemas: Record<JobName, z.ZodType> = {
-  syncInventory: z.object({ ...common('syncInventory'), skus: idList('SKU', EVENT_LIMITS.maxSkuLength, 'product_flat.sku, docs/store-schema.md §1.2').optional() }).strict(),
+  syncInventory: z
+    .object({ ...common('syncInventory'), skus: idList('SKU', EVENT_LIMITS.maxSkuLength, 'product_flat.sku, docs/store-schema.md §1.2').optional() })
+    .strict(),
   pushOrders: z.object({ ...common('pushOrders'), orders: orderIds.optional() }).strict(),
   syncShipping: z.object({ ...common('syncShipping'), orders: orderIds.optional() }).strict(),
 };
@@ -73,7 +92,8 @@ const manualSchemas: Record<JobName, z.ZodType> = {
  * the limits is named in the error, before anything is touched.
  */
 export function parseJobEvent(job: JobName, event: unknown, limits: EventLimits = {}): JobRequest {
-  if (event === undefined || event === null || (typeof event === 'string' && event.trim() === '')) return { trigger: 'manual', dryRun: false, mode: 'incremental' };
+  if (event === undefined || event === null || (typeof event === 'string' && event.trim() === ''))
+    return { trigger: 'manual', dryRun: false, mode: 'incremental' };
   if (typeof event !== 'object' || Array.isArray(event)) throw new InvalidEventError(`${job}: the event must be a JSON object`);
   const e = event as Record<string, unknown>;
   if (isScheduledEvent(e)) return parseScheduledEvent(job, e);
@@ -121,12 +141,16 @@ const scheduleDetailSchema = (job: JobName) => z.object({ mode: modes(...JOB_MOD
 function parseScheduledEvent(job: JobName, e: Record<string, unknown>): JobRequest {
   const extra = Object.keys(e).filter((k) => !ENVELOPE_FIELDS.has(k));
   if (extra.length > 0) {
-    throw new InvalidEventError(`${job}: invalid scheduled event: field${extra.length > 1 ? 's' : ''} ${extra.map((k) => `"${k}"`).join(', ')} beside a scheduled-event envelope; send manual fields without "source"/"detail-type"`);
+    throw new InvalidEventError(
+      `${job}: invalid scheduled event: field${extra.length > 1 ? 's' : ''} ${extra.map((k) => `"${k}"`).join(', ')} beside a scheduled-event envelope; send manual fields without "source"/"detail-type"`,
+    );
   }
   const parsed = scheduleDetailSchema(job).safeParse(e.detail ?? {});
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) =>
-      i.code === 'unrecognized_keys' ? `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"detail.${k}"`).join(', ')}` : `detail${i.path.length ? '.' + i.path.join('.') : ''}: ${i.message}`,
+      i.code === 'unrecognized_keys'
+        ? `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"detail.${k}"`).join(', ')}`
+        : `detail${i.path.length ? '.' + i.path.join('.') : ''}: ${i.message}`,
     );
     throw new InvalidEventError(`${job}: invalid scheduled event: ${issues.join('; ')}`);
   }

@@ -12,7 +12,12 @@ export class ProgressReporter {
   private lastLoggedAt: number;
   latest: Record<string, number> = {};
 
-  constructor(private readonly logger: Logger, private readonly clock: Clock, private readonly startedAt: number, private readonly intervalMs = PROGRESS_INTERVAL_MS) {
+  constructor(
+    private readonly logger: Logger,
+    private readonly clock: Clock,
+    private readonly startedAt: number,
+    private readonly intervalMs = PROGRESS_INTERVAL_MS,
+  ) {
     this.lastLoggedAt = startedAt;
   }
 

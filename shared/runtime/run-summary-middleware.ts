@@ -40,7 +40,9 @@ export function runSummaryRecorder(runtime: JobRuntime<unknown>): JobMiddleware 
   async function recordHistory(run: RunState, summary: RunSummary): Promise<void> {
     const state = runtime.stateIfBuilt();
     if (!state) return;
-    await state.history.record(job, summary.runId, run.startedAt, summary).catch((error: unknown) => logger.warn('could not record run history', { error: errorMessage(error) }));
+    await state.history
+      .record(job, summary.runId, run.startedAt, summary)
+      .catch((error: unknown) => logger.warn('could not record run history', { error: errorMessage(error) }));
   }
 
   function summarise(run: RunState, end: RunEnd): RunSummary {

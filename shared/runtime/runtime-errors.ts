@@ -20,22 +20,32 @@ export class RunFailedError extends FecjstError {
     const code = (cause as { code?: unknown })?.code;
     const dependency = failingDependency(cause, names);
     const prefix = dependency ? `${dependency.description}: ` : '';
-    super('RUN_FAILED', `${job}: run failed: ${prefix}${maskSensitiveText(errorMessage(cause))}`, {
-      job,
-      causeName: (cause as Error)?.name,
-      causeCode: typeof code === 'string' ? code : undefined,
-      dependency: dependency?.kind,
-    }, { cause });
+    super(
+      'RUN_FAILED',
+      `${job}: run failed: ${prefix}${maskSensitiveText(errorMessage(cause))}`,
+      {
+        job,
+        causeName: (cause as Error)?.name,
+        causeCode: typeof code === 'string' ? code : undefined,
+        dependency: dependency?.kind,
+      },
+      { cause },
+    );
   }
 }
 
 /** The state table could not be used (unreachable, missing, access denied). */
 export class StateTableError extends FecjstError {
   constructor(table: string, action: string, cause: unknown) {
-    super('STATE_TABLE_UNAVAILABLE', `state table ${table} (STATE_TABLE): could not ${action}: ${maskSensitiveText(errorMessage(cause))}`, {
-      table,
-      causeName: (cause as Error)?.name,
-    }, { cause });
+    super(
+      'STATE_TABLE_UNAVAILABLE',
+      `state table ${table} (STATE_TABLE): could not ${action}: ${maskSensitiveText(errorMessage(cause))}`,
+      {
+        table,
+        causeName: (cause as Error)?.name,
+      },
+      { cause },
+    );
   }
 }
 

@@ -5,7 +5,10 @@ import type { RunOutcome } from '../domain/run-outcome';
 import { MAX_LISTED_FAILURES, type RunSummary } from './run-summary';
 
 /** What one invocation ended with: the use case's outcome, a skip, or a run-level failure. */
-export type RunEnd = { kind: 'outcome'; outcome: RunOutcome; deadlineReached: boolean } | { kind: 'skipped'; why: 'already running' | 'paused' } | { kind: 'failed'; error: FecjstError; cursors?: BoundCursors };
+export type RunEnd =
+  | { kind: 'outcome'; outcome: RunOutcome; deadlineReached: boolean }
+  | { kind: 'skipped'; why: 'already running' | 'paused' }
+  | { kind: 'failed'; error: FecjstError; cursors?: BoundCursors };
 
 export interface SummaryInput {
   job: JobName;
@@ -22,7 +25,17 @@ export function buildRunSummary({ job, runId, request, durationMs, end }: Summar
   const identity = { job, runId, mode: request ? summaryMode(request) : ('incremental' as const), dryRun: request?.dryRun ?? false };
   if (end.kind === 'skipped') {
     const incompleteReason = end.why === 'paused' ? 'the job is paused (npm run ops -- resume)' : 'another run holds the lease (already running)';
-    return { ...identity, window: EMPTY_WINDOW, complete: false, skipped: end.why, counts: {}, failures: [], durationMs, cursor: { before: null, after: null }, incompleteReason };
+    return {
+      ...identity,
+      window: EMPTY_WINDOW,
+      complete: false,
+      skipped: end.why,
+      counts: {},
+      failures: [],
+      durationMs,
+      cursor: { before: null, after: null },
+      incompleteReason,
+    };
   }
   if (end.kind === 'failed') {
     const cursor = end.cursors ? { before: fromMap(end.cursors.before), after: fromMap(end.cursors.after) } : { before: null, after: null };
@@ -42,7 +55,9 @@ export function buildRunSummary({ job, runId, request, durationMs, end }: Summar
   const summary: RunSummary = { ...identity, ...reported, failures: reported.failures.slice(0, MAX_LISTED_FAILURES), durationMs };
   if (reported.failures.length > MAX_LISTED_FAILURES) summary.counts = { ...summary.counts, failuresNotListed: reported.failures.length - MAX_LISTED_FAILURES };
   if (!summary.complete && !summary.incompleteReason) {
-    summary.incompleteReason = end.deadlineReached ? 'soft deadline reached (DEADLINE_MARGIN_MS before the Lambda timeout); the next run continues from the committed cursor' : 'stopped early by the job';
+    summary.incompleteReason = end.deadlineReached
+      ? 'soft deadline reached (DEADLINE_MARGIN_MS before the Lambda timeout); the next run continues from the committed cursor'
+      : 'stopped early by the job';
   }
   return summary;
 }

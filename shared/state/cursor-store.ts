@@ -38,7 +38,10 @@ function entryOf(stored: unknown): { position: unknown; updatedAt: number } {
  * when the caller passes the version it read, only if nobody moved the item since (CursorConflictError).
  */
 export class CursorStore {
-  constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
 
   /** The committed position (`undefined`: never set, or reset with `null`). */
   async read<T>(job: string, name: string): Promise<CursorValue<T> | undefined> {

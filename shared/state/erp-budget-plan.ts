@@ -206,7 +206,11 @@ export function rankOf(config: BudgetConfig, job: string): number {
 
 /** Jobs with calls in the minute window widened by activeMs, or a fresh marker. */
 export function activeJobs(state: BudgetState, config: BudgetConfig, limits: EffectiveLimits, now: number): string[] {
-  const jobs = new Set(latestStarts(state.slices).filter((c) => c.at > now - limits.minuteWindowMs - config.activeMs).map((c) => c.j));
+  const jobs = new Set(
+    latestStarts(state.slices)
+      .filter((c) => c.at > now - limits.minuteWindowMs - config.activeMs)
+      .map((c) => c.j),
+  );
   for (const [j, at] of Object.entries(state.active)) if (at > now - config.activeMs) jobs.add(j);
   return [...jobs];
 }

@@ -12,7 +12,11 @@ import { stateKeys } from './state-keys';
 export class ErpBudgetStore {
   requests = 0;
 
-  constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string, private readonly account: string) {}
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly account: string,
+  ) {}
 
   /** The current state (a consistent read); the empty budget when the item does not exist yet. */
   async read(): Promise<BudgetState> {
@@ -28,7 +32,13 @@ export class ErpBudgetStore {
       await this.doc.send(
         new PutCommand({
           TableName: this.table,
-          Item: { ...stateKeys.budget(this.account), version: next.version, slices: next.slices, active: next.active, ...(next.penalty ? { penalty: next.penalty } : {}) },
+          Item: {
+            ...stateKeys.budget(this.account),
+            version: next.version,
+            slices: next.slices,
+            active: next.active,
+            ...(next.penalty ? { penalty: next.penalty } : {}),
+          },
           ConditionExpression: 'attribute_not_exists(pk) OR version = :seen',
           ExpressionAttributeValues: { ':seen': next.version - 1 },
         }),

@@ -146,7 +146,7 @@ export class SharedErpBudget {
   private async claim(): Promise<void> {
     const { store, job } = this.options;
     let fresh = false;
-    for (let attempt = 1; ; ) {
+    for (let attempt = 1; ;) {
       const now = this.now();
       // Plan on the last state seen when it is our own write and nobody else claimed lately (then it
       // is exact); otherwise read first, which costs less than a lost write and a read.
@@ -169,7 +169,10 @@ export class SharedErpBudget {
         this.state = next;
         if (penalized) {
           this.penaltyPending = false;
-          this.options.logger?.warn('ERP rate-limit code: the shared ERP budget is shrunk for a while', { factor: next.penalty?.factor, untilMs: next.penalty?.until });
+          this.options.logger?.warn('ERP rate-limit code: the shared ERP budget is shrunk for a while', {
+            factor: next.penalty?.factor,
+            untilMs: next.penalty?.until,
+          });
         }
         if (plan.kind === 'claim') {
           this.blocked = 0;

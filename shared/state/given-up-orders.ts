@@ -26,13 +26,22 @@ const PAGE = 1000;
  * accepted. Writes check the caller's lease fence first, like the ledger's.
  */
 export class GivenUpOrders {
-  constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string, private readonly shopId: number) {}
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly shopId: number,
+  ) {}
 
   async add(orders: readonly GivenUpOrder[], fence: number, job: string): Promise<void> {
     if (orders.length === 0) return;
     await assertLeaseFence(this.doc, this.table, job, fence, 'record given-up orders');
     for (const order of orders) {
-      await this.doc.send(new PutCommand({ TableName: this.table, Item: { ...givenUpKeys.item(this.shopId, order.incrementId), ...order, expiresAt: expiresAtSeconds(order.givenUpAt, RETENTION_DAYS) } }));
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...givenUpKeys.item(this.shopId, order.incrementId), ...order, expiresAt: expiresAtSeconds(order.givenUpAt, RETENTION_DAYS) },
+        }),
+      );
     }
   }
 
@@ -48,9 +57,17 @@ export class GivenUpOrders {
     let start: Record<string, unknown> | undefined;
     do {
       const page = await this.doc.send(
-        new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': givenUpKeys.partition(this.shopId) }, ExclusiveStartKey: start, Limit: PAGE, ConsistentRead: true }),
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': givenUpKeys.partition(this.shopId) },
+          ExclusiveStartKey: start,
+          Limit: PAGE,
+          ConsistentRead: true,
+        }),
       );
-      for (const item of page.Items ?? []) out.push({ incrementId: String(item.incrementId), attempts: Number(item.attempts), reason: String(item.reason), givenUpAt: Number(item.givenUpAt) });
+      for (const item of page.Items ?? [])
+        out.push({ incrementId: String(item.incrementId), attempts: Number(item.attempts), reason: String(item.reason), givenUpAt: Number(item.givenUpAt) });
       start = page.LastEvaluatedKey;
     } while (start);
     return out;

@@ -17,13 +17,21 @@ const key = (job: string) => ({ pk: `CONTROL#${job}`, sk: 'CONTROL' });
  * it by hand. It survives a deploy that re-enables the schedules.
  */
 export class JobControl {
-  constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
 
   async read(job: string): Promise<JobControlState> {
     const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: key(job), ConsistentRead: true }));
     const item = out.Item;
     if (!item) return { paused: false };
-    return { paused: item.paused === true, changedBy: item.changedBy as string | undefined, changedAt: item.changedAt as number | undefined, reason: item.reason as string | undefined };
+    return {
+      paused: item.paused === true,
+      changedBy: item.changedBy as string | undefined,
+      changedAt: item.changedAt as number | undefined,
+      reason: item.reason as string | undefined,
+    };
   }
 
   async write(job: string, state: JobControlState): Promise<void> {

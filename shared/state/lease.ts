@@ -28,7 +28,10 @@ const FENCE_REALIGN_ATTEMPTS = 3;
  * (see assertLeaseFence).
  */
 export class LeaseStore {
-  constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
 
   /** Takes the lease if nobody holds it (or it expired); `undefined` when another run holds it. */
   async acquire(job: string, owner: string, durationMs: number, nowMs: number): Promise<HeldLease | undefined> {
@@ -122,7 +125,9 @@ export class LeaseStore {
       return undefined;
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: stateKeys.cursor(job), ConsistentRead: true, ProjectionExpression: 'fence' }));
+      const out = await this.doc.send(
+        new GetCommand({ TableName: this.table, Key: stateKeys.cursor(job), ConsistentRead: true, ProjectionExpression: 'fence' }),
+      );
       return Number(out.Item?.fence ?? fence);
     }
   }

@@ -61,7 +61,12 @@ export class OrderLedger {
   /** The orders given up on after ORDER_MAX_ATTEMPTS, in their own partition (listed with a Query). */
   readonly givenUp: GivenUpOrders;
 
-  constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string, private readonly shopId: number, options: OrderLedgerOptions = {}) {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly shopId: number,
+    options: OrderLedgerOptions = {},
+  ) {
     this.givenUp = new GivenUpOrders(doc, table, shopId);
     this.retentionDays = options.retentionDays ?? LEDGER_RETENTION_DAYS;
     this.writeConcurrency = options.writeConcurrency ?? 16;
@@ -109,7 +114,8 @@ export class OrderLedger {
             }),
           );
         } catch (error) {
-          if (error instanceof ConditionalCheckFailedException) throw new LeaseLostError(job, fence, `overwrite the ledger entry of order ${entry.incrementId} written by a newer run`);
+          if (error instanceof ConditionalCheckFailedException)
+            throw new LeaseLostError(job, fence, `overwrite the ledger entry of order ${entry.incrementId} written by a newer run`);
           throw error;
         }
       }

@@ -123,7 +123,9 @@ export class RetrySet {
     const unique = [...new Set(keys)];
     if (unique.length === 0) return;
     await assertLeaseFence(this.doc, this.table, this.job, fence, 'clear items of the retry set');
-    await this.forEach(unique, (key) => this.doc.send(new DeleteCommand({ TableName: this.table, Key: stateKeys.retryItem(this.job, key) })).then(() => undefined));
+    await this.forEach(unique, (key) =>
+      this.doc.send(new DeleteCommand({ TableName: this.table, Key: stateKeys.retryItem(this.job, key) })).then(() => undefined),
+    );
   }
 
   /** Every item of the set (pending and abandoned), by key. */

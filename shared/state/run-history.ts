@@ -14,7 +14,12 @@ export interface RunRecord<S = unknown> {
 
 /** The last runs' summaries per job (`RUNS#<job>`, sk `<started-at ISO>#<runId>`), expiring by TTL after `retentionDays`. */
 export class RunHistory {
-  constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string, private readonly retentionDays: number, private readonly maxSummaryBytes = RUN_HISTORY_MAX_SUMMARY_BYTES) {}
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly retentionDays: number,
+    private readonly maxSummaryBytes = RUN_HISTORY_MAX_SUMMARY_BYTES,
+  ) {}
 
   /** Keeps the summary, trimmed to `maxSummaryBytes` if larger (then with `truncated` and what was dropped). */
   async record(job: string, runId: string, startedAtMs: number, fullSummary: unknown): Promise<void> {
@@ -23,7 +28,13 @@ export class RunHistory {
     await this.doc.send(
       new PutCommand({
         TableName: this.table,
-        Item: { ...stateKeys.run(job, startedAtMs, runId), runId, startedAt: new Date(startedAtMs).toISOString(), summary, expiresAt: expiresAtSeconds(startedAtMs, this.retentionDays) },
+        Item: {
+          ...stateKeys.run(job, startedAtMs, runId),
+          runId,
+          startedAt: new Date(startedAtMs).toISOString(),
+          summary,
+          expiresAt: expiresAtSeconds(startedAtMs, this.retentionDays),
+        },
       }),
     );
   }

@@ -22,13 +22,20 @@ export class CursorConflictError extends FecjstError {
 /** DynamoDB kept refusing part of a batch (throttling) after bounded retries. */
 export class StateThrottledError extends FecjstError {
   constructor(operation: string, remaining: number, attempts: number) {
-    super('STATE_THROTTLED', `state table: ${operation} still had ${remaining} unprocessed keys after ${attempts} attempts`, { operation, remaining, attempts });
+    super('STATE_THROTTLED', `state table: ${operation} still had ${remaining} unprocessed keys after ${attempts} attempts`, {
+      operation,
+      remaining,
+      attempts,
+    });
   }
 }
 
 /** The shared ERP budget item kept changing under this container's writes (docs/design.md §7). */
 export class ErpBudgetContendedError extends FecjstError {
   constructor(account: string, attempts: number) {
-    super('ERP_BUDGET_CONTENDED', `ERP budget ${account}: could not claim a slice after ${attempts} conditional writes lost to other containers`, { account, attempts });
+    super('ERP_BUDGET_CONTENDED', `ERP budget ${account}: could not claim a slice after ${attempts} conditional writes lost to other containers`, {
+      account,
+      attempts,
+    });
   }
 }

@@ -53,7 +53,9 @@ export async function buildConnectorDependencies(env: Environment, runtime: Runt
     credentials: jst,
     baseUrl: env.JST_BASE_URL,
     // Shared: the container paces at the account's limits and the budget shares them; local: its own share.
-    rateLimit: budget ? { perSecond: env.JST_BUDGET_PER_SECOND, perMinute: env.JST_BUDGET_PER_MINUTE, budget } : { perSecond: env.JST_RATE_PER_SECOND, perMinute: env.JST_RATE_PER_MINUTE },
+    rateLimit: budget
+      ? { perSecond: env.JST_BUDGET_PER_SECOND, perMinute: env.JST_BUDGET_PER_MINUTE, budget }
+      : { perSecond: env.JST_RATE_PER_SECOND, perMinute: env.JST_RATE_PER_MINUTE },
     timeoutMs: env.JST_TIMEOUT_MS,
     logger: runtime.logger,
     tokenStore: runtime.secrets.jstTokenStore(env.JST_SECRET_ID),

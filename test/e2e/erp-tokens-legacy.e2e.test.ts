@@ -20,7 +20,10 @@ describeWithMoto('legacy partner API through the handlers: the host address and 
     expect(first).toMatchObject({ ...sandbox.credentials.legacy, tokenRefreshedAt: expect.any(String) });
     sandbox.expireLegacyToken();
     for (const job of ['shipping', 'orders', 'inventory'] as const) expect(await jobs[job](scheduled, lambdaContext())).toMatchObject({ complete: true });
-    const codes = sandbox.calls().filter((c) => c.endpoint === 'refresh.token' || c.code === 170).map((c) => `${c.endpoint}:${c.code}`);
+    const codes = sandbox
+      .calls()
+      .filter((c) => c.endpoint === 'refresh.token' || c.code === 170)
+      .map((c) => `${c.endpoint}:${c.code}`);
     expect(codes).toEqual(['refresh.token:0', 'logistic.query:170', 'refresh.token:0']);
     expect(Date.parse((await storedSecret()).tokenRefreshedAt!)).toBeGreaterThan(Date.parse(first.tokenRefreshedAt!));
   });

@@ -28,7 +28,11 @@ describeWithMoto('open-platform token renewal across the three functions (handle
     const tokenCalls = sandbox.calls().filter((c) => c.endpoint.startsWith('/openWeb/auth/'));
     expect(tokenCalls.map((c) => `${c.endpoint}:${c.code}`)).toEqual(Array(3).fill('/openWeb/auth/refreshToken:0'));
     const stored = await storedSecret();
-    expect(stored).toMatchObject({ accessToken: sandbox.credentials.open.accessToken, refreshToken: sandbox.credentials.open.refreshToken, expiresAt: expect.any(String) });
+    expect(stored).toMatchObject({
+      accessToken: sandbox.credentials.open.accessToken,
+      refreshToken: sandbox.credentials.open.refreshToken,
+      expiresAt: expect.any(String),
+    });
     expect(Object.keys(stored).sort()).toEqual(['accessToken', 'appKey', 'appSecret', 'expiresAt', 'refreshToken']);
   });
 });

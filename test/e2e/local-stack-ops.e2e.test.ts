@@ -24,8 +24,19 @@ const root = join(__dirname, '..', '..');
 describeWithMoto('the local stack and the ops command (npm run local / npm run ops -- --stage local)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fecjst-local-'));
   const savedEnv = { ...process.env };
-  const childEnv = () => ({ ...savedEnv, FECJST_LOCAL_DIR: dir, MYSQL_URL: process.env.FECJST_TEST_MYSQL_URL ?? '', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', LOG_LEVEL: 'WARN' });
-  const local = (...args: string[]) => execFileAsync(process.execPath, ['--import', 'tsx', join(root, 'dev', 'local', 'local-stack-main.ts'), ...args], { cwd: root, env: childEnv(), maxBuffer: 32 * 1024 * 1024 });
+  const childEnv = () => ({
+    ...savedEnv,
+    FECJST_LOCAL_DIR: dir,
+    MYSQL_URL: process.env.FECJST_TEST_MYSQL_URL ?? '',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    LOG_LEVEL: 'WARN',
+  });
+  const local = (...args: string[]) =>
+    execFileAsync(process.execPath, ['--import', 'tsx', join(root, 'dev', 'local', 'local-stack-main.ts'), ...args], {
+      cwd: root,
+      env: childEnv(),
+      maxBuffer: 32 * 1024 * 1024,
+    });
   let target: OpsTarget;
   const lines: string[] = [];
   const io = (answer = false): OpsIo => ({ out: (l) => void lines.push(l), confirm: async (q) => (lines.push(`? ${q}`), answer) });
@@ -47,10 +58,14 @@ describeWithMoto('the local stack and the ops command (npm run local / npm run o
 
   const summaryOf = (stdout: string): RunSummary => JSON.parse(stdout.slice(stdout.lastIndexOf('\n{\n') + 1)) as RunSummary;
 
-  it.each(['syncInventory', 'pushOrders', 'syncShipping'])('invokes %s with one command, as serverless invoke local would', async (job) => {
-    const { stdout } = await local('invoke', job, '--data', '{"dryRun":true}');
-    expect(summaryOf(stdout)).toMatchObject({ job, dryRun: true });
-  }, 60_000);
+  it.each(['syncInventory', 'pushOrders', 'syncShipping'])(
+    'invokes %s with one command, as serverless invoke local would',
+    async (job) => {
+      const { stdout } = await local('invoke', job, '--data', '{"dryRun":true}');
+      expect(summaryOf(stdout)).toMatchObject({ job, dryRun: true });
+    },
+    60_000,
+  );
 
   it('status, runs: per job the lease, cursors, retry set and last runs', async () => {
     lines.length = 0;
@@ -83,7 +98,14 @@ describeWithMoto('the local stack and the ops command (npm run local / npm run o
     const leases = new LeaseStore(target.doc, target.table);
     const lease = await leases.acquire('syncInventory', 'test', 60_000, Date.now());
     const set = new RetrySet(target.doc, target.table, 'syncInventory', { maxAttempts: 2 });
-    await set.record([{ key: 'SKU-000001', reason: 'qty out of range' }, { key: 'SKU-000002', reason: 'bad row' }], Date.now(), lease!.fence);
+    await set.record(
+      [
+        { key: 'SKU-000001', reason: 'qty out of range' },
+        { key: 'SKU-000002', reason: 'bad row' },
+      ],
+      Date.now(),
+      lease!.fence,
+    );
     await set.record([{ key: 'SKU-000002', reason: 'bad row' }], Date.now(), lease!.fence);
     await leases.release(lease!);
     lines.length = 0;
@@ -92,7 +114,12 @@ describeWithMoto('the local stack and the ops command (npm run local / npm run o
     expect(lines.join('\n')).toMatch(/retry {2}SKU-000001 {2}attempts 1.*qty out of range/);
     expect(lines.join('\n')).toMatch(/GIVEN UP {2}SKU-000002 {2}after 2 attempts.*bad row/);
     // pushOrders: also its list of given-up orders.
-    await target.doc.send(new PutCommand({ TableName: target.table, Item: { pk: 'ORDERS_GIVEN_UP#10001', sk: '1100000007', incrementId: '1100000007', attempts: 10, reason: 'code 140: bad SKU', givenUpAt: Date.now() } }));
+    await target.doc.send(
+      new PutCommand({
+        TableName: target.table,
+        Item: { pk: 'ORDERS_GIVEN_UP#10001', sk: '1100000007', incrementId: '1100000007', attempts: 10, reason: 'code 140: bad SKU', givenUpAt: Date.now() },
+      }),
+    );
     lines.length = 0;
     await ops(['failed', 'pushOrders']);
     expect(lines).toContain('pushOrders: 1 orders given up');
@@ -115,7 +142,12 @@ describeWithMoto('the local stack and the ops command (npm run local / npm run o
     await ops(['pause', 'pushOrders', '--reason', 'ERP maintenance'], true);
     expect(lines).toContain('changed: state table: pushOrders pause switch off → on');
     expect((await new JobControl(target.doc, target.table).read('pushOrders')).paused).toBe(true);
-    const scheduled = await local('invoke', 'pushOrders', '--data', JSON.stringify({ source: 'aws.events', 'detail-type': 'Scheduled Event', id: 'e1', detail: {} }));
+    const scheduled = await local(
+      'invoke',
+      'pushOrders',
+      '--data',
+      JSON.stringify({ source: 'aws.events', 'detail-type': 'Scheduled Event', id: 'e1', detail: {} }),
+    );
     expect(summaryOf(scheduled.stdout)).toMatchObject({ skipped: 'paused' });
     lines.length = 0;
     await ops(['status', 'pushOrders']);

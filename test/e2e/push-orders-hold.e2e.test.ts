@@ -16,10 +16,16 @@ describeWithMoto('pushOrders with ORDER_HOLD_AFTER_PUSH, then syncShipping', () 
     push = (await import('../../functions/push-orders/handler')).handler as unknown as Handler;
     ship = (await import('../../functions/sync-shipping/handler')).handler as unknown as Handler;
   });
-  const status = async (incrementId: string) => String((await world().db.pool.query<RowDataPacket[]>('SELECT order_status FROM sales_flat_order WHERE increment_id = ?', [incrementId]))[0][0]!.order_status);
+  const status = async (incrementId: string) =>
+    String(
+      (await world().db.pool.query<RowDataPacket[]>('SELECT order_status FROM sales_flat_order WHERE increment_id = ?', [incrementId]))[0][0]!.order_status,
+    );
 
   it('holds pushed orders without re-sending them, and ships a held order when the ERP ships it', async () => {
-    const [rows] = await world().db.pool.query<RowDataPacket[]>("SELECT increment_id FROM sales_flat_order WHERE order_status = 'payment_confirmed' AND created_at >= ? ORDER BY order_id DESC LIMIT 1", [world().nowUnix - 20 * 86400]);
+    const [rows] = await world().db.pool.query<RowDataPacket[]>(
+      "SELECT increment_id FROM sales_flat_order WHERE order_status = 'payment_confirmed' AND created_at >= ? ORDER BY order_id DESC LIMIT 1",
+      [world().nowUnix - 20 * 86400],
+    );
     const id = String(rows[0]!.increment_id);
     const first = await push(scheduled, lambdaContext());
     expect(first.counts.holded).toBeGreaterThan(0);

@@ -24,7 +24,13 @@ describeWithMoto('pushOrders: every order that must reach the ERP does, and no o
   const pool = () => world().db.pool;
   const horizonStart = () => world().nowUnix - 30 * 86400;
   const idsWithStatus = async (status: string, limit = 1000) =>
-    ((await pool().query<RowDataPacket[]>('SELECT increment_id FROM sales_flat_order WHERE order_status = ? AND created_at >= ? ORDER BY order_id LIMIT ?', [status, horizonStart(), limit]))[0]).map((r) => String(r.increment_id));
+    (
+      await pool().query<RowDataPacket[]>('SELECT increment_id FROM sales_flat_order WHERE order_status = ? AND created_at >= ? ORDER BY order_id LIMIT ?', [
+        status,
+        horizonStart(),
+        limit,
+      ])
+    )[0].map((r) => String(r.increment_id));
   const inErp = (soId: string) => world().sandbox.state.order(DEMO_SHOP_ID, soId);
   const stateItems = async () => (await doc.send(new ScanCommand({ TableName: world().table }))).Items ?? [];
 
@@ -86,12 +92,27 @@ describeWithMoto('pushOrders: every order that must reach the ERP does, and no o
   });
 
   it('sends an order whose SKU is over the ERP limit nowhere: a local rejection naming the field and limit', async () => {
-    const [row] = (await pool().query<RowDataPacket[]>("SELECT order_id, increment_id FROM sales_flat_order WHERE order_status = 'payment_pending' AND created_at >= ? ORDER BY order_id DESC LIMIT 1", [horizonStart()]))[0];
+    const [row] = (
+      await pool().query<RowDataPacket[]>(
+        "SELECT order_id, increment_id FROM sales_flat_order WHERE order_status = 'payment_pending' AND created_at >= ? ORDER BY order_id DESC LIMIT 1",
+        [horizonStart()],
+      )
+    )[0];
     await pool().query("UPDATE sales_flat_order SET order_status = 'payment_confirmed' WHERE order_id = ?", [row!.order_id]);
-    await pool().query('UPDATE sales_flat_order_item SET sku = ? WHERE order_id = ? ORDER BY item_id LIMIT 1', [`${'DRESS-LONG-NAME-'.repeat(3)}-XL`, row!.order_id]);
+    await pool().query('UPDATE sales_flat_order_item SET sku = ? WHERE order_id = ? ORDER BY item_id LIMIT 1', [
+      `${'DRESS-LONG-NAME-'.repeat(3)}-XL`,
+      row!.order_id,
+    ]);
     const summary = await handler(scheduled, lambdaContext());
     expect(summary.counts).toMatchObject({ rejectedLocally: 1 });
-    expect(summary.failures).toEqual([{ key: String(row!.increment_id), reason: expect.stringMatching(/^rejected before sending \(attempt 1\): items\[0\]\.sku_id has 51 characters, the ERP allows 40 \(a key field is never cut/) }]);
+    expect(summary.failures).toEqual([
+      {
+        key: String(row!.increment_id),
+        reason: expect.stringMatching(
+          /^rejected before sending \(attempt 1\): items\[0\]\.sku_id has 51 characters, the ERP allows 40 \(a key field is never cut/,
+        ),
+      },
+    ]);
     expect(inErp(String(row!.increment_id))).toBeUndefined();
   });
 
@@ -104,7 +125,12 @@ describeWithMoto('pushOrders: every order that must reach the ERP does, and no o
   });
 
   it('pushes only the orders created in an explicit window, cursor untouched; names unknown ids; re-sends with force', async () => {
-    const [row] = (await pool().query<RowDataPacket[]>("SELECT order_id, increment_id, created_at FROM sales_flat_order WHERE order_status = 'payment_pending' AND created_at >= ? ORDER BY order_id LIMIT 1", [horizonStart()]))[0];
+    const [row] = (
+      await pool().query<RowDataPacket[]>(
+        "SELECT order_id, increment_id, created_at FROM sales_flat_order WHERE order_status = 'payment_pending' AND created_at >= ? ORDER BY order_id LIMIT 1",
+        [horizonStart()],
+      )
+    )[0];
     await pool().query("UPDATE sales_flat_order SET order_status = 'payment_confirmed' WHERE order_id = ?", [row!.order_id]);
     const positions = async () => JSON.stringify((await stateItems()).filter((i) => String(i.pk).startsWith('CURSOR#')).map((i) => i.positions));
     const cursorBefore = await positions();

@@ -21,7 +21,10 @@ describeWithMoto('pushOrders end to end through its handler', () => {
   });
 
   const readyIds = async () => {
-    const [rows] = await world().db.pool.query<RowDataPacket[]>("SELECT increment_id FROM sales_flat_order WHERE order_status IN ('payment_confirmed', 'processing', 'holded') AND created_at >= ?", [world().nowUnix - 30 * 86400]);
+    const [rows] = await world().db.pool.query<RowDataPacket[]>(
+      "SELECT increment_id FROM sales_flat_order WHERE order_status IN ('payment_confirmed', 'processing', 'holded') AND created_at >= ?",
+      [world().nowUnix - 30 * 86400],
+    );
     return rows.map((r) => String(r.increment_id)).sort();
   };
   const erpSoIds = () => [...world().sandbox.state.orders.values()].map((o) => o.so_id).sort();
@@ -45,7 +48,10 @@ describeWithMoto('pushOrders end to end through its handler', () => {
   });
 
   it('finds an order paid 20 days after it was placed, whose updated_at did not move', async () => {
-    const [rows] = await world().db.pool.query<RowDataPacket[]>("SELECT order_id, increment_id FROM sales_flat_order WHERE order_status = 'payment_pending' AND created_at < ? AND created_at > ? ORDER BY order_id LIMIT 1", [world().nowUnix - 20 * 86400, world().nowUnix - 29 * 86400]);
+    const [rows] = await world().db.pool.query<RowDataPacket[]>(
+      "SELECT order_id, increment_id FROM sales_flat_order WHERE order_status = 'payment_pending' AND created_at < ? AND created_at > ? ORDER BY order_id LIMIT 1",
+      [world().nowUnix - 20 * 86400, world().nowUnix - 29 * 86400],
+    );
     const { order_id: id, increment_id: incrementId } = rows[0]!;
     await world().db.pool.query("UPDATE sales_flat_order SET order_status = 'payment_confirmed', txn_id = 'LATE-PAY' WHERE order_id = ?", [id]);
     const summary = await handler(scheduled, lambdaContext());
@@ -63,7 +69,12 @@ describeWithMoto('pushOrders end to end through its handler', () => {
   });
 
   it('records an order the ERP rejects, counts it, goes on with the rest, and retries it after its backoff', async () => {
-    const [row] = (await world().db.pool.query<RowDataPacket[]>("SELECT order_id, increment_id FROM sales_flat_order WHERE order_status = 'payment_pending' AND created_at > ? ORDER BY order_id DESC LIMIT 2", [world().nowUnix - 10 * 86400]))[0];
+    const [row] = (
+      await world().db.pool.query<RowDataPacket[]>(
+        "SELECT order_id, increment_id FROM sales_flat_order WHERE order_status = 'payment_pending' AND created_at > ? ORDER BY order_id DESC LIMIT 2",
+        [world().nowUnix - 10 * 86400],
+      )
+    )[0];
     await world().db.pool.query("UPDATE sales_flat_order SET order_status = 'payment_confirmed' WHERE order_id = ?", [row!.order_id]);
     world().sandbox.setFaults({ rejectOrder: 1 });
     const rejected = await handler(scheduled, lambdaContext());
@@ -76,14 +87,35 @@ describeWithMoto('pushOrders end to end through its handler', () => {
   });
 
   it('leaves no duplicate in the ERP when a run crashes between the upload and the ledger write', async () => {
-    const [rows] = await world().db.pool.query<RowDataPacket[]>("SELECT order_id, increment_id FROM sales_flat_order WHERE order_status = 'payment_pending' ORDER BY order_id DESC LIMIT 3");
+    const [rows] = await world().db.pool.query<RowDataPacket[]>(
+      "SELECT order_id, increment_id FROM sales_flat_order WHERE order_status = 'payment_pending' ORDER BY order_id DESC LIMIT 3",
+    );
     await world().db.pool.query("UPDATE sales_flat_order SET order_status = 'payment_confirmed' WHERE order_id IN (?)", [rows.map((r) => r.order_id)]);
     const env = loadEnvironment();
     const deps = await buildConnectorDependencies(env, { secrets: new SecretsLoader(), logger: silentLogger, stateClient: createStateDocumentClient() });
-    const crashing = { ...deps, ledger: { getMany: deps.ledger.getMany.bind(deps.ledger), givenUp: deps.ledger.givenUp, putMany: async () => { throw new Error('Lambda died here'); } } };
+    const crashing = {
+      ...deps,
+      ledger: {
+        getMany: deps.ledger.getMany.bind(deps.ledger),
+        givenUp: deps.ledger.givenUp,
+        putMany: async () => {
+          throw new Error('Lambda died here');
+        },
+      },
+    };
     const cursors = { read: async () => undefined, advance: async () => undefined };
     await expect(
-      pushOrders(crashing, { job: 'pushOrders', request: { trigger: 'manual', dryRun: false, mode: 'incremental' }, env, cursors, clock: systemClock, logger: silentLogger, metrics: nullMetrics, deadline: noDeadline, fence: 0 }),
+      pushOrders(crashing, {
+        job: 'pushOrders',
+        request: { trigger: 'manual', dryRun: false, mode: 'incremental' },
+        env,
+        cursors,
+        clock: systemClock,
+        logger: silentLogger,
+        metrics: nullMetrics,
+        deadline: noDeadline,
+        fence: 0,
+      }),
     ).rejects.toThrow('Lambda died here');
     await disposeConnectorDependencies(deps);
     const sizeAfterCrash = world().sandbox.state.orders.size;

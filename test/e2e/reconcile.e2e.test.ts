@@ -28,7 +28,12 @@ describeWithMoto('reconcile: drift planted on each side is found, healed and rep
   let ids: { deleted: string; amount: string; lost: string; shipped: string };
   const admin = (path: string, body: unknown) => fetch(`${world().sandbox.url}/__admin/${path}`, { method: 'POST', body: JSON.stringify(body) });
   const storeOrder = async (incrementId: string) =>
-    (await world().db.pool.query<RowDataPacket[]>('SELECT order_status, tracking_number, tracking_company, tracking_company_name, updated_at FROM sales_flat_order WHERE increment_id = ?', [incrementId]))[0][0]!;
+    (
+      await world().db.pool.query<RowDataPacket[]>(
+        'SELECT order_status, tracking_number, tracking_company, tracking_company_name, updated_at FROM sales_flat_order WHERE increment_id = ?',
+        [incrementId],
+      )
+    )[0][0]!;
   const run = async (handler: Handler, event: unknown) => {
     const { result, error, lines } = await captureStdout(() => handler(event, lambdaContext()));
     if (error) throw error;
@@ -40,7 +45,9 @@ describeWithMoto('reconcile: drift planted on each side is found, healed and rep
     pushOrders = (await import('../../functions/push-orders/handler')).handler as unknown as Handler;
     syncShipping = (await import('../../functions/sync-shipping/handler')).handler as unknown as Handler;
     const pool = world().db.pool;
-    const ready = (await pool.query<RowDataPacket[]>("SELECT increment_id FROM sales_flat_order WHERE order_status = 'payment_confirmed' ORDER BY order_id DESC LIMIT 4"))[0].map((r) => String(r.increment_id));
+    const ready = (
+      await pool.query<RowDataPacket[]>("SELECT increment_id FROM sales_flat_order WHERE order_status = 'payment_confirmed' ORDER BY order_id DESC LIMIT 4")
+    )[0].map((r) => String(r.increment_id));
     ids = { deleted: ready[0]!, amount: ready[1]!, lost: ready[2]!, shipped: ready[3]! };
     // The incremental jobs bring both sides in step: every ready order pushed, two of them shipped.
     expect((await run(pushOrders, scheduled())).summary.counts.pushed).toBeGreaterThanOrEqual(4);
@@ -53,20 +60,33 @@ describeWithMoto('reconcile: drift planted on each side is found, healed and rep
     // the update of one shipment (its row goes back to what it was before syncShipping wrote it).
     expect((await admin('orders/delete', { shop_id: DEMO_SHOP_ID, so_id: ids.deleted })).status).toBe(200);
     expect((await admin('orders/amount', { shop_id: DEMO_SHOP_ID, so_id: ids.amount, pay_amount: '0.01' })).status).toBe(200);
-    await pool.query('UPDATE sales_flat_order SET order_status = ?, tracking_number = ?, tracking_company = ?, tracking_company_name = ?, updated_at = ? WHERE increment_id = ?', [
-      before.order_status, before.tracking_number, before.tracking_company, before.tracking_company_name, before.updated_at, ids.lost,
-    ]);
+    await pool.query(
+      'UPDATE sales_flat_order SET order_status = ?, tracking_number = ?, tracking_company = ?, tracking_company_name = ?, updated_at = ? WHERE increment_id = ?',
+      [before.order_status, before.tracking_number, before.tracking_company, before.tracking_company_name, before.updated_at, ids.lost],
+    );
   });
 
   it('a dry run reports the order drift and changes nothing', async () => {
     const { summary } = await run(pushOrders, { mode: 'reconcile', dryRun: true });
-    expect(summary).toMatchObject({ mode: 'reconcile', dryRun: true, complete: true, failures: [], counts: { missingInErp: 1, differentInErp: 1, repushed: 0 } });
+    expect(summary).toMatchObject({
+      mode: 'reconcile',
+      dryRun: true,
+      complete: true,
+      failures: [],
+      counts: { missingInErp: 1, differentInErp: 1, repushed: 0 },
+    });
     expect(world().sandbox.state.order(DEMO_SHOP_ID, ids.deleted)).toBeUndefined();
   });
 
   it('pushOrders reconcile finds exactly the deleted order and the different amount, re-uploads both and publishes the drift', async () => {
     const { summary, metrics } = await run(pushOrders, { mode: 'reconcile' });
-    expect(summary).toMatchObject({ job: 'pushOrders', mode: 'reconcile', complete: true, failures: [], counts: { missingInErp: 1, differentInErp: 1, repushed: 2, pendingPush: 0 } });
+    expect(summary).toMatchObject({
+      job: 'pushOrders',
+      mode: 'reconcile',
+      complete: true,
+      failures: [],
+      counts: { missingInErp: 1, differentInErp: 1, repushed: 2, pendingPush: 0 },
+    });
     expect(summary.details.driftExamples).toEqual(
       expect.arrayContaining([
         { incrementId: ids.deleted, drift: 'missing', problems: ['not in the ERP'], healed: true },
@@ -99,7 +119,9 @@ describeWithMoto('reconcile: drift planted on each side is found, healed and rep
     try {
       const { summary } = await run(pushOrders, { mode: 'reconcile', dryRun: true });
       expect(summary.counts).toMatchObject({ missingInErp: 0, differentInErp: 0, invalidErpRows: 1 });
-      expect(summary.failures).toEqual([{ key: ids.amount, reason: expect.stringMatching(/^ERP order query row does not have the documented shape: status: expected one of/) }]);
+      expect(summary.failures).toEqual([
+        { key: ids.amount, reason: expect.stringMatching(/^ERP order query row does not have the documented shape: status: expected one of/) },
+      ]);
     } finally {
       erpOrder.status = 'WaitConfirm';
     }
@@ -111,7 +133,13 @@ describeWithMoto('reconcile: drift planted on each side is found, healed and rep
     expect((await storeOrder(ids.lost)).order_status).toBe('payment_confirmed');
 
     const { summary, metrics } = await run(syncShipping, { mode: 'reconcile' });
-    expect(summary).toMatchObject({ job: 'syncShipping', mode: 'reconcile', complete: true, failures: [], counts: { missingInStore: 1, applied: 1, inStep: 1 } });
+    expect(summary).toMatchObject({
+      job: 'syncShipping',
+      mode: 'reconcile',
+      complete: true,
+      failures: [],
+      counts: { missingInStore: 1, applied: 1, inStep: 1 },
+    });
     expect(summary.details.driftExamples).toEqual([{ incrementId: ids.lost, drift: 'not dispatched in the store', status: 'payment_confirmed', healed: true }]);
     expect(metrics).toMatchObject({ ShipmentsMissingInStore: 1 });
     expect(await storeOrder(ids.lost)).toMatchObject({ order_status: 'dispatched', tracking_number: 'SF-LOST-1', tracking_company: 'SF' });

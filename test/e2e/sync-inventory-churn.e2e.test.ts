@@ -23,12 +23,17 @@ describeWithMoto('syncInventory over a window whose rows change while it is read
     const summary = await handler(window, lambdaContext());
     world().sandbox.setFaults({});
     expect(summary.complete).toBe(true);
-    const [rows] = await world().db.pool.query<RowDataPacket[]>('SELECT p.sku, q.qty FROM product_flat p JOIN product_flat_qty q ON q.product_id = CAST(p.id AS CHAR) WHERE p.sku IN (?)', [
-      Array.from({ length: 250 }, (_, i) => skuOf(i + 1)),
-    ]);
+    const [rows] = await world().db.pool.query<RowDataPacket[]>(
+      'SELECT p.sku, q.qty FROM product_flat p JOIN product_flat_qty q ON q.product_id = CAST(p.id AS CHAR) WHERE p.sku IN (?)',
+      [Array.from({ length: 250 }, (_, i) => skuOf(i + 1))],
+    );
     const qty = new Map(rows.map((r) => [String(r.sku), Number(r.qty)]));
     // A row modified again moved past the window (the next run reads it there); every other row is applied now.
-    const stayed = Array.from({ length: 250 }, (_, i) => i + 1).filter((i) => String(world().sandbox.state.stockView(skuOf(i), undefined)!.modified) <= new Date(seededAt + 300_000 + 8 * 3600_000).toISOString().replace('T', ' ').slice(0, 19));
+    const stayed = Array.from({ length: 250 }, (_, i) => i + 1).filter(
+      (i) =>
+        String(world().sandbox.state.stockView(skuOf(i), undefined)!.modified) <=
+        new Date(seededAt + 300_000 + 8 * 3600_000).toISOString().replace('T', ' ').slice(0, 19),
+    );
     expect(stayed.length).toBe(249);
     expect(stayed.filter((i) => qty.get(skuOf(i)) !== 1000 + i)).toEqual([]);
   });

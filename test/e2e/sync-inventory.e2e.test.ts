@@ -19,7 +19,10 @@ describeWithMoto('syncInventory end to end through its handler', () => {
   });
 
   async function storeQty(sku: string): Promise<number | null> {
-    const [rows] = await world().db.pool.query<RowDataPacket[]>("SELECT q.qty, p.qty AS mirror FROM product_flat p LEFT JOIN product_flat_qty q ON q.product_id = CAST(p.id AS CHAR) WHERE p.sku = ?", [sku]);
+    const [rows] = await world().db.pool.query<RowDataPacket[]>(
+      'SELECT q.qty, p.qty AS mirror FROM product_flat p LEFT JOIN product_flat_qty q ON q.product_id = CAST(p.id AS CHAR) WHERE p.sku = ?',
+      [sku],
+    );
     expect(rows[0]!.mirror).toBe(rows[0]!.qty ?? rows[0]!.mirror);
     return rows[0]!.qty === null ? null : Number(rows[0]!.qty);
   }
@@ -70,7 +73,11 @@ describeWithMoto('syncInventory end to end through its handler', () => {
   it('{"mode":"reconcile"}: a full pass that reports the drift it heals (run summary, metrics); a second reports none', async () => {
     await world().db.pool.query('UPDATE product_flat_qty SET qty = qty + 5 WHERE product_id = ?', ['30']);
     const { result: summary, lines } = await captureStdout(() => handler({ mode: 'reconcile' }, lambdaContext()));
-    expect(summary).toMatchObject({ mode: 'reconcile', complete: true, details: { drift: { count: 1, sumAbsDiff: 5, missed: 0 }, fullPass: { complete: true } } });
+    expect(summary).toMatchObject({
+      mode: 'reconcile',
+      complete: true,
+      details: { drift: { count: 1, sumAbsDiff: 5, missed: 0 }, fullPass: { complete: true } },
+    });
     expect(summary.details.drift.examples).toEqual([expect.objectContaining({ sku: skuOf(30), missed: false })]);
     expect(await storeQty(skuOf(30))).toBe(Math.max(0, 130 - (30 % 5) - (await pendingUnits(skuOf(30)))));
     const emf = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => '_aws' in l)!;

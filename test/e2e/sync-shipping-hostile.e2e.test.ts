@@ -34,7 +34,10 @@ describeWithMoto('syncShipping against a hostile ERP', () => {
   const order = async (incrementId: string) =>
     (await world().db.pool.query<RowDataPacket[]>('SELECT order_status, tracking_number FROM sales_flat_order WHERE increment_id = ?', [incrementId]))[0][0]!;
   const dispatched = async (ids: string[]) => {
-    const [rows] = await world().db.pool.query<RowDataPacket[]>("SELECT increment_id FROM sales_flat_order WHERE increment_id IN (?) AND order_status = 'dispatched'", [ids]);
+    const [rows] = await world().db.pool.query<RowDataPacket[]>(
+      "SELECT increment_id FROM sales_flat_order WHERE increment_id IN (?) AND order_status = 'dispatched'",
+      [ids],
+    );
     return rows.map((r) => String(r.increment_id));
   };
 
@@ -85,7 +88,14 @@ describeWithMoto('syncShipping against a hostile ERP', () => {
     await pool.query("UPDATE sales_flat_order SET order_status = 'payment_confirmed' WHERE increment_id = ?", [late]);
     const doc = createStateDocumentClient();
     for (const key of [late, never]) {
-      await doc.send(new UpdateCommand({ TableName: world().table, Key: { pk: 'RETRY#syncShipping', sk: key }, UpdateExpression: 'SET nextAttemptAt = :due', ExpressionAttributeValues: { ':due': 0 } }));
+      await doc.send(
+        new UpdateCommand({
+          TableName: world().table,
+          Key: { pk: 'RETRY#syncShipping', sk: key },
+          UpdateExpression: 'SET nextAttemptAt = :due',
+          ExpressionAttributeValues: { ':due': 0 },
+        }),
+      );
     }
     const { result: second, lines } = await captureStdout(() => handler(scheduled, lambdaContext()));
     expect(await order(late)).toMatchObject({ order_status: 'dispatched', tracking_number: 'R-LATE' });
@@ -114,7 +124,10 @@ describeWithMoto('syncShipping against a hostile ERP', () => {
     world().sandbox.state.ship(DEMO_SHOP_ID, bad, SF('B-REAL'), Date.now() - 1000);
     world().sandbox.setFaults({ foreignShopRow: 1, badSendDate: 1 });
     const summary = await handler({ orders: [bad] }, lambdaContext());
-    const reasons = summary.failures.filter((f: { key: string }) => f.key === bad).map((f: { reason: string }) => f.reason).join('\n');
+    const reasons = summary.failures
+      .filter((f: { key: string }) => f.key === bad)
+      .map((f: { reason: string }) => f.reason)
+      .join('\n');
     expect(reasons).toMatch(/unreadable send_date/);
     expect(reasons).toMatch(/of shop 10002, not of this shop 10001/);
     expect(await order(bad)).toMatchObject({ order_status: 'payment_confirmed', tracking_number: null });

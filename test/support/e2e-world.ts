@@ -20,7 +20,9 @@ export interface E2EWorld {
  * Everything a job needs, real and local: a seeded store database, the ERP sandbox, dynalite with a
  * state table, and the two secrets in moto. Sets the functions' environment variables.
  */
-export function useE2EWorld(options: { flavour?: SchemaFlavour; products?: number; orders?: number; generation?: 'open' | 'legacy'; env?: Record<string, string> } = {}): () => E2EWorld {
+export function useE2EWorld(
+  options: { flavour?: SchemaFlavour; products?: number; orders?: number; generation?: 'open' | 'legacy'; env?: Record<string, string> } = {},
+): () => E2EWorld {
   let world: E2EWorld | undefined;
   beforeAll(async () => {
     const db = await createTestDatabase('e2e');
@@ -40,7 +42,13 @@ export function useE2EWorld(options: { flavour?: SchemaFlavour; products?: numbe
     await secrets.send(
       new CreateSecretCommand({
         Name: dbSecret,
-        SecretString: JSON.stringify({ host: db.connection.host, port: db.connection.port, username: db.connection.user, password: db.connection.password, dbname: db.database }),
+        SecretString: JSON.stringify({
+          host: db.connection.host,
+          port: db.connection.port,
+          username: db.connection.user,
+          password: db.connection.password,
+          dbname: db.database,
+        }),
       }),
     );
     secrets.destroy();

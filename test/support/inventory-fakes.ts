@@ -11,7 +11,18 @@ import type { LedgerEntry } from '../../shared/state/order-ledger';
 
 /** An ERP row as the client returns it. */
 export function erpRow(sku: string, qty: number, orderLock = 0, modifiedMs = Date.UTC(2026, 10, 1)): InventoryRow {
-  return { sku_id: sku, qty, order_lock: orderLock, pick_lock: 0, virtual_qty: 0, purchase_qty: 0, return_qty: 0, in_qty: 0, defective_qty: 0, modified: formatBeijing(modifiedMs) };
+  return {
+    sku_id: sku,
+    qty,
+    order_lock: orderLock,
+    pick_lock: 0,
+    virtual_qty: 0,
+    purchase_qty: 0,
+    return_qty: 0,
+    in_qty: 0,
+    defective_qty: 0,
+    modified: formatBeijing(modifiedMs),
+  };
 }
 
 /** In-memory ERP inventory: by SKU list (one page) or by modified range (pages of 100). */
@@ -57,7 +68,11 @@ export class FakeStock {
   }
 
   async listSkus(afterSku: string | undefined, limit: number) {
-    return [...this.ids.keys()].sort().filter((s) => afterSku === undefined || s > afterSku).slice(0, limit).map((sku) => ({ sku, productId: this.ids.get(sku)! }));
+    return [...this.ids.keys()]
+      .sort()
+      .filter((s) => afterSku === undefined || s > afterSku)
+      .slice(0, limit)
+      .map((sku) => ({ sku, productId: this.ids.get(sku)! }));
   }
 
   async countSkus() {
@@ -141,7 +156,15 @@ export function fakeWorld(skus: readonly string[], options: { maxAttempts?: numb
       for (const k of Object.keys(metrics)) delete metrics[k];
       return {
         request: { trigger: 'schedule', dryRun: false, mode: 'incremental', ...request },
-        env: loadEnvironment({ STATE_TABLE: 't', JST_SECRET_ID: 'j', DB_SECRET_ID: 'd', JST_SHOP_ID: '1', SETTLE_LAG_SECONDS: '0', LOOKBACK_SECONDS: '0', ...o.env }),
+        env: loadEnvironment({
+          STATE_TABLE: 't',
+          JST_SECRET_ID: 'j',
+          DB_SECRET_ID: 'd',
+          JST_SHOP_ID: '1',
+          SETTLE_LAG_SECONDS: '0',
+          LOOKBACK_SECONDS: '0',
+          ...o.env,
+        }),
         fence: 1,
         cursors: {
           read: async <T>(name: string) => (cursors.get(name) ?? undefined) as T | undefined,

@@ -76,12 +76,23 @@ export function useInventoryHarness(options: { products: number }): () => Invent
       cursors,
       retrySet: () => retrySet(),
       async run(request = {}, o = {}) {
-        const env = loadEnvironment({ STATE_TABLE: table, JST_SECRET_ID: 'x', DB_SECRET_ID: 'x', JST_SHOP_ID: String(DEMO_SHOP_ID), SETTLE_LAG_SECONDS: '0', ...o.env });
+        const env = loadEnvironment({
+          STATE_TABLE: table,
+          JST_SECRET_ID: 'x',
+          DB_SECRET_ID: 'x',
+          JST_SHOP_ID: String(DEMO_SHOP_ID),
+          SETTLE_LAG_SECONDS: '0',
+          ...o.env,
+        });
         const clock = { now: () => Date.now() + (o.clockOffsetMs ?? 0) };
         const lease = await leases.acquire('syncInventory', randomUUID(), 60_000, clock.now());
         if (!lease) throw new Error('lease held');
         const metrics: Record<string, number> = {};
-        const erp = createJstClient({ credentials: { generation: 'open', ...sandbox.credentials.open }, baseUrl: o.erpUrl ?? sandbox.url, rateLimit: { perSecond: 500, perMinute: 50_000 } });
+        const erp = createJstClient({
+          credentials: { generation: 'open', ...sandbox.credentials.open },
+          baseUrl: o.erpUrl ?? sandbox.url,
+          rateLimit: { perSecond: 500, perMinute: 50_000 },
+        });
         const stock = new StockRepository(db.pool);
         try {
           const outcome = await syncInventory(
@@ -99,7 +110,10 @@ export function useInventoryHarness(options: { products: number }): () => Invent
               cursors: new BoundCursors(cursors, 'syncInventory', lease.fence, clock),
               clock,
               logger: silentLogger,
-              metrics: { count: (name, value = 1) => void (metrics[name] = (metrics[name] ?? 0) + value), gauge: (name, value) => void (metrics[name] = value) },
+              metrics: {
+                count: (name, value = 1) => void (metrics[name] = (metrics[name] ?? 0) + value),
+                gauge: (name, value) => void (metrics[name] = value),
+              },
               deadline: o.deadline ?? noDeadline,
             },
           );
@@ -109,7 +123,10 @@ export function useInventoryHarness(options: { products: number }): () => Invent
         }
       },
       async storeQty(sku) {
-        const [rows] = await db.pool.query<RowDataPacket[]>('SELECT q.qty, p.qty AS mirror FROM product_flat p LEFT JOIN product_flat_qty q ON q.product_id = CAST(p.id AS CHAR) WHERE p.sku = ?', [sku]);
+        const [rows] = await db.pool.query<RowDataPacket[]>(
+          'SELECT q.qty, p.qty AS mirror FROM product_flat p LEFT JOIN product_flat_qty q ON q.product_id = CAST(p.id AS CHAR) WHERE p.sku = ?',
+          [sku],
+        );
         return rows[0]?.qty === null || rows[0] === undefined ? null : Number(rows[0].qty);
       },
       async setStoreQty(sku, qty) {

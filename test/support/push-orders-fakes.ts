@@ -12,11 +12,37 @@ import type { LedgerEntry } from '../../shared/state/order-ledger';
 /** In-memory ports of pushOrders (fast unit tests of its decisions; the adapters have their own tests). */
 export function storeOrder(id: number, overrides: Partial<StoreOrder> = {}): StoreOrder {
   return {
-    orderId: id, incrementId: `11${String(id).padStart(8, '0')}`, createdAt: 1_764_000_000 + id, updatedAt: null, orderCurrencyCode: 'CNY',
-    grandTotal: '10.00', baseGrandTotal: '10.00', shippingTotal: '0.00', baseShippingTotal: '0.00', discount: '0.00', baseDiscount: '0.00',
-    customerId: 1, customerEmail: 'a@example.com', customerFirstname: 'Li', customerLastname: 'Lei', customerTelephone: '13800000000',
-    country: 'CN', state: 'GD', city: '深圳市', district: null, zip: null, street1: 'Road 1', street2: null, orderRemark: null,
-    paymentMethod: 'alipay', txnId: null, store: null, status: 'payment_confirmed', operateStatus: null, lifecycle: 'ready', trackingNumber: null,
+    orderId: id,
+    incrementId: `11${String(id).padStart(8, '0')}`,
+    createdAt: 1_764_000_000 + id,
+    updatedAt: null,
+    orderCurrencyCode: 'CNY',
+    grandTotal: '10.00',
+    baseGrandTotal: '10.00',
+    shippingTotal: '0.00',
+    baseShippingTotal: '0.00',
+    discount: '0.00',
+    baseDiscount: '0.00',
+    customerId: 1,
+    customerEmail: 'a@example.com',
+    customerFirstname: 'Li',
+    customerLastname: 'Lei',
+    customerTelephone: '13800000000',
+    country: 'CN',
+    state: 'GD',
+    city: '深圳市',
+    district: null,
+    zip: null,
+    street1: 'Road 1',
+    street2: null,
+    orderRemark: null,
+    paymentMethod: 'alipay',
+    txnId: null,
+    store: null,
+    status: 'payment_confirmed',
+    operateStatus: null,
+    lifecycle: 'ready',
+    trackingNumber: null,
     items: [{ itemId: id * 10, sku: `SKU-${id}`, name: 'Thing', qty: 1, price: '10.00', rowTotal: '10.00', basePrice: '10.00', baseRowTotal: '10.00' }],
     ...overrides,
   };
@@ -34,7 +60,8 @@ export class FakeErp {
   async uploadOrders(orders: readonly ErpUploadOrder[]): Promise<UploadResult[]> {
     const soIds = orders.map((o) => o.so_id);
     this.calls.push(soIds);
-    if (soIds.some((id) => this.refuseCallsWith.has(id))) throw new JstApiError({ ...this.callCode, message: 'invalid parameter', endpoint: 'upload', retryable: false });
+    if (soIds.some((id) => this.refuseCallsWith.has(id)))
+      throw new JstApiError({ ...this.callCode, message: 'invalid parameter', endpoint: 'upload', retryable: false });
     return orders.map((o, i) => {
       if (this.rejectOrders.has(o.so_id)) return { soId: o.so_id, oId: undefined, ok: false, message: 'bad order' };
       this.accepted.set(o.so_id, o);
@@ -82,10 +109,14 @@ export function fakeContext(request: Partial<JobRequest> = {}, env: Record<strin
     positions,
     metrics,
     ctx: {
-      job: 'pushOrders' as const, fence: 1, env: environment,
+      job: 'pushOrders' as const,
+      fence: 1,
+      env: environment,
       request: { trigger: 'manual' as const, dryRun: false, mode: 'incremental' as const, ...request },
       cursors: { read: async <T>(n: string) => positions.get(n) as T | undefined, advance: async (n: string, p: unknown) => void positions.set(n, p) },
-      clock: { now: () => now }, logger: silentLogger, deadline: noDeadline,
+      clock: { now: () => now },
+      logger: silentLogger,
+      deadline: noDeadline,
       metrics: { count: (name: string, v = 1) => void metrics.set(name, (metrics.get(name) ?? 0) + v), gauge: () => undefined },
     },
   };

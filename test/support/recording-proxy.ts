@@ -11,7 +11,10 @@ export interface ProxiedRequest {
  * A real HTTP hop between the JST client and the ERP sandbox: records every request's form fields and
  * may rewrite the JSON reply (to serve what the sandbox does not, e.g. a page with a duplicated row).
  */
-export async function startRecordingProxy(target: string, transformReply?: (json: unknown, request: ProxiedRequest) => unknown): Promise<{ url: string; requests: ProxiedRequest[]; close(): Promise<void> }> {
+export async function startRecordingProxy(
+  target: string,
+  transformReply?: (json: unknown, request: ProxiedRequest) => unknown,
+): Promise<{ url: string; requests: ProxiedRequest[]; close(): Promise<void> }> {
   const requests: ProxiedRequest[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -21,7 +24,11 @@ export async function startRecordingProxy(target: string, transformReply?: (json
         const body = Buffer.concat(chunks).toString('utf8');
         const request: ProxiedRequest = { path: req.url ?? '/', form: Object.fromEntries(new URLSearchParams(body)) };
         requests.push(request);
-        const upstream = await fetch(`${target}${req.url ?? ''}`, { method: req.method, headers: { 'content-type': String(req.headers['content-type'] ?? 'application/x-www-form-urlencoded') }, body: req.method === 'GET' ? undefined : body });
+        const upstream = await fetch(`${target}${req.url ?? ''}`, {
+          method: req.method,
+          headers: { 'content-type': String(req.headers['content-type'] ?? 'application/x-www-form-urlencoded') },
+          body: req.method === 'GET' ? undefined : body,
+        });
         let text = await upstream.text();
         if (transformReply) {
           try {

@@ -41,7 +41,13 @@ export async function newFullPass(ports: Pick<InventoryPorts, 'stock'>, nowMs: n
 
 /** Reads a saved position; an older `{ afterSku }` one (before passes were resumed) is taken up as is. */
 export function resumedPosition(saved: Partial<FullPassPosition> & { afterSku?: string | null }, nowMs: number): FullPassPosition {
-  return { afterSku: saved.afterSku ?? null, startedAtMs: saved.startedAtMs ?? nowMs, done: saved.done ?? 0, total: saved.total ?? 0, drift: saved.drift ?? emptyDrift() };
+  return {
+    afterSku: saved.afterSku ?? null,
+    startedAtMs: saved.startedAtMs ?? nowMs,
+    done: saved.done ?? 0,
+    total: saved.total ?? 0,
+    drift: saved.drift ?? emptyDrift(),
+  };
 }
 
 interface FetchedBatch {

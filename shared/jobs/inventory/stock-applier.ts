@@ -100,7 +100,8 @@ export class StockApplier {
       remaining = result.conflicts.map((c) => c.sku);
       if (remaining.length === 0) return;
       if (attempt >= CONFLICT_RETRIES) {
-        for (const c of result.conflicts) tally.fail(c.sku, `stock changed in the store during every write attempt (last seen ${c.actual}); retried by a later run`);
+        for (const c of result.conflicts)
+          tally.fail(c.sku, `stock changed in the store during every write attempt (last seen ${c.actual}); retried by a later run`);
         return;
       }
       tally.counts.conflictsRetried += remaining.length;

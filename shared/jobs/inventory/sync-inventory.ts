@@ -36,7 +36,10 @@ class InventoryRun {
   private readonly details: Record<string, unknown> = {};
   private passCounts: Record<string, number> = {};
 
-  constructor(private readonly ports: InventoryPorts, private readonly ctx: InventoryCtx) {
+  constructor(
+    private readonly ports: InventoryPorts,
+    private readonly ctx: InventoryCtx,
+  ) {
     this.combined = combinedSkuMatcher(ctx.env.INVENTORY_COMBINED_SKUS);
     this.applier = new StockApplier(ports, ctx.env, this.tally, this.combined, ctx.request.dryRun);
   }
@@ -73,7 +76,13 @@ class InventoryRun {
     if (request.dryRun) this.details.plannedChanges = this.tally.planned;
     return {
       ...result,
-      counts: { ...this.tally.counts, ...this.passCounts, retrySetSize: retrySet.pending, retrySetAbandoned: retrySet.abandonedTotal, abandoned: retrySet.abandoned.length },
+      counts: {
+        ...this.tally.counts,
+        ...this.passCounts,
+        retrySetSize: retrySet.pending,
+        retrySetAbandoned: retrySet.abandonedTotal,
+        abandoned: retrySet.abandoned.length,
+      },
       failures: this.tally.failures,
       details: this.details,
     };
@@ -139,10 +148,20 @@ class InventoryRun {
       pass ??= await newFullPass(this.ports, nowMs);
       if (!request.dryRun) await cursors.advance('incremental', pass.startedAtMs);
       const after = request.dryRun ? null : pass.startedAtMs;
-      result = { window: { from: null, to: null }, complete: true, cursor: { before: null, after }, cursorLagSeconds: after === null ? undefined : (nowMs - after) / 1000 };
+      result = {
+        window: { from: null, to: null },
+        complete: true,
+        cursor: { before: null, after },
+        cursorLagSeconds: after === null ? undefined : (nowMs - after) / 1000,
+      };
     } else if (request.mode === 'reconcile') {
       // A reconcile never moves the incremental cursor (docs/design.md §10): the pass only.
-      result = { window: { from: null, to: null }, complete: true, cursor: { before: incremental, after: incremental }, cursorLagSeconds: (nowMs - incremental) / 1000 };
+      result = {
+        window: { from: null, to: null },
+        complete: true,
+        cursor: { before: incremental, after: incremental },
+        cursorLagSeconds: (nowMs - incremental) / 1000,
+      };
     } else {
       result = await this.incremental();
     }
@@ -151,8 +170,12 @@ class InventoryRun {
     if (pass) {
       const walkedUntil = typeof result.cursor.after === 'number' ? result.cursor.after : undefined;
       const missed: MissedWindow | undefined =
-        walkedUntil === undefined ? undefined : { sinceMs: completed?.startedAtMs ?? pass.startedAtMs, untilMs: walkedUntil - this.ctx.env.SETTLE_LAG_SECONDS * 1000 };
-      const outcome = this.ctx.deadline.expired() ? { position: pass, complete: false } : await continueFullPass(this.ports, this.ctx, { applier: this.applier, tally: this.tally, combined: this.combined, missed }, pass);
+        walkedUntil === undefined
+          ? undefined
+          : { sinceMs: completed?.startedAtMs ?? pass.startedAtMs, untilMs: walkedUntil - this.ctx.env.SETTLE_LAG_SECONDS * 1000 };
+      const outcome = this.ctx.deadline.expired()
+        ? { position: pass, complete: false }
+        : await continueFullPass(this.ports, this.ctx, { applier: this.applier, tally: this.tally, combined: this.combined, missed }, pass);
       this.details.fullPass = {
         startedAt: new Date(outcome.position.startedAtMs).toISOString(),
         done: outcome.position.done,
@@ -161,7 +184,12 @@ class InventoryRun {
         drift: outcome.position.drift,
       };
       this.details.drift = this.tally.drift;
-      this.passCounts = { fullPassSkusDone: outcome.position.done, fullPassSkusTotal: outcome.position.total, stockDrift: this.tally.drift.count, stockDriftMissed: this.tally.drift.missed };
+      this.passCounts = {
+        fullPassSkusDone: outcome.position.done,
+        fullPassSkusTotal: outcome.position.total,
+        stockDrift: this.tally.drift.count,
+        stockDriftMissed: this.tally.drift.missed,
+      };
       if (outcome.complete && !request.dryRun) await this.finishPass(outcome.position);
       result = { ...result, complete: result.complete && outcome.complete };
       this.publishPassAge(outcome.complete ? clock.now() : (completed?.completedAtMs ?? outcome.position.startedAtMs));

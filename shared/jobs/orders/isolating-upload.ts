@@ -27,7 +27,12 @@ export function isIsolatable(error: unknown): boolean {
 /** The ERP refused this many upload calls in a row: it refuses everything, not one order. A run failure. */
 export class ErpRefusesUploadsError extends FecjstError {
   constructor(calls: number, cause: unknown) {
-    super('ERP_REFUSES_UPLOADS', `the ERP refused ${calls} upload calls in a row (last: ${describeCallError(cause)}); not one order's fault: the run stops`, { calls }, { cause });
+    super(
+      'ERP_REFUSES_UPLOADS',
+      `the ERP refused ${calls} upload calls in a row (last: ${describeCallError(cause)}); not one order's fault: the run stops`,
+      { calls },
+      { cause },
+    );
   }
 }
 
@@ -50,7 +55,10 @@ export class IsolatingUploader {
   private refusalsInARow = 0;
   private tripped: ErpRefusesUploadsError | undefined;
 
-  constructor(private readonly erp: UploadPort, private readonly maxConsecutiveRefusals = 16) {}
+  constructor(
+    private readonly erp: UploadPort,
+    private readonly maxConsecutiveRefusals = 16,
+  ) {}
 
   async upload(batch: readonly ErpUploadOrder[]): Promise<IsolatedResult[]> {
     if (batch.length === 0) return [];
@@ -66,7 +74,15 @@ export class IsolatingUploader {
       if (this.tripped) throw this.tripped;
       if (++this.refusalsInARow >= this.maxConsecutiveRefusals) throw (this.tripped = new ErpRefusesUploadsError(this.refusalsInARow, error));
       if (batch.length === 1) {
-        return [{ soId: batch[0]!.so_id, oId: undefined, ok: false, callLevel: true, message: `the ERP refused the upload call whenever this order was in it (${describeCallError(error)})` }];
+        return [
+          {
+            soId: batch[0]!.so_id,
+            oId: undefined,
+            ok: false,
+            callLevel: true,
+            message: `the ERP refused the upload call whenever this order was in it (${describeCallError(error)})`,
+          },
+        ];
       }
       this.splits++;
       const middle = Math.ceil(batch.length / 2);

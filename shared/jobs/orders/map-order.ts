@@ -66,8 +66,14 @@ export function mapOrderToErp(order: ErpOrderSource, lifecycle: ErpOrderLifecycl
 
   const country = (order.country ?? '').trim().toUpperCase();
   const isChina = country === '' || country === 'CN';
-  const street = [order.street1, order.street2].map((s) => (s ?? '').trim()).filter(Boolean).join(' ');
-  const name = [order.customerFirstname, order.customerLastname].map((s) => (s ?? '').trim()).filter(Boolean).join(' ');
+  const street = [order.street1, order.street2]
+    .map((s) => (s ?? '').trim())
+    .filter(Boolean)
+    .join(' ');
+  const name = [order.customerFirstname, order.customerLastname]
+    .map((s) => (s ?? '').trim())
+    .filter(Boolean)
+    .join(' ');
   const modified = Math.max(order.updatedAt ?? 0, order.createdAt);
 
   const payload: ErpUploadOrder = {
@@ -101,7 +107,10 @@ export function mapOrderToErp(order: ErpOrderSource, lifecycle: ErpOrderLifecycl
     payload.receiver_address = t.fit('receiver_address', street || [state, order.city].filter(Boolean).join(' '), 200);
   } else {
     // Foreign addresses go whole into receiver_address; the CN-only fields are omitted.
-    const whole = [street, order.city, order.state, order.zip, country].map((s) => (s ?? '').trim()).filter(Boolean).join(', ');
+    const whole = [street, order.city, order.state, order.zip, country]
+      .map((s) => (s ?? '').trim())
+      .filter(Boolean)
+      .join(', ');
     payload.receiver_address = t.fit('receiver_address', whole, 200);
     payload.receiver_country = t.fit('receiver_country', country, 5);
   }

@@ -36,7 +36,13 @@ export interface LocalRejection {
  * backoff), the given-up list, counts and failures. Local rejections (never sent) are recorded the
  * same way, so they back off and are given up on like ERP rejections.
  */
-export async function pushBatch(send: readonly Candidate[], local: readonly LocalRejection[], ports: BatchPorts, settings: BatchSettings, recorder: OutcomeRecorder<PushCount>): Promise<void> {
+export async function pushBatch(
+  send: readonly Candidate[],
+  local: readonly LocalRejection[],
+  ports: BatchPorts,
+  settings: BatchSettings,
+  recorder: OutcomeRecorder<PushCount>,
+): Promise<void> {
   if (settings.dryRun) {
     for (const c of send) {
       recorder.add(c.closing ? 'closed' : 'pushed');
@@ -50,7 +56,9 @@ export async function pushBatch(send: readonly Candidate[], local: readonly Loca
   }
   const results = new Map<string, IsolatedResult>((await ports.uploader.upload(send.map((c) => c.payload))).map((r) => [r.soId, r]));
   const accepted = send.filter((c) => results.get(c.payload.so_id)?.ok);
-  const held = settings.holdAfterPush ? await ports.orders.markHolded(accepted.filter((c) => !c.closing).map((c) => c.order.orderId)) : new Map<number, number>();
+  const held = settings.holdAfterPush
+    ? await ports.orders.markHolded(accepted.filter((c) => !c.closing).map((c) => c.order.orderId))
+    : new Map<number, number>();
   recorder.add('holded', accepted.filter((c) => held.has(c.order.orderId) && c.order.status !== 'holded').length);
 
   const at = settings.now();
@@ -61,25 +69,47 @@ export async function pushBatch(send: readonly Candidate[], local: readonly Loca
     // A held order's updated_at moved: record the hash the next run will compute, so it is not re-sent.
     const heldAt = held.get(c.order.orderId);
     const hash = heldAt === undefined ? c.hash : payloadHash(mapOrderToErp({ ...c.order, updatedAt: heldAt }, 'ready', settings.mapping).payload);
-    entries.push({ incrementId: c.order.incrementId, acceptedHash: hash, oId: results.get(c.payload.so_id)?.oId ?? c.entry?.oId, state: c.closing ? 'cancelled' : 'accepted', attempts: 0, updatedAt: at });
+    entries.push({
+      incrementId: c.order.incrementId,
+      acceptedHash: hash,
+      oId: results.get(c.payload.so_id)?.oId ?? c.entry?.oId,
+      state: c.closing ? 'cancelled' : 'accepted',
+      attempts: 0,
+      updatedAt: at,
+    });
     recorder.add(c.closing ? 'closed' : 'pushed');
     if (c.entry?.givenUpAt !== undefined) cleared.push(c.order.incrementId);
   }
   const rejections = [
-    ...send.filter((c) => !results.get(c.payload.so_id)?.ok).map((c) => ({ candidate: c, reason: rejectionReason(results.get(c.payload.so_id)), isLocal: false })),
+    ...send
+      .filter((c) => !results.get(c.payload.so_id)?.ok)
+      .map((c) => ({ candidate: c, reason: rejectionReason(results.get(c.payload.so_id)), isLocal: false })),
     ...local.map((r) => ({ ...r, isLocal: true })),
   ];
   for (const { candidate: c, reason, isLocal } of rejections) {
     const attempts = (c.entry?.rejectedHash === c.hash ? c.entry.attempts : 0) + 1;
     const givesUp = attempts >= settings.maxAttempts;
     const { givenUpAt: _previous, ...rest } = c.entry ?? { incrementId: c.order.incrementId };
-    entries.push({ ...rest, incrementId: c.order.incrementId, state: 'rejected', rejectedHash: c.hash, attempts, nextRetryAt: nextRetryAt(attempts, at), lastError: reason, updatedAt: at, ...(givesUp ? { givenUpAt: at } : {}) });
+    entries.push({
+      ...rest,
+      incrementId: c.order.incrementId,
+      state: 'rejected',
+      rejectedHash: c.hash,
+      attempts,
+      nextRetryAt: nextRetryAt(attempts, at),
+      lastError: reason,
+      updatedAt: at,
+      ...(givesUp ? { givenUpAt: at } : {}),
+    });
     recorder.add(isLocal ? 'rejectedLocally' : 'rejected');
     if (results.get(c.payload.so_id)?.callLevel) recorder.add('isolated');
     if (givesUp) {
       recorder.add('givenUp');
       givenUp.push({ incrementId: c.order.incrementId, attempts, reason, givenUpAt: at });
-      recorder.fail({ key: c.order.incrementId, reason: `given up after ${attempts} attempts (ORDER_MAX_ATTEMPTS); retry by hand with {"orders":["${c.order.incrementId}"]}: ${reason}` });
+      recorder.fail({
+        key: c.order.incrementId,
+        reason: `given up after ${attempts} attempts (ORDER_MAX_ATTEMPTS); retry by hand with {"orders":["${c.order.incrementId}"]}: ${reason}`,
+      });
     } else {
       recorder.fail({ key: c.order.incrementId, reason: `${isLocal ? 'rejected before sending' : 'ERP rejected the order'} (attempt ${attempts}): ${reason}` });
     }

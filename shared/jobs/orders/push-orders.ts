@@ -49,11 +49,16 @@ export async function pushOrders(ports: PushOrdersPorts, ctx: Ctx): Promise<RunO
   const uploader = new IsolatingUploader(ports.erp);
   const mapping: OrderMappingOptions = { shopId: ctx.env.JST_SHOP_ID, currency: ctx.env.ORDER_CURRENCY, formatTime: formatBeijingSeconds };
   const settings: BatchSettings = {
-    job: ctx.job, fence: ctx.fence, now: () => ctx.clock.now(), dryRun: ctx.request.dryRun,
-    holdAfterPush: ctx.env.ORDER_HOLD_AFTER_PUSH, maxAttempts: ctx.env.ORDER_MAX_ATTEMPTS, mapping,
+    job: ctx.job,
+    fence: ctx.fence,
+    now: () => ctx.clock.now(),
+    dryRun: ctx.request.dryRun,
+    holdAfterPush: ctx.env.ORDER_HOLD_AFTER_PUSH,
+    maxAttempts: ctx.env.ORDER_MAX_ATTEMPTS,
+    mapping,
   };
   // A run naming orders says, per named order not sent, why (an operator asked for exactly these).
-  const skipped = ctx.request.orders ? [] as Array<{ key: string; outcome: string }> : undefined;
+  const skipped = ctx.request.orders ? ([] as Array<{ key: string; outcome: string }>) : undefined;
   const handle = (orders: StoreOrder[]) => considerOrders(orders, ports, ctx, { uploader, settings, recorder, skipped });
 
   const pass = ctx.request.orders
@@ -87,7 +92,13 @@ async function considerOrders(orders: StoreOrder[], ports: PushOrdersPorts, ctx:
   recorder.add('scanned', orders.length);
   if (orders.length === 0) return;
   const ledger = await ports.ledger.getMany(orders.map((o) => o.incrementId));
-  const rules = { mapping: step.settings.mapping, now: ctx.clock.now(), maxAttempts: ctx.env.ORDER_MAX_ATTEMPTS, named: ctx.request.orders !== undefined, force: ctx.request.force === true };
+  const rules = {
+    mapping: step.settings.mapping,
+    now: ctx.clock.now(),
+    maxAttempts: ctx.env.ORDER_MAX_ATTEMPTS,
+    named: ctx.request.orders !== undefined,
+    force: ctx.request.force === true,
+  };
   const send: Candidate[] = [];
   const local: LocalRejection[] = [];
   for (const order of orders) {
@@ -117,11 +128,20 @@ async function considerOrders(orders: StoreOrder[], ports: PushOrdersPorts, ctx:
   }
   const batches = chunkList(send, ctx.env.ORDER_PUSH_BATCH_SIZE);
   if (batches.length === 0 && local.length > 0) batches.push([]);
-  await Promise.all(batches.map((batch, i) => pushBatch(batch, i === 0 ? local : [], { uploader: step.uploader, orders: ports.orders, ledger: ports.ledger }, step.settings, recorder)));
+  await Promise.all(
+    batches.map((batch, i) =>
+      pushBatch(batch, i === 0 ? local : [], { uploader: step.uploader, orders: ports.orders, ledger: ports.ledger }, step.settings, recorder),
+    ),
+  );
 }
 
 /** Named orders (`{"orders":[…]}`): an id the store does not know is a failure naming it. */
-async function pushNamedOrders(ids: string[], ports: PushOrdersPorts, handle: (orders: StoreOrder[]) => Promise<void>, recorder: OutcomeRecorder<PushCount>): Promise<PassOutcome> {
+async function pushNamedOrders(
+  ids: string[],
+  ports: PushOrdersPorts,
+  handle: (orders: StoreOrder[]) => Promise<void>,
+  recorder: OutcomeRecorder<PushCount>,
+): Promise<PassOutcome> {
   for (const chunk of chunkList([...new Set(ids)], PAGE)) {
     const found = await ports.orders.readOrdersByIncrementIds(chunk);
     const known = new Set(found.map((o) => o.incrementId));
@@ -135,10 +155,19 @@ async function pushNamedOrders(ids: string[], ports: PushOrdersPorts, handle: (o
 }
 
 /** An explicit window (`from`/`to`): the orders created in it; the cursor is neither read nor moved. */
-async function pushCreationWindow(window: { fromMs: number; toMs: number }, ports: PushOrdersPorts, ctx: Ctx, handle: (orders: StoreOrder[]) => Promise<void>): Promise<PassOutcome> {
+async function pushCreationWindow(
+  window: { fromMs: number; toMs: number },
+  ports: PushOrdersPorts,
+  ctx: Ctx,
+  handle: (orders: StoreOrder[]) => Promise<void>,
+): Promise<PassOutcome> {
   const fromUnix = Math.floor(window.fromMs / 1000);
   const toUnix = Math.ceil(window.toMs / 1000);
-  const outcome: PassOutcome = { window: { from: new Date(window.fromMs).toISOString(), to: new Date(window.toMs).toISOString() }, complete: true, cursor: { before: null, after: null } };
+  const outcome: PassOutcome = {
+    window: { from: new Date(window.fromMs).toISOString(), to: new Date(window.toMs).toISOString() },
+    complete: true,
+    cursor: { before: null, after: null },
+  };
   const start = await ports.orders.horizonStartOrderId(fromUnix);
   if (start === undefined) return outcome;
   const result = await runPagedPass<OrderPage>({
@@ -164,18 +193,21 @@ async function pushHorizon(ports: PushOrdersPorts, ctx: Ctx, handle: (orders: St
   if (start !== undefined) {
     // Resume an unfinished pass of the horizon, but never before the horizon's start.
     const after = Math.max(start - 1, saved?.afterOrderId ?? 0);
-    const result = await runPagedPass<OrderPage>({
-      read: (previous) => ports.orders.readOrdersAfter(previous ? previous.lastOrderId : after, PAGE),
-      isLast: (page) => page.done,
-      process: (page) => handle(page.orders),
-      // The cursor moves past a page only once its uploads and ledger writes are done.
-      commit: async (page) => {
-        if (page.done) return;
-        if (!ctx.request.dryRun) await ctx.cursors.advance('scan', { afterOrderId: page.lastOrderId });
-        cursor.after = { afterOrderId: page.lastOrderId };
+    const result = await runPagedPass<OrderPage>(
+      {
+        read: (previous) => ports.orders.readOrdersAfter(previous ? previous.lastOrderId : after, PAGE),
+        isLast: (page) => page.done,
+        process: (page) => handle(page.orders),
+        // The cursor moves past a page only once its uploads and ledger writes are done.
+        commit: async (page) => {
+          if (page.done) return;
+          if (!ctx.request.dryRun) await ctx.cursors.advance('scan', { afterOrderId: page.lastOrderId });
+          cursor.after = { afterOrderId: page.lastOrderId };
+        },
+        shouldStop: () => ctx.deadline.expired(),
       },
-      shouldStop: () => ctx.deadline.expired(),
-    }, PAGES_IN_FLIGHT);
+      PAGES_IN_FLIGHT,
+    );
     complete = result.complete;
   }
   if (complete) {

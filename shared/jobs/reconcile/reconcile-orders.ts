@@ -52,14 +52,27 @@ export interface DriftExample {
  * re-opened). Stops at the deadline; the `reconcile` cursor keeps the pass's position.
  */
 export async function reconcileOrders(ports: ReconcileOrdersPorts, ctx: Ctx): Promise<RunOutcome> {
-  const counts = { scanned: 0, checked: 0, notAccepted: 0, pendingPush: 0, missingInErp: 0, differentInErp: 0, repushed: 0, repushRejected: 0, notRepushedShipped: 0, invalidErpRows: 0 };
+  const counts = {
+    scanned: 0,
+    checked: 0,
+    notAccepted: 0,
+    pendingPush: 0,
+    missingInErp: 0,
+    differentInErp: 0,
+    repushed: 0,
+    repushRejected: 0,
+    notRepushedShipped: 0,
+    invalidErpRows: 0,
+  };
   const failures: ItemFailure[] = [];
   const examples: DriftExample[] = [];
   const pending: Check[] = [];
   const dbNow = await ports.orders.databaseNow();
   const since = dbNow - ctx.env.ORDER_HORIZON_DAYS * 86400;
   const window = { from: new Date(since * 1000).toISOString(), to: new Date(dbNow * 1000).toISOString() };
-  const pass = await beginPass(ctx, async () => ({ afterOrderId: Math.max(0, ((await ports.orders.horizonStartOrderId(since)) ?? Number.MAX_SAFE_INTEGER) - 1) }));
+  const pass = await beginPass(ctx, async () => ({
+    afterOrderId: Math.max(0, ((await ports.orders.horizonStartOrderId(since)) ?? Number.MAX_SAFE_INTEGER) - 1),
+  }));
   if (pass.upToDate) return pass.outcome;
 
   const checkPage = async (orders: StoreOrder[]): Promise<void> => {
@@ -74,7 +87,11 @@ export async function reconcileOrders(ports: ReconcileOrdersPorts, ctx: Ctx): Pr
       }
       const closing = order.lifecycle === 'cancelled';
       const pushable = order.lifecycle === 'ready' || closing;
-      const { payload } = mapOrderToErp(order, closing ? 'cancelled' : 'ready', { shopId: ctx.env.JST_SHOP_ID, currency: ctx.env.ORDER_CURRENCY, formatTime: formatBeijingSeconds });
+      const { payload } = mapOrderToErp(order, closing ? 'cancelled' : 'ready', {
+        shopId: ctx.env.JST_SHOP_ID,
+        currency: ctx.env.ORDER_CURRENCY,
+        formatTime: formatBeijingSeconds,
+      });
       const hash = payloadHash(payload);
       if (pushable && hash !== entry.acceptedHash) {
         counts.pendingPush++;
@@ -102,7 +119,10 @@ export async function reconcileOrders(ports: ReconcileOrdersPorts, ctx: Ctx): Pr
           // An order whose ERP row could not be read is not judged (reported as a failure above);
           // a row without a readable so_id could be anyone's, so then the batch is not judged.
           if (invalidWithoutKey || invalid.has(check.payload.so_id)) continue;
-          const drift = orderDrift({ soId: check.payload.so_id, shopId: ctx.env.JST_SHOP_ID, payAmount: check.payload.pay_amount, shopStatus: check.payload.shop_status }, rows);
+          const drift = orderDrift(
+            { soId: check.payload.so_id, shopId: ctx.env.JST_SHOP_ID, payAmount: check.payload.pay_amount, shopStatus: check.payload.shop_status },
+            rows,
+          );
           if (drift) drifted.push({ check, drift });
         }
       }),
@@ -115,7 +135,12 @@ export async function reconcileOrders(ports: ReconcileOrdersPorts, ctx: Ctx): Pr
     if (!ctx.request.dryRun) pending.push(...drifted.filter((d) => d.check.pushable).map((d) => d.check));
     for (const { check, drift } of drifted) {
       if (examples.length >= MAX_DRIFT_EXAMPLES) break;
-      examples.push({ incrementId: check.order.incrementId, drift: drift.kind, problems: check.pushable ? drift.problems : [...drift.problems, 'shipped in the store: not re-uploaded'], healed: false });
+      examples.push({
+        incrementId: check.order.incrementId,
+        drift: drift.kind,
+        problems: check.pushable ? drift.problems : [...drift.problems, 'shipped in the store: not re-uploaded'],
+        healed: false,
+      });
     }
   };
 
@@ -178,6 +203,14 @@ export async function reconcileOrders(ports: ReconcileOrdersPorts, ctx: Ctx): Pr
 
   ctx.metrics.count(MetricNames.ordersMissingInErp, counts.missingInErp);
   ctx.metrics.count(MetricNames.ordersDifferentInErp, counts.differentInErp);
-  if (counts.missingInErp + counts.differentInErp > 0) ctx.logger.warn('orders out of step with the ERP', { missing: counts.missingInErp, different: counts.differentInErp, examples });
-  return { window, complete, counts, failures, cursor: { before: pass.before, after: ctx.request.dryRun ? pass.before : after }, details: { driftExamples: examples } };
+  if (counts.missingInErp + counts.differentInErp > 0)
+    ctx.logger.warn('orders out of step with the ERP', { missing: counts.missingInErp, different: counts.differentInErp, examples });
+  return {
+    window,
+    complete,
+    counts,
+    failures,
+    cursor: { before: pass.before, after: ctx.request.dryRun ? pass.before : after },
+    details: { driftExamples: examples },
+  };
 }

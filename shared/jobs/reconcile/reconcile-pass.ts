@@ -10,9 +10,7 @@ export const RECONCILE_CURSOR = 'reconcile';
 /** At most this many drift examples are listed in a run summary. */
 export const MAX_DRIFT_EXAMPLES = 20;
 
-export type PassStart<P> =
-  | { upToDate: false; startedAt: number; progress: P; before: ReconcilePosition<P> | null }
-  | { upToDate: true; outcome: RunOutcome };
+export type PassStart<P> = { upToDate: false; startedAt: number; progress: P; before: ReconcilePosition<P> | null } | { upToDate: true; outcome: RunOutcome };
 
 /**
  * Where a reconcile run starts (docs/design.md §3, §6): an unfinished pass is continued (a run stops at
@@ -29,7 +27,11 @@ export async function beginPass<P>(ctx: Ctx, fresh: () => Promise<P>): Promise<P
     return {
       upToDate: true,
       outcome: {
-        window: { from: null, to: null }, complete: true, counts: {}, failures: [], cursor: { before, after: before },
+        window: { from: null, to: null },
+        complete: true,
+        counts: {},
+        failures: [],
+        cursor: { before, after: before },
         details: { reconcile: 'the last pass finished recently; nothing to do', lastCompletedAt: new Date(before.completedAt).toISOString() },
       },
     };

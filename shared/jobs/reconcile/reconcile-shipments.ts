@@ -40,7 +40,19 @@ const MISSING: ReadonlySet<ShipmentResult['outcome']> = new Set(['applied', 'tra
  * `reconcile` cursor keeps the pass's position.
  */
 export async function reconcileShipments(ports: ReconcileShipmentsPorts, ctx: Ctx): Promise<RunOutcome> {
-  const counts: Record<string, number> = { erpRows: 0, withoutTracking: 0, shipmentsChecked: 0, inStep: 0, missingInStore: 0, applied: 0, tracking_added: 0, not_applied: 0, unknown: 0, cancelled: 0, not_shippable: 0 };
+  const counts: Record<string, number> = {
+    erpRows: 0,
+    withoutTracking: 0,
+    shipmentsChecked: 0,
+    inStep: 0,
+    missingInStore: 0,
+    applied: 0,
+    tracking_added: 0,
+    not_applied: 0,
+    unknown: 0,
+    cancelled: 0,
+    not_shippable: 0,
+  };
   const failures: ItemFailure[] = [];
   const examples: Array<{ incrementId: string; drift: string; status?: string; healed: boolean }> = [];
   const pass = await beginPass<ShipmentsPass>(ctx, async () => {
@@ -54,7 +66,8 @@ export async function reconcileShipments(ports: ReconcileShipmentsPorts, ctx: Ct
 
   const checkPage = async (page: Page<LogisticsOrder>): Promise<void> => {
     counts.erpRows! += page.rows.length + page.invalid.length;
-    for (const bad of page.invalid) failures.push({ key: bad.key ?? '(no so_id)', reason: `ERP logistics row does not have the documented shape: ${bad.problem}` });
+    for (const bad of page.invalid)
+      failures.push({ key: bad.key ?? '(no so_id)', reason: `ERP logistics row does not have the documented shape: ${bad.problem}` });
     const mapped = toShipments(page.rows, { shopId: ctx.env.JST_SHOP_ID, carrierMap: ctx.env.CARRIER_MAP, nowMs: ctx.clock.now() });
     counts.withoutTracking! += mapped.withoutTracking;
     for (const f of mapped.failures) failures.push({ key: f.key, reason: f.reason });
@@ -76,12 +89,20 @@ export async function reconcileShipments(ports: ReconcileShipmentsPorts, ctx: Ct
         healed.add(r.incrementId);
       } else {
         counts.not_applied!++;
-        failures.push({ key: r.incrementId, reason: `shipment missing in the store could not be applied (${r.outcome}, status ${r.status ?? '(none)'}); syncShipping retries what it cannot apply` });
+        failures.push({
+          key: r.incrementId,
+          reason: `shipment missing in the store could not be applied (${r.outcome}, status ${r.status ?? '(none)'}); syncShipping retries what it cannot apply`,
+        });
       }
     }
     for (const p of planned) {
       if (!MISSING.has(p.outcome) || examples.length >= MAX_DRIFT_EXAMPLES) continue;
-      examples.push({ incrementId: p.incrementId, drift: p.outcome === 'applied' ? 'not dispatched in the store' : 'tracking number missing in the store', status: p.status, healed: healed.has(p.incrementId) });
+      examples.push({
+        incrementId: p.incrementId,
+        drift: p.outcome === 'applied' ? 'not dispatched in the store' : 'tracking number missing in the store',
+        status: p.status,
+        healed: healed.has(p.incrementId),
+      });
     }
   };
 
@@ -89,7 +110,12 @@ export async function reconcileShipments(ports: ReconcileShipmentsPorts, ctx: Ct
   const stats: SweepStats = { pages: 0, narrowed: 0, verifiedSeconds: 0 };
   const query = { dateType: 0 as const, shopId: ctx.env.JST_SHOP_ID, pageSize: LOGISTICS_PAGE_SIZE };
   const swept = await sweepWindow(
-    { readPage: (modified, pageIndex) => ports.erp.logisticsPage({ ...query, modified }, pageIndex), keyOf: (row) => String(row.o_id), modifiedOf: (row) => row.modified, pageSize: LOGISTICS_PAGE_SIZE },
+    {
+      readPage: (modified, pageIndex) => ports.erp.logisticsPage({ ...query, modified }, pageIndex),
+      keyOf: (row) => String(row.o_id),
+      modifiedOf: (row) => row.modified,
+      pageSize: LOGISTICS_PAGE_SIZE,
+    },
     {
       apply: checkPage,
       onComplete: async (doneMs, widthMs) => void (after = await checkpoint(ctx, pass.startedAt, { fromMs, toMs, reachedMs: Math.min(doneMs, toMs), widthMs })),

@@ -35,12 +35,22 @@ export function toShipments(rows: readonly LogisticsOrder[], options: { shopId: 
   let withoutTracking = 0;
   for (const row of rows) {
     if (row.shop_id !== undefined && row.shop_id !== options.shopId) {
-      failures.push({ key: row.so_id, erpSoId: row.so_id, retry: false, reason: `ERP logistics row of shop ${row.shop_id}, not of this shop ${options.shopId}: not applied` });
+      failures.push({
+        key: row.so_id,
+        erpSoId: row.so_id,
+        retry: false,
+        reason: `ERP logistics row of shop ${row.shop_id}, not of this shop ${options.shopId}: not applied`,
+      });
       continue;
     }
     const sent = row.send_date ? parseBeijing(row.send_date) : undefined;
     if (row.send_date && sent === undefined) {
-      failures.push({ key: row.so_id, erpSoId: row.so_id, retry: true, reason: `ERP logistics row has an unreadable send_date (${JSON.stringify(row.send_date.slice(0, 40))}): not applied` });
+      failures.push({
+        key: row.so_id,
+        erpSoId: row.so_id,
+        retry: true,
+        reason: `ERP logistics row has an unreadable send_date (${JSON.stringify(row.send_date.slice(0, 40))}): not applied`,
+      });
       continue;
     }
     const tracking = (row.l_id ?? '').trim();

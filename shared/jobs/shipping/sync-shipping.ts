@@ -35,7 +35,18 @@ const RESOLVED = new Set(['applied', 'tracking_added', 'already_shipped', 'cance
  * blocking the cursor.
  */
 export async function syncShipping(ports: SyncShippingPorts, ctx: Ctx): Promise<RunOutcome> {
-  const counts: Record<string, number> = { erpRows: 0, withoutTracking: 0, applied: 0, tracking_added: 0, already_shipped: 0, cancelled: 0, not_shippable: 0, tracking_too_long: 0, unknown: 0, rowsRejected: 0 };
+  const counts: Record<string, number> = {
+    erpRows: 0,
+    withoutTracking: 0,
+    applied: 0,
+    tracking_added: 0,
+    already_shipped: 0,
+    cancelled: 0,
+    not_shippable: 0,
+    tracking_too_long: 0,
+    unknown: 0,
+    rowsRejected: 0,
+  };
   const skipped: ShipmentResult[] = [];
   const failures: ItemFailure[] = [];
   const planned: ShipmentResult[] = [];
@@ -67,7 +78,8 @@ export async function syncShipping(ports: SyncShippingPorts, ctx: Ctx): Promise<
         r.outcome === 'tracking_too_long'
           ? `tracking numbers do not fit the store's 100-character column; not applied (a number is never cut)`
           : `order status ${r.status ?? '(none)'} cannot take a shipment yet; retried by later runs`;
-      if (r.outcome === 'tracking_too_long') ctx.logger.warn('shipment not applied: tracking number too long for the store column', { incrementId: r.incrementId });
+      if (r.outcome === 'tracking_too_long')
+        ctx.logger.warn('shipment not applied: tracking number too long for the store column', { incrementId: r.incrementId });
       failures.push({ key: r.incrementId, reason });
       toRecord.set(r.incrementId, { key: r.incrementId, reason, context: { soId: mapped.erpSoIdOf.get(r.incrementId) ?? r.incrementId } });
     }
@@ -97,7 +109,12 @@ export async function syncShipping(ports: SyncShippingPorts, ctx: Ctx): Promise<
     const query = { dateType: 0 as const, shopId: ctx.env.JST_SHOP_ID, pageSize: LOGISTICS_PAGE_SIZE };
     result = await walkTimeWindow(ctx, {
       initialLookbackMs: ctx.env.SHIPPING_INITIAL_LOOKBACK_HOURS * 3600_000,
-      source: { readPage: (modified, pageIndex) => ports.erp.logisticsPage({ ...query, modified }, pageIndex), keyOf: (row) => String(row.o_id), modifiedOf: (row) => row.modified, pageSize: LOGISTICS_PAGE_SIZE },
+      source: {
+        readPage: (modified, pageIndex) => ports.erp.logisticsPage({ ...query, modified }, pageIndex),
+        keyOf: (row) => String(row.o_id),
+        modifiedOf: (row) => row.modified,
+        pageSize: LOGISTICS_PAGE_SIZE,
+      },
       applyPage: (page) => applyRows(page.rows, page.invalid),
       stats,
     });
@@ -114,12 +131,26 @@ export async function syncShipping(ports: SyncShippingPorts, ctx: Ctx): Promise<
 }
 
 /** Clears what succeeded, records what failed (abandoning after the last attempt), counts the set. */
-async function settleRetries(ports: SyncShippingPorts, ctx: Ctx, known: RetryItem[], resolved: Set<string>, toRecord: Map<string, RetryFailure>, counts: Record<string, number>): Promise<void> {
+async function settleRetries(
+  ports: SyncShippingPorts,
+  ctx: Ctx,
+  known: RetryItem[],
+  resolved: Set<string>,
+  toRecord: Map<string, RetryFailure>,
+  counts: Record<string, number>,
+): Promise<void> {
   const knownKeys = new Set(known.map((i) => i.key));
-  await ports.retries.clear([...resolved].filter((k) => knownKeys.has(k) && !toRecord.has(k)), ctx.fence);
+  await ports.retries.clear(
+    [...resolved].filter((k) => knownKeys.has(k) && !toRecord.has(k)),
+    ctx.fence,
+  );
   // An item already given up stays abandoned (and is not counted into ItemsAbandoned again).
   const given = new Set(known.filter((i) => i.abandoned).map((i) => i.key));
-  const abandoned = await ports.retries.record([...toRecord.values()].filter((f) => !given.has(f.key)), ctx.clock.now(), ctx.fence);
+  const abandoned = await ports.retries.record(
+    [...toRecord.values()].filter((f) => !given.has(f.key)),
+    ctx.clock.now(),
+    ctx.fence,
+  );
   if (abandoned.length > 0) ctx.logger.warn('shipments abandoned after their last attempt', { keys: abandoned.map((a) => a.key).slice(0, LISTED) });
   ctx.metrics.count(MetricNames.itemsAbandoned, abandoned.length);
   const after = new Map(known.map((i) => [i.key, i.abandoned]));

@@ -34,14 +34,32 @@ describeWithMoto('the secrets loader (Secrets Manager on moto_server)', () => {
     const store = loader.jstTokenStore(id);
     const read = await store.read();
     expect(read).toMatchObject({ credentials: { generation: 'open', accessToken: 'old' }, version: expect.any(String) });
-    const first = await store.replace(read.version, { ...read.credentials, accessToken: 'new', refreshToken: 'r2', expiresAt: '2027-01-01T00:00:00.000Z' } as typeof read.credentials);
+    const first = await store.replace(read.version, {
+      ...read.credentials,
+      accessToken: 'new',
+      refreshToken: 'r2',
+      expiresAt: '2027-01-01T00:00:00.000Z',
+    } as typeof read.credentials);
     expect(first).toMatchObject({ written: true });
     // A second writer that read the same version loses: the secret keeps the first pair.
-    await expect(store.replace(read.version, { ...read.credentials, accessToken: 'other', refreshToken: 'r3' } as typeof read.credentials)).resolves.toEqual({ written: false });
-    await expect(loader.loadJstCredentials(id)).resolves.toMatchObject({ accessToken: 'new', refreshToken: 'r2', appSecret: 's', expiresAt: '2027-01-01T00:00:00.000Z' });
+    await expect(store.replace(read.version, { ...read.credentials, accessToken: 'other', refreshToken: 'r3' } as typeof read.credentials)).resolves.toEqual({
+      written: false,
+    });
+    await expect(loader.loadJstCredentials(id)).resolves.toMatchObject({
+      accessToken: 'new',
+      refreshToken: 'r2',
+      appSecret: 's',
+      expiresAt: '2027-01-01T00:00:00.000Z',
+    });
     // The stored JSON keeps the §9 field names (the stage is named: moto_server's default read lags, see secrets-loader.ts).
     const raw = await client.send(new GetSecretValueCommand({ SecretId: id, VersionStage: 'AWSCURRENT' }));
-    expect(JSON.parse(raw.SecretString!)).toEqual({ appKey: 'a', appSecret: 's', accessToken: 'new', refreshToken: 'r2', expiresAt: '2027-01-01T00:00:00.000Z' });
+    expect(JSON.parse(raw.SecretString!)).toEqual({
+      appKey: 'a',
+      appSecret: 's',
+      accessToken: 'new',
+      refreshToken: 'r2',
+      expiresAt: '2027-01-01T00:00:00.000Z',
+    });
   });
 
   it('names the secret and the missing fields, never the values, when a secret is malformed', async () => {

@@ -37,7 +37,9 @@ describe('serverless package (offline)', () => {
   });
 
   it('gives the three functions default ERP shares that together stay within the account budget (5/s, 100/min)', () => {
-    const shares = ['SyncInventoryLambdaFunction', 'PushOrdersLambdaFunction', 'SyncShippingLambdaFunction'].map((id) => fn(id).Environment.Variables as Record<string, string>);
+    const shares = ['SyncInventoryLambdaFunction', 'PushOrdersLambdaFunction', 'SyncShippingLambdaFunction'].map(
+      (id) => fn(id).Environment.Variables as Record<string, string>,
+    );
     const sum = (name: string) => shares.reduce((total, vars) => total + Number(vars[name]), 0);
     expect(shares.every((vars) => Number(vars.JST_RATE_PER_SECOND) >= 1 && Number(vars.JST_RATE_PER_MINUTE) >= 1)).toBe(true);
     expect(sum('JST_RATE_PER_SECOND')).toBeLessThanOrEqual(5);
@@ -45,7 +47,9 @@ describe('serverless package (offline)', () => {
   });
 
   it('gives the three functions the same account-wide ERP budget (5/s, 100/min) and priorities, shared through the state table', () => {
-    const vars = ['SyncInventoryLambdaFunction', 'PushOrdersLambdaFunction', 'SyncShippingLambdaFunction'].map((id) => fn(id).Environment.Variables as Record<string, string>);
+    const vars = ['SyncInventoryLambdaFunction', 'PushOrdersLambdaFunction', 'SyncShippingLambdaFunction'].map(
+      (id) => fn(id).Environment.Variables as Record<string, string>,
+    );
     for (const v of vars) {
       expect(v).toMatchObject({ JST_BUDGET_PER_SECOND: '5', JST_BUDGET_PER_MINUTE: '100', JST_BUDGET_PRIORITIES: 'pushOrders,syncShipping,syncInventory' });
       expect(v.JST_BUDGET ?? '').toBe(''); // empty: the default, shared
@@ -67,9 +71,16 @@ describe('serverless package (offline)', () => {
   });
 
   it('reconciles orders and shipments weekly (every 30 min in a Sunday window, Beijing time) through their own scheduler role', () => {
-    for (const [id, fn] of [['PushOrdersReconcileSchedule', 'PushOrdersLambdaFunction'], ['SyncShippingReconcileSchedule', 'SyncShippingLambdaFunction']] as const) {
+    for (const [id, fn] of [
+      ['PushOrdersReconcileSchedule', 'PushOrdersLambdaFunction'],
+      ['SyncShippingReconcileSchedule', 'SyncShippingLambdaFunction'],
+    ] as const) {
       const props = pkg.template.Resources[id]?.Properties;
-      expect(props).toMatchObject({ ScheduleExpressionTimezone: 'Asia/Shanghai', State: 'ENABLED', Target: { Arn: { 'Fn::GetAtt': [fn, 'Arn'] }, RoleArn: { 'Fn::GetAtt': ['ReconcileSchedulerRole', 'Arn'] } } });
+      expect(props).toMatchObject({
+        ScheduleExpressionTimezone: 'Asia/Shanghai',
+        State: 'ENABLED',
+        Target: { Arn: { 'Fn::GetAtt': [fn, 'Arn'] }, RoleArn: { 'Fn::GetAtt': ['ReconcileSchedulerRole', 'Arn'] } },
+      });
       expect(props?.ScheduleExpression).toMatch(/^cron\(\d+\/30 4-9 \? \* SUN \*\)$/);
       expect(JSON.parse(props?.Target.Input)).toEqual({ source: 'aws.scheduler', 'detail-type': 'Scheduled Event', detail: { mode: 'reconcile' } });
     }
@@ -90,10 +101,11 @@ describe('serverless package (offline)', () => {
   }, 120_000);
 
   it('refuses to package without the ERP shop number', async () => {
-    const output = (params: string[]) => packageService('test', params).then(
-      () => 'packaged',
-      (error: { stdout?: string; stderr?: string }) => `${error.stdout ?? ''}${error.stderr ?? ''}`,
-    );
+    const output = (params: string[]) =>
+      packageService('test', params).then(
+        () => 'packaged',
+        (error: { stdout?: string; stderr?: string }) => `${error.stdout ?? ''}${error.stderr ?? ''}`,
+      );
     expect(await output(['jstShopId='])).toMatch(/jstShopId is required: the ERP shop number/);
     expect(await output(['jstShopId=0'])).toMatch(/jstShopId is required.*got "0"/);
   }, 120_000);
@@ -136,18 +148,41 @@ describe('serverless package (offline)', () => {
 describe('serverless package: operations resources', () => {
   let pkg: PackagedService;
   beforeAll(async () => {
-    pkg = await packageService('ops', ['alarmEmail=ops@example.com', 'vpcSubnetIds=subnet-a,subnet-b', 'vpcSecurityGroupIds=sg-1', 'orderHorizonDays=14', 'jstShopId=4242']);
+    pkg = await packageService('ops', [
+      'alarmEmail=ops@example.com',
+      'vpcSubnetIds=subnet-a,subnet-b',
+      'vpcSecurityGroupIds=sg-1',
+      'orderHorizonDays=14',
+      'jstShopId=4242',
+    ]);
   }, 120_000);
   afterAll(() => rmSync(pkg.dir, { recursive: true, force: true }));
 
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const names = require('../../../shared/domain/metric-names.json') as { namespace: string; dimension: string; metrics: Record<string, string> & typeof import('../../../shared/domain/metric-names.json')['metrics'] };
+  const names = require('../../../shared/domain/metric-names.json') as {
+    namespace: string;
+    dimension: string;
+    metrics: Record<string, string> & (typeof import('../../../shared/domain/metric-names.json'))['metrics'];
+  };
   const resources = () => Object.entries(pkg.template.Resources);
-  const alarms = (): Array<Record<string, any>> => resources().filter(([, r]) => r.Type === "AWS::CloudWatch::Alarm").map(([id, r]) => ({ id, ...(r.Properties as Record<string, any>) }));
+  const alarms = (): Array<Record<string, any>> =>
+    resources()
+      .filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm')
+      .map(([id, r]) => ({ id, ...(r.Properties as Record<string, any>) }));
 
   it('gives each function its own role, scoped to its log group, the two secrets and its own state items', () => {
-    const statementsOf = (role: string) => pkg.template.Resources[role]?.Properties?.Policies[0].PolicyDocument.Statement as Array<{ Sid: string; Action: string[]; Resource: unknown; Condition?: any }>;
-    for (const [job, role] of [['syncInventory', 'SyncInventoryRole'], ['pushOrders', 'PushOrdersRole'], ['syncShipping', 'SyncShippingRole']] as const) {
+    const statementsOf = (role: string) =>
+      pkg.template.Resources[role]?.Properties?.Policies[0].PolicyDocument.Statement as Array<{
+        Sid: string;
+        Action: string[];
+        Resource: unknown;
+        Condition?: any;
+      }>;
+    for (const [job, role] of [
+      ['syncInventory', 'SyncInventoryRole'],
+      ['pushOrders', 'PushOrdersRole'],
+      ['syncShipping', 'SyncShippingRole'],
+    ] as const) {
       const statements = statementsOf(role);
       const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
       expect(JSON.stringify(bySid.OwnLogs?.Resource)).toContain(`log-group:/aws/lambda/fecjst-ops-${job}:*`);
@@ -160,8 +195,18 @@ describe('serverless package: operations resources', () => {
       for (const sid of ['StateTableRead', 'StateTableWrite']) expect(JSON.stringify(bySid[sid]?.Resource)).toContain(':table/fecjst-ops-state');
       for (const s of statements) expect(JSON.stringify(s.Resource)).not.toBe('"*"');
       // Only the DynamoDB actions the code uses.
-      const dynamoActions = statements.flatMap((s) => s.Action).filter((a) => a.startsWith('dynamodb:')).sort();
-      expect(dynamoActions).toEqual(['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+      const dynamoActions = statements
+        .flatMap((s) => s.Action)
+        .filter((a) => a.startsWith('dynamodb:'))
+        .sort();
+      expect(dynamoActions).toEqual([
+        'dynamodb:BatchGetItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+      ]);
       const givenUp = job === 'pushOrders' ? ['ORDERS_GIVEN_UP#*'] : [];
       expect(bySid.StateTableDeleteRetried?.Condition['ForAllValues:StringLike']['dynamodb:LeadingKeys']).toEqual([`RETRY#${job}*`, ...givenUp]);
       expect(JSON.stringify(s3Actions(statements))).toBe('[]');
@@ -170,7 +215,8 @@ describe('serverless package: operations resources', () => {
       const own = [`LEASE#${job}*`, `CURSOR#${job}*`, `RUNS#${job}*`, `RETRY#${job}*`, 'BUDGET#*'];
       expect(keys('StateTableWrite')).toEqual([...own, ...(job === 'pushOrders' ? ['ORDER#*'] : []), ...givenUp]);
       expect(keys('StateTableRead')).toEqual([...own.slice(0, 4), `CONTROL#${job}*`, 'BUDGET#*', ...(job === 'syncShipping' ? [] : ['ORDER#*']), ...givenUp]);
-      for (const other of ['syncInventory', 'pushOrders', 'syncShipping'].filter((j) => j !== job)) expect(JSON.stringify(bySid.StateTableWrite)).not.toContain(`#${other}`);
+      for (const other of ['syncInventory', 'pushOrders', 'syncShipping'].filter((j) => j !== job))
+        expect(JSON.stringify(bySid.StateTableWrite)).not.toContain(`#${other}`);
     }
     function s3Actions(statements: Array<{ Action: string[] }>) {
       return statements.flatMap((s) => s.Action).filter((a) => a.startsWith('s3:') || a === '*');
@@ -210,8 +256,16 @@ describe('serverless package: operations resources', () => {
       expect(failed.AlarmName).toBe(`fecjst-ops-${job}-Failed`);
       expect(JSON.stringify(failed.Metrics)).toContain(`"Value":"fecjst-ops-${job}"`);
       expect(JSON.stringify(failed.Metrics)).toContain(`"Value":"${job}"`);
-      expect(byId[`${id}AbandonedAlarm`]).toMatchObject({ Namespace: names.namespace, MetricName: abandoned, Dimensions: [{ Name: names.dimension, Value: job }] });
-      expect(byId[`${id}CursorLagAlarm`]).toMatchObject({ Namespace: names.namespace, MetricName: names.metrics.cursorLagSeconds, Dimensions: [{ Name: names.dimension, Value: job }] });
+      expect(byId[`${id}AbandonedAlarm`]).toMatchObject({
+        Namespace: names.namespace,
+        MetricName: abandoned,
+        Dimensions: [{ Name: names.dimension, Value: job }],
+      });
+      expect(byId[`${id}CursorLagAlarm`]).toMatchObject({
+        Namespace: names.namespace,
+        MetricName: names.metrics.cursorLagSeconds,
+        Dimensions: [{ Name: names.dimension, Value: job }],
+      });
       // Silent before the first run: missing data never breaches.
       expect(byId[`${id}HeartbeatAlarm`]).toMatchObject({ TreatMissingData: 'notBreaching', EvaluationPeriods: 3, DatapointsToAlarm: 3 });
       // The soft deadline (timeout − DEADLINE_MARGIN_MS) comes strictly before DurationNearTimeout's threshold, which is before the timeout.
@@ -219,7 +273,11 @@ describe('serverless package: operations resources', () => {
       expect(threshold).toBeGreaterThan(300_000 - 20_000);
       expect(threshold).toBeLessThan(300_000);
     }
-    expect(byId.SyncInventoryFullPassAgeAlarm).toMatchObject({ MetricName: names.metrics.fullPassAgeHours, Threshold: 48, ComparisonOperator: 'GreaterThanThreshold' });
+    expect(byId.SyncInventoryFullPassAgeAlarm).toMatchObject({
+      MetricName: names.metrics.fullPassAgeHours,
+      Threshold: 48,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
     expect(byId.DeadLetterInflowAlarm).toMatchObject({ Namespace: 'AWS/SQS', MetricName: 'NumberOfMessagesSent' });
     for (const alarm of alarms()) if (alarm.ActionsEnabled !== false) expect(alarm.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
     // CloudWatch refuses alarms that look back more than a day.
@@ -233,20 +291,58 @@ describe('serverless package: operations resources', () => {
     const lambda = (job: string, metric: string) => `AWS/Lambda|${metric}|fecjst-ops-${job}`;
     const custom = (job: string, metric: string) => `${names.namespace}|${metric}|${job}`;
     const dlq = 'AWS/SQS|NumberOfMessagesSent|queue';
-    const ok = (job: string): MetricWorld => ({ [lambda(job, 'Invocations')]: 1, [lambda(job, 'Duration')]: 40_000, [custom(job, names.metrics.runSucceeded)]: 1, [custom(job, names.metrics.cursorLagSeconds)]: 120 });
+    const ok = (job: string): MetricWorld => ({
+      [lambda(job, 'Invocations')]: 1,
+      [lambda(job, 'Duration')]: 40_000,
+      [custom(job, names.metrics.runSucceeded)]: 1,
+      [custom(job, names.metrics.cursorLagSeconds)]: 120,
+    });
     const scenarios: Array<[string, (job: string) => MetricWorld, (job: string) => string[]]> = [
       ['a normal run', ok, () => []],
       ['no data at all (first deploy, or paused)', () => ({}), () => []],
-      ['a run-level failure of a scheduled run (error + dead letter)', (j) => ({ [lambda(j, 'Invocations')]: 1, [lambda(j, 'Errors')]: 1, [custom(j, names.metrics.runFailed)]: 1, [dlq]: 1 }), (j) => [`fecjst-ops-${j}-Failed`]],
-      ['a run killed by the timeout (error at full duration + dead letter)', (j) => ({ [lambda(j, 'Invocations')]: 1, [lambda(j, 'Errors')]: 1, [lambda(j, 'Duration')]: 300_000, [dlq]: 1 }), (j) => [`fecjst-ops-${j}-Failed`]],
-      ['an invalid manual event, sync or async', (j) => ({ [lambda(j, 'Invocations')]: 1, [lambda(j, 'Errors')]: 1, [custom(j, names.metrics.eventsRejected)]: 1, [dlq]: 1 }), () => []],
+      [
+        'a run-level failure of a scheduled run (error + dead letter)',
+        (j) => ({ [lambda(j, 'Invocations')]: 1, [lambda(j, 'Errors')]: 1, [custom(j, names.metrics.runFailed)]: 1, [dlq]: 1 }),
+        (j) => [`fecjst-ops-${j}-Failed`],
+      ],
+      [
+        'a run killed by the timeout (error at full duration + dead letter)',
+        (j) => ({ [lambda(j, 'Invocations')]: 1, [lambda(j, 'Errors')]: 1, [lambda(j, 'Duration')]: 300_000, [dlq]: 1 }),
+        (j) => [`fecjst-ops-${j}-Failed`],
+      ],
+      [
+        'an invalid manual event, sync or async',
+        (j) => ({ [lambda(j, 'Invocations')]: 1, [lambda(j, 'Errors')]: 1, [custom(j, names.metrics.eventsRejected)]: 1, [dlq]: 1 }),
+        () => [],
+      ],
       ['a run that stops at its soft deadline', (j) => ({ ...ok(j), [lambda(j, 'Duration')]: 300_000 - 20_000 + 500 }), () => []],
       ['a run that finishes past half the margin', (j) => ({ ...ok(j), [lambda(j, 'Duration')]: 295_000 }), (j) => [`fecjst-ops-${j}-DurationNearTimeout`]],
-      ['item failures that later runs retry', (j) => ({ ...ok(j), [custom(j, names.metrics.itemFailures)]: 3, [custom(j, names.metrics.skusFailed)]: 3, [custom(j, names.metrics.ordersRejected)]: 3 }), () => []],
-      ['items given up after their last retry', (j) => ({ ...ok(j), [custom(j, names.metrics.itemsAbandoned)]: 2, [custom(j, names.metrics.ordersAbandoned)]: 2 }), (j) => [`fecjst-ops-${j}-Abandoned`]],
+      [
+        'item failures that later runs retry',
+        (j) => ({
+          ...ok(j),
+          [custom(j, names.metrics.itemFailures)]: 3,
+          [custom(j, names.metrics.skusFailed)]: 3,
+          [custom(j, names.metrics.ordersRejected)]: 3,
+        }),
+        () => [],
+      ],
+      [
+        'items given up after their last retry',
+        (j) => ({ ...ok(j), [custom(j, names.metrics.itemsAbandoned)]: 2, [custom(j, names.metrics.ordersAbandoned)]: 2 }),
+        (j) => [`fecjst-ops-${j}-Abandoned`],
+      ],
       ['every run skipped (stuck lease)', (j) => ({ [lambda(j, 'Invocations')]: 1 }), (j) => [`fecjst-ops-${j}-Heartbeat`]],
-      ['scheduled runs of a paused job (after a deploy re-enabled the schedule)', (j) => ({ [lambda(j, 'Invocations')]: 1, [custom(j, names.metrics.runPaused)]: 1 }), () => []],
-      ['an event dropped after throttling (dead letter, no error)', (j) => ({ ...ok(j), [lambda(j, 'Throttles')]: 1, [dlq]: 1 }), () => ['fecjst-ops-dead-letters']],
+      [
+        'scheduled runs of a paused job (after a deploy re-enabled the schedule)',
+        (j) => ({ [lambda(j, 'Invocations')]: 1, [custom(j, names.metrics.runPaused)]: 1 }),
+        () => [],
+      ],
+      [
+        'an event dropped after throttling (dead letter, no error)',
+        (j) => ({ ...ok(j), [lambda(j, 'Throttles')]: 1, [dlq]: 1 }),
+        () => ['fecjst-ops-dead-letters'],
+      ],
       ['the cursor far behind', (j) => ({ ...ok(j), [custom(j, names.metrics.cursorLagSeconds)]: 9000 }), (j) => [`fecjst-ops-${j}-CursorLag`]],
     ];
     it.each(['syncInventory', 'pushOrders', 'syncShipping'])('%s', (job) => {
@@ -255,15 +351,29 @@ describe('serverless package: operations resources', () => {
       }
     });
     it('syncInventory: a full pass older than 48 h', () => {
-      expect(pagedAlarms(pkg.template.Resources, { ...ok('syncInventory'), [custom('syncInventory', names.metrics.fullPassAgeHours)]: 50 })).toEqual(['fecjst-ops-syncInventory-FullPassAge']);
+      expect(pagedAlarms(pkg.template.Resources, { ...ok('syncInventory'), [custom('syncInventory', names.metrics.fullPassAgeHours)]: 50 })).toEqual([
+        'fecjst-ops-syncInventory-FullPassAge',
+      ]);
     });
   });
 
   it('alarms on each drift metric a reconcile publishes, per job', () => {
-    for (const [job, metric] of [['syncInventory', 'StockDriftMissed'], ['pushOrders', 'OrdersMissingInErp'], ['pushOrders', 'OrdersDifferentInErp'], ['syncShipping', 'ShipmentsMissingInStore']] as const) {
+    for (const [job, metric] of [
+      ['syncInventory', 'StockDriftMissed'],
+      ['pushOrders', 'OrdersMissingInErp'],
+      ['pushOrders', 'OrdersDifferentInErp'],
+      ['syncShipping', 'ShipmentsMissingInStore'],
+    ] as const) {
       expect(names.metrics).toEqual(expect.objectContaining({ [metric.charAt(0).toLowerCase() + metric.slice(1)]: metric }));
       const alarm = alarms().find((a) => a.MetricName === metric);
-      expect(alarm).toMatchObject({ AlarmName: `fecjst-ops-${job}-${metric}`, Namespace: names.namespace, Dimensions: [{ Name: names.dimension, Value: job }], Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching' });
+      expect(alarm).toMatchObject({
+        AlarmName: `fecjst-ops-${job}-${metric}`,
+        Namespace: names.namespace,
+        Dimensions: [{ Name: names.dimension, Value: job }],
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+      });
     }
   });
 

@@ -48,8 +48,13 @@ describe.each(['core', 'bbc'] as const)('store data layer (%s flavour) on MariaD
         { sku: skuOf(7), productId: 7, expected: seven.qty, qty: seven.qty ?? 0 },
       ]);
       expect(result).toEqual({ written: [skuOf(5), skuOf(6)], conflicts: [], unchanged: [skuOf(7)] });
-      const [rows] = await db().pool.query<RowDataPacket[]>("SELECT q.product_id, q.qty, p.qty AS mirror FROM product_flat_qty q JOIN product_flat p ON CAST(p.id AS CHAR) = q.product_id WHERE q.product_id IN ('5','6')");
-      expect(rows.map((r) => [r.product_id, r.qty, r.mirror]).sort()).toEqual([['5', 11, 11], ['6', (six.qty ?? 0) + 1, (six.qty ?? 0) + 1]]);
+      const [rows] = await db().pool.query<RowDataPacket[]>(
+        "SELECT q.product_id, q.qty, p.qty AS mirror FROM product_flat_qty q JOIN product_flat p ON CAST(p.id AS CHAR) = q.product_id WHERE q.product_id IN ('5','6')",
+      );
+      expect(rows.map((r) => [r.product_id, r.qty, r.mirror]).sort()).toEqual([
+        ['5', 11, 11],
+        ['6', (six.qty ?? 0) + 1, (six.qty ?? 0) + 1],
+      ]);
     });
 
     it('never overwrites a checkout deduction that raced the write: it reports a conflict instead', async () => {
@@ -99,11 +104,14 @@ describe.each(['core', 'bbc'] as const)('store data layer (%s flavour) on MariaD
       const created = NOW - 20 * 86400;
       const [res] = await db().pool.query<RowDataPacket[]>('SELECT MIN(order_id) AS id FROM sales_flat_order WHERE created_at >= ?', [created]);
       const id = Number(res[0]!.id);
-      await db().pool.query(`UPDATE sales_flat_order SET order_status = 'payment_pending', updated_at = created_at${flavour === 'bbc' ? ", order_operate_status = 'operate_normal'" : ''} WHERE order_id = ?`, [id]);
+      await db().pool.query(
+        `UPDATE sales_flat_order SET order_status = 'payment_pending', updated_at = created_at${flavour === 'bbc' ? ", order_operate_status = 'operate_normal'" : ''} WHERE order_id = ?`,
+        [id],
+      );
       await db().pool.query('UPDATE sales_flat_order SET order_status = ? WHERE order_id = ?', [ready, id]); // payment: no updated_at bump
       const start = (await repo.horizonStartOrderId(NOW - 30 * 86400))!;
       const found: string[] = [];
-      for (let after = start - 1, done = false; !done; ) {
+      for (let after = start - 1, done = false; !done;) {
         const page = await repo.readOrdersAfter(after, 50);
         found.push(...page.orders.filter((o) => o.lifecycle === 'ready').map((o) => String(o.orderId)));
         after = page.lastOrderId;
@@ -113,7 +121,9 @@ describe.each(['core', 'bbc'] as const)('store data layer (%s flavour) on MariaD
     });
 
     it('reads pages through the primary key (a range scan, never a full table scan)', async () => {
-      const [plan] = await db().pool.query<RowDataPacket[]>("EXPLAIN SELECT order_id FROM sales_flat_order WHERE order_id > 100 AND increment_id IS NOT NULL AND order_status IN ('payment_confirmed') ORDER BY order_id LIMIT 50");
+      const [plan] = await db().pool.query<RowDataPacket[]>(
+        "EXPLAIN SELECT order_id FROM sales_flat_order WHERE order_id > 100 AND increment_id IS NOT NULL AND order_status IN ('payment_confirmed') ORDER BY order_id LIMIT 50",
+      );
       expect(plan[0]).toMatchObject({ type: 'range', key: 'PRIMARY' });
     });
 
@@ -145,21 +155,37 @@ describe.each(['core', 'bbc'] as const)('store data layer (%s flavour) on MariaD
     it('ships only shippable orders, reports the others, and never moves an order backwards', async () => {
       const repo = new ShipmentRepository(db().pool, schema);
       const bbc = flavour === 'bbc';
-      const shippable = await orderIn(bbc ? "order_status = 'order_processing' AND order_operate_status = 'operate_normal'" : "order_status = 'payment_confirmed'");
+      const shippable = await orderIn(
+        bbc ? "order_status = 'order_processing' AND order_operate_status = 'operate_normal'" : "order_status = 'payment_confirmed'",
+      );
       const shipped = await orderIn(bbc ? "order_status = 'order_completed'" : "order_status = 'completed'");
       const cancelled = await orderIn(bbc ? "order_operate_status = 'operate_canceled'" : "order_status = 'canceled'");
       const unpaid = await orderIn("order_status = 'payment_pending'");
-      const ship = (incrementId: string) => ({ incrementId, trackingNumbers: ['SF100', 'SF101'], carrierCode: 'SF', carrierName: '顺丰速运😀', shippedAt: NOW });
+      const ship = (incrementId: string) => ({
+        incrementId,
+        trackingNumbers: ['SF100', 'SF101'],
+        carrierCode: 'SF',
+        carrierName: '顺丰速运😀',
+        shippedAt: NOW,
+      });
       const results = await repo.apply([ship(shippable), ship(shipped), ship(cancelled), ship(unpaid), ship('NO-SUCH-ORDER')]);
       expect(results.map((r) => r.outcome)).toEqual(['applied', 'tracking_added', 'cancelled', 'not_shippable', 'unknown']);
-      const [rows] = await db().pool.query<RowDataPacket[]>('SELECT increment_id, order_status, tracking_number, tracking_company, tracking_company_name FROM sales_flat_order WHERE increment_id IN (?)', [[shippable, shipped]]);
+      const [rows] = await db().pool.query<RowDataPacket[]>(
+        'SELECT increment_id, order_status, tracking_number, tracking_company, tracking_company_name FROM sales_flat_order WHERE increment_id IN (?)',
+        [[shippable, shipped]],
+      );
       const byId = Object.fromEntries(rows.map((r) => [r.increment_id, r]));
-      expect(byId[shippable]).toMatchObject({ order_status: bbc ? 'order_dispatched' : 'dispatched', tracking_number: 'SF100,SF101', tracking_company: 'SF', tracking_company_name: '顺丰速运\uFFFD' });
+      expect(byId[shippable]).toMatchObject({
+        order_status: bbc ? 'order_dispatched' : 'dispatched',
+        tracking_number: 'SF100,SF101',
+        tracking_company: 'SF',
+        tracking_company_name: '顺丰速运\uFFFD',
+      });
       expect(byId[shipped]!.order_status).toBe(bbc ? 'order_completed' : 'completed');
       const again = await repo.apply([ship(shippable)]);
       expect(again[0]!.outcome).toBe('already_shipped');
       if (bbc) {
-        const [logs] = await db().pool.query<RowDataPacket[]>("SELECT type FROM sales_order_process_log WHERE increment_id = ?", [shippable]);
+        const [logs] = await db().pool.query<RowDataPacket[]>('SELECT type FROM sales_order_process_log WHERE increment_id = ?', [shippable]);
         expect(logs.map((l) => l.type)).toEqual(['log_order_dispatch']);
       }
     });

@@ -116,9 +116,10 @@ describe('a checkout between the stock read and the write (#13 item 6)', () => {
         [`RACE-${sku}`, now, now],
       );
       const productId = String(Number(sku.slice(4)));
-      await conn.query("INSERT INTO sales_flat_order_item (order_id, product_id, sku, name, qty, price, base_price, row_total, base_row_total) VALUES (?, ?, ?, 'race', ?, '5.00', '5.00', '10.00', '10.00')", [
-        (res as { insertId: number }).insertId, productId, sku, units,
-      ]);
+      await conn.query(
+        "INSERT INTO sales_flat_order_item (order_id, product_id, sku, name, qty, price, base_price, row_total, base_row_total) VALUES (?, ?, ?, 'race', ?, '5.00', '5.00', '10.00', '10.00')",
+        [(res as { insertId: number }).insertId, productId, sku, units],
+      );
       await conn.query('UPDATE product_flat_qty SET qty = qty - ? WHERE product_id = ? AND qty >= ?', [units, productId, units]);
       await conn.commit();
     } finally {

@@ -17,14 +17,22 @@ describe('the window walk reports its progress to the run context', () => {
       {
         request: { trigger: 'schedule', dryRun: false, mode: 'incremental' },
         env: { SETTLE_LAG_SECONDS: 0, LOOKBACK_SECONDS: 600 } as Environment,
-        cursors: { read: async <T>(name: string) => positions.get(name) as T | undefined, advance: async (name, position) => void positions.set(name, position) },
+        cursors: {
+          read: async <T>(name: string) => positions.get(name) as T | undefined,
+          advance: async (name, position) => void positions.set(name, position),
+        },
         clock: { now: () => Date.now() },
         deadline: { expired: () => false, remainingMs: () => 60_000 },
         progress: (counts) => reports.push(counts),
       },
       {
         initialLookbackMs: 24 * 3600_000,
-        source: { readPage: (modified, pageIndex) => erp.inventoryPage({ modified, pageSize: 100 }, pageIndex), keyOf: (r: InventoryRow) => r.sku_id, modifiedOf: (r: InventoryRow) => r.modified, pageSize: 100 },
+        source: {
+          readPage: (modified, pageIndex) => erp.inventoryPage({ modified, pageSize: 100 }, pageIndex),
+          keyOf: (r: InventoryRow) => r.sku_id,
+          modifiedOf: (r: InventoryRow) => r.modified,
+          pageSize: 100,
+        },
         applyPage: async () => {},
       },
     );

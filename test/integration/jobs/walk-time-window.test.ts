@@ -33,7 +33,12 @@ describe('the window walk over the inventory query of a live ERP sandbox', () =>
     let pages = 0;
     const walk: WalkOptions<InventoryRow> = {
       initialLookbackMs: 24 * 3600_000,
-      source: { readPage: (modified, pageIndex) => erp.inventoryPage({ modified, pageSize: 100 }, pageIndex), keyOf: (r) => r.sku_id, modifiedOf: (r) => r.modified, pageSize: 100 },
+      source: {
+        readPage: (modified, pageIndex) => erp.inventoryPage({ modified, pageSize: 100 }, pageIndex),
+        keyOf: (r) => r.sku_id,
+        modifiedOf: (r) => r.modified,
+        pageSize: 100,
+      },
       applyPage: async (page: Page<InventoryRow>) => {
         pages++;
         for (const r of page.rows) seen.set(r.sku_id, (seen.get(r.sku_id) ?? 0) + 1);
@@ -86,7 +91,8 @@ describe('the window walk over the inventory query of a live ERP sandbox', () =>
     sandbox().seedInventory(Array.from({ length: 150 }, (_, i) => ({ sku_id: `P-${i}`, qty: 1, modifiedMs: base + i * 1000 })));
     sandbox().setFaults({ churn: { endpoint: 'inventory', afterPage: 1, rows: 1, times: 1 } });
     const seen = new Set<string>();
-    for await (const page of client().inventoryPages({ modified: { fromMs: base - 1000, toMs: base + 200_000 }, pageSize: 100 })) for (const r of page.rows) seen.add(r.sku_id);
+    for await (const page of client().inventoryPages({ modified: { fromMs: base - 1000, toMs: base + 200_000 }, pageSize: 100 }))
+      for (const r of page.rows) seen.add(r.sku_id);
     expect(seen.size).toBe(149);
   });
 

@@ -11,15 +11,26 @@ async function collect<T>(pages: AsyncIterable<{ rows: T[] }>): Promise<T[]> {
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<JstApiError> {
-  const outcome = await promise.then(() => undefined, (e: unknown) => e);
+  const outcome = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   if (!(outcome instanceof JstApiError)) throw new Error(`expected a JstApiError, got ${String(outcome)}`);
   return outcome;
 }
 
 function order(soId: string, extra: Partial<ErpUploadOrder> = {}): ErpUploadOrder {
   return {
-    shop_id: DEMO_SHOP_ID, so_id: soId, order_date: '2026-11-28 10:00:00', shop_modified: '2026-11-28 10:00:00', shop_status: 'WAIT_SELLER_SEND_GOODS', shop_buyer_id: 'buyer',
-    receiver_name: 'N', receiver_address: 'Somewhere 1', pay_amount: '10.00', freight: '0.00',
+    shop_id: DEMO_SHOP_ID,
+    so_id: soId,
+    order_date: '2026-11-28 10:00:00',
+    shop_modified: '2026-11-28 10:00:00',
+    shop_status: 'WAIT_SELLER_SEND_GOODS',
+    shop_buyer_id: 'buyer',
+    receiver_name: 'N',
+    receiver_address: 'Somewhere 1',
+    pay_amount: '10.00',
+    freight: '0.00',
     items: [{ sku_id: 'F-1', shop_sku_id: 'F-1', name: 'x', qty: 1, base_price: '10.00', price: '10.00', amount: '10.00', outer_oi_id: '1' }],
     pay: { outer_pay_id: `${soId}-pay`, pay_date: '2026-11-28 10:00:00', payment: 'alipay', seller_account: 's', buyer_account: 'b', amount: '10.00' },
     ...extra,
@@ -64,7 +75,10 @@ describe('JST client under injected faults (open platform)', () => {
     sandbox().setFaults({ rejectOrder: 1 });
     const c = client();
     const results = await c.uploadOrders([order('F-R1'), order('F-R2')]);
-    expect(results.map((r) => [r.soId, r.ok])).toEqual([['F-R1', false], ['F-R2', false]]);
+    expect(results.map((r) => [r.soId, r.ok])).toEqual([
+      ['F-R1', false],
+      ['F-R2', false],
+    ]);
     expect(results[0]!.message).toMatch(/拒绝/);
     expect(c.stats).toMatchObject({ calls: 1, retries: 0 });
   });
@@ -92,7 +106,12 @@ describe('JST client under injected faults (open platform)', () => {
 
   it.each([
     ['inventory', 'inventory.query', 'inventorys', (c: ReturnType<typeof client>) => collect(c.inventoryPages({ skuIds: ['F-1'] }))],
-    ['logistics', 'logistic.query', 'orders', (c: ReturnType<typeof client>) => collect(c.logisticsPages({ modified: { fromMs: Date.now() - 3600_000, toMs: Date.now() } }))],
+    [
+      'logistics',
+      'logistic.query',
+      'orders',
+      (c: ReturnType<typeof client>) => collect(c.logisticsPages({ modified: { fromMs: Date.now() - 3600_000, toMs: Date.now() } })),
+    ],
   ])('treats code 0 without the %s list as a malformed reply, never as "no rows"', async (_name, endpoint, list, run) => {
     sandbox().setFaults({ omitList: 1 });
     const c = client({ maxRetries: 2 });
@@ -144,7 +163,11 @@ describe('JST client: legacy authentication errors', () => {
   beforeAll(() => sandbox().state.setStock('L-1', { qty: 1 }));
 
   it('reports a bad legacy signature (120) as final, pointing at partnerKey', async () => {
-    const c = createJstClient({ credentials: { generation: 'legacy', ...sandbox().credentials.legacy, partnerKey: 'wrong', tokenRefreshedAt: new Date().toISOString() }, baseUrl: sandbox().legacyUrl, rateLimit: { perSecond: 200, perMinute: 10_000 } });
+    const c = createJstClient({
+      credentials: { generation: 'legacy', ...sandbox().credentials.legacy, partnerKey: 'wrong', tokenRefreshedAt: new Date().toISOString() },
+      baseUrl: sandbox().legacyUrl,
+      rateLimit: { perSecond: 200, perMinute: 10_000 },
+    });
     const error = await failureOf(collect(c.inventoryPages({ skuIds: ['L-1'] })));
     expect(error).toMatchObject({ code: 'JST_AUTH', jstCode: 120, retryable: false });
     expect(error.message).toMatch(/partnerKey/);

@@ -6,8 +6,16 @@ import { sandboxCredentials, useJstSandbox } from '../../support/jst-sandbox';
 
 function orderPayload(soId: string, overrides: Partial<ErpUploadOrder> = {}): ErpUploadOrder {
   return {
-    shop_id: DEMO_SHOP_ID, so_id: soId, order_date: '2026-11-28 10:00:00', shop_modified: '2026-11-28 10:00:00', shop_status: 'WAIT_SELLER_SEND_GOODS',
-    shop_buyer_id: 'b@example.com', receiver_name: 'N', receiver_address: 'Somewhere 1', pay_amount: '10.00', freight: '0.00',
+    shop_id: DEMO_SHOP_ID,
+    so_id: soId,
+    order_date: '2026-11-28 10:00:00',
+    shop_modified: '2026-11-28 10:00:00',
+    shop_status: 'WAIT_SELLER_SEND_GOODS',
+    shop_buyer_id: 'b@example.com',
+    receiver_name: 'N',
+    receiver_address: 'Somewhere 1',
+    pay_amount: '10.00',
+    freight: '0.00',
     items: [{ sku_id: 'SKU-1', shop_sku_id: 'SKU-1', name: 'x', qty: 1, base_price: '10.00', price: '10.0000', amount: '10.00', outer_oi_id: '1' }],
     pay: { outer_pay_id: 'p', pay_date: '2026-11-28 10:00:00', payment: 'alipay', seller_account: 's', buyer_account: 'b', amount: '10.00' },
     ...overrides,
@@ -30,7 +38,10 @@ describe.each(['open', 'legacy'] as const)('JST client (%s API) against the sand
 
   it('queries inventory by SKU list and pages through a modified range', async () => {
     const rows = await collect(client.inventoryPages({ skuIds: [`${generation}-SKU-007`, `${generation}-SKU-100`, 'nope'] }));
-    expect(rows.map((r) => [r.sku_id, r.qty, r.order_lock])).toEqual([[`${generation}-SKU-007`, 7, 1], [`${generation}-SKU-100`, 100, 1]]);
+    expect(rows.map((r) => [r.sku_id, r.qty, r.order_lock])).toEqual([
+      [`${generation}-SKU-007`, 7, 1],
+      [`${generation}-SKU-100`, 100, 1],
+    ]);
     const now = Date.now();
     const pages: number[] = [];
     let total = 0;
@@ -54,7 +65,10 @@ describe.each(['open', 'legacy'] as const)('JST client (%s API) against the sand
 
   it('reads shipments through the logistics query and single orders through the order query', async () => {
     await client.uploadOrders([orderPayload(`${generation}-S`)]);
-    sandbox().state.ship(DEMO_SHOP_ID, `${generation}-S`, [{ lc_id: 'SF', l_id: 'SF1001', logistics_company: '顺丰速运' }, { lc_id: 'SF', l_id: 'SF1002', logistics_company: '顺丰速运' }]);
+    sandbox().state.ship(DEMO_SHOP_ID, `${generation}-S`, [
+      { lc_id: 'SF', l_id: 'SF1001', logistics_company: '顺丰速运' },
+      { lc_id: 'SF', l_id: 'SF1002', logistics_company: '顺丰速运' },
+    ]);
     const bySo = await collect(client.logisticsPages({ soIds: [`${generation}-S`] }));
     expect(bySo.map((s) => s.l_id)).toEqual(['SF1001', 'SF1002']);
     const now = Date.now();
@@ -79,7 +93,13 @@ describe.each(['open', 'legacy'] as const)('JST client (%s API) against the sand
 describe('JST client: failures and retries', () => {
   const sandbox = useJstSandbox();
   const fastClient = (extra: Partial<Parameters<typeof createJstClient>[0]> = {}) =>
-    createJstClient({ ...sandboxCredentials(sandbox(), 'open'), rateLimit: { perSecond: 200, perMinute: 10_000 }, retryBaseMs: 1, retryCapMs: 5, ...extra } as Parameters<typeof createJstClient>[0]);
+    createJstClient({
+      ...sandboxCredentials(sandbox(), 'open'),
+      rateLimit: { perSecond: 200, perMinute: 10_000 },
+      retryBaseMs: 1,
+      retryCapMs: 5,
+      ...extra,
+    } as Parameters<typeof createJstClient>[0]);
   afterEach(() => sandbox().setFaults({}));
   beforeAll(() => sandbox().state.setStock('R-1', { qty: 3 }));
 
@@ -99,12 +119,23 @@ describe('JST client: failures and retries', () => {
 
   it('gives up after its retries with a retryable JstApiError naming the endpoint', async () => {
     sandbox().setFaults({ http5xx: 1 });
-    await expect(collect(fastClient({ maxRetries: 2 }).inventoryPages({ skuIds: ['R-1'] }))).rejects.toMatchObject({ code: 'JST_HTTP_5XX', endpoint: 'inventory.query', retryable: true });
+    await expect(collect(fastClient({ maxRetries: 2 }).inventoryPages({ skuIds: ['R-1'] }))).rejects.toMatchObject({
+      code: 'JST_HTTP_5XX',
+      endpoint: 'inventory.query',
+      retryable: true,
+    });
   });
 
   it('does not retry a bad signature, and says what to check', async () => {
-    const client = createJstClient({ credentials: { generation: 'open', ...sandbox().credentials.open, appSecret: 'wrong' }, baseUrl: sandbox().url, retryBaseMs: 1 });
-    const error = (await collect(client.inventoryPages({ skuIds: ['R-1'] })).then(() => undefined, (e: unknown) => e)) as Error & { code: string; jstCode: number };
+    const client = createJstClient({
+      credentials: { generation: 'open', ...sandbox().credentials.open, appSecret: 'wrong' },
+      baseUrl: sandbox().url,
+      retryBaseMs: 1,
+    });
+    const error = (await collect(client.inventoryPages({ skuIds: ['R-1'] })).then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as Error & { code: string; jstCode: number };
     expect(error).toMatchObject({ code: 'JST_AUTH', jstCode: 10, retryable: false });
     expect(error.message).toMatch(/appSecret/);
     expect(error.message).not.toContain('wrong');
@@ -114,7 +145,12 @@ describe('JST client: failures and retries', () => {
   it('retries rate-limit codes with backoff', async () => {
     sandbox().setRateLimit({ perSecond: 2, perMinute: 1000 });
     try {
-      const client = createJstClient({ ...sandboxCredentials(sandbox(), 'open'), rateLimit: { perSecond: 100, perMinute: 10_000 }, retryBaseMs: 300, maxRetries: 10 });
+      const client = createJstClient({
+        ...sandboxCredentials(sandbox(), 'open'),
+        rateLimit: { perSecond: 100, perMinute: 10_000 },
+        retryBaseMs: 300,
+        maxRetries: 10,
+      });
       await Promise.all([1, 2, 3, 4, 5].map(() => collect(client.inventoryPages({ skuIds: ['R-1'] }))));
       expect(client.stats.rateLimited).toBeGreaterThan(0);
     } finally {
@@ -128,7 +164,10 @@ describe('JST client: failures and retries', () => {
     sandbox().expireAccessToken();
     const rows = await collect(client.inventoryPages({ skuIds: ['R-1'] }));
     expect(rows).toHaveLength(1);
-    expect(store.current().credentials).toMatchObject({ accessToken: sandbox().credentials.open.accessToken, refreshToken: sandbox().credentials.open.refreshToken });
+    expect(store.current().credentials).toMatchObject({
+      accessToken: sandbox().credentials.open.accessToken,
+      refreshToken: sandbox().credentials.open.refreshToken,
+    });
     expect(sandbox().stats.tokenRefreshes).toBe(1);
   });
 

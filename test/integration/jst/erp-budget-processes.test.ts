@@ -24,10 +24,17 @@ describe('ERP budget shared by three processes', () => {
 
   it('never draws a rate-limit code, stays within the minute, and serves orders before shipping before inventory without starving inventory', async () => {
     const table = await createStateTable();
-    const results = await runBudgetWorkers({ jobs: ['syncInventory', 'pushOrders', 'syncShipping'], sandboxUrl: sandbox().url, table, durationMs: 15_000, env });
+    const results = await runBudgetWorkers({
+      jobs: ['syncInventory', 'pushOrders', 'syncShipping'],
+      sandboxUrl: sandbox().url,
+      table,
+      durationMs: 15_000,
+      env,
+    });
     const calls = Object.fromEntries(results.map((r) => [r.job, r.calls]));
     // The figures, for tuning: TEST_VERBOSE=1 prints them (a green run stays quiet).
-    if (process.env.TEST_VERBOSE) console.log(JSON.stringify(results.map(({ callTimes, ...r }) => ({ ...r, first: callTimes[0]! - r.startedAt, last: callTimes.at(-1)! - r.startedAt }))));
+    if (process.env.TEST_VERBOSE)
+      console.log(JSON.stringify(results.map(({ callTimes, ...r }) => ({ ...r, first: callTimes[0]! - r.startedAt, last: callTimes.at(-1)! - r.startedAt }))));
 
     expect(sandbox().stats.rateLimited).toBe(0);
     expect(results.every((r) => r.failures === 0 && r.transport.rateLimited === 0)).toBe(true);

@@ -12,7 +12,10 @@ async function rowsOf<T>(pages: AsyncIterable<{ rows: T[] }>): Promise<T[]> {
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<JstApiError> {
-  const outcome = await promise.then(() => undefined, (e: unknown) => e);
+  const outcome = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   if (!(outcome instanceof JstApiError)) throw new Error(`expected a JstApiError, got ${String(outcome)}`);
   return outcome;
 }
@@ -67,7 +70,9 @@ describe('legacy partner API: address forms and token lifecycle (sandbox over HT
     // A function started later reads the recorded time and does not refresh; neither does a warm one
     // whose credentials in memory still carry the old time (it checks the secret first).
     expect((await rowsOf(clientFor(sandbox(), store).inventoryPages({ skuIds: ['L-1'] })))[0]?.qty).toBe(3);
-    const warm = clientFor(sandbox(), store, { credentials: { generation: 'legacy', ...sandbox().credentials.legacy, tokenRefreshedAt: new Date(Date.now() - 25 * 3_600_000).toISOString() } });
+    const warm = clientFor(sandbox(), store, {
+      credentials: { generation: 'legacy', ...sandbox().credentials.legacy, tokenRefreshedAt: new Date(Date.now() - 25 * 3_600_000).toISOString() },
+    });
     expect((await rowsOf(warm.inventoryPages({ skuIds: ['L-1'] })))[0]?.qty).toBe(3);
     expect(methods(sandbox())).toEqual(['refresh.token:0', 'inventory.query:0', 'inventory.query:0', 'inventory.query:0']);
   });

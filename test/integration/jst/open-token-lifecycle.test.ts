@@ -13,7 +13,10 @@ async function rowsOf<T>(pages: AsyncIterable<{ rows: T[] }>): Promise<T[]> {
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<JstApiError> {
-  const outcome = await promise.then(() => undefined, (e: unknown) => e);
+  const outcome = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   if (!(outcome instanceof JstApiError)) throw new Error(`expected a JstApiError, got ${String(outcome)}`);
   return outcome;
 }
@@ -36,7 +39,11 @@ function clientFor(sandbox: JstSandbox, store: ErpTokenStore, extra: Partial<Jst
   });
 }
 
-const tokenCalls = (sandbox: JstSandbox) => sandbox.calls().filter((c) => c.endpoint.startsWith('/openWeb/auth/')).map((c) => `${c.endpoint.slice('/openWeb/auth/'.length)}:${c.code}`);
+const tokenCalls = (sandbox: JstSandbox) =>
+  sandbox
+    .calls()
+    .filter((c) => c.endpoint.startsWith('/openWeb/auth/'))
+    .map((c) => `${c.endpoint.slice('/openWeb/auth/'.length)}:${c.code}`);
 
 describe('open-platform token keeper, self-developed app (sandbox over HTTP)', () => {
   const sandbox = useJstSandbox();
@@ -68,7 +75,10 @@ describe('open-platform token keeper, self-developed app (sandbox over HTTP)', (
     expect((await rowsOf(c.inventoryPages({ skuIds: ['T-1'] })))[0]?.qty).toBe(2);
     // The refresh acted but its reply was lost; the retry with the spent token was refused (100).
     expect(tokenCalls(sandbox())).toEqual(['refreshToken:0', 'refreshToken:100', 'getInitToken:0']);
-    expect(store.current().credentials).toMatchObject({ accessToken: sandbox().credentials.open.accessToken, refreshToken: sandbox().credentials.open.refreshToken });
+    expect(store.current().credentials).toMatchObject({
+      accessToken: sandbox().credentials.open.accessToken,
+      refreshToken: sandbox().credentials.open.refreshToken,
+    });
     // The stored pair works for the next cold start too.
     const cold = clientFor(sandbox(), store, { credentials: store.current().credentials });
     expect((await rowsOf(cold.inventoryPages({ skuIds: ['T-1'] })))[0]?.qty).toBe(2);
@@ -78,7 +88,11 @@ describe('open-platform token keeper, self-developed app (sandbox over HTTP)', (
     const store = memoryTokenStore({ generation: 'open', ...sandbox().credentials.open, expiresAt: new Date(Date.now() + 3_600_000).toISOString() });
     const c = clientFor(sandbox(), store, { credentials: store.current().credentials });
     expect((await rowsOf(c.inventoryPages({ skuIds: ['T-1'] })))[0]?.qty).toBe(2);
-    expect(sandbox().calls().map((call) => `${call.endpoint}:${call.code}`)).toEqual(['/openWeb/auth/refreshToken:0', '/open/inventory/query:0']);
+    expect(
+      sandbox()
+        .calls()
+        .map((call) => `${call.endpoint}:${call.code}`),
+    ).toEqual(['/openWeb/auth/refreshToken:0', '/open/inventory/query:0']);
     expect(store.current().credentials).toMatchObject({ accessToken: sandbox().credentials.open.accessToken });
   });
 
@@ -142,7 +156,11 @@ describe('open-platform token keeper, third-party app (sandbox over HTTP)', () =
     expect(error).toMatchObject({ code: 'JST_AUTH', retryable: false });
     expect(error.message).toMatch(/Authorise the app again .* put the new accessToken and refreshToken into the ERP secret fecjst\/test\/jst/);
     // No loop: one refused call, one refresh, one getInitToken.
-    expect(sandbox().calls().map((call) => `${call.endpoint}:${call.code}`)).toEqual(['/open/inventory/query:100', '/openWeb/auth/refreshToken:150', '/openWeb/auth/getInitToken:150']);
+    expect(
+      sandbox()
+        .calls()
+        .map((call) => `${call.endpoint}:${call.code}`),
+    ).toEqual(['/open/inventory/query:100', '/openWeb/auth/refreshToken:150', '/openWeb/auth/getInitToken:150']);
   });
 
   it('keeps working with a token that is not expired yet when renewing ahead of time is refused, and tries again only after an hour', async () => {
@@ -152,8 +170,16 @@ describe('open-platform token keeper, third-party app (sandbox over HTTP)', () =
       credentials: { generation: 'open', ...sandbox().credentials.open, expiresAt: new Date(Date.now() + 3_600_000).toISOString() },
     });
     for (let i = 0; i < 3; i++) expect((await rowsOf(c.inventoryPages({ skuIds: ['T-1'] })))[0]?.qty).toBe(2);
-    expect(sandbox().calls().map((call) => `${call.endpoint}:${call.code}`)).toEqual([
-      '/openWeb/auth/refreshToken:150', '/openWeb/auth/getInitToken:150', '/open/inventory/query:0', '/open/inventory/query:0', '/open/inventory/query:0',
+    expect(
+      sandbox()
+        .calls()
+        .map((call) => `${call.endpoint}:${call.code}`),
+    ).toEqual([
+      '/openWeb/auth/refreshToken:150',
+      '/openWeb/auth/getInitToken:150',
+      '/open/inventory/query:0',
+      '/open/inventory/query:0',
+      '/open/inventory/query:0',
     ]);
   });
 });

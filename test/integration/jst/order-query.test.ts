@@ -7,8 +7,16 @@ import { sandboxCredentials, useJstSandbox } from '../../support/jst-sandbox';
 
 function orderPayload(soId: string, amount = '10.00'): ErpUploadOrder {
   return {
-    shop_id: DEMO_SHOP_ID, so_id: soId, order_date: '2026-11-28 10:00:00', shop_modified: '2026-11-28 10:00:00', shop_status: 'WAIT_SELLER_SEND_GOODS',
-    shop_buyer_id: 'b@example.com', receiver_name: 'N', receiver_address: 'Somewhere 1', pay_amount: amount, freight: '0.00',
+    shop_id: DEMO_SHOP_ID,
+    so_id: soId,
+    order_date: '2026-11-28 10:00:00',
+    shop_modified: '2026-11-28 10:00:00',
+    shop_status: 'WAIT_SELLER_SEND_GOODS',
+    shop_buyer_id: 'b@example.com',
+    receiver_name: 'N',
+    receiver_address: 'Somewhere 1',
+    pay_amount: amount,
+    freight: '0.00',
     items: [{ sku_id: 'SKU-1', shop_sku_id: 'SKU-1', name: 'x', qty: 2, base_price: '5.00', price: '5.0000', amount, outer_oi_id: '71' }],
     pay: { outer_pay_id: 'p', pay_date: '2026-11-28 10:00:00', payment: 'alipay', seller_account: 's', buyer_account: 'b', amount },
   };
@@ -27,7 +35,12 @@ describe.each(['open', 'legacy'] as const)('order query (%s API): what the recon
   let client: JstClient;
   const so = (n: string) => `${generation}-Q${n}`;
   beforeAll(async () => {
-    client = createJstClient({ ...sandboxCredentials(sandbox(), generation), rateLimit: { perSecond: 50, perMinute: 3000 }, retryBaseMs: 1, shopId: DEMO_SHOP_ID });
+    client = createJstClient({
+      ...sandboxCredentials(sandbox(), generation),
+      rateLimit: { perSecond: 50, perMinute: 3000 },
+      retryBaseMs: 1,
+      shopId: DEMO_SHOP_ID,
+    });
     const results = await client.uploadOrders([orderPayload(so('1')), orderPayload(so('2'), '25.50'), orderPayload(so('3'))]);
     expect(results.every((r) => r.ok)).toBe(true);
   });
@@ -52,7 +65,10 @@ describe.each(['open', 'legacy'] as const)('order query (%s API): what the recon
     // A re-upload brings the deleted order back and the amount in line again.
     await client.uploadOrders([orderPayload(so('3')), orderPayload(so('2'), '25.50')]);
     const [again] = await pages(client.queryOrders({ soIds: [so('2'), so('3')] }));
-    expect(again!.rows.map((o) => [o.so_id, o.pay_amount])).toEqual([[so('2'), '25.50'], [so('3'), '10.00']]);
+    expect(again!.rows.map((o) => [o.so_id, o.pay_amount])).toEqual([
+      [so('2'), '25.50'],
+      [so('3'), '10.00'],
+    ]);
   });
 
   it('reports a row outside the documented status vocabulary as invalid, naming the field', async () => {

@@ -3,10 +3,25 @@ import { DEMO_SHOP_ID } from '../../../dev/jst-sandbox/server';
 import { useJstSandbox } from '../../support/jst-sandbox';
 
 /** Raw signed calls, to check the sandbox's own rules independently of the client. */
-function openCall(url: string, creds: { appKey: string; appSecret: string; accessToken: string }, path: string, biz: unknown, ts = Math.floor(Date.now() / 1000)) {
-  const params: Record<string, string> = { access_token: creds.accessToken, app_key: creds.appKey, biz: JSON.stringify(biz), charset: 'utf-8', timestamp: String(ts), version: '2' };
+function openCall(
+  url: string,
+  creds: { appKey: string; appSecret: string; accessToken: string },
+  path: string,
+  biz: unknown,
+  ts = Math.floor(Date.now() / 1000),
+) {
+  const params: Record<string, string> = {
+    access_token: creds.accessToken,
+    app_key: creds.appKey,
+    biz: JSON.stringify(biz),
+    charset: 'utf-8',
+    timestamp: String(ts),
+    version: '2',
+  };
   params.sign = signOpen(params, creds.appSecret);
-  return fetch(`${url}${path}`, { method: 'POST', body: new URLSearchParams(params), headers: { 'content-type': 'application/x-www-form-urlencoded' } }).then((r) => r.json() as Promise<{ code: number; msg: string; data: unknown }>);
+  return fetch(`${url}${path}`, { method: 'POST', body: new URLSearchParams(params), headers: { 'content-type': 'application/x-www-form-urlencoded' } }).then(
+    (r) => r.json() as Promise<{ code: number; msg: string; data: unknown }>,
+  );
 }
 
 function legacyCall(legacyUrl: string, creds: { partnerId: string; partnerKey: string; token: string }, method: string, body: unknown) {
@@ -17,7 +32,10 @@ function legacyCall(legacyUrl: string, creds: { partnerId: string; partnerKey: s
 }
 
 const admin = (url: string, path: string, body?: unknown) =>
-  fetch(`${url}/__admin/${path}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, json: (await r.json()) as Record<string, unknown> & unknown[] }));
+  fetch(`${url}/__admin/${path}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) }).then(async (r) => ({
+    status: r.status,
+    json: (await r.json()) as Record<string, unknown> & unknown[],
+  }));
 
 describe('ERP sandbox over HTTP', () => {
   const sandbox = useJstSandbox();
@@ -43,7 +61,12 @@ describe('ERP sandbox over HTTP', () => {
     expect(await call('/open/logistic/query', { so_ids: Array.from({ length: 21 }, (_, i) => `S${i}`) })).toBe(140);
     expect(await call('/open/logistic/query', { so_ids: ['A'], page_size: 51 })).toBe(140);
     expect(await call('/open/orders/single/query', { o_ids: Array.from({ length: 51 }, (_, i) => i) })).toBe(140);
-    expect(await call('/open/jushuitan/orders/upload', Array.from({ length: 51 }, () => ({})))).toBe(140);
+    expect(
+      await call(
+        '/open/jushuitan/orders/upload',
+        Array.from({ length: 51 }, () => ({})),
+      ),
+    ).toBe(140);
     expect(await call('/open/inventory/query', { modified_begin: '2026-11-01 00:00:00', modified_end: '2026-11-08 00:00:00' })).toBe(0);
   });
 
@@ -73,17 +96,38 @@ describe('ERP sandbox over HTTP', () => {
 
   it('is driven and inspected through the admin API', async () => {
     const { url, credentials } = sandbox();
-    await admin(url, 'stock', { rows: [{ sku_id: 'A', qty: 5 }, { sku_id: 'A', qty: 2, wms_co_id: 3 }] });
+    await admin(url, 'stock', {
+      rows: [
+        { sku_id: 'A', qty: 5 },
+        { sku_id: 'A', qty: 2, wms_co_id: 3 },
+      ],
+    });
     expect((await admin(url, 'inventory?sku=A')).json).toMatchObject({ qty: 7 });
     expect((await admin(url, 'inventory?sku=A&wms=3')).json).toMatchObject({ qty: 2 });
-    const order = { shop_id: DEMO_SHOP_ID, so_id: 'ADM-1', order_date: '2026-11-28 10:00:00', shop_status: 'WAIT_BUYER_PAY', shop_buyer_id: 'b', receiver_name: 'n', receiver_address: 'a', pay_amount: '1.00', freight: '0.00', items: [{ sku_id: 'A', qty: 1, outer_oi_id: '1' }] };
+    const order = {
+      shop_id: DEMO_SHOP_ID,
+      so_id: 'ADM-1',
+      order_date: '2026-11-28 10:00:00',
+      shop_status: 'WAIT_BUYER_PAY',
+      shop_buyer_id: 'b',
+      receiver_name: 'n',
+      receiver_address: 'a',
+      pay_amount: '1.00',
+      freight: '0.00',
+      items: [{ sku_id: 'A', qty: 1, outer_oi_id: '1' }],
+    };
     const upload = await openCall(url, credentials.open, '/open/jushuitan/orders/upload', [order]);
     expect(upload).toMatchObject({ code: 0, data: { datas: [{ so_id: 'ADM-1', issuccess: true }] } });
     expect((await admin(url, 'orders')).json).toEqual([expect.objectContaining({ so_id: 'ADM-1', status: 'WaitPay' })]);
-    expect((await admin(url, 'ship', { shop_id: DEMO_SHOP_ID, so_id: 'ADM-1', packages: [{ lc_id: 'SF', l_id: 'SF9', logistics_company: '顺丰' }] })).status).toBe(200);
+    expect(
+      (await admin(url, 'ship', { shop_id: DEMO_SHOP_ID, so_id: 'ADM-1', packages: [{ lc_id: 'SF', l_id: 'SF9', logistics_company: '顺丰' }] })).status,
+    ).toBe(200);
     const shipped = await openCall(url, credentials.open, '/open/logistic/query', { so_ids: ['ADM-1'] });
     expect(shipped.data).toMatchObject({ orders: [{ so_id: 'ADM-1', l_id: 'SF9' }] });
-    expect(((await admin(url, 'calls?limit=2')).json as unknown as Array<{ endpoint: string; code: number }>).map((c) => [c.endpoint, c.code])).toEqual([['/open/jushuitan/orders/upload', 0], ['/open/logistic/query', 0]]);
+    expect(((await admin(url, 'calls?limit=2')).json as unknown as Array<{ endpoint: string; code: number }>).map((c) => [c.endpoint, c.code])).toEqual([
+      ['/open/jushuitan/orders/upload', 0],
+      ['/open/logistic/query', 0],
+    ]);
     await admin(url, 'faults', { faults: { internalError: 1 } });
     expect((await openCall(url, credentials.open, '/open/inventory/query', { sku_ids: 'A' })).code).toBe(150);
     await admin(url, 'expire-token', {});
@@ -101,7 +145,8 @@ describe('ERP sandbox over HTTP', () => {
     const end = beijing(Date.now() + 60_000);
     // 150 SKUs on ONE modified second.
     await admin(url, 'stock', { rows: Array.from({ length: 150 }, (_, i) => ({ sku_id: `H-${i}`, qty: 1, modifiedMs: at })) });
-    const query = (page: number) => openCall(url, credentials.open, '/open/inventory/query', { modified_begin: begin, modified_end: end, page_index: page, page_size: 100 });
+    const query = (page: number) =>
+      openCall(url, credentials.open, '/open/inventory/query', { modified_begin: begin, modified_end: end, page_index: page, page_size: 100 });
     const first = (await query(1)).data as { inventorys: Array<{ sku_id: string; modified: string }>; data_count: number };
     expect(new Set(first.inventorys.map((r) => r.modified)).size).toBe(1);
     await admin(url, 'faults', { faults: { churn: { endpoint: 'inventory', afterPage: 1, rows: 2, times: 1 } } });
@@ -113,11 +158,15 @@ describe('ERP sandbox over HTTP', () => {
     await admin(url, 'faults', { faults: {} });
 
     for (const so of ['MG-1', 'MG-2']) sandbox().state.upsertOrder(DEMO_SHOP_ID, { so_id: so, shop_status: 'WAIT_SELLER_SEND_GOODS' });
-    const merged = await admin(url, 'ship', { shop_id: DEMO_SHOP_ID, merged_so_ids: ['MG-1', 'MG-2'], packages: [{ lc_id: 'SF', l_id: 'SFM', logistics_company: '顺丰' }] });
+    const merged = await admin(url, 'ship', {
+      shop_id: DEMO_SHOP_ID,
+      merged_so_ids: ['MG-1', 'MG-2'],
+      packages: [{ lc_id: 'SF', l_id: 'SFM', logistics_company: '顺丰' }],
+    });
     expect(merged.status).toBe(200);
     const shipped = await openCall(url, credentials.open, '/open/logistic/query', { so_ids: ['MG-1'] });
     expect(shipped.data).toMatchObject({ orders: [{ so_id: 'MG-1', l_id: 'SFM', items: [{ raw_so_id: 'MG-1' }, { raw_so_id: 'MG-2' }] }] });
-    const oId = ((shipped.data as { orders: Array<{ o_id: number }> }).orders[0]!).o_id;
+    const oId = (shipped.data as { orders: Array<{ o_id: number }> }).orders[0]!.o_id;
     expect((await admin(url, 'touch', { o_ids: [oId], skus: ['H-5'] })).status).toBe(200);
     expect(sandbox().state.shipments[0]!.modifiedMs).toBeGreaterThan(Date.now() - 5000);
     expect(Date.parse(`${String((await admin(url, 'inventory?sku=H-5')).json.modified).replace(' ', 'T')}+08:00`)).toBeGreaterThan(Date.now() - 5000);

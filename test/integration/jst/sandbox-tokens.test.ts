@@ -7,20 +7,30 @@ type Reply = { code: number; msg: string; data?: { access_token?: string; refres
 const ts = () => String(Math.floor(Date.now() / 1000));
 
 function post(url: string, params: Record<string, string>): Promise<Reply> {
-  return fetch(url, { method: 'POST', body: new URLSearchParams(params), headers: { 'content-type': 'application/x-www-form-urlencoded' } }).then((r) => r.json() as Promise<Reply>);
+  return fetch(url, { method: 'POST', body: new URLSearchParams(params), headers: { 'content-type': 'application/x-www-form-urlencoded' } }).then(
+    (r) => r.json() as Promise<Reply>,
+  );
 }
 
 function inventory(sandbox: JstSandbox, accessToken: string): Promise<number> {
   const { appKey, appSecret } = sandbox.credentials.open;
-  const params: Record<string, string> = { access_token: accessToken, app_key: appKey, biz: '{"sku_ids":"A"}', charset: 'utf-8', timestamp: ts(), version: '2' };
+  const params: Record<string, string> = {
+    access_token: accessToken,
+    app_key: appKey,
+    biz: '{"sku_ids":"A"}',
+    charset: 'utf-8',
+    timestamp: ts(),
+    version: '2',
+  };
   return post(`${sandbox.url}/open/inventory/query`, { ...params, sign: signOpen(params, appSecret) }).then((r) => r.code);
 }
 
 function tokenCall(sandbox: JstSandbox, kind: 'refresh' | 'init', refreshToken = sandbox.credentials.open.refreshToken): Promise<Reply> {
   const { appKey, appSecret } = sandbox.credentials.open;
-  const params: Record<string, string> = kind === 'refresh'
-    ? { app_key: appKey, charset: 'utf-8', grant_type: 'refresh_token', refresh_token: refreshToken, scope: 'all', timestamp: ts() }
-    : { app_key: appKey, charset: 'utf-8', code: 'Ab12Cd', grant_type: 'authorization_code', timestamp: ts() };
+  const params: Record<string, string> =
+    kind === 'refresh'
+      ? { app_key: appKey, charset: 'utf-8', grant_type: 'refresh_token', refresh_token: refreshToken, scope: 'all', timestamp: ts() }
+      : { app_key: appKey, charset: 'utf-8', code: 'Ab12Cd', grant_type: 'authorization_code', timestamp: ts() };
   return post(`${sandbox.url}/openWeb/auth/${kind === 'refresh' ? 'refreshToken' : 'getInitToken'}`, { ...params, sign: signOpen(params, appSecret) });
 }
 

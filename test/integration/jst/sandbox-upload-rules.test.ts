@@ -5,8 +5,16 @@ import { DEMO_SHOP_ID } from '../../../dev/jst-sandbox/server';
 import { sandboxCredentials, useJstSandbox } from '../../support/jst-sandbox';
 
 const order = (soId: string): ErpUploadOrder => ({
-  shop_id: DEMO_SHOP_ID, so_id: soId, order_date: '2026-11-28 10:00:00', shop_modified: '2026-11-28 10:00:00', shop_status: 'WAIT_SELLER_SEND_GOODS',
-  shop_buyer_id: 'b', receiver_name: 'N', receiver_address: 'Somewhere 1', pay_amount: '10.00', freight: '0.00',
+  shop_id: DEMO_SHOP_ID,
+  so_id: soId,
+  order_date: '2026-11-28 10:00:00',
+  shop_modified: '2026-11-28 10:00:00',
+  shop_status: 'WAIT_SELLER_SEND_GOODS',
+  shop_buyer_id: 'b',
+  receiver_name: 'N',
+  receiver_address: 'Somewhere 1',
+  pay_amount: '10.00',
+  freight: '0.00',
   items: [{ sku_id: 'SKU-1', shop_sku_id: 'SKU-1', name: 'x', qty: 1, base_price: '10.00', price: '10.0000', amount: '10.00', outer_oi_id: '1' }],
   pay: { outer_pay_id: 'p', pay_date: '2026-11-28 10:00:00', payment: 'alipay', seller_account: 's', buyer_account: 'b', amount: '10.00' },
 });
@@ -23,7 +31,10 @@ describe.each(['open', 'legacy'] as const)('sandbox upload rules by so_id and th
     sandbox().setFaults({ rejectCallsWithSoIds: [`${generation}-P`], rejectSoIds: [`${generation}-R`] });
     await expect(client.uploadOrders([order(`${generation}-A`), order(`${generation}-P`)])).rejects.toMatchObject({ code: 'JST_REJECTED', jstCode: 140 });
     const results = await client.uploadOrders([order(`${generation}-A`), order(`${generation}-R`)]);
-    expect(results.map((r) => [r.soId, r.ok])).toEqual([[`${generation}-A`, true], [`${generation}-R`, false]]);
+    expect(results.map((r) => [r.soId, r.ok])).toEqual([
+      [`${generation}-A`, true],
+      [`${generation}-R`, false],
+    ]);
   });
 
   it('isolates the poisoned order of a batch of 50; the other 49 reach the ERP', async () => {

@@ -61,7 +61,12 @@ describeWithMoto('open-platform token keepers sharing one ERP secret (moto_serve
       for (const i of order) expect(await qtyOf(functions[i]!.client, 'W-1')).toBe(7);
     }
     // One refresh per expiry, never a refused one; the secret holds the pair the ERP accepts.
-    expect(sandbox().calls().filter((c) => c.endpoint.startsWith('/openWeb/')).map((c) => c.code)).toEqual([0, 0, 0]);
+    expect(
+      sandbox()
+        .calls()
+        .filter((c) => c.endpoint.startsWith('/openWeb/'))
+        .map((c) => c.code),
+    ).toEqual([0, 0, 0]);
     expect(await storedPair(secretId)).toEqual(livePair());
   });
 
@@ -76,7 +81,11 @@ describeWithMoto('open-platform token keepers sharing one ERP secret (moto_serve
     const cold = await warmFunction(sandbox(), secretId);
     sandbox().resetStats();
     expect(await qtyOf(cold.client, 'W-1')).toBe(7);
-    expect(sandbox().calls().map((c) => c.code)).toEqual([0]);
+    expect(
+      sandbox()
+        .calls()
+        .map((c) => c.code),
+    ).toEqual([0]);
   });
 
   it('a lost refresh reply leaves a working pair in the secret for every function', async () => {
@@ -96,7 +105,11 @@ describeWithMoto('open-platform token keepers sharing one ERP secret (moto_serve
     await secrets.send(new CreateSecretCommand({ Name: name, SecretString: JSON.stringify({ ...sandbox().credentials.open, expiresAt: soon }) }));
     const f = await warmFunction(sandbox(), name);
     expect(await qtyOf(f.client, 'W-1')).toBe(7);
-    expect(sandbox().calls().map((c) => `${c.endpoint}:${c.code}`)).toEqual(['/openWeb/auth/refreshToken:0', '/open/inventory/query:0']);
+    expect(
+      sandbox()
+        .calls()
+        .map((c) => `${c.endpoint}:${c.code}`),
+    ).toEqual(['/openWeb/auth/refreshToken:0', '/open/inventory/query:0']);
     const stored = await f.loader.loadJstCredentials(name, { forceRefresh: true });
     expect(stored).toMatchObject({ ...livePair(), expiresAt: expect.any(String) });
     expect(Date.parse((stored as { expiresAt: string }).expiresAt)).toBeGreaterThan(Date.parse(soon));

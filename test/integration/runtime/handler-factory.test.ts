@@ -48,7 +48,10 @@ describe('the job handler factory (dynalite)', () => {
 
       expect(builds).toBe(1);
       expect(seen).toEqual([1, 1]);
-      const coldStarts = (lines: string[]) => jsonLines(lines).filter((l) => l.message === 'run summary').map((l) => l.cold_start);
+      const coldStarts = (lines: string[]) =>
+        jsonLines(lines)
+          .filter((l) => l.message === 'run summary')
+          .map((l) => l.cold_start);
       expect(coldStarts(first.lines)).toEqual([true]);
       expect(coldStarts(second.lines)).toEqual([false]);
       expect(publishedMetrics(first.lines).ColdStart).toBe(1);
@@ -62,7 +65,12 @@ describe('the job handler factory (dynalite)', () => {
         buildDependencies: async () => null,
         run: async (deps, ctx) => ({ ...(await pagedJob(3)(deps, ctx)), cursorLagSeconds: 125.4 }),
       });
-      const out = await captureStdout(() => handler({}, controlledContext(() => 600_000, 'req-summary')));
+      const out = await captureStdout(() =>
+        handler(
+          {},
+          controlledContext(() => 600_000, 'req-summary'),
+        ),
+      );
 
       expect(out.result).toEqual({
         job: 'syncShipping',
@@ -80,7 +88,10 @@ describe('the job handler factory (dynalite)', () => {
       expect(summaries).toHaveLength(1);
       expect(summaries[0]).toMatchObject({ level: 'INFO', service: 'syncShipping', correlation_id: 'req-summary', summary: out.result });
       expect(publishedMetrics(out.lines)).toMatchObject({ RunSucceeded: 1, ItemFailures: 0, CursorLagSeconds: 125 });
-      const emf = jsonLines(out.lines).find((l) => l._aws && 'RunSucceeded' in l) as { _aws: { CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][] }> }; service: string };
+      const emf = jsonLines(out.lines).find((l) => l._aws && 'RunSucceeded' in l) as {
+        _aws: { CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][] }> };
+        service: string;
+      };
       expect(emf._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'Fecjst', Dimensions: [['service']] });
       expect(emf.service).toBe('syncShipping');
       expect(await new RunHistory(doc, table, 30).latest('syncShipping')).toEqual([out.result]);
@@ -92,7 +103,12 @@ describe('the job handler factory (dynalite)', () => {
     let openGate!: () => void;
     const gate = new Promise<void>((resolve) => (openGate = resolve));
     // Whichever run gets the lease waits until the other invocation has returned.
-    const handler = createJobHandler({ job: 'pushOrders', environment: functionEnvironment(table), buildDependencies: async () => null, run: pagedJob(2, () => gate) });
+    const handler = createJobHandler({
+      job: 'pushOrders',
+      environment: functionEnvironment(table),
+      buildDependencies: async () => null,
+      run: pagedJob(2, () => gate),
+    });
     const runs = [handler({}, plentyOfTime()), handler({}, plentyOfTime())];
     const firstDone = await captureStdout(() => Promise.race(runs));
     openGate();
@@ -145,12 +161,18 @@ describe('the job handler factory (dynalite)', () => {
       buildDependencies: async () => null,
       run: pagedJob(10, () => void (remaining -= 10_000)),
     });
-    const cut = await handler({}, controlledContext(() => remaining));
+    const cut = await handler(
+      {},
+      controlledContext(() => remaining),
+    );
     expect(cut).toMatchObject({ complete: false, counts: { pages: 4 }, cursor: { before: 0, after: 4 } });
     expect(await committedPosition('syncInventory')).toBe(4);
 
     remaining = 600_000;
-    const next = await handler({}, controlledContext(() => remaining));
+    const next = await handler(
+      {},
+      controlledContext(() => remaining),
+    );
     expect(next).toMatchObject({ complete: true, counts: { pages: 10 }, cursor: { before: 4, after: 14 } });
   });
 
@@ -172,7 +194,9 @@ describe('the job handler factory (dynalite)', () => {
     const [failure] = await new RunHistory(doc, table, 30).latest<RunSummary>('syncShipping');
     expect(failure).toMatchObject({ complete: false, error: { code: 'STORE_UNAVAILABLE' }, cursor: { before: null, after: 2 } });
 
-    const untyped = await captureStdout(() => failing(Object.assign(new Error('connect ECONNREFUSED for 13812345678'), { code: 'ECONNREFUSED' }))({}, plentyOfTime()));
+    const untyped = await captureStdout(() =>
+      failing(Object.assign(new Error('connect ECONNREFUSED for 13812345678'), { code: 'ECONNREFUSED' }))({}, plentyOfTime()),
+    );
     expect(untyped.error).toBeInstanceOf(FecjstError);
     expect(untyped.error).toMatchObject({ code: 'RUN_FAILED', context: { causeCode: 'ECONNREFUSED' } });
     expect((untyped.error as Error).message).toBe('syncShipping: run failed: connect ECONNREFUSED for ***');
@@ -186,7 +210,13 @@ describe('the job handler factory (dynalite)', () => {
       job: 'syncInventory',
       environment: functionEnvironment(table),
       buildDependencies: async () => null,
-      run: async (): Promise<RunOutcome> => ({ window: { from: null, to: null }, complete: true, counts: { updated: 3, failed: 60 }, failures, cursor: { before: null, after: null } }),
+      run: async (): Promise<RunOutcome> => ({
+        window: { from: null, to: null },
+        complete: true,
+        counts: { updated: 3, failed: 60 },
+        failures,
+        cursor: { before: null, after: null },
+      }),
     });
     const out = await captureStdout(() => handler({}, plentyOfTime()));
     expect(out.error).toBeUndefined();
@@ -223,7 +253,12 @@ describe('the job handler factory (dynalite)', () => {
   });
 
   it('rejects a bad environment naming the variable, and touches nothing', async () => {
-    const handler = createJobHandler({ job: 'pushOrders', environment: functionEnvironment(table, { JST_SHOP_ID: 'shop-one', ORDER_CURRENCY: 'eur' }), buildDependencies: async () => null, run: pagedJob(1) });
+    const handler = createJobHandler({
+      job: 'pushOrders',
+      environment: functionEnvironment(table, { JST_SHOP_ID: 'shop-one', ORDER_CURRENCY: 'eur' }),
+      buildDependencies: async () => null,
+      run: pagedJob(1),
+    });
     const out = await captureStdout(() => handler({}, plentyOfTime()));
     expect(out.error).toMatchObject({ code: 'ENV_INVALID' });
     expect((out.error as Error).message).toMatch(/JST_SHOP_ID: expected the ERP shop number.*ORDER_CURRENCY: expected order or base/);
@@ -232,8 +267,23 @@ describe('the job handler factory (dynalite)', () => {
 
   it('runs a scheduled event as the incremental job, correlating logs with the EventBridge event id', async () => {
     const requests: RunContext['request'][] = [];
-    const handler = createJobHandler({ job: 'syncShipping', environment: functionEnvironment(table), buildDependencies: async () => null, run: async (d, ctx) => (requests.push(ctx.request), pagedJob(1)(d, ctx)) });
-    const event = { version: '0', id: 'ev-7f3a', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '000000000000', time: '2026-11-28T10:00:00Z', region: 'eu-west-1', resources: [], detail: {} };
+    const handler = createJobHandler({
+      job: 'syncShipping',
+      environment: functionEnvironment(table),
+      buildDependencies: async () => null,
+      run: async (d, ctx) => (requests.push(ctx.request), pagedJob(1)(d, ctx)),
+    });
+    const event = {
+      version: '0',
+      id: 'ev-7f3a',
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: '000000000000',
+      time: '2026-11-28T10:00:00Z',
+      region: 'eu-west-1',
+      resources: [],
+      detail: {},
+    };
     const out = await captureStdout(() => handler(event, plentyOfTime()));
     expect(requests).toEqual([{ trigger: 'schedule', dryRun: false, mode: 'incremental', eventId: 'ev-7f3a' }]);
     expect(jsonLines(out.lines).find((l) => l.message === 'run summary')).toMatchObject({ correlation_id: 'ev-7f3a', trigger: 'schedule' });
@@ -241,7 +291,12 @@ describe('the job handler factory (dynalite)', () => {
 
   it('runs the full inventory from the Scheduler input, and a manual dry run with explicit SKUs without moving the cursor', async () => {
     const requests: RunContext['request'][] = [];
-    const handler = createJobHandler({ job: 'syncInventory', environment: functionEnvironment(table), buildDependencies: async () => null, run: async (d, ctx) => (requests.push(ctx.request), pagedJob(1)(d, ctx)) });
+    const handler = createJobHandler({
+      job: 'syncInventory',
+      environment: functionEnvironment(table),
+      buildDependencies: async () => null,
+      run: async (d, ctx) => (requests.push(ctx.request), pagedJob(1)(d, ctx)),
+    });
     const full = await handler({ source: 'aws.scheduler', 'detail-type': 'Scheduled Event', detail: { mode: 'full' } }, plentyOfTime());
     expect(full.mode).toBe('full');
     const manual = await handler({ dryRun: true, skus: ['SKU-1', 'SKU-2'] }, plentyOfTime());

@@ -66,11 +66,21 @@ describe('the handler middlewares (dynalite)', () => {
         ctx.progress?.({ pages: page });
       }),
     });
-    const out = await captureStdout(() => handler({ from: '2026-11-27T00:00:00+08:00', to: '2026-11-28T00:00:00+08:00' }, controlledContext(() => remaining)));
+    const out = await captureStdout(() =>
+      handler(
+        { from: '2026-11-27T00:00:00+08:00', to: '2026-11-28T00:00:00+08:00' },
+        controlledContext(() => remaining),
+      ),
+    );
     const lines = jsonLines(out.lines);
     const started = lines.filter((l) => l.message === 'run started');
     expect(started).toHaveLength(1);
-    expect(started[0]).toMatchObject({ trigger: 'manual', mode: 'incremental', window: { from: '2026-11-26T16:00:00.000Z', to: '2026-11-27T16:00:00.000Z' }, cursor: {} });
+    expect(started[0]).toMatchObject({
+      trigger: 'manual',
+      mode: 'incremental',
+      window: { from: '2026-11-26T16:00:00.000Z', to: '2026-11-27T16:00:00.000Z' },
+      cursor: {},
+    });
     expect(lines.filter((l) => l.message === 'run progress').map((l) => l.counts)).toEqual([{ pages: 3 }, { pages: 6 }, { pages: 9 }]);
     expect(out.result).toMatchObject({ complete: false, incompleteReason: expect.stringMatching(/soft deadline/) });
   });
@@ -87,7 +97,12 @@ describe('the handler middlewares (dynalite)', () => {
         return { window: { from: null, to: null }, complete: true, counts: { pages: 7 }, failures: [], cursor: { before: null, after: null } };
       },
     });
-    const out = await captureStdout(() => handler({}, controlledContext(() => 1_200 - (Date.now() - start))));
+    const out = await captureStdout(() =>
+      handler(
+        {},
+        controlledContext(() => 1_200 - (Date.now() - start)),
+      ),
+    );
     expect(jsonLines(out.lines).find((l) => l.message === 'run timing out')).toMatchObject({ level: 'ERROR', counts: { pages: 7 } });
   });
 
@@ -109,7 +124,10 @@ describe('the handler middlewares (dynalite)', () => {
     const failed = await captureStdout(() => failing({}, plentyOfTime()));
     expect(failed.error).toMatchObject({ code: 'JST_UNAVAILABLE' });
     expect(publishedMetrics(failed.lines).CursorLagSeconds).toBeGreaterThanOrEqual(3600);
-    expect((await new RunHistory(doc, table, 30).latest('syncShipping'))[0]).toMatchObject({ complete: false, incompleteReason: expect.stringMatching(/JST_UNAVAILABLE/) });
+    expect((await new RunHistory(doc, table, 30).latest('syncShipping'))[0]).toMatchObject({
+      complete: false,
+      incompleteReason: expect.stringMatching(/JST_UNAVAILABLE/),
+    });
 
     const held = await leases.acquire('syncShipping', 'other', 60_000, Date.now());
     const skipped = await captureStdout(() => failing({}, plentyOfTime()));
@@ -137,14 +155,21 @@ describe('the handler middlewares (dynalite)', () => {
       run: pagedJob(1),
     });
     const out = await captureStdout(() => handler({}, plentyOfTime()));
-    expect((out.error as Error).message).toBe('pushOrders: run failed: store database (credentials in secret fecjst/test/db): connect ECONNREFUSED 127.0.0.1:3399');
+    expect((out.error as Error).message).toBe(
+      'pushOrders: run failed: store database (credentials in secret fecjst/test/db): connect ECONNREFUSED 127.0.0.1:3399',
+    );
     expect(out.error).toMatchObject({ context: { dependency: 'store-database' } });
   });
 
   it('skips scheduled runs of a paused job (RunPaused, nothing touched) and still runs manual ones', async () => {
     await new JobControl(doc, table).write('pushOrders', { paused: true, changedBy: 'test', changedAt: Date.now() });
     let runs = 0;
-    const handler = createJobHandler({ job: 'pushOrders', environment: functionEnvironment(table), buildDependencies: async () => null, run: async (d, ctx) => (runs++, pagedJob(1)(d, ctx)) });
+    const handler = createJobHandler({
+      job: 'pushOrders',
+      environment: functionEnvironment(table),
+      buildDependencies: async () => null,
+      run: async (d, ctx) => (runs++, pagedJob(1)(d, ctx)),
+    });
     const scheduled = { id: 'ev-1', source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} };
     const out = await captureStdout(() => handler(scheduled, plentyOfTime()));
     expect(out.result).toMatchObject({ skipped: 'paused', complete: false });
@@ -156,7 +181,12 @@ describe('the handler middlewares (dynalite)', () => {
   });
 
   it('names the state table when it cannot be used', async () => {
-    const handler = createJobHandler({ job: 'syncShipping', environment: functionEnvironment('fecjst-no-such-table'), buildDependencies: async () => null, run: pagedJob(1) });
+    const handler = createJobHandler({
+      job: 'syncShipping',
+      environment: functionEnvironment('fecjst-no-such-table'),
+      buildDependencies: async () => null,
+      run: pagedJob(1),
+    });
     const out = await captureStdout(() => handler({}, plentyOfTime()));
     expect(out.error).toMatchObject({ code: 'STATE_TABLE_UNAVAILABLE', context: { table: 'fecjst-no-such-table' } });
     expect((out.error as Error).message).toMatch(/^state table fecjst-no-such-table \(STATE_TABLE\): could not take the lease: /);

@@ -32,7 +32,12 @@ describeWithMoto('the job handler factory with secrets (moto_server + dynalite)'
   const openSecret = { appKey: 'app-key-1', appSecret: 'APPSECRET-f00d', accessToken: 'ACCESS-TOKEN-beef', refreshToken: 'REFRESH-TOKEN-cafe' };
   const dbSecret = { host: 'db.internal', port: 3306, username: 'fecjst', password: 'DB-PASSWORD-d00d', dbname: 'fecmall' };
 
-  function handlerWith(jstSecretId: string, dbSecretId: string, run: Parameters<typeof createJobHandler<Credentials>>[0]['run'], extra: { builds?: string[]; disposed?: string[] } = {}) {
+  function handlerWith(
+    jstSecretId: string,
+    dbSecretId: string,
+    run: Parameters<typeof createJobHandler<Credentials>>[0]['run'],
+    extra: { builds?: string[]; disposed?: string[] } = {},
+  ) {
     return createJobHandler<Credentials>({
       job: 'pushOrders',
       environment: functionEnvironment(table, { JST_SECRET_ID: jstSecretId, DB_SECRET_ID: dbSecretId }),
@@ -72,8 +77,19 @@ describeWithMoto('the job handler factory with secrets (moto_server + dynalite)'
     const handler = handlerWith(jstId, dbId, async (deps, ctx) => {
       if (deps.jst.generation !== 'open') throw new Error('expected open-platform credentials');
       ctx.logger.debug('credentials loaded', { deps });
-      ctx.logger.info('ERP request', { url: `https://openapi.jushuitan.com/open/orders/upload?app_key=app-key-1&access_token=${deps.jst.accessToken}&sign=SIGN-0123456789abcdef`, body: `{"accessToken":"${deps.jst.accessToken}","so_id":"1100000001"}` });
-      ctx.logger.warn('order fields truncated', { incrementId: '1100000001', receiver_phone: '13812345678', receiver_mobile: '+86 139 1234 5678', receiver_address: '88 Nanjing Road', customer_telephone: '13700001111', customer_address_street1: '1 Bund', customer_email: 'li@example.cn' });
+      ctx.logger.info('ERP request', {
+        url: `https://openapi.jushuitan.com/open/orders/upload?app_key=app-key-1&access_token=${deps.jst.accessToken}&sign=SIGN-0123456789abcdef`,
+        body: `{"accessToken":"${deps.jst.accessToken}","so_id":"1100000001"}`,
+      });
+      ctx.logger.warn('order fields truncated', {
+        incrementId: '1100000001',
+        receiver_phone: '13812345678',
+        receiver_mobile: '+86 139 1234 5678',
+        receiver_address: '88 Nanjing Road',
+        customer_telephone: '13700001111',
+        customer_address_street1: '1 Bund',
+        customer_email: 'li@example.cn',
+      });
       ctx.logger.error('ERP rejected order', { error: new Error('receiver_mobile 13812345678 invalid (sign=SIGN-0123456789abcdef)') });
       throw new FecjstError('JST_REJECTED', 'ERP rejected the upload', { endpoint: 'orders.upload', password: deps.db.password });
     });
@@ -83,7 +99,19 @@ describeWithMoto('the job handler factory with secrets (moto_server + dynalite)'
     const printed = out.lines.join('\n');
     expect(printed).toContain('1100000001');
     expect(printed).toContain('orders.upload');
-    for (const secret of ['APPSECRET-f00d', 'ACCESS-TOKEN-beef', 'REFRESH-TOKEN-cafe', 'DB-PASSWORD-d00d', 'SIGN-0123456789abcdef', '13812345678', '139 1234 5678', '13700001111', 'Nanjing Road', '1 Bund', 'li@example.cn']) {
+    for (const secret of [
+      'APPSECRET-f00d',
+      'ACCESS-TOKEN-beef',
+      'REFRESH-TOKEN-cafe',
+      'DB-PASSWORD-d00d',
+      'SIGN-0123456789abcdef',
+      '13812345678',
+      '139 1234 5678',
+      '13700001111',
+      'Nanjing Road',
+      '1 Bund',
+      'li@example.cn',
+    ]) {
       expect(printed).not.toContain(secret);
     }
     expect(jsonLines(out.lines).filter((l) => l.message === 'run failed')).toHaveLength(1);
@@ -98,7 +126,8 @@ describeWithMoto('the job handler factory with secrets (moto_server + dynalite)'
       jstId,
       dbId,
       async (deps, ctx) => {
-        if (deps.jst.generation === 'open' && deps.jst.accessToken === openSecret.accessToken) throw new FecjstError('JST_AUTH', 'ERP refused the access token');
+        if (deps.jst.generation === 'open' && deps.jst.accessToken === openSecret.accessToken)
+          throw new FecjstError('JST_AUTH', 'ERP refused the access token');
         return pagedJob(1)(deps, ctx);
       },
       { builds, disposed },

@@ -26,6 +26,9 @@ describe('cursor positions written by hand (dynalite)', () => {
       }),
     );
     expect(await cursors.read('syncShipping', 'incremental')).toMatchObject({ position: Date.UTC(2026, 10, 28), updatedAt: 0 });
-    expect((await cursors.readAll('syncShipping')).positions).toMatchObject({ incremental: { position: Date.UTC(2026, 10, 28) }, full: { position: { afterSku: 'A' }, updatedAt: 10 } });
+    expect((await cursors.readAll('syncShipping')).positions).toMatchObject({
+      incremental: { position: Date.UTC(2026, 10, 28) },
+      full: { position: { afterSku: 'A' }, updatedAt: 10 },
+    });
   });
 });

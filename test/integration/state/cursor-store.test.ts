@@ -34,7 +34,10 @@ describe('job cursors (dynalite)', () => {
     await cursors.advance('syncShipping', 'incremental', 100, old.fence, 10);
     const current = (await leases.acquire('syncShipping', 'new', 1_000, 5_000))!;
 
-    await expect(cursors.advance('syncShipping', 'incremental', 999, old.fence, 5_001)).rejects.toMatchObject({ code: 'LEASE_LOST', context: { job: 'syncShipping', fence: old.fence } });
+    await expect(cursors.advance('syncShipping', 'incremental', 999, old.fence, 5_001)).rejects.toMatchObject({
+      code: 'LEASE_LOST',
+      context: { job: 'syncShipping', fence: old.fence },
+    });
     expect((await cursors.read('syncShipping', 'incremental'))?.position).toBe(100);
     await cursors.advance('syncShipping', 'incremental', 200, current.fence, 5_003);
     expect((await cursors.read<number>('syncShipping', 'incremental'))?.position).toBe(200);

@@ -63,7 +63,16 @@ describe('SharedErpBudget on DynamoDB', () => {
   it('keeps the calls of containers whose clocks differ within the skew tolerance at least one spacing apart', async () => {
     const clock = fakeClock();
     const trueTimes: number[] = [];
-    const containers = [0, 80, -60].map((skew, i) => new SharedErpBudget({ store: store(), config: base, job: ['pushOrders', 'syncShipping', 'syncInventory'][i]!, now: () => clock.now() + skew, sleep: clock.sleep }));
+    const containers = [0, 80, -60].map(
+      (skew, i) =>
+        new SharedErpBudget({
+          store: store(),
+          config: base,
+          job: ['pushOrders', 'syncShipping', 'syncInventory'][i]!,
+          now: () => clock.now() + skew,
+          sleep: clock.sleep,
+        }),
+    );
     // Interleaved: each container takes a few calls in turn, on the true (fake) clock.
     for (let round = 0; round < 5; round++) {
       for (const c of containers) {
@@ -92,7 +101,13 @@ describe('SharedErpBudget on DynamoDB', () => {
 
   it('a 199/200 caused by another application shrinks the shared rate for every container', async () => {
     const budget = new SharedErpBudget({ store: store('foreign'), config: base, job: 'pushOrders' });
-    const client = createJstClient({ ...sandboxCredentials(sandbox(), 'open'), rateLimit: { perSecond: 20, perMinute: 40, budget }, maxRetries: 1, retryBaseMs: 1, retryCapMs: 5 });
+    const client = createJstClient({
+      ...sandboxCredentials(sandbox(), 'open'),
+      rateLimit: { perSecond: 20, perMinute: 40, budget },
+      maxRetries: 1,
+      retryBaseMs: 1,
+      retryCapMs: 5,
+    });
     sandbox().state.setStock('F-1', { qty: 1 });
     expect(sandbox().recordForeignCalls(35)).toBe(20); // the shop's other tool: 20/s admitted now …
     await new Promise((r) => setTimeout(r, 1100));

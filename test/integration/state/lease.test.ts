@@ -52,7 +52,7 @@ describe('the job lease (dynalite)', () => {
     expect(await leases.stillHeld(old, 10_503)).toBe(false);
   });
 
-  it('moves its fence past the cursor\'s when the lease item was deleted, so old fences stay dead', async () => {
+  it("moves its fence past the cursor's when the lease item was deleted, so old fences stay dead", async () => {
     const first = (await leases.acquire('syncInventory', 'run-1', 1_000, 0))!;
     const second = (await leases.acquire('syncInventory', 'run-2', 1_000, 5_000))!;
     expect(second.fence).toBe(2);

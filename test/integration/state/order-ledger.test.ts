@@ -6,7 +6,14 @@ import { createStateDocumentClient } from '../../../shared/state/state-table';
 import { useDynalite } from '../../support/dynamo';
 import { createStateTable } from '../../support/state-table';
 
-const accepted = (incrementId: string, hash: string, updatedAt = Date.UTC(2026, 10, 28)): LedgerEntry => ({ incrementId, acceptedHash: hash, oId: 7, state: 'accepted', attempts: 0, updatedAt });
+const accepted = (incrementId: string, hash: string, updatedAt = Date.UTC(2026, 10, 28)): LedgerEntry => ({
+  incrementId,
+  acceptedHash: hash,
+  oId: 7,
+  state: 'accepted',
+  attempts: 0,
+  updatedAt,
+});
 
 describe('the order push ledger (dynalite)', () => {
   useDynalite();
@@ -31,7 +38,7 @@ describe('the order push ledger (dynalite)', () => {
     expect(got.has('never-pushed')).toBe(false);
   });
 
-  it('keys entries by shop, so two shops never see each other\'s orders', async () => {
+  it("keys entries by shop, so two shops never see each other's orders", async () => {
     const lease = (await leases.acquire('pushOrders', 'run', 60_000, 0))!;
     await new OrderLedger(doc, table, 1).putMany([accepted('1100000001', 'shop-1')], lease.fence, 'pushOrders');
     expect((await new OrderLedger(doc, table, 2).getMany(['1100000001'])).size).toBe(0);
@@ -39,7 +46,15 @@ describe('the order push ledger (dynalite)', () => {
 
   it('keeps rejection details and expires entries by TTL long after the order horizon', async () => {
     const lease = (await leases.acquire('pushOrders', 'run', 60_000, 0))!;
-    const rejected: LedgerEntry = { incrementId: '1100000009', state: 'rejected', rejectedHash: 'h', attempts: 2, nextRetryAt: 123, lastError: 'ERP code 140: invalid parameter', updatedAt: Date.UTC(2026, 0, 1) };
+    const rejected: LedgerEntry = {
+      incrementId: '1100000009',
+      state: 'rejected',
+      rejectedHash: 'h',
+      attempts: 2,
+      nextRetryAt: 123,
+      lastError: 'ERP code 140: invalid parameter',
+      updatedAt: Date.UTC(2026, 0, 1),
+    };
     await new OrderLedger(doc, table, 10001).putMany([rejected], lease.fence, 'pushOrders');
     const raw = await doc.send(new GetCommand({ TableName: table, Key: stateKeys.ledger(10001, '1100000009') }));
     expect(raw.Item).toMatchObject({ ...rejected, fence: lease.fence, expiresAt: Date.UTC(2026, 0, 1) / 1000 + 400 * 86400 });
@@ -52,7 +67,9 @@ describe('the order push ledger (dynalite)', () => {
     await ledger.putMany([accepted('1100000001', 'v1')], old.fence, 'pushOrders');
     await leases.acquire('pushOrders', 'new', 60_000, 5_000);
 
-    await expect(ledger.putMany([accepted('1100000001', 'stale'), accepted('1100000002', 'stale')], old.fence, 'pushOrders')).rejects.toMatchObject({ code: 'LEASE_LOST' });
+    await expect(ledger.putMany([accepted('1100000001', 'stale'), accepted('1100000002', 'stale')], old.fence, 'pushOrders')).rejects.toMatchObject({
+      code: 'LEASE_LOST',
+    });
     const got = await ledger.getMany(['1100000001', '1100000002']);
     expect(got.get('1100000001')?.acceptedHash).toBe('v1');
     expect(got.has('1100000002')).toBe(false);

@@ -6,7 +6,7 @@ import { createStateDocumentClient } from '../../../shared/state/state-table';
 import { useDynalite } from '../../support/dynamo';
 import { createStateTable } from '../../support/state-table';
 
-describe('a job\'s retry set (dynalite)', () => {
+describe("a job's retry set (dynalite)", () => {
   useDynalite();
   let table: string;
   let leases: LeaseStore;
@@ -42,12 +42,19 @@ describe('a job\'s retry set (dynalite)', () => {
     expect(await set.size()).toEqual({ pending: 0, abandoned: 1 });
   });
 
-  it('forgets items that succeeded, and keeps each job\'s set apart', async () => {
+  it("forgets items that succeeded, and keeps each job's set apart", async () => {
     const inv = (await leases.acquire('syncInventory', 'run', 60_000, 0))!;
     const ship = (await leases.acquire('syncShipping', 'run', 60_000, 0))!;
     const stock = new RetrySet(doc, table, 'syncInventory');
     const shipping = new RetrySet(doc, table, 'syncShipping');
-    await stock.record([{ key: 'A', reason: 'x' }, { key: 'B', reason: 'y' }], 0, inv.fence);
+    await stock.record(
+      [
+        { key: 'A', reason: 'x' },
+        { key: 'B', reason: 'y' },
+      ],
+      0,
+      inv.fence,
+    );
     await shipping.record([{ key: 'A', reason: 'z' }], 0, ship.fence);
     await stock.clear(['A'], inv.fence);
     expect((await stock.all()).map((i) => i.key)).toEqual(['B']);
@@ -68,7 +75,11 @@ describe('a job\'s retry set (dynalite)', () => {
     const set = new RetrySet(doc, table, 'syncInventory', { writeConcurrency: 16 });
     // 120 items of ~10 KB: more than one 1 MB Query page.
     const reason = 'x'.repeat(10_000);
-    await set.record(Array.from({ length: 120 }, (_, i) => ({ key: `SKU-${String(i).padStart(4, '0')}`, reason })), 0, lease.fence);
+    await set.record(
+      Array.from({ length: 120 }, (_, i) => ({ key: `SKU-${String(i).padStart(4, '0')}`, reason })),
+      0,
+      lease.fence,
+    );
     expect((await set.all()).length).toBe(120);
     expect((await set.due(RETRY_BASE_MS, 100)).length).toBe(100);
   });

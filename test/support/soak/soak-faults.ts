@@ -20,8 +20,16 @@ export interface RoundPlan {
 
 /** Per call, the live ERP: errors, slow and lost replies, rejections, rows changing between pages, other tools' calls. */
 const FAULTS: FaultConfig = {
-  http5xx: 0.05, html: 0.03, internalError: 0.05, disconnect: 0.02, malformed: 0.02, slow: 0.04, slowMs: 300,
-  rejectOrder: 0.1, omitList: 0.02, churn: { probability: 0.3, rows: 2 },
+  http5xx: 0.05,
+  html: 0.03,
+  internalError: 0.05,
+  disconnect: 0.02,
+  malformed: 0.02,
+  slow: 0.04,
+  slowMs: 300,
+  rejectOrder: 0.1,
+  omitList: 0.02,
+  churn: { probability: 0.3, rows: 2 },
 };
 const HOSTILE: HostileReplyConfig = { lostReply: 0.04, foreignRateLimit: 0.03 };
 
@@ -29,7 +37,10 @@ const HOSTILE: HostileReplyConfig = { lostReply: 0.04, foreignRateLimit: 0.03 };
 export class SoakFaults {
   readonly injected: Record<string, number> = {};
 
-  constructor(private readonly random: () => number, private readonly products: number) {}
+  constructor(
+    private readonly random: () => number,
+    private readonly products: number,
+  ) {}
 
   plan(): RoundPlan {
     const r = this.random;

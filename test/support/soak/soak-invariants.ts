@@ -15,10 +15,27 @@ import { createStateDocumentClient } from '../../../shared/state/state-table';
 export const READY_STATUSES = ['payment_confirmed', 'processing', 'holded'];
 /** Statuses whose orders still hold the stock deducted at checkout (docs/store-schema.md). */
 const HOLDING = ['payment_pending', 'payment_processing', 'payment_confirmed', 'payment_suspected_fraud', 'holded', 'processing'];
-const RANK: Record<string, number> = { payment_pending: 0, payment_processing: 0, payment_confirmed: 1, processing: 1, holded: 1, dispatched: 2, received: 3, completed: 4 };
+const RANK: Record<string, number> = {
+  payment_pending: 0,
+  payment_processing: 0,
+  payment_confirmed: 1,
+  processing: 1,
+  holded: 1,
+  dispatched: 2,
+  received: 3,
+  completed: 4,
+};
 const HORIZON_SECONDS = 30 * 86400;
 
-export type InvariantName = 'stockOffFormula' | 'stockOffFormulaBeforeFullPass' | 'readyOrdersMissingInErp' | 'erpOrdersStale' | 'duplicateErpOrders' | 'shipmentsMissingInStore' | 'ordersMovedBackwards' | 'cursorsAheadOfWork';
+export type InvariantName =
+  | 'stockOffFormula'
+  | 'stockOffFormulaBeforeFullPass'
+  | 'readyOrdersMissingInErp'
+  | 'erpOrdersStale'
+  | 'duplicateErpOrders'
+  | 'shipmentsMissingInStore'
+  | 'ordersMovedBackwards'
+  | 'cursorsAheadOfWork';
 
 /**
  * The soak's invariants, counted (never asserted one by one, so the figures show every violation):
@@ -26,7 +43,14 @@ export type InvariantName = 'stockOffFormula' | 'stockOffFormulaBeforeFullPass' 
  */
 export class SoakInvariants {
   readonly counts: Record<InvariantName, number> = {
-    stockOffFormula: 0, stockOffFormulaBeforeFullPass: 0, readyOrdersMissingInErp: 0, erpOrdersStale: 0, duplicateErpOrders: 0, shipmentsMissingInStore: 0, ordersMovedBackwards: 0, cursorsAheadOfWork: 0,
+    stockOffFormula: 0,
+    stockOffFormulaBeforeFullPass: 0,
+    readyOrdersMissingInErp: 0,
+    erpOrdersStale: 0,
+    duplicateErpOrders: 0,
+    shipmentsMissingInStore: 0,
+    ordersMovedBackwards: 0,
+    cursorsAheadOfWork: 0,
   };
   readonly cursorsAheadByJob: Record<string, number> = {};
   readonly examples: string[] = [];
@@ -38,7 +62,11 @@ export class SoakInvariants {
   /** syncShipping's retry set: shipments its orders could not take yet (item failures, not cursor faults). */
   readonly shippingRetries: RetrySet;
 
-  constructor(private readonly pool: Pool, private readonly sandbox: JstSandbox, table: string) {
+  constructor(
+    private readonly pool: Pool,
+    private readonly sandbox: JstSandbox,
+    table: string,
+  ) {
     this.cursors = new CursorStore(this.doc, table);
     this.ledger = new OrderLedger(this.doc, table, DEMO_SHOP_ID);
     this.shippingRetries = new RetrySet(this.doc, table, 'syncShipping');
@@ -67,7 +95,10 @@ export class SoakInvariants {
    * first upload, the ledger waits for the backoff; until then the order counts as held stock).
    */
   async ordersToRetryByHand(): Promise<string[]> {
-    const [rows] = await this.pool.query<RowDataPacket[]>('SELECT increment_id FROM sales_flat_order WHERE order_status IN (?) AND created_at >= UNIX_TIMESTAMP() - ?', [READY_STATUSES, HORIZON_SECONDS]);
+    const [rows] = await this.pool.query<RowDataPacket[]>(
+      'SELECT increment_id FROM sales_flat_order WHERE order_status IN (?) AND created_at >= UNIX_TIMESTAMP() - ?',
+      [READY_STATUSES, HORIZON_SECONDS],
+    );
     const ids = rows.map((r) => String(r.increment_id));
     const ledger = await this.ledger.getMany(ids);
     return ids.filter((id) => !this.sandbox.state.order(DEMO_SHOP_ID, id) || ledger.get(id)?.state === 'rejected');
@@ -80,7 +111,8 @@ export class SoakInvariants {
     const before = this.sandbox.state.shipments.filter((s) => Math.floor(s.modifiedMs / 1000) < Math.floor(applied / 1000));
     this.itemsChecked.cursorChecks++;
     const retrying = new Set((await this.shippingRetries.all()).map((i) => i.key));
-    for (const id of await this.shipmentsNotInStore(before.filter((s) => !(s.rawSoIds.length > 0 ? s.rawSoIds : [s.so_id]).some((so) => retrying.has(so))))) this.cursorAhead('syncShipping', `shipment of ${id} before the cursor is not in the store`);
+    for (const id of await this.shipmentsNotInStore(before.filter((s) => !(s.rawSoIds.length > 0 ? s.rawSoIds : [s.so_id]).some((so) => retrying.has(so)))))
+      this.cursorAhead('syncShipping', `shipment of ${id} before the cursor is not in the store`);
   }
 
   /**
@@ -91,12 +123,16 @@ export class SoakInvariants {
     const scan = (await this.cursors.read<{ afterOrderId: number }>('pushOrders', 'scan'))?.position;
     const upTo = bound ?? scan?.afterOrderId;
     if (upTo === undefined) return;
-    const [rows] = await this.pool.query<RowDataPacket[]>('SELECT increment_id FROM sales_flat_order WHERE order_id <= ? AND order_status IN (?) AND created_at >= UNIX_TIMESTAMP() - ?', [upTo, READY_STATUSES, HORIZON_SECONDS]);
+    const [rows] = await this.pool.query<RowDataPacket[]>(
+      'SELECT increment_id FROM sales_flat_order WHERE order_id <= ? AND order_status IN (?) AND created_at >= UNIX_TIMESTAMP() - ?',
+      [upTo, READY_STATUSES, HORIZON_SECONDS],
+    );
     const absent = rows.map((r) => String(r.increment_id)).filter((id) => !this.sandbox.state.order(DEMO_SHOP_ID, id));
     this.itemsChecked.cursorChecks++;
     if (absent.length === 0) return;
     const ledger = await this.ledger.getMany(absent);
-    for (const id of absent) if (ledger.get(id)?.state !== 'rejected') this.cursorAhead('pushOrders', `ready order ${id} before the cursor is neither in the ERP nor rejected`);
+    for (const id of absent)
+      if (ledger.get(id)?.state !== 'rejected') this.cursorAhead('pushOrders', `ready order ${id} before the cursor is neither in the ERP nor rejected`);
   }
 
   /**
@@ -178,8 +214,11 @@ export class SoakInvariants {
       [HOLDING, HORIZON_SECONDS],
     );
     const pending = new Map<string, number>();
-    for (const h of held) if (!this.sandbox.state.order(DEMO_SHOP_ID, String(h.increment_id))) pending.set(String(h.sku), (pending.get(String(h.sku)) ?? 0) + Number(h.qty));
-    const [stock] = await this.pool.query<RowDataPacket[]>('SELECT p.sku, q.qty FROM product_flat p JOIN product_flat_qty q ON q.product_id = CAST(p.id AS CHAR)');
+    for (const h of held)
+      if (!this.sandbox.state.order(DEMO_SHOP_ID, String(h.increment_id))) pending.set(String(h.sku), (pending.get(String(h.sku)) ?? 0) + Number(h.qty));
+    const [stock] = await this.pool.query<RowDataPacket[]>(
+      'SELECT p.sku, q.qty FROM product_flat p JOIN product_flat_qty q ON q.product_id = CAST(p.id AS CHAR)',
+    );
     this.lastStockRows = stock.length;
     const off: Array<{ sku: string; store: number; target: number; erpModifiedMs?: number }> = [];
     for (const row of stock) {
@@ -196,7 +235,7 @@ export class SoakInvariants {
   async checkReadyOrders(): Promise<void> {
     const repo = new OrderRepository(this.pool, await detectStoreSchema(this.pool), READY_STATUSES);
     const start = (await repo.horizonStartOrderId(Math.floor(Date.now() / 1000) - HORIZON_SECONDS)) ?? 1;
-    for (let after = start - 1, done = false; !done; ) {
+    for (let after = start - 1, done = false; !done;) {
       const page = await repo.readOrdersAfter(after, 200);
       for (const o of page.orders.filter((x) => x.lifecycle === 'ready')) {
         this.itemsChecked.readyOrders++;
@@ -224,7 +263,10 @@ export class SoakInvariants {
   private async shipmentsNotInStore(shipments: readonly SandboxShipment[]): Promise<string[]> {
     if (shipments.length === 0) return [];
     const ids = shipments.flatMap((s) => (s.rawSoIds.length > 0 ? s.rawSoIds : [s.so_id]));
-    const [rows] = await this.pool.query<RowDataPacket[]>('SELECT increment_id, order_status, tracking_number FROM sales_flat_order WHERE increment_id IN (?)', [ids]);
+    const [rows] = await this.pool.query<RowDataPacket[]>(
+      'SELECT increment_id, order_status, tracking_number FROM sales_flat_order WHERE increment_id IN (?)',
+      [ids],
+    );
     const byId = new Map(rows.map((r) => [String(r.increment_id), r]));
     const missing: string[] = [];
     for (const s of shipments) {
@@ -232,7 +274,15 @@ export class SoakInvariants {
         const order = byId.get(id);
         if (order && /cancel/.test(String(order.order_status))) continue;
         const shipped = order !== undefined && ['dispatched', 'received', 'completed'].includes(String(order.order_status));
-        if (!shipped || !String(order.tracking_number ?? '').split(',').includes(s.l_id)) missing.push(`${id} (${s.l_id}, store ${order?.order_status ?? 'absent'} ${order?.tracking_number ?? ''}, ERP modified ${new Date(s.modifiedMs).toISOString()})`);
+        if (
+          !shipped ||
+          !String(order.tracking_number ?? '')
+            .split(',')
+            .includes(s.l_id)
+        )
+          missing.push(
+            `${id} (${s.l_id}, store ${order?.order_status ?? 'absent'} ${order?.tracking_number ?? ''}, ERP modified ${new Date(s.modifiedMs).toISOString()})`,
+          );
       }
     }
     return missing;

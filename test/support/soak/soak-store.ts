@@ -16,7 +16,12 @@ export class SoakStore {
   /** Increment id of the latest paid checkout (not pushed yet). */
   lastPaidOrder: string | undefined;
 
-  constructor(private readonly pool: Pool, private readonly database: string, private readonly products: number, private readonly random: () => number) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly database: string,
+    private readonly products: number,
+    private readonly random: () => number,
+  ) {}
 
   /** A shopper checks out: Fecmall deducts stock and creates the order, in one transaction. Returns false when out of stock. */
   async checkout(): Promise<boolean> {
@@ -40,11 +45,10 @@ export class SoakStore {
          VALUES (?, ?, ?, ?, 'CNY', 6.9, '20.00', '2.90', '20.00', '2.90', '0.00', '0.00', '0.00', '0.00', ?, '王', '五', 'CN', 'GD', '广州市', '天河路 1 号', 'alipay_standard', ?)`,
         [`SOAK${n}`, status, now, now, `soak${n}@example.com`, `T${n}`],
       );
-      await conn.query("INSERT INTO sales_flat_order_item (order_id, product_id, sku, name, qty, price, base_price, row_total, base_row_total) VALUES (?, ?, ?, 'soak', 1, '20.00', '2.90', '20.00', '2.90')", [
-        (res as { insertId: number }).insertId,
-        String(product),
-        skuOf(product),
-      ]);
+      await conn.query(
+        "INSERT INTO sales_flat_order_item (order_id, product_id, sku, name, qty, price, base_price, row_total, base_row_total) VALUES (?, ?, ?, 'soak', 1, '20.00', '2.90', '20.00', '2.90')",
+        [(res as { insertId: number }).insertId, String(product), skuOf(product)],
+      );
       await conn.commit();
       if (status !== 'payment_pending') this.lastPaidOrder = `SOAK${n}`;
       return true;
@@ -61,7 +65,9 @@ export class SoakStore {
 
   /** Kills the connections a running job opened: every connection on the database but `spare` (the test's own). */
   async killJobConnections(spare: ReadonlySet<number>): Promise<void> {
-    const [rows] = await this.pool.query<RowDataPacket[]>('SELECT id FROM information_schema.PROCESSLIST WHERE db = ? AND id <> CONNECTION_ID()', [this.database]);
+    const [rows] = await this.pool.query<RowDataPacket[]>('SELECT id FROM information_schema.PROCESSLIST WHERE db = ? AND id <> CONNECTION_ID()', [
+      this.database,
+    ]);
     for (const r of rows) {
       if (spare.has(Number(r.id))) continue;
       await this.pool

@@ -18,19 +18,20 @@ describe('JST_BASE_URL', () => {
     expect(resolveJstBaseUrl(undefined, 'open')).toBe('https://openapi.jushuitan.com');
   });
 
-  it.each([
-    'https://c.jushuitan.com',
-    'https://c.jushuitan.com/',
-    'https://c.jushuitan.com/api/open/query.aspx',
-    'http://127.0.0.1:8421/api/open/query.aspx/',
-  ])('legacy: %s addresses the query URL', (raw) => {
-    expect(loadEnvironment({ ...valid, JST_BASE_URL: raw }).JST_BASE_URL).toBe(raw);
-    expect(resolveJstBaseUrl(raw, 'legacy')).toMatch(/^https?:\/\/[^/]+\/api\/open\/query\.aspx$/);
-  });
+  it.each(['https://c.jushuitan.com', 'https://c.jushuitan.com/', 'https://c.jushuitan.com/api/open/query.aspx', 'http://127.0.0.1:8421/api/open/query.aspx/'])(
+    'legacy: %s addresses the query URL',
+    (raw) => {
+      expect(loadEnvironment({ ...valid, JST_BASE_URL: raw }).JST_BASE_URL).toBe(raw);
+      expect(resolveJstBaseUrl(raw, 'legacy')).toMatch(/^https?:\/\/[^/]+\/api\/open\/query\.aspx$/);
+    },
+  );
 
-  it.each(['https://openapi.jushuitan.com', 'https://openapi.jushuitan.com/', 'http://127.0.0.1:9//'])('open platform: %s is the base without a trailing slash', (raw) => {
-    expect(resolveJstBaseUrl(raw, 'open')).toBe(new URL(raw).origin);
-  });
+  it.each(['https://openapi.jushuitan.com', 'https://openapi.jushuitan.com/', 'http://127.0.0.1:9//'])(
+    'open platform: %s is the base without a trailing slash',
+    (raw) => {
+      expect(resolveJstBaseUrl(raw, 'open')).toBe(new URL(raw).origin);
+    },
+  );
 
   it.each([
     ['ftp://open.erp321.com', /expected an http\(s\) URL/],

@@ -3,7 +3,10 @@ import { parseJstSecret } from '../../../shared/config/secrets-loader';
 describe('parseJstSecret', () => {
   it('accepts legacy partner credentials', () => {
     expect(parseJstSecret('s', { partnerId: 'p', partnerKey: 'k', token: 't' })).toEqual({
-      generation: 'legacy', partnerId: 'p', partnerKey: 'k', token: 't',
+      generation: 'legacy',
+      partnerId: 'p',
+      partnerKey: 'k',
+      token: 't',
     });
   });
 
@@ -12,8 +15,12 @@ describe('parseJstSecret', () => {
   });
 
   it('accepts the optional token-keeper fields next to the docs/design.md §9 shapes', () => {
-    expect(parseJstSecret('s', { partnerId: 'p', partnerKey: 'k', token: 't', tokenRefreshedAt: '2026-12-01T08:00:00.000Z' })).toMatchObject({ tokenRefreshedAt: '2026-12-01T08:00:00.000Z' });
-    expect(parseJstSecret('s', { appKey: 'a', appSecret: 'b', accessToken: 'c', refreshToken: 'd', expiresAt: '2026-12-31T00:00:00+08:00' })).toMatchObject({ expiresAt: '2026-12-31T00:00:00+08:00' });
+    expect(parseJstSecret('s', { partnerId: 'p', partnerKey: 'k', token: 't', tokenRefreshedAt: '2026-12-01T08:00:00.000Z' })).toMatchObject({
+      tokenRefreshedAt: '2026-12-01T08:00:00.000Z',
+    });
+    expect(parseJstSecret('s', { appKey: 'a', appSecret: 'b', accessToken: 'c', refreshToken: 'd', expiresAt: '2026-12-31T00:00:00+08:00' })).toMatchObject({
+      expiresAt: '2026-12-31T00:00:00+08:00',
+    });
   });
 
   it.each([

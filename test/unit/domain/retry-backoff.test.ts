@@ -7,5 +7,4 @@ describe('retry backoff of rejected orders', () => {
     expect(retryDelayMs(1000)).toBe(12 * 3600_000);
     expect(nextRetryAt(3, 1_000)).toBe(1_000 + 20 * 60_000);
   });
-
 });

@@ -1,7 +1,16 @@
 import { storeOrdersOf, toShipments } from '../../../shared/jobs/shipping/logistics-rows';
 import type { LogisticsOrder } from '../../../shared/jst/reply-schemas';
 
-const row = (extra: Partial<LogisticsOrder>): LogisticsOrder => ({ o_id: 1, so_id: 'A', shop_id: 10001, send_date: '2026-11-20 10:00:00', lc_id: 'SF', l_id: 'SF1', logistics_company: '顺丰', ...extra });
+const row = (extra: Partial<LogisticsOrder>): LogisticsOrder => ({
+  o_id: 1,
+  so_id: 'A',
+  shop_id: 10001,
+  send_date: '2026-11-20 10:00:00',
+  lc_id: 'SF',
+  l_id: 'SF1',
+  logistics_company: '顺丰',
+  ...extra,
+});
 const options = { shopId: 10001, carrierMap: { SF: 'SF-EXPRESS' }, nowMs: Date.UTC(2026, 10, 21) };
 
 describe('logistics rows to shipments', () => {
@@ -19,7 +28,9 @@ describe('logistics rows to shipments', () => {
 
   it('adds up the packages of one order and takes the ship time from send_date (Beijing time)', () => {
     const { shipments } = toShipments([row({}), row({ o_id: 2, l_id: 'SF2' })], options);
-    expect(shipments).toEqual([{ incrementId: 'A', trackingNumbers: ['SF1', 'SF2'], carrierCode: 'SF-EXPRESS', carrierName: '顺丰', shippedAt: Date.UTC(2026, 10, 20, 2) / 1000 }]);
+    expect(shipments).toEqual([
+      { incrementId: 'A', trackingNumbers: ['SF1', 'SF2'], carrierCode: 'SF-EXPRESS', carrierName: '顺丰', shippedAt: Date.UTC(2026, 10, 20, 2) / 1000 },
+    ]);
   });
 
   it('refuses a row of another shop and a row with an unreadable send_date, as item failures', () => {

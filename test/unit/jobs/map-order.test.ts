@@ -6,12 +6,33 @@ const options: OrderMappingOptions = { shopId: 10001, currency: 'order', formatT
 
 function order(overrides: Partial<ErpOrderSource> = {}): ErpOrderSource {
   return {
-    orderId: 7, incrementId: '1100000007', createdAt: 1_700_000_000, updatedAt: 1_700_000_500, orderCurrencyCode: 'CNY',
-    grandTotal: '95.00', baseGrandTotal: '13.77', shippingTotal: '10.00', baseShippingTotal: '1.45',
-    discount: '15.00', baseDiscount: '2.17', customerId: 3, customerEmail: 'buyer@example.com',
-    customerFirstname: '张', customerLastname: '三', customerTelephone: '13800000000', country: 'CN', state: 'GD',
-    city: '深圳市', district: null, zip: '518000', street1: '南山区 科技园 1 号', street2: null,
-    orderRemark: 'please &amp; thanks &lt;3', paymentMethod: 'alipay_standard', txnId: 'TXN-1', store: 'shop.example.com',
+    orderId: 7,
+    incrementId: '1100000007',
+    createdAt: 1_700_000_000,
+    updatedAt: 1_700_000_500,
+    orderCurrencyCode: 'CNY',
+    grandTotal: '95.00',
+    baseGrandTotal: '13.77',
+    shippingTotal: '10.00',
+    baseShippingTotal: '1.45',
+    discount: '15.00',
+    baseDiscount: '2.17',
+    customerId: 3,
+    customerEmail: 'buyer@example.com',
+    customerFirstname: '张',
+    customerLastname: '三',
+    customerTelephone: '13800000000',
+    country: 'CN',
+    state: 'GD',
+    city: '深圳市',
+    district: null,
+    zip: '518000',
+    street1: '南山区 科技园 1 号',
+    street2: null,
+    orderRemark: 'please &amp; thanks &lt;3',
+    paymentMethod: 'alipay_standard',
+    txnId: 'TXN-1',
+    store: 'shop.example.com',
     items: [
       { itemId: 71, sku: 'SKU-A', name: 'Dress', qty: 2, price: '30.00', rowTotal: '60.00', basePrice: '4.35', baseRowTotal: '8.70' },
       { itemId: 72, sku: 'SKU-B', name: 'Hat', qty: 1, price: '40.00', rowTotal: '40.00', basePrice: '5.80', baseRowTotal: '5.80' },
@@ -26,10 +47,22 @@ describe('mapOrderToErp', () => {
   it('maps a paid CN order with its keys, names and a pay block', () => {
     const { payload, warnings } = mapOrderToErp(order(), 'ready', options);
     expect(payload).toMatchObject({
-      shop_id: 10001, so_id: '1100000007', order_date: 'T1700000000', shop_modified: 'T1700000500',
-      shop_status: 'WAIT_SELLER_SEND_GOODS', shop_buyer_id: 'buyer@example.com', receiver_name: '张 三',
-      receiver_state: '广东省', receiver_city: '深圳市', receiver_address: '南山区 科技园 1 号', receiver_zip: '518000',
-      receiver_phone: '13800000000', pay_amount: '95.00', freight: '10.00', buyer_message: 'please & thanks <3', currency: 'CNY',
+      shop_id: 10001,
+      so_id: '1100000007',
+      order_date: 'T1700000000',
+      shop_modified: 'T1700000500',
+      shop_status: 'WAIT_SELLER_SEND_GOODS',
+      shop_buyer_id: 'buyer@example.com',
+      receiver_name: '张 三',
+      receiver_state: '广东省',
+      receiver_city: '深圳市',
+      receiver_address: '南山区 科技园 1 号',
+      receiver_zip: '518000',
+      receiver_phone: '13800000000',
+      pay_amount: '95.00',
+      freight: '10.00',
+      buyer_message: 'please & thanks <3',
+      currency: 'CNY',
       pay: { outer_pay_id: 'TXN-1', payment: 'alipay_standard', amount: '95.00', pay_date: 'T1700000500' },
     });
     expect(payload.items.map((i) => i.outer_oi_id)).toEqual(['71', '72']);
@@ -47,7 +80,16 @@ describe('mapOrderToErp', () => {
   });
 
   it('reconciles awkward splits without float drift', () => {
-    const items = [1, 2, 3].map((n) => ({ itemId: n, sku: `S${n}`, name: 'x', qty: 3, price: '0.10', rowTotal: '0.30', basePrice: '0.10', baseRowTotal: '0.30' }));
+    const items = [1, 2, 3].map((n) => ({
+      itemId: n,
+      sku: `S${n}`,
+      name: 'x',
+      qty: 3,
+      price: '0.10',
+      rowTotal: '0.30',
+      basePrice: '0.10',
+      baseRowTotal: '0.30',
+    }));
     const { payload } = mapOrderToErp(order({ items, grandTotal: '0.80', shippingTotal: '0.00', discount: '0.10' }), 'ready', options);
     expect(sumCents(payload.items.map((i) => i.amount))).toBe(80);
   });

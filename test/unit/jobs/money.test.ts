@@ -2,7 +2,15 @@ import { allocateCents, centsToString, toCents } from '../../../shared/jobs/mone
 
 describe('money in integer cents', () => {
   it.each([
-    ['9.99', 999], ['12', 1200], ['0.1', 10], ['-3.05', -305], ['1.005', 101], ['1.0049', 100], [0.3, 30], [null, 0], ['', 0],
+    ['9.99', 999],
+    ['12', 1200],
+    ['0.1', 10],
+    ['-3.05', -305],
+    ['1.005', 101],
+    ['1.0049', 100],
+    [0.3, 30],
+    [null, 0],
+    ['', 0],
   ])('reads %p as %p cents', (input, cents) => {
     expect(toCents(input as string)).toBe(cents);
   });

@@ -19,20 +19,53 @@ const env = loadEnvironment({ STATE_TABLE: 't', JST_SECRET_ID: 'j', DB_SECRET_ID
 function context(positions: Map<string, unknown>, trigger: 'manual' | 'schedule', budget: number): RunContext {
   let left = budget;
   return {
-    job: 'pushOrders', runId: 'r', startedAt: NOW, env, fence: 1, request: { trigger, dryRun: false, mode: 'reconcile' },
+    job: 'pushOrders',
+    runId: 'r',
+    startedAt: NOW,
+    env,
+    fence: 1,
+    request: { trigger, dryRun: false, mode: 'reconcile' },
     cursors: { read: async <T>(n: string) => positions.get(n) as T | undefined, advance: async (n: string, p: unknown) => void positions.set(n, p) },
-    clock: { now: () => NOW }, logger: silentLogger, metrics: nullMetrics,
+    clock: { now: () => NOW },
+    logger: silentLogger,
+    metrics: nullMetrics,
     deadline: { expired: () => left-- <= 0, remainingMs: () => (left > 0 ? 1e9 : 0) },
   };
 }
 
 function storeOrder(i: number): StoreOrder {
   return {
-    orderId: i, incrementId: `11000${String(i).padStart(5, '0')}`, createdAt: NOW / 1000 - 86400, updatedAt: null, orderCurrencyCode: 'CNY', grandTotal: '20.00', baseGrandTotal: '20.00',
-    shippingTotal: '0.00', baseShippingTotal: '0.00', discount: '0.00', baseDiscount: '0.00', customerId: 1, customerEmail: 'a@example.com', customerFirstname: 'A', customerLastname: 'B',
-    customerTelephone: null, country: 'CN', state: 'BJ', city: 'Beijing', zip: null, street1: 'Road 1', street2: null, orderRemark: null, paymentMethod: 'alipay', txnId: null, store: null,
+    orderId: i,
+    incrementId: `11000${String(i).padStart(5, '0')}`,
+    createdAt: NOW / 1000 - 86400,
+    updatedAt: null,
+    orderCurrencyCode: 'CNY',
+    grandTotal: '20.00',
+    baseGrandTotal: '20.00',
+    shippingTotal: '0.00',
+    baseShippingTotal: '0.00',
+    discount: '0.00',
+    baseDiscount: '0.00',
+    customerId: 1,
+    customerEmail: 'a@example.com',
+    customerFirstname: 'A',
+    customerLastname: 'B',
+    customerTelephone: null,
+    country: 'CN',
+    state: 'BJ',
+    city: 'Beijing',
+    zip: null,
+    street1: 'Road 1',
+    street2: null,
+    orderRemark: null,
+    paymentMethod: 'alipay',
+    txnId: null,
+    store: null,
     items: [{ itemId: i * 10, sku: 'SKU-1', name: 'x', qty: 1, price: '20.00', rowTotal: '20.00', basePrice: '20.00', baseRowTotal: '20.00' }],
-    status: 'payment_confirmed', operateStatus: null, lifecycle: 'ready', trackingNumber: null,
+    status: 'payment_confirmed',
+    operateStatus: null,
+    lifecycle: 'ready',
+    trackingNumber: null,
   };
 }
 
@@ -58,7 +91,10 @@ describe('reconcile runs continue across invocations', () => {
           return { orders: page, lastOrderId: page.at(-1)?.orderId ?? after, done: page.length < limit };
         },
       },
-      ledger: { getMany: async (ids: readonly string[]) => new Map(ids.filter((id) => ledger.has(id)).map((id) => [id, ledger.get(id)!])), putMany: async (e: readonly LedgerEntry[]) => void e.forEach((x) => ledger.set(x.incrementId, x)) },
+      ledger: {
+        getMany: async (ids: readonly string[]) => new Map(ids.filter((id) => ledger.has(id)).map((id) => [id, ledger.get(id)!])),
+        putMany: async (e: readonly LedgerEntry[]) => void e.forEach((x) => ledger.set(x.incrementId, x)),
+      },
       erp: {
         queryOrders: (q: { soIds?: readonly string[] }) => {
           queried.push(...q.soIds!);
@@ -67,11 +103,12 @@ describe('reconcile runs continue across invocations', () => {
             yield { pageIndex: 1, rows, invalid: [], hasNext: false };
           })();
         },
-        uploadOrders: async (payloads: readonly object[]) => payloads.map((p) => {
-          const soId = (p as { so_id: string }).so_id;
-          uploaded.push(soId);
-          return { soId, oId: 1, ok: true, message: undefined };
-        }),
+        uploadOrders: async (payloads: readonly object[]) =>
+          payloads.map((p) => {
+            const soId = (p as { so_id: string }).so_id;
+            uploaded.push(soId);
+            return { soId, oId: 1, ok: true, message: undefined };
+          }),
       },
     };
     const positions = new Map<string, unknown>();
@@ -91,7 +128,14 @@ describe('reconcile runs continue across invocations', () => {
     const cursor = NOW - 2 * DAY;
     const positions = new Map<string, unknown>([['incremental', cursor]]);
     const shippedAt = (d: number) => cursor - d * DAY - 3600_000;
-    const shipments: LogisticsOrder[] = Array.from({ length: 29 }, (_, d) => ({ o_id: d, so_id: `S${d}`, l_id: `L${d}`, lc_id: 'SF', send_date: formatBeijing(shippedAt(d)), modified: formatBeijing(shippedAt(d)) }));
+    const shipments: LogisticsOrder[] = Array.from({ length: 29 }, (_, d) => ({
+      o_id: d,
+      so_id: `S${d}`,
+      l_id: `L${d}`,
+      lc_id: 'SF',
+      send_date: formatBeijing(shippedAt(d)),
+      modified: formatBeijing(shippedAt(d)),
+    }));
     // A shipment after the incremental cursor is the incremental run's business, not drift.
     shipments.push({ o_id: 99, so_id: 'LATE', l_id: 'L99', lc_id: 'SF', modified: formatBeijing(cursor + 3600_000) });
     const store = new Map<string, ShipmentResult['outcome']>(shipments.map((s) => [s.so_id, 'already_shipped']));
@@ -104,18 +148,21 @@ describe('reconcile runs continue across invocations', () => {
           const { fromMs, toMs } = q.modified!;
           ranges.push([fromMs, toMs]);
           expect(pageIndex).toBe(1);
-          const rows = shipments.filter((s) => Date.parse(`${s.modified!.replace(' ', 'T')}+08:00`) >= fromMs && Date.parse(`${s.modified!.replace(' ', 'T')}+08:00`) < toMs);
+          const rows = shipments.filter(
+            (s) => Date.parse(`${s.modified!.replace(' ', 'T')}+08:00`) >= fromMs && Date.parse(`${s.modified!.replace(' ', 'T')}+08:00`) < toMs,
+          );
           return { pageIndex, rows, invalid: [], hasNext: false };
         },
       },
       shipments: {
         plan: async (list: readonly ShipmentToApply[]) => list.map((s) => ({ incrementId: s.incrementId, outcome: store.get(s.incrementId) ?? 'unknown' })),
-        apply: async (list: readonly ShipmentToApply[]) => list.map((s) => {
-          applied.push(s.incrementId);
-          const outcome = store.get(s.incrementId)!;
-          store.set(s.incrementId, 'already_shipped');
-          return { incrementId: s.incrementId, outcome };
-        }),
+        apply: async (list: readonly ShipmentToApply[]) =>
+          list.map((s) => {
+            applied.push(s.incrementId);
+            const outcome = store.get(s.incrementId)!;
+            store.set(s.incrementId, 'already_shipped');
+            return { incrementId: s.incrementId, outcome };
+          }),
       },
     };
     const first = await reconcileShipments(ports, context(positions, 'manual', 3));

@@ -10,10 +10,27 @@ import type { JobRequest } from '../../../shared/domain/job-request';
 
 /** syncShipping's decisions over in-memory ports: what it applies, retries, clears, abandons and counts. */
 const NOW = Date.UTC(2026, 11, 1, 12);
-const env = loadEnvironment({ STATE_TABLE: 't', JST_SECRET_ID: 'j', DB_SECRET_ID: 'd', JST_SHOP_ID: '10001', SETTLE_LAG_SECONDS: '0', SHIPPING_RETRY_MAX_ATTEMPTS: '3' });
+const env = loadEnvironment({
+  STATE_TABLE: 't',
+  JST_SECRET_ID: 'j',
+  DB_SECRET_ID: 'd',
+  JST_SHOP_ID: '10001',
+  SETTLE_LAG_SECONDS: '0',
+  SHIPPING_RETRY_MAX_ATTEMPTS: '3',
+});
 
 function row(soId: string, extra: Partial<LogisticsOrder> = {}): LogisticsOrder {
-  return { o_id: Number(soId.replace(/\D/g, '')) || 1, so_id: soId, shop_id: 10001, l_id: `L-${soId}`, lc_id: 'SF', logistics_company: '顺丰速运', send_date: formatBeijing(NOW - 3600_000), modified: formatBeijing(NOW - 3600_000), ...extra };
+  return {
+    o_id: Number(soId.replace(/\D/g, '')) || 1,
+    so_id: soId,
+    shop_id: 10001,
+    l_id: `L-${soId}`,
+    lc_id: 'SF',
+    logistics_company: '顺丰速运',
+    send_date: formatBeijing(NOW - 3600_000),
+    modified: formatBeijing(NOW - 3600_000),
+    ...extra,
+  };
 }
 
 /** The ERP (rows by so_id; the window walk sees `inWindow`) and the store (an outcome per order). */
@@ -23,7 +40,11 @@ function world(rows: LogisticsOrder[], outcomes: Record<string, ShipmentOutcome>
   const counted: Record<string, number> = {};
   const metrics: MetricsSink = { count: (name, value = 1) => void (counted[name] = (counted[name] ?? 0) + value), gauge: () => {} };
   const retries = new MemoryRetrySet(3);
-  const result = (s: ShipmentToApply): ShipmentResult => ({ incrementId: s.incrementId, outcome: outcomes[s.incrementId] ?? 'unknown', status: 'payment_pending' });
+  const result = (s: ShipmentToApply): ShipmentResult => ({
+    incrementId: s.incrementId,
+    outcome: outcomes[s.incrementId] ?? 'unknown',
+    status: 'payment_pending',
+  });
   const ports = {
     erp: {
       logisticsPages: (q: { soIds?: readonly string[] }) => {
@@ -49,7 +70,11 @@ function world(rows: LogisticsOrder[], outcomes: Record<string, ShipmentOutcome>
   const run = (request: Partial<JobRequest> = {}, now = NOW) => {
     return syncShipping(ports, {
       request: { trigger: 'schedule', dryRun: false, mode: 'incremental', ...request },
-      env, fence: 1, clock: { now: () => now }, logger: silentLogger, metrics: request.dryRun ? nullMetrics : metrics,
+      env,
+      fence: 1,
+      clock: { now: () => now },
+      logger: silentLogger,
+      metrics: request.dryRun ? nullMetrics : metrics,
       deadline: { expired: () => false, remainingMs: () => 1e9 },
       cursors: { read: async <T>(n: string) => positions.get(n) as T | undefined, advance: async (n: string, p: unknown) => void positions.set(n, p) },
     });
@@ -61,8 +86,15 @@ describe('syncShipping decisions (in-memory ports)', () => {
   it('applies shipments of a manual list, counts and lists orders unknown to the store, and leaves the retry set alone', async () => {
     const w = world([row('A1'), row('A2'), row('A3', { l_id: '' })], { A1: 'applied', A2: 'unknown' });
     const outcome = await w.run({ trigger: 'manual', orders: ['A1', 'A2', 'A3'] });
-    expect(outcome).toMatchObject({ complete: true, cursor: { before: null, after: null }, counts: { applied: 1, unknown: 1, withoutTracking: 1, retrySetPending: 0 } });
-    expect(w.applied.map((s) => [s.incrementId, s.trackingNumbers, s.carrierName])).toEqual([['A1', ['L-A1'], '顺丰速运'], ['A2', ['L-A2'], '顺丰速运']]);
+    expect(outcome).toMatchObject({
+      complete: true,
+      cursor: { before: null, after: null },
+      counts: { applied: 1, unknown: 1, withoutTracking: 1, retrySetPending: 0 },
+    });
+    expect(w.applied.map((s) => [s.incrementId, s.trackingNumbers, s.carrierName])).toEqual([
+      ['A1', ['L-A1'], '顺丰速运'],
+      ['A2', ['L-A2'], '顺丰速运'],
+    ]);
     expect(outcome.details?.skippedOrders).toEqual([{ incrementId: 'A2', outcome: 'unknown', status: 'payment_pending' }]);
     expect(w.counted).toMatchObject({ ShipmentsApplied: 1, ShipmentsSkipped: 1, ItemsAbandoned: 0 });
   });
@@ -81,7 +113,8 @@ describe('syncShipping decisions (in-memory ports)', () => {
     expect(w.askedBySoId).toEqual([]);
 
     // Due (5 min backoff) and now shippable: asked for by the ERP so_id, applied, cleared.
-    w.ports.shipments.apply = async (list) => list.map((s) => ({ incrementId: s.incrementId, outcome: s.incrementId === 'S9' ? 'applied' : 'already_shipped' }) as ShipmentResult);
+    w.ports.shipments.apply = async (list) =>
+      list.map((s) => ({ incrementId: s.incrementId, outcome: s.incrementId === 'S9' ? 'applied' : 'already_shipped' }) as ShipmentResult);
     const later = await w.run({}, NOW + 6 * 60_000);
     expect(w.askedBySoId[0]).toEqual(['M1']);
     expect(later.counts).toMatchObject({ retried: 1, retrySetPending: 0, retrySetAbandoned: 0 });

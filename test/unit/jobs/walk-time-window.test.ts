@@ -25,7 +25,8 @@ function world(rows: Row[], positions: Record<string, unknown> = {}, request: Pa
     deadline: { expired: () => ranges.length >= expireAfterCalls, remainingMs: () => 0 },
     cursors: {
       read: async <T>(name: string) => (reads.push(name), stored.get(name) as T | undefined),
-      advance: async <T>(name: string, position: T | null) => void (writes.push([name, position]), position === null ? stored.delete(name) : stored.set(name, position)),
+      advance: async <T>(name: string, position: T | null) =>
+        void (writes.push([name, position]), position === null ? stored.delete(name) : stored.set(name, position)),
     },
   };
   const run = () =>
@@ -53,7 +54,11 @@ describe('walkTimeWindow', () => {
     const cursor = NOW - 3600_000;
     const w = world(spread(300, cursor - 500_000, 10_000), { incremental: cursor });
     const outcome = await w.run();
-    expect(outcome).toMatchObject({ complete: true, window: { from: new Date(cursor - 600_000).toISOString(), to: new Date(NOW - 60_000).toISOString() }, cursor: { before: cursor, after: NOW - 60_000 } });
+    expect(outcome).toMatchObject({
+      complete: true,
+      window: { from: new Date(cursor - 600_000).toISOString(), to: new Date(NOW - 60_000).toISOString() },
+      cursor: { before: cursor, after: NOW - 60_000 },
+    });
     expect(w.stored.get('incremental')).toBe(NOW - 60_000);
     expect(w.stored.has('walk')).toBe(false);
   });

@@ -16,7 +16,11 @@ function fakeErp(rows: Row[], bounds: Bounds, onPage?: (served: Row[], pageIndex
     async readPage(range: TimeWindow, pageIndex: number): Promise<Page<Row>> {
       erp.calls++;
       const inRange = (t: number) =>
-        bounds === 'inclusive' ? t >= range.fromMs && t <= range.toMs : bounds === 'end-exclusive' ? t >= range.fromMs && t < range.toMs : t > range.fromMs && t <= range.toMs;
+        bounds === 'inclusive'
+          ? t >= range.fromMs && t <= range.toMs
+          : bounds === 'end-exclusive'
+            ? t >= range.fromMs && t < range.toMs
+            : t > range.fromMs && t <= range.toMs;
       const all = rows.filter((r) => inRange(r.modifiedMs)).sort((a, b) => a.modifiedMs - b.modifiedMs || a.key.localeCompare(b.key));
       const served = all.slice((pageIndex - 1) * 100, pageIndex * 100).map((r) => ({ ...r }));
       onPage?.(served, pageIndex);
@@ -47,14 +51,17 @@ const stats = (): SweepStats => ({ pages: 0, narrowed: 0, verifiedSeconds: 0 });
 const T0 = Date.UTC(2026, 10, 20);
 
 describe('sweepWindow', () => {
-  it.each<Bounds>(['inclusive', 'end-exclusive', 'begin-exclusive'])('reads every row, those on range boundaries included, whatever the ERP does with the ends (%s)', async (bounds) => {
-    // Rows on every second of a busy hour, so that many ranges start and end on a row.
-    const rows = Array.from({ length: 3600 }, (_, i) => ({ key: `R${i}`, modifiedMs: T0 + i * 1000 }));
-    const { seen, hooks } = recorder();
-    const result = await sweepWindow(fakeErp(rows, bounds), hooks, { fromMs: T0 - 1000, toMs: T0 + 3600_000 }, 3600_000, stats());
-    expect(result.complete).toBe(true);
-    expect(rows.filter((r) => !seen.has(r.key)).map((r) => r.key)).toEqual([]);
-  });
+  it.each<Bounds>(['inclusive', 'end-exclusive', 'begin-exclusive'])(
+    'reads every row, those on range boundaries included, whatever the ERP does with the ends (%s)',
+    async (bounds) => {
+      // Rows on every second of a busy hour, so that many ranges start and end on a row.
+      const rows = Array.from({ length: 3600 }, (_, i) => ({ key: `R${i}`, modifiedMs: T0 + i * 1000 }));
+      const { seen, hooks } = recorder();
+      const result = await sweepWindow(fakeErp(rows, bounds), hooks, { fromMs: T0 - 1000, toMs: T0 + 3600_000 }, 3600_000, stats());
+      expect(result.complete).toBe(true);
+      expect(rows.filter((r) => !seen.has(r.key)).map((r) => r.key)).toEqual([]);
+    },
+  );
 
   it('checkpoints after each complete range and stops at the deadline before the next ERP call', async () => {
     const rows = Array.from({ length: 1000 }, (_, i) => ({ key: `R${i}`, modifiedMs: T0 + i * 10_000 }));
@@ -69,10 +76,7 @@ describe('sweepWindow', () => {
   });
 
   it('fails loudly, with no checkpoint past it, when rows of one dense second keep leaving during every read', async () => {
-    const rows = [
-      { key: 'before', modifiedMs: T0 },
-      ...Array.from({ length: 400 }, (_, i) => ({ key: `D${i}`, modifiedMs: T0 + 5000 })),
-    ];
+    const rows = [{ key: 'before', modifiedMs: T0 }, ...Array.from({ length: 400 }, (_, i) => ({ key: `D${i}`, modifiedMs: T0 + 5000 }))];
     // After every page, the first row served leaves (modified again, now far later).
     const erp = fakeErp(rows, 'inclusive', (served) => {
       const row = rows.find((r) => r.key === served[0]?.key);

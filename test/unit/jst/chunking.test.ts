@@ -11,6 +11,11 @@ describe('backoff and chunking', () => {
 
   it('splits lists into batches', () => {
     expect(chunkList([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
-    expect(chunkList(Array.from({ length: 250 }, (_, i) => i), 100).map((b) => b.length)).toEqual([100, 100, 50]);
+    expect(
+      chunkList(
+        Array.from({ length: 250 }, (_, i) => i),
+        100,
+      ).map((b) => b.length),
+    ).toEqual([100, 100, 50]);
   });
 });

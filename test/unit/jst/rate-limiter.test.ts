@@ -41,7 +41,7 @@ describe('RateLimiter', () => {
     const limiter = new RateLimiter({ perSecond: 20, perMinute: 300 }, clock);
     const serverTimes: number[] = [];
     let seed = 7;
-    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     const pending: Array<{ at: number; release: () => void }> = [];
     for (let i = 0; i < 400; i++) {
       const acquiring = limiter.acquire();

@@ -34,7 +34,14 @@ describe('sandbox ERP state', () => {
     const state = new SandboxState(() => Date.UTC(2026, 10, 28, 4));
     state.setStock('A', { qty: 5, order_lock: 1, defective_qty: 2 }, 0);
     state.setStock('A', { qty: 3, pick_lock: 1 }, 9);
-    expect(state.stockView('A', undefined)).toMatchObject({ sku_id: 'A', qty: 8, order_lock: 1, pick_lock: 1, defective_qty: 2, modified: '2026-11-28 12:00:00' });
+    expect(state.stockView('A', undefined)).toMatchObject({
+      sku_id: 'A',
+      qty: 8,
+      order_lock: 1,
+      pick_lock: 1,
+      defective_qty: 2,
+      modified: '2026-11-28 12:00:00',
+    });
     expect(state.stockView('A', 9)).toMatchObject({ qty: 3, order_lock: 0 });
     expect(state.stockView('A', 4)).toBeUndefined();
   });
@@ -56,7 +63,15 @@ describe('sandbox ERP state', () => {
     const state = new SandboxState(() => 1000);
     state.setStock('A', { qty: 10 });
     const order = state.upsertOrder(1, { so_id: 'S1', shop_status: 'WAIT_SELLER_SEND_GOODS', items: [{ sku_id: 'A', qty: 2 }] });
-    const packages = state.ship(1, 'S1', [{ lc_id: 'SF', l_id: 'SF1', logistics_company: '顺丰' }, { lc_id: 'SF', l_id: 'SF2', logistics_company: '顺丰' }], 5000);
+    const packages = state.ship(
+      1,
+      'S1',
+      [
+        { lc_id: 'SF', l_id: 'SF1', logistics_company: '顺丰' },
+        { lc_id: 'SF', l_id: 'SF2', logistics_company: '顺丰' },
+      ],
+      5000,
+    );
     state.upsertOrder(1, { so_id: 'S0', shop_status: 'WAIT_SELLER_SEND_GOODS', items: [] });
     state.ship(1, 'S0', [{ lc_id: 'ZTO', l_id: 'Z1', logistics_company: '中通' }], 3000);
     expect(packages[0]!.o_id).toBe(order.o_id);

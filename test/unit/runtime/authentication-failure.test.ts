@@ -6,7 +6,9 @@ describe('isAuthenticationFailure', () => {
     expect(isAuthenticationFailure(new FecjstError('JST_AUTH', 'invalid signature'))).toBe(true);
     expect(isAuthenticationFailure(new FecjstError('JST_TOKEN_EXPIRED', 'expired'))).toBe(true);
     expect(isAuthenticationFailure(Object.assign(new Error('Access denied'), { code: 'ER_ACCESS_DENIED_ERROR' }))).toBe(true);
-    expect(isAuthenticationFailure(new FecjstError('STORE_UNAVAILABLE', 'x', {}, { cause: Object.assign(new Error('denied'), { code: 'ER_ACCESS_DENIED_ERROR' }) }))).toBe(true);
+    expect(
+      isAuthenticationFailure(new FecjstError('STORE_UNAVAILABLE', 'x', {}, { cause: Object.assign(new Error('denied'), { code: 'ER_ACCESS_DENIED_ERROR' }) })),
+    ).toBe(true);
   });
 
   it('does not treat other failures as authentication failures', () => {

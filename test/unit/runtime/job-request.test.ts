@@ -5,21 +5,42 @@ describe('parseJobEvent', () => {
 
   it('runs the normal incremental job on a scheduled event, and full mode from the Scheduler input', () => {
     expect(parseJobEvent('pushOrders', scheduled)).toEqual({ trigger: 'schedule', dryRun: false, mode: 'incremental', eventId: 'ev-1' });
-    expect(parseJobEvent('syncInventory', { source: 'aws.scheduler', 'detail-type': 'Scheduled Event', detail: { mode: 'full' } })).toMatchObject({ trigger: 'schedule', mode: 'full' });
+    expect(parseJobEvent('syncInventory', { source: 'aws.scheduler', 'detail-type': 'Scheduled Event', detail: { mode: 'full' } })).toMatchObject({
+      trigger: 'schedule',
+      mode: 'full',
+    });
   });
 
   it.each([
-    ['syncInventory', { source: 'aws.scheduler', 'detail-type': 'Scheduled Event', detail: { mode: 'fulll' } }, /detail\.mode: expected "incremental", "full" or "reconcile"/],
-    ['pushOrders', { source: 'aws.scheduler', 'detail-type': 'Scheduled Event', detail: { mode: 'full' } }, /detail\.mode: expected "incremental" or "reconcile"/],
+    [
+      'syncInventory',
+      { source: 'aws.scheduler', 'detail-type': 'Scheduled Event', detail: { mode: 'fulll' } },
+      /detail\.mode: expected "incremental", "full" or "reconcile"/,
+    ],
+    [
+      'pushOrders',
+      { source: 'aws.scheduler', 'detail-type': 'Scheduled Event', detail: { mode: 'full' } },
+      /detail\.mode: expected "incremental" or "reconcile"/,
+    ],
     ['syncShipping', { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: { dryRun: true } }, /unknown field "detail\.dryRun"/],
   ] as const)('%s rejects the scheduled event %j naming the field', (job, event, message) => {
     expect(() => parseJobEvent(job, event)).toThrow(message);
   });
 
   it('accepts the manual fields of docs/design.md §9', () => {
-    expect(parseJobEvent('syncInventory', { dryRun: true, skus: ['A', 'B'] })).toEqual({ trigger: 'manual', dryRun: true, mode: 'incremental', skus: ['A', 'B'], window: undefined, orders: undefined });
+    expect(parseJobEvent('syncInventory', { dryRun: true, skus: ['A', 'B'] })).toEqual({
+      trigger: 'manual',
+      dryRun: true,
+      mode: 'incremental',
+      skus: ['A', 'B'],
+      window: undefined,
+      orders: undefined,
+    });
     expect(parseJobEvent('syncInventory', { dryRun: true, mode: 'full' })).toMatchObject({ mode: 'full', dryRun: true });
-    expect(parseJobEvent('syncShipping', { from: '2026-11-28T00:00:00+08:00', to: '2026-11-28T12:00:00Z' }).window).toEqual({ fromMs: Date.UTC(2026, 10, 27, 16), toMs: Date.UTC(2026, 10, 28, 12) });
+    expect(parseJobEvent('syncShipping', { from: '2026-11-28T00:00:00+08:00', to: '2026-11-28T12:00:00Z' }).window).toEqual({
+      fromMs: Date.UTC(2026, 10, 27, 16),
+      toMs: Date.UTC(2026, 10, 28, 12),
+    });
     expect(parseJobEvent('pushOrders', { orders: ['1100000001'] }).orders).toEqual(['1100000001']);
     expect(parseJobEvent('pushOrders', {})).toMatchObject({ trigger: 'manual', mode: 'incremental', dryRun: false });
     expect(parseJobEvent('pushOrders', undefined)).toMatchObject({ trigger: 'manual' });
@@ -28,7 +49,10 @@ describe('parseJobEvent', () => {
   it('accepts mode "reconcile" for all three jobs, by hand and from a schedule', () => {
     for (const job of ['pushOrders', 'syncShipping', 'syncInventory'] as const) {
       expect(parseJobEvent(job, { mode: 'reconcile' })).toMatchObject({ trigger: 'manual', mode: 'reconcile', dryRun: false });
-      expect(parseJobEvent(job, { source: 'aws.scheduler', 'detail-type': 'Scheduled Event', detail: { mode: 'reconcile' } })).toMatchObject({ trigger: 'schedule', mode: 'reconcile' });
+      expect(parseJobEvent(job, { source: 'aws.scheduler', 'detail-type': 'Scheduled Event', detail: { mode: 'reconcile' } })).toMatchObject({
+        trigger: 'schedule',
+        mode: 'reconcile',
+      });
     }
     expect(parseJobEvent('pushOrders', { mode: 'reconcile', dryRun: true })).toMatchObject({ mode: 'reconcile', dryRun: true });
   });
@@ -39,7 +63,11 @@ describe('parseJobEvent', () => {
     ['syncShipping', { mode: 'full' }, /mode: expected "incremental" or "reconcile"/],
     ['syncInventory', { mode: 'everything' }, /mode: expected "incremental", "full" or "reconcile"/],
     ['pushOrders', { mode: 'reconcile', orders: ['1'] }, /"orders" and "mode": "reconcile" cannot be combined/],
-    ['syncShipping', { mode: 'reconcile', from: '2026-11-28T00:00:00Z', to: '2026-11-29T00:00:00Z' }, /"mode": "reconcile" and "from"\/"to" cannot be combined/],
+    [
+      'syncShipping',
+      { mode: 'reconcile', from: '2026-11-28T00:00:00Z', to: '2026-11-29T00:00:00Z' },
+      /"mode": "reconcile" and "from"\/"to" cannot be combined/,
+    ],
     ['syncInventory', { dryRun: 'yes' }, /dryRun: expected true or false/],
     ['syncShipping', { from: '2026-11-28 10:00:00', to: '2026-11-29T00:00:00Z' }, /from: expected an ISO-8601 time with offset/],
     ['syncShipping', { from: '2026-11-28T10:00:00Z' }, /"from" and "to" go together/],
@@ -63,13 +91,19 @@ describe('parseJobEvent: bounds and conflicts of manual events (#20)', () => {
   it('accepts mode "reconcile" for all three jobs, by hand and from a schedule', () => {
     for (const job of ['syncInventory', 'pushOrders', 'syncShipping'] as const) {
       expect(parseJobEvent(job, { mode: 'reconcile' }, limits)).toMatchObject({ trigger: 'manual', mode: 'reconcile' });
-      expect(parseJobEvent(job, { source: 'aws.scheduler', 'detail-type': 'Scheduled Event', detail: { mode: 'reconcile' } }, limits)).toMatchObject({ trigger: 'schedule', mode: 'reconcile' });
+      expect(parseJobEvent(job, { source: 'aws.scheduler', 'detail-type': 'Scheduled Event', detail: { mode: 'reconcile' } }, limits)).toMatchObject({
+        trigger: 'schedule',
+        mode: 'reconcile',
+      });
     }
   });
 
   it('accepts force with named orders (pushOrders) and with a window longer than the horizon', () => {
     expect(parseJobEvent('pushOrders', { orders: ['1100000001'], force: true }, limits)).toMatchObject({ orders: ['1100000001'], force: true });
-    expect(parseJobEvent('syncShipping', { from: iso(now - 90 * day), to: iso(now), force: true }, limits).window).toEqual({ fromMs: now - 90 * day, toMs: now });
+    expect(parseJobEvent('syncShipping', { from: iso(now - 90 * day), to: iso(now), force: true }, limits).window).toEqual({
+      fromMs: now - 90 * day,
+      toMs: now,
+    });
     expect(parseJobEvent('pushOrders', { from: iso(now - 30 * day), to: iso(now) }, limits).force).toBeUndefined();
   });
 
@@ -92,9 +126,23 @@ describe('parseJobEvent: bounds and conflicts of manual events (#20)', () => {
   });
 
   it('refuses manual fields beside a scheduled-event envelope instead of running a real scheduled run', () => {
-    expect(() => parseJobEvent('pushOrders', { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {}, dryRun: true }, limits)).toThrow(/field "dryRun" beside a scheduled-event envelope/);
-    expect(() => parseJobEvent('syncInventory', { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {}, skus: ['A'], from: iso(now) }, limits)).toThrow(/fields "skus", "from" beside/);
-    const full = { version: '0', id: 'e', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '1', time: iso(now), region: 'eu-west-1', resources: ['arn'], detail: {} };
+    expect(() => parseJobEvent('pushOrders', { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {}, dryRun: true }, limits)).toThrow(
+      /field "dryRun" beside a scheduled-event envelope/,
+    );
+    expect(() =>
+      parseJobEvent('syncInventory', { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {}, skus: ['A'], from: iso(now) }, limits),
+    ).toThrow(/fields "skus", "from" beside/);
+    const full = {
+      version: '0',
+      id: 'e',
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: '1',
+      time: iso(now),
+      region: 'eu-west-1',
+      resources: ['arn'],
+      detail: {},
+    };
     expect(parseJobEvent('pushOrders', full, limits)).toMatchObject({ trigger: 'schedule', eventId: 'e' });
   });
 });

@@ -33,7 +33,9 @@ function drain(state: BudgetState, job: string, until: number, want = 10): Budge
 
 /** Most calls a sliding window (t − windowMs, t] can hold, call i of a slice counting wherever [s + i·sp, s + (i + 1)·sp] meets it. */
 function worstWindow(state: BudgetState, windowMs: number): number {
-  const calls = state.slices.flatMap((b) => Array.from({ length: b.n }, (_, i) => ({ from: b.s + (i * (b.e - b.s)) / b.n, to: b.s + ((i + 1) * (b.e - b.s)) / b.n })));
+  const calls = state.slices.flatMap((b) =>
+    Array.from({ length: b.n }, (_, i) => ({ from: b.s + (i * (b.e - b.s)) / b.n, to: b.s + ((i + 1) * (b.e - b.s)) / b.n })),
+  );
   let worst = 0;
   for (const t of calls.flatMap((c) => [c.from, c.to])) {
     worst = Math.max(worst, calls.filter((c) => c.to > t - windowMs && c.from <= t).length);
@@ -61,7 +63,9 @@ describe('ERP budget plan', () => {
     // may start; the next slice's calls then fit one by one as the old ones leave.
     const next = planSlice(state, config, 'syncInventory', 10, (plan as { until: number }).until);
     expect(next).toMatchObject({ kind: 'claim', slice: { n: 10 } });
-    expect((next as { slice: { s: number } }).slice.s).toBeGreaterThan(first.s + (first.e - first.s) / first.n + effectiveLimits(state, config, T).minuteWindowMs);
+    expect((next as { slice: { s: number } }).slice.s).toBeGreaterThan(
+      first.s + (first.e - first.s) / first.n + effectiveLimits(state, config, T).minuteWindowMs,
+    );
   });
 
   it('never lets slices overlap, and spaces them by spacing + jitter + 2 × skew', () => {
@@ -128,7 +132,13 @@ describe('ERP budget plan', () => {
   it('never places a slice beyond the horizon, and prunes slices no window needs while keeping the latest', () => {
     const far: BudgetState = { ...EMPTY_BUDGET, slices: [{ j: 'pushOrders', s: T + 30_000, e: T + 31_000, n: 1 }] };
     expect(planSlice(far, config, 'syncInventory', 1, T)).toMatchObject({ kind: 'wait' });
-    const old: BudgetState = { ...EMPTY_BUDGET, slices: [{ j: 'pushOrders', s: T - 200_000, e: T - 199_000, n: 5 }, { j: 'pushOrders', s: T - 190_000, e: T - 189_000, n: 5 }] };
+    const old: BudgetState = {
+      ...EMPTY_BUDGET,
+      slices: [
+        { j: 'pushOrders', s: T - 200_000, e: T - 199_000, n: 5 },
+        { j: 'pushOrders', s: T - 190_000, e: T - 189_000, n: 5 },
+      ],
+    };
     expect(withClaim(old, config, 'x', undefined, T).slices).toEqual([old.slices[1]]);
   });
 });

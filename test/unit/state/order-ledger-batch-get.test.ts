@@ -14,7 +14,11 @@ function fakeClient(known: Set<string>, unprocessedPerCall: (call: number) => nu
       const skip = unprocessedPerCall(calls.length);
       const served = keys.slice(skip);
       return {
-        Responses: { t: served.filter((k) => known.has(k.pk)).map((k) => ({ ...k, incrementId: k.pk.split('#')[2], state: 'accepted', attempts: 0, updatedAt: 1, fence: 1 })) },
+        Responses: {
+          t: served
+            .filter((k) => known.has(k.pk))
+            .map((k) => ({ ...k, incrementId: k.pk.split('#')[2], state: 'accepted', attempts: 0, updatedAt: 1, fence: 1 })),
+        },
         UnprocessedKeys: skip > 0 ? { t: { Keys: keys.slice(0, skip) } } : {},
       };
     },

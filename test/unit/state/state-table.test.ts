@@ -8,7 +8,10 @@ describe('the state table definition', () => {
     expect(definition).toMatchObject({
       TableName: 't',
       BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
     });
 
     const yml = readFileSync(join(__dirname, '../../../serverless.yml'), 'utf8');

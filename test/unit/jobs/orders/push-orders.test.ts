@@ -90,7 +90,9 @@ describe('pushOrders decisions (in-memory ports)', () => {
   });
 
   it('never cuts a key field: an over-long SKU is a local rejection naming the field and the limit, never sent', async () => {
-    const long = storeOrder(2, { items: [{ itemId: 20, sku: `${'S'.repeat(40)}-XL`, name: 'Dress', qty: 1, price: '10.00', rowTotal: '10.00', basePrice: '10.00', baseRowTotal: '10.00' }] });
+    const long = storeOrder(2, {
+      items: [{ itemId: 20, sku: `${'S'.repeat(40)}-XL`, name: 'Dress', qty: 1, price: '10.00', rowTotal: '10.00', basePrice: '10.00', baseRowTotal: '10.00' }],
+    });
     const { ports, erp, entries } = fakePorts([storeOrder(1), long, storeOrder(3)]);
     const outcome = await pushOrders(ports, fakeContext().ctx);
     expect(outcome.counts).toMatchObject({ pushed: 2, rejectedLocally: 1 });
@@ -100,7 +102,13 @@ describe('pushOrders decisions (in-memory ports)', () => {
   });
 
   it('closes pushed orders that are refunded, and breaks notPushable down by reason', async () => {
-    const orders = [storeOrder(1), storeOrder(2), storeOrder(3, { status: 'payment_pending', lifecycle: 'unpaid_or_other' }), storeOrder(4, { status: 'dispatched', lifecycle: 'shipped' }), storeOrder(5, { status: 'refunded', lifecycle: 'cancelled' })];
+    const orders = [
+      storeOrder(1),
+      storeOrder(2),
+      storeOrder(3, { status: 'payment_pending', lifecycle: 'unpaid_or_other' }),
+      storeOrder(4, { status: 'dispatched', lifecycle: 'shipped' }),
+      storeOrder(5, { status: 'refunded', lifecycle: 'cancelled' }),
+    ];
     const { ports, erp } = fakePorts(orders);
     await pushOrders(ports, fakeContext().ctx);
     orders[0] = storeOrder(1, { status: 'refunded', lifecycle: 'cancelled' });
@@ -139,7 +147,13 @@ describe('pushOrders decisions (in-memory ports)', () => {
     const payloads = outcome.details?.payloads as Array<Record<string, unknown>>;
     expect(payloads).toHaveLength(5);
     expect(outcome.details?.payloadsOmitted).toBe(7);
-    expect(payloads[0]).toMatchObject({ receiver_name: '***', receiver_phone: '***', receiver_address: '***', shop_buyer_id: '***', so_id: expect.any(String) });
+    expect(payloads[0]).toMatchObject({
+      receiver_name: '***',
+      receiver_phone: '***',
+      receiver_address: '***',
+      shop_buyer_id: '***',
+      so_id: expect.any(String),
+    });
     expect(JSON.stringify(outcome)).not.toMatch(/13800000000|a@example\.com|Road 1/);
     expect(erp.calls).toHaveLength(0);
   });
