@@ -132,7 +132,7 @@ export interface FakeWorld {
   clock: { ms: number };
   ports: InventoryPorts;
   metrics: Record<string, number>;
-  ctx(request?: Partial<JobRequest>, options?: { env?: Record<string, string>; deadline?: Deadline }): InventoryCtx;
+  ctx(request?: Partial<JobRequest>, options?: { env?: Record<string, string>; deadline?: Deadline; progress?: (counts: Record<string, number>) => void }): InventoryCtx;
 }
 
 export function fakeWorld(skus: readonly string[], options: { maxAttempts?: number; storeQty?: number | null } = {}): FakeWorld {
@@ -174,6 +174,7 @@ export function fakeWorld(skus: readonly string[], options: { maxAttempts?: numb
         logger: silentLogger,
         metrics: { count: (name, value = 1) => void (metrics[name] = (metrics[name] ?? 0) + value), gauge: (name, value) => void (metrics[name] = value) },
         deadline: o.deadline ?? { expired: () => false, remainingMs: () => 60_000 },
+        progress: o.progress,
       };
     },
   };

@@ -110,6 +110,8 @@ export async function continueFullPass(
       position = { ...position, afterSku: page.at(-1)!.sku, done: position.done + page.length, drift: addDrift(position.drift, waveDrift) };
       if (next.length === 0 && !(stop && page.length === WAVE)) return { position, complete: true };
       await save(position);
+      // A "run progress" line at most every 30 s on long passes (the handler throttles it).
+      ctx.progress?.({ fullPassSkusDone: position.done, fullPassSkusTotal: position.total });
       if (stop) return { position, complete: false };
       page = next;
     }

@@ -37,8 +37,10 @@ describe('syncInventory over in-memory ports', () => {
   it('an unfinished pass is continued by the next scheduled run after its window, and reports progress', async () => {
     const w = fakeWorld(skus(1000));
     for (const s of skus(1000)) w.erp.set(s, 3, 0, OLD);
-    const first = await syncInventory(w.ports, w.ctx({}, { deadline: deadlineAfter(1) }));
+    const reported: Array<Record<string, number>> = [];
+    const first = await syncInventory(w.ports, w.ctx({}, { deadline: deadlineAfter(1), progress: (counts) => reported.push(counts) }));
     expect(first.complete).toBe(false);
+    expect(reported).toContainEqual({ fullPassSkusDone: 400, fullPassSkusTotal: 1000 });
     expect(first.details!.fullPass).toMatchObject({ done: 400, total: 1000, complete: false });
     expect(w.cursors.get('full')).toMatchObject({ afterSku: sku(400), done: 400 });
 
