@@ -132,7 +132,10 @@ export interface FakeWorld {
   clock: { ms: number };
   ports: InventoryPorts;
   metrics: Record<string, number>;
-  ctx(request?: Partial<JobRequest>, options?: { env?: Record<string, string>; deadline?: Deadline; progress?: (counts: Record<string, number>) => void }): InventoryCtx;
+  ctx(
+    request?: Partial<JobRequest>,
+    options?: { env?: Record<string, string>; deadline?: Deadline; progress?: (counts: Record<string, number>) => void },
+  ): InventoryCtx;
 }
 
 export function fakeWorld(skus: readonly string[], options: { maxAttempts?: number; storeQty?: number | null } = {}): FakeWorld {
