@@ -1,23 +1,9 @@
 import { createJstClient, type JstClientOptions } from '../../../shared/jst/client';
 import type { ErpUploadOrder } from '../../../shared/domain/erp-order';
-import { JstApiError, JstRequestError } from '../../../shared/jst/jst-errors';
+import { JstRequestError } from '../../../shared/jst/jst-errors';
 import { DEMO_SHOP_ID } from '../../../dev/jst-sandbox/server';
 import { sandboxCredentials, useJstSandbox } from '../../support/jst-sandbox';
-
-async function collect<T>(pages: AsyncIterable<{ rows: T[] }>): Promise<T[]> {
-  const all: T[] = [];
-  for await (const page of pages) all.push(...page.rows);
-  return all;
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<JstApiError> {
-  const outcome = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(outcome instanceof JstApiError)) throw new Error(`expected a JstApiError, got ${String(outcome)}`);
-  return outcome;
-}
+import { collectRows, failureOf } from '../../support/jst-results';
 
 function order(soId: string, extra: Partial<ErpUploadOrder> = {}): ErpUploadOrder {
   return {
@@ -47,16 +33,16 @@ describe('JST client under injected faults (open platform)', () => {
   it('retries dropped connections until the call succeeds', async () => {
     sandbox().setFaults({ disconnect: 0.5 }, 3);
     const c = client({ maxRetries: 10 });
-    for (let i = 0; i < 8; i++) expect((await collect(c.inventoryPages({ skuIds: ['F-1'] })))[0]?.qty).toBe(4);
+    for (let i = 0; i < 8; i++) expect((await collectRows(c.inventoryPages({ skuIds: ['F-1'] })))[0]?.qty).toBe(4);
     expect(c.stats.retries).toBeGreaterThan(0);
   });
 
   it('retries replies slower than the timeout, and names the timeout when it gives up', async () => {
     sandbox().setFaults({ slow: 0.5, slowMs: 600 }, 5);
     const c = client({ timeoutMs: 200, maxRetries: 10 });
-    for (let i = 0; i < 4; i++) expect((await collect(c.inventoryPages({ skuIds: ['F-1'] })))[0]?.qty).toBe(4);
+    for (let i = 0; i < 4; i++) expect((await collectRows(c.inventoryPages({ skuIds: ['F-1'] })))[0]?.qty).toBe(4);
     sandbox().setFaults({ slow: 1, slowMs: 600 });
-    const error = await failureOf(collect(client({ timeoutMs: 200, maxRetries: 1 }).inventoryPages({ skuIds: ['F-1'] })));
+    const error = await failureOf(collectRows(client({ timeoutMs: 200, maxRetries: 1 }).inventoryPages({ skuIds: ['F-1'] })));
     expect(error).toMatchObject({ code: 'JST_NETWORK', retryable: true, endpoint: 'inventory.query' });
     expect(error.message).toMatch(/no reply within 200 ms/);
   });
@@ -65,7 +51,7 @@ describe('JST client under injected faults (open platform)', () => {
     sandbox().setFaults({ http5xx: 1 });
     const sleeps: number[] = [];
     const c = client({ maxRetries: 3, retryBaseMs: 100, retryCapMs: 10_000, random: () => 0.999, sleep: async (ms) => void sleeps.push(ms) });
-    await failureOf(collect(c.inventoryPages({ skuIds: ['F-1'] })));
+    await failureOf(collectRows(c.inventoryPages({ skuIds: ['F-1'] })));
     // Limiter pauses are tiny at 200/s; the backoff pauses are floor(0.999 × 100 × 2^k).
     expect(sleeps.filter((ms) => ms >= 50)).toEqual([99, 199, 399]);
     expect(c.stats).toMatchObject({ calls: 4, retries: 3 });
@@ -84,9 +70,9 @@ describe('JST client under injected faults (open platform)', () => {
   });
 
   it.each([
-    ['inventory query', (c: ReturnType<typeof client>) => collect(c.inventoryPages({ skuIds: ['F-1'] }))],
-    ['logistics query', (c: ReturnType<typeof client>) => collect(c.logisticsPages({ soIds: ['F-R1'] }))],
-    ['order query', (c: ReturnType<typeof client>) => collect(c.queryOrders({ soIds: ['F-R1'] }))],
+    ['inventory query', (c: ReturnType<typeof client>) => collectRows(c.inventoryPages({ skuIds: ['F-1'] }))],
+    ['logistics query', (c: ReturnType<typeof client>) => collectRows(c.logisticsPages({ soIds: ['F-R1'] }))],
+    ['order query', (c: ReturnType<typeof client>) => collectRows(c.queryOrders({ soIds: ['F-R1'] }))],
   ])('retries a malformed %s reply through the transport, then fails with a retryable JstApiError naming the endpoint', async (_name, run) => {
     sandbox().setFaults({ malformed: 1 });
     const c = client({ maxRetries: 2 });
@@ -105,12 +91,12 @@ describe('JST client under injected faults (open platform)', () => {
   });
 
   it.each([
-    ['inventory', 'inventory.query', 'inventorys', (c: ReturnType<typeof client>) => collect(c.inventoryPages({ skuIds: ['F-1'] }))],
+    ['inventory', 'inventory.query', 'inventorys', (c: ReturnType<typeof client>) => collectRows(c.inventoryPages({ skuIds: ['F-1'] }))],
     [
       'logistics',
       'logistic.query',
       'orders',
-      (c: ReturnType<typeof client>) => collect(c.logisticsPages({ modified: { fromMs: Date.now() - 3600_000, toMs: Date.now() } })),
+      (c: ReturnType<typeof client>) => collectRows(c.logisticsPages({ modified: { fromMs: Date.now() - 3600_000, toMs: Date.now() } })),
     ],
   ])('treats code 0 without the %s list as a malformed reply, never as "no rows"', async (_name, endpoint, list, run) => {
     sandbox().setFaults({ omitList: 1 });
@@ -132,7 +118,7 @@ describe('JST client under injected faults (open platform)', () => {
 
   it('refuses a timestamp outside the 10-minute window without retrying, pointing at the clock', async () => {
     const c = client({ now: () => Date.now() - 11 * 60_000 });
-    const error = await failureOf(collect(c.inventoryPages({ skuIds: ['F-1'] })));
+    const error = await failureOf(collectRows(c.inventoryPages({ skuIds: ['F-1'] })));
     expect(error).toMatchObject({ jstCode: 180, retryable: false });
     expect(error.message).toMatch(/clock/);
     expect(c.stats.calls).toBe(1);
@@ -168,7 +154,7 @@ describe('JST client: legacy authentication errors', () => {
       baseUrl: sandbox().legacyUrl,
       rateLimit: { perSecond: 200, perMinute: 10_000 },
     });
-    const error = await failureOf(collect(c.inventoryPages({ skuIds: ['L-1'] })));
+    const error = await failureOf(collectRows(c.inventoryPages({ skuIds: ['L-1'] })));
     expect(error).toMatchObject({ code: 'JST_AUTH', jstCode: 120, retryable: false });
     expect(error.message).toMatch(/partnerKey/);
     expect(error.message).not.toContain('wrong');

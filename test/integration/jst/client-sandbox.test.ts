@@ -3,6 +3,7 @@ import type { ErpUploadOrder } from '../../../shared/domain/erp-order';
 import { memoryTokenStore } from '../../../shared/jst/token-keeper';
 import { DEMO_SHOP_ID } from '../../../dev/jst-sandbox/server';
 import { sandboxCredentials, useJstSandbox } from '../../support/jst-sandbox';
+import { collectRows } from '../../support/jst-results';
 
 function orderPayload(soId: string, overrides: Partial<ErpUploadOrder> = {}): ErpUploadOrder {
   return {
@@ -22,12 +23,6 @@ function orderPayload(soId: string, overrides: Partial<ErpUploadOrder> = {}): Er
   };
 }
 
-async function collect<T>(pages: AsyncIterable<{ rows: T[] }>): Promise<T[]> {
-  const all: T[] = [];
-  for await (const page of pages) all.push(...page.rows);
-  return all;
-}
-
 describe.each(['open', 'legacy'] as const)('JST client (%s API) against the sandbox', (generation) => {
   const sandbox = useJstSandbox();
   let client: JstClient;
@@ -37,7 +32,7 @@ describe.each(['open', 'legacy'] as const)('JST client (%s API) against the sand
   });
 
   it('queries inventory by SKU list and pages through a modified range', async () => {
-    const rows = await collect(client.inventoryPages({ skuIds: [`${generation}-SKU-007`, `${generation}-SKU-100`, 'nope'] }));
+    const rows = await collectRows(client.inventoryPages({ skuIds: [`${generation}-SKU-007`, `${generation}-SKU-100`, 'nope'] }));
     expect(rows.map((r) => [r.sku_id, r.qty, r.order_lock])).toEqual([
       [`${generation}-SKU-007`, 7, 1],
       [`${generation}-SKU-100`, 100, 1],
@@ -69,12 +64,12 @@ describe.each(['open', 'legacy'] as const)('JST client (%s API) against the sand
       { lc_id: 'SF', l_id: 'SF1001', logistics_company: '顺丰速运' },
       { lc_id: 'SF', l_id: 'SF1002', logistics_company: '顺丰速运' },
     ]);
-    const bySo = await collect(client.logisticsPages({ soIds: [`${generation}-S`] }));
+    const bySo = await collectRows(client.logisticsPages({ soIds: [`${generation}-S`] }));
     expect(bySo.map((s) => s.l_id)).toEqual(['SF1001', 'SF1002']);
     const now = Date.now();
-    const byTime = await collect(client.logisticsPages({ modified: { fromMs: now - 60_000, toMs: now + 1000 }, shopId: DEMO_SHOP_ID }));
+    const byTime = await collectRows(client.logisticsPages({ modified: { fromMs: now - 60_000, toMs: now + 1000 }, shopId: DEMO_SHOP_ID }));
     expect(byTime.filter((s) => s.so_id === `${generation}-S`)).toHaveLength(2);
-    const orders = await collect(client.queryOrders({ soIds: [`${generation}-S`] }));
+    const orders = await collectRows(client.queryOrders({ soIds: [`${generation}-S`] }));
     expect(orders[0]).toMatchObject({ so_id: `${generation}-S`, status: 'Sent' });
   });
 
@@ -111,7 +106,7 @@ describe('JST client: failures and retries', () => {
     sandbox().setFaults(faults, 7);
     const client = fastClient({ maxRetries: 10 });
     for (let i = 0; i < 10; i++) {
-      const rows = await collect(client.inventoryPages({ skuIds: ['R-1'] }));
+      const rows = await collectRows(client.inventoryPages({ skuIds: ['R-1'] }));
       expect(rows[0]?.qty).toBe(3);
     }
     expect(client.stats.retries).toBeGreaterThan(0);
@@ -119,7 +114,7 @@ describe('JST client: failures and retries', () => {
 
   it('gives up after its retries with a retryable JstApiError naming the endpoint', async () => {
     sandbox().setFaults({ http5xx: 1 });
-    await expect(collect(fastClient({ maxRetries: 2 }).inventoryPages({ skuIds: ['R-1'] }))).rejects.toMatchObject({
+    await expect(collectRows(fastClient({ maxRetries: 2 }).inventoryPages({ skuIds: ['R-1'] }))).rejects.toMatchObject({
       code: 'JST_HTTP_5XX',
       endpoint: 'inventory.query',
       retryable: true,
@@ -132,7 +127,7 @@ describe('JST client: failures and retries', () => {
       baseUrl: sandbox().url,
       retryBaseMs: 1,
     });
-    const error = (await collect(client.inventoryPages({ skuIds: ['R-1'] })).then(
+    const error = (await collectRows(client.inventoryPages({ skuIds: ['R-1'] })).then(
       () => undefined,
       (e: unknown) => e,
     )) as Error & { code: string; jstCode: number };
@@ -151,7 +146,7 @@ describe('JST client: failures and retries', () => {
         retryBaseMs: 300,
         maxRetries: 10,
       });
-      await Promise.all([1, 2, 3, 4, 5].map(() => collect(client.inventoryPages({ skuIds: ['R-1'] }))));
+      await Promise.all([1, 2, 3, 4, 5].map(() => collectRows(client.inventoryPages({ skuIds: ['R-1'] }))));
       expect(client.stats.rateLimited).toBeGreaterThan(0);
     } finally {
       sandbox().setRateLimit({ perSecond: 1000, perMinute: 100_000 });
@@ -162,7 +157,7 @@ describe('JST client: failures and retries', () => {
     const store = memoryTokenStore({ generation: 'open', ...sandbox().credentials.open });
     const client = fastClient({ tokenStore: store });
     sandbox().expireAccessToken();
-    const rows = await collect(client.inventoryPages({ skuIds: ['R-1'] }));
+    const rows = await collectRows(client.inventoryPages({ skuIds: ['R-1'] }));
     expect(rows).toHaveLength(1);
     expect(store.current().credentials).toMatchObject({
       accessToken: sandbox().credentials.open.accessToken,

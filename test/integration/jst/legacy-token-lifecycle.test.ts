@@ -1,24 +1,9 @@
 import type { LegacyJstCredentials } from '../../../shared/config/secret-shapes';
 import { createJstClient, type JstClientOptions } from '../../../shared/jst/client';
-import { JstApiError } from '../../../shared/jst/jst-errors';
 import { memoryTokenStore } from '../../../shared/jst/token-keeper';
 import type { JstSandbox } from '../../../dev/jst-sandbox/server';
 import { useJstSandbox } from '../../support/jst-sandbox';
-
-async function rowsOf<T>(pages: AsyncIterable<{ rows: T[] }>): Promise<T[]> {
-  const all: T[] = [];
-  for await (const page of pages) all.push(...page.rows);
-  return all;
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<JstApiError> {
-  const outcome = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(outcome instanceof JstApiError)) throw new Error(`expected a JstApiError, got ${String(outcome)}`);
-  return outcome;
-}
+import { collectRows, failureOf } from '../../support/jst-results';
 
 const justNow = () => new Date().toISOString();
 const legacyStore = (sandbox: JstSandbox, extra: Partial<LegacyJstCredentials> = {}) =>
@@ -49,7 +34,7 @@ describe('legacy partner API: address forms and token lifecycle (sandbox over HT
     ['the full query URL', (s: JstSandbox) => s.legacyUrl],
   ])('works when JST_BASE_URL is %s', async (_form, address) => {
     const c = clientFor(sandbox(), legacyStore(sandbox(), { tokenRefreshedAt: justNow() }), { baseUrl: address(sandbox()) });
-    expect((await rowsOf(c.inventoryPages({ skuIds: ['L-1'] })))[0]?.qty).toBe(3);
+    expect((await collectRows(c.inventoryPages({ skuIds: ['L-1'] })))[0]?.qty).toBe(3);
     expect(methods(sandbox())).toEqual(['inventory.query:0']);
   });
 
@@ -57,7 +42,7 @@ describe('legacy partner API: address forms and token lifecycle (sandbox over HT
     const store = legacyStore(sandbox(), { tokenRefreshedAt: justNow() });
     const c = clientFor(sandbox(), store);
     sandbox().expireLegacyToken();
-    expect((await rowsOf(c.inventoryPages({ skuIds: ['L-1'] })))[0]?.qty).toBe(3);
+    expect((await collectRows(c.inventoryPages({ skuIds: ['L-1'] })))[0]?.qty).toBe(3);
     expect(methods(sandbox())).toEqual(['inventory.query:170', 'refresh.token:0', 'inventory.query:0']);
     const stored = store.current().credentials as LegacyJstCredentials;
     expect(stored.token).toBe(sandbox().credentials.legacy.token);
@@ -66,14 +51,14 @@ describe('legacy partner API: address forms and token lifecycle (sandbox over HT
 
   it('refreshes proactively when the secret says the last refresh is a day old, and not again while it is fresh', async () => {
     const store = legacyStore(sandbox(), { tokenRefreshedAt: new Date(Date.now() - 25 * 3_600_000).toISOString() });
-    expect((await rowsOf(clientFor(sandbox(), store).inventoryPages({ skuIds: ['L-1'] })))[0]?.qty).toBe(3);
+    expect((await collectRows(clientFor(sandbox(), store).inventoryPages({ skuIds: ['L-1'] })))[0]?.qty).toBe(3);
     // A function started later reads the recorded time and does not refresh; neither does a warm one
     // whose credentials in memory still carry the old time (it checks the secret first).
-    expect((await rowsOf(clientFor(sandbox(), store).inventoryPages({ skuIds: ['L-1'] })))[0]?.qty).toBe(3);
+    expect((await collectRows(clientFor(sandbox(), store).inventoryPages({ skuIds: ['L-1'] })))[0]?.qty).toBe(3);
     const warm = clientFor(sandbox(), store, {
       credentials: { generation: 'legacy', ...sandbox().credentials.legacy, tokenRefreshedAt: new Date(Date.now() - 25 * 3_600_000).toISOString() },
     });
-    expect((await rowsOf(warm.inventoryPages({ skuIds: ['L-1'] })))[0]?.qty).toBe(3);
+    expect((await collectRows(warm.inventoryPages({ skuIds: ['L-1'] })))[0]?.qty).toBe(3);
     expect(methods(sandbox())).toEqual(['refresh.token:0', 'inventory.query:0', 'inventory.query:0', 'inventory.query:0']);
   });
 
@@ -81,13 +66,13 @@ describe('legacy partner API: address forms and token lifecycle (sandbox over HT
     const c = clientFor(sandbox(), legacyStore(sandbox(), { tokenRefreshedAt: justNow() }));
     sandbox().expireLegacyToken();
     sandbox().dropTokenReplies(1);
-    expect((await rowsOf(c.inventoryPages({ skuIds: ['L-1'] })))[0]?.qty).toBe(3);
+    expect((await collectRows(c.inventoryPages({ skuIds: ['L-1'] })))[0]?.qty).toBe(3);
     expect(methods(sandbox())).toEqual(['inventory.query:170', 'refresh.token:0', 'refresh.token:0', 'inventory.query:0']);
   });
 
   it('a token the ERP refuses even for refresh.token is one run failure saying what to do', async () => {
     const c = clientFor(sandbox(), legacyStore(sandbox(), { token: 'revoked-token', tokenRefreshedAt: justNow() }));
-    const error = await failureOf(rowsOf(c.inventoryPages({ skuIds: ['L-1'] })));
+    const error = await failureOf(collectRows(c.inventoryPages({ skuIds: ['L-1'] })));
     expect(error).toMatchObject({ code: 'JST_AUTH', retryable: false });
     expect(error.message).toMatch(/ask Jushuitan for a new token and put it as "token" into the ERP secret fecjst\/test\/jst/);
     expect(error.message).not.toContain('revoked-token');
@@ -103,7 +88,7 @@ describe('legacy partner API: many calls meeting the expired token at once', () 
     const store = legacyStore(sandbox(), { tokenRefreshedAt: justNow() });
     const c = clientFor(sandbox(), store);
     sandbox().expireLegacyToken();
-    const results = await Promise.all(Array.from({ length: 5 }, () => rowsOf(c.inventoryPages({ skuIds: ['L-1'] }))));
+    const results = await Promise.all(Array.from({ length: 5 }, () => collectRows(c.inventoryPages({ skuIds: ['L-1'] }))));
     expect(results.map((rows) => rows[0]?.qty)).toEqual([3, 3, 3, 3, 3]);
     expect(methods(sandbox()).filter((m) => m.startsWith('refresh.token'))).toEqual(['refresh.token:0']);
 
@@ -112,7 +97,7 @@ describe('legacy partner API: many calls meeting the expired token at once', () 
     const stored = await store.read();
     sandbox().credentials.legacy.token = 'rotated-token';
     await store.replace(stored.version, { ...stored.credentials, token: 'rotated-token' } as typeof stored.credentials);
-    expect((await rowsOf(c.inventoryPages({ skuIds: ['L-1'] })))[0]?.qty).toBe(3);
+    expect((await collectRows(c.inventoryPages({ skuIds: ['L-1'] })))[0]?.qty).toBe(3);
     expect(methods(sandbox())).toEqual(['inventory.query:170', 'inventory.query:0']);
   });
 });

@@ -1,25 +1,10 @@
 import type { OpenJstCredentials } from '../../../shared/config/secret-shapes';
 import { createJstClient, type JstClientOptions } from '../../../shared/jst/client';
-import { JstApiError } from '../../../shared/jst/jst-errors';
 import { memoryTokenStore, type ErpTokenStore } from '../../../shared/jst/token-keeper';
 import type { Logger } from '../../../shared/domain/ports';
 import type { JstSandbox } from '../../../dev/jst-sandbox/server';
 import { useJstSandbox } from '../../support/jst-sandbox';
-
-async function rowsOf<T>(pages: AsyncIterable<{ rows: T[] }>): Promise<T[]> {
-  const all: T[] = [];
-  for await (const page of pages) all.push(...page.rows);
-  return all;
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<JstApiError> {
-  const outcome = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(outcome instanceof JstApiError)) throw new Error(`expected a JstApiError, got ${String(outcome)}`);
-  return outcome;
-}
+import { collectRows, failureOf } from '../../support/jst-results';
 
 function recordingLogger(lines: string[]): Logger {
   const record = (level: string) => (message: string, extra?: Record<string, unknown>) => void lines.push(`${level} ${message} ${JSON.stringify(extra ?? {})}`);
@@ -57,7 +42,7 @@ describe('open-platform token keeper, self-developed app (sandbox over HTTP)', (
     const before = { ...sandbox().credentials.open };
     const c = clientFor(sandbox(), store, { logger: recordingLogger(logged) });
     sandbox().expireAccessToken();
-    const results = await Promise.all(Array.from({ length: 6 }, () => rowsOf(c.inventoryPages({ skuIds: ['T-1'] }))));
+    const results = await Promise.all(Array.from({ length: 6 }, () => collectRows(c.inventoryPages({ skuIds: ['T-1'] }))));
     expect(results.every((rows) => rows[0]?.qty === 2)).toBe(true);
     const now = sandbox().credentials.open;
     expect(store.current().credentials).toMatchObject({ accessToken: now.accessToken, refreshToken: now.refreshToken, expiresAt: expect.any(String) });
@@ -72,7 +57,7 @@ describe('open-platform token keeper, self-developed app (sandbox over HTTP)', (
     const c = clientFor(sandbox(), store);
     sandbox().expireAccessToken();
     sandbox().dropTokenReplies(1);
-    expect((await rowsOf(c.inventoryPages({ skuIds: ['T-1'] })))[0]?.qty).toBe(2);
+    expect((await collectRows(c.inventoryPages({ skuIds: ['T-1'] })))[0]?.qty).toBe(2);
     // The refresh acted but its reply was lost; the retry with the spent token was refused (100).
     expect(tokenCalls(sandbox())).toEqual(['refreshToken:0', 'refreshToken:100', 'getInitToken:0']);
     expect(store.current().credentials).toMatchObject({
@@ -81,13 +66,13 @@ describe('open-platform token keeper, self-developed app (sandbox over HTTP)', (
     });
     // The stored pair works for the next cold start too.
     const cold = clientFor(sandbox(), store, { credentials: store.current().credentials });
-    expect((await rowsOf(cold.inventoryPages({ skuIds: ['T-1'] })))[0]?.qty).toBe(2);
+    expect((await collectRows(cold.inventoryPages({ skuIds: ['T-1'] })))[0]?.qty).toBe(2);
   });
 
   it('renews proactively when the stored expiry is near, before any call is refused', async () => {
     const store = memoryTokenStore({ generation: 'open', ...sandbox().credentials.open, expiresAt: new Date(Date.now() + 3_600_000).toISOString() });
     const c = clientFor(sandbox(), store, { credentials: store.current().credentials });
-    expect((await rowsOf(c.inventoryPages({ skuIds: ['T-1'] })))[0]?.qty).toBe(2);
+    expect((await collectRows(c.inventoryPages({ skuIds: ['T-1'] })))[0]?.qty).toBe(2);
     expect(
       sandbox()
         .calls()
@@ -109,8 +94,8 @@ describe('open-platform token keeper, self-developed app (sandbox over HTTP)', (
     };
     const c = clientFor(sandbox(), store);
     sandbox().expireAccessToken();
-    expect(await failureOf(rowsOf(c.inventoryPages({ skuIds: ['T-1'] })))).toMatchObject({ code: 'JST_TOKEN_SAVE_FAILED' });
-    expect((await rowsOf(c.inventoryPages({ skuIds: ['T-1'] })))[0]?.qty).toBe(2);
+    expect(await failureOf(collectRows(c.inventoryPages({ skuIds: ['T-1'] })))).toMatchObject({ code: 'JST_TOKEN_SAVE_FAILED' });
+    expect((await collectRows(c.inventoryPages({ skuIds: ['T-1'] })))[0]?.qty).toBe(2);
     expect(inner.current().credentials).toMatchObject({ accessToken: sandbox().credentials.open.accessToken });
     expect(tokenCalls(sandbox())).toEqual(['refreshToken:0']);
   });
@@ -132,14 +117,14 @@ describe('open-platform token keeper: a concurrent writer (sandbox over HTTP)', 
           // Another function obtained a newer pair (getInitToken) and wrote it first.
           const other = clientFor(sandbox(), inner, { credentials: { generation: 'open', ...sandbox().credentials.open, refreshToken: 'spent' } });
           sandbox().expireAccessToken();
-          await rowsOf(other.inventoryPages({ skuIds: ['T-1'] }));
+          await collectRows(other.inventoryPages({ skuIds: ['T-1'] }));
         }
         return inner.replace(version, next);
       },
     };
     const c = clientFor(sandbox(), store);
     sandbox().expireAccessToken();
-    expect((await rowsOf(c.inventoryPages({ skuIds: ['T-1'] })))[0]?.qty).toBe(2);
+    expect((await collectRows(c.inventoryPages({ skuIds: ['T-1'] })))[0]?.qty).toBe(2);
     expect(inner.current().credentials).toMatchObject({ accessToken: sandbox().credentials.open.accessToken });
     expect(tokenCalls(sandbox())).toEqual(['refreshToken:0', 'refreshToken:100', 'getInitToken:0']);
   });
@@ -152,7 +137,7 @@ describe('open-platform token keeper, third-party app (sandbox over HTTP)', () =
   it('fails the run once, saying what a person must do, when the ERP refuses both refresh and getInitToken', async () => {
     const c = clientFor(sandbox(), memoryTokenStore({ generation: 'open', ...sandbox().credentials.open }, 'ERP secret fecjst/test/jst'));
     sandbox().expireAccessToken();
-    const error = await failureOf(rowsOf(c.inventoryPages({ skuIds: ['T-1'] })));
+    const error = await failureOf(collectRows(c.inventoryPages({ skuIds: ['T-1'] })));
     expect(error).toMatchObject({ code: 'JST_AUTH', retryable: false });
     expect(error.message).toMatch(/Authorise the app again .* put the new accessToken and refreshToken into the ERP secret fecjst\/test\/jst/);
     // No loop: one refused call, one refresh, one getInitToken.
@@ -169,7 +154,7 @@ describe('open-platform token keeper, third-party app (sandbox over HTTP)', () =
     const c = clientFor(sandbox(), memoryTokenStore({ generation: 'open', ...sandbox().credentials.open }), {
       credentials: { generation: 'open', ...sandbox().credentials.open, expiresAt: new Date(Date.now() + 3_600_000).toISOString() },
     });
-    for (let i = 0; i < 3; i++) expect((await rowsOf(c.inventoryPages({ skuIds: ['T-1'] })))[0]?.qty).toBe(2);
+    for (let i = 0; i < 3; i++) expect((await collectRows(c.inventoryPages({ skuIds: ['T-1'] })))[0]?.qty).toBe(2);
     expect(
       sandbox()
         .calls()
@@ -192,7 +177,7 @@ describe('open-platform token keeper: refusals a renewal cannot fix (sandbox ove
     const c = clientFor(sandbox(), memoryTokenStore({ generation: 'open', ...sandbox().credentials.open }), {
       credentials: { generation: 'open', ...sandbox().credentials.open, accessToken: 'expired-elsewhere', appSecret: 'WRONG-SECRET' },
     });
-    const error = await failureOf(rowsOf(c.inventoryPages({ skuIds: ['T-1'] })));
+    const error = await failureOf(collectRows(c.inventoryPages({ skuIds: ['T-1'] })));
     expect(error).toMatchObject({ code: 'JST_AUTH', jstCode: 10, retryable: false });
     expect(error.message).toMatch(/invalid signature: check appSecret/);
     expect(error.message).not.toContain('WRONG-SECRET');
