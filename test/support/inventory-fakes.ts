@@ -87,7 +87,7 @@ export class FakeStock {
 
   async writeStock(changes: readonly StockChange[]): Promise<StockWriteResult> {
     this.beforeWrite?.();
-    const result: StockWriteResult = { written: [], conflicts: [], unchanged: [] };
+    const result: StockWriteResult = { written: [], conflicts: [], unchanged: [], mirrored: [] };
     for (const c of changes) {
       const actual = this.qty.get(c.sku) ?? null;
       if (actual !== c.expected) result.conflicts.push({ sku: c.sku, expected: c.expected, actual });

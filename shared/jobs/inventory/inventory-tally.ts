@@ -12,6 +12,8 @@ export class InventoryTally {
     duplicateRows: 0,
     updated: 0,
     unchanged: 0,
+    /** SKUs whose product_flat_qty was right but whose product_flat.qty copy was not (the copy was set). */
+    mirrorRepaired: 0,
     conflictsRetried: 0,
     failed: 0,
     erpSkusUnknownToStore: 0,

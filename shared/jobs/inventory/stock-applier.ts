@@ -82,7 +82,8 @@ export class StockApplier {
           const modifiedMs = row.modified ? parseBeijing(row.modified) : undefined;
           options.drift.record({ sku, store: store.qty, target, erpModified: row.modified ?? null, missed: isMissed(modifiedMs, options.drift.window) });
         }
-        if (store.qty === target) {
+        // Both tables at the target: nothing to write. The copy alone off (product_flat.qty) is written too.
+        if (store.qty === target && (store.mirrorQty === undefined || store.mirrorQty === target)) {
           tally.counts.unchanged++;
           tally.applied.add(sku);
         } else changes.push(change(store, target));
@@ -95,7 +96,8 @@ export class StockApplier {
       }
       const result = await this.ports.stock.writeStock(changes);
       tally.counts.updated += result.written.length;
-      tally.counts.unchanged += result.unchanged.length;
+      tally.counts.unchanged += result.unchanged.length - result.mirrored.length;
+      tally.counts.mirrorRepaired += result.mirrored.length;
       for (const sku of [...result.written, ...result.unchanged]) tally.applied.add(sku);
       remaining = result.conflicts.map((c) => c.sku);
       if (remaining.length === 0) return;

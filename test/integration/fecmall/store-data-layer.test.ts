@@ -47,7 +47,7 @@ describe.each(['core', 'bbc'] as const)('store data layer (%s flavour) on MariaD
         { sku: skuOf(6), productId: 6, expected: six.qty, qty: (six.qty ?? 0) + 1 },
         { sku: skuOf(7), productId: 7, expected: seven.qty, qty: seven.qty ?? 0 },
       ]);
-      expect(result).toEqual({ written: [skuOf(5), skuOf(6)], conflicts: [], unchanged: [skuOf(7)] });
+      expect(result).toEqual({ written: [skuOf(5), skuOf(6)], conflicts: [], unchanged: [skuOf(7)], mirrored: [] });
       const [rows] = await db().pool.query<RowDataPacket[]>(
         "SELECT q.product_id, q.qty, p.qty AS mirror FROM product_flat_qty q JOIN product_flat p ON CAST(p.id AS CHAR) = q.product_id WHERE q.product_id IN ('5','6')",
       );
