@@ -27,6 +27,13 @@ export interface LedgerEntry {
   lastError?: string;
   /** Epoch ms pushOrders gave up on this payload (attempts reached ORDER_MAX_ATTEMPTS); see GivenUpOrders. */
   givenUpAt?: number;
+  /**
+   * Epoch ms the ERP first accepted this order: from then on its units are in the ERP's order_lock.
+   * Kept by every later write (a re-send of a changed payload, a rejected one, a cancellation), so
+   * those never make the order look newly accepted (issue #26). Absent on entries written before it
+   * existed: `updatedAt` stands in (later than the truth, so it errs low).
+   */
+  firstAcceptedAt?: number;
   /** Epoch ms of the write. */
   updatedAt: number;
 }

@@ -75,6 +75,7 @@ export async function pushBatch(
       oId: results.get(c.payload.so_id)?.oId ?? c.entry?.oId,
       state: c.closing ? 'cancelled' : 'accepted',
       attempts: 0,
+      firstAcceptedAt: firstAcceptance(c.entry, at),
       updatedAt: at,
     });
     recorder.add(c.closing ? 'closed' : 'pushed');
@@ -121,4 +122,10 @@ export async function pushBatch(
 
 function rejectionReason(result: IsolatedResult | undefined): string {
   return (result?.message || 'the ERP returned no result for this order').slice(0, 300);
+}
+
+/** When the ERP first accepted the order: kept from the entry, else now (or the entry's last write for old entries). */
+function firstAcceptance(entry: LedgerEntry | undefined, at: number): number {
+  if (entry?.firstAcceptedAt !== undefined) return entry.firstAcceptedAt;
+  return entry?.acceptedHash !== undefined ? entry.updatedAt : at;
 }

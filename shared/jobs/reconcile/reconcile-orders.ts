@@ -163,7 +163,14 @@ export async function reconcileOrders(ports: ReconcileOrdersPorts, ctx: Ctx): Pr
         if (result?.ok) {
           counts.repushed++;
           healed.add(c.order.incrementId);
-          return { ...base, acceptedHash: c.hash, state: c.payload.shop_status === 'TRADE_CLOSED' ? 'cancelled' : 'accepted', attempts: 0 };
+          // Its units enter the ERP's order_lock now (it was missing or different there): errs low, never high.
+          return {
+            ...base,
+            acceptedHash: c.hash,
+            state: c.payload.shop_status === 'TRADE_CLOSED' ? 'cancelled' : 'accepted',
+            attempts: 0,
+            firstAcceptedAt: at,
+          };
         }
         // Not accepted: the ledger forgets the accepted hash, so pushOrders retries it with backoff.
         const reason = (result?.message || 'the ERP returned no result for this order').slice(0, 300);

@@ -239,6 +239,20 @@ describe('inventory decisions', () => {
     expect(pendingUnitsBySku(held, ledger).get('A')).toBe(4);
   });
 
+  it('does not hold an order again that the ERP accepted before the read, however recently its entry was rewritten (issue #26)', () => {
+    const held = [
+      { incrementId: 'O1', sku: 'A', qty: 1 },
+      { incrementId: 'O2', sku: 'A', qty: 2 },
+    ];
+    // O1 was accepted at 100 and re-sent (status change) at 300; O2 first accepted at 300.
+    const ledger = new Map([
+      ['O1', { state: 'accepted' as const, acceptedHash: 'h2', firstAcceptedAt: 100, updatedAt: 300 }],
+      ['O2', { state: 'accepted' as const, acceptedHash: 'h', firstAcceptedAt: 300, updatedAt: 300 }],
+    ]);
+    expect(pendingUnitsBySku(held, ledger, 200).get('A')).toBe(2);
+    expect(pendingUnitsBySku(held, ledger, 400).get('A')).toBeUndefined();
+  });
+
   it('drift is missed only inside the walked range; examples are bounded', () => {
     expect(isMissed(150, { sinceMs: 100, untilMs: 200 })).toBe(true);
     expect(isMissed(200, { sinceMs: 100, untilMs: 200 })).toBe(false);
