@@ -6,6 +6,11 @@ import { KeyFieldCheck, type KeyFieldProblem } from './key-fields';
 import { Truncator, type TruncationWarning } from './truncate';
 import type { ErpUploadItem, ErpUploadOrder } from '../../domain/erp-order';
 
+/** The ERP's receiver_address limit, in characters (docs/erp-api.md §4). */
+const ADDRESS_LIMIT = 200;
+/** Country values that mean China in a Fecmall address (code, ISO3, English and Chinese name, or none). */
+const CHINA = new Set(['', 'CN', 'CHN', 'CHINA', '中国', "PEOPLE'S REPUBLIC OF CHINA"]);
+
 export type { ErpUploadItem, ErpUploadOrder, ErpUploadPay } from '../../domain/erp-order';
 
 export interface OrderMappingOptions {
@@ -65,7 +70,8 @@ export function mapOrderToErp(order: ErpOrderSource, lifecycle: ErpOrderLifecycl
   });
 
   const country = (order.country ?? '').trim().toUpperCase();
-  const isChina = country === '' || country === 'CN';
+  // Stores keep the country as a code or a name: each of these is China (state/city/district fields).
+  const isChina = CHINA.has(country);
   const street = [order.street1, order.street2]
     .map((s) => (s ?? '').trim())
     .filter(Boolean)
@@ -104,14 +110,17 @@ export function mapOrderToErp(order: ErpOrderSource, lifecycle: ErpOrderLifecycl
     if (state) payload.receiver_state = t.fit('receiver_state', state, 50);
     if (order.city?.trim()) payload.receiver_city = t.fit('receiver_city', order.city.trim(), 50);
     if (order.district?.trim()) payload.receiver_district = t.fit('receiver_district', order.district.trim(), 50);
-    payload.receiver_address = t.fit('receiver_address', street || [state, order.city].filter(Boolean).join(' '), 200);
+    payload.receiver_address = t.fit('receiver_address', street || [state, order.city].filter(Boolean).join(' '), ADDRESS_LIMIT);
   } else {
     // Foreign addresses go whole into receiver_address; the CN-only fields are omitted.
-    const whole = [street, order.city, order.state, order.zip, country]
+    // Over the ERP's 200 characters the street is cut, never the city, state, zip or country after it.
+    const tail = [order.city, order.state, order.zip, country]
       .map((s) => (s ?? '').trim())
       .filter(Boolean)
       .join(', ');
-    payload.receiver_address = t.fit('receiver_address', whole, 200);
+    const room = Math.max(0, ADDRESS_LIMIT - Array.from(tail).length - (street && tail ? 2 : 0));
+    const cutStreet = t.fit('receiver_address', street, room);
+    payload.receiver_address = t.fit('receiver_address', [cutStreet, tail].filter(Boolean).join(', '), ADDRESS_LIMIT);
     payload.receiver_country = t.fit('receiver_country', country, 5);
   }
   if (order.customerTelephone?.trim()) {

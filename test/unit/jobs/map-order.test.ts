@@ -114,6 +114,27 @@ describe('mapOrderToErp', () => {
     expect(payload).not.toHaveProperty('receiver_city');
   });
 
+  describe('a street longer than the ERP address field (issue #26)', () => {
+    const long = '科技园南区深南大道'.repeat(30);
+
+    it('cuts the street of a foreign address, never the city, state, zip or country after it', () => {
+      const { payload, warnings } = mapOrderToErp(
+        order({ country: 'us', state: 'California', city: 'San Jose', zip: '95112', street1: long }),
+        'ready',
+        options,
+      );
+      expect(Array.from(payload.receiver_address).length).toBe(200);
+      expect(payload.receiver_address.endsWith(', San Jose, California, 95112, US')).toBe(true);
+      expect(warnings).toContainEqual(expect.objectContaining({ field: 'receiver_address' }));
+    });
+
+    it.each(['China', 'CHN', '中国'])('sends the parts of a Chinese address in their own fields when the country is written %s', (country) => {
+      const { payload } = mapOrderToErp(order({ country, state: 'GD', city: '深圳市', district: '南山区', street1: long }), 'ready', options);
+      expect(payload).toMatchObject({ receiver_state: '广东省', receiver_city: '深圳市', receiver_district: '南山区' });
+      expect(Array.from(payload.receiver_address).length).toBe(200);
+    });
+  });
+
   it('sends a cancelled order as TRADE_CLOSED', () => {
     expect(mapOrderToErp(order(), 'cancelled', options).payload.shop_status).toBe('TRADE_CLOSED');
   });
