@@ -55,6 +55,17 @@ export async function walkTimeWindow<T>(ctx: Ctx, options: WalkOptions<T>): Prom
         initialLookbackMs: options.initialLookbackMs,
         explicit,
       });
+  // A cursor never moves backwards (issue #26): a window that would end at or before the cursor it
+  // starts from (a full pass set the cursor to its start; the settle lag puts the end earlier) is an
+  // idle run — nothing read, the cursor left where it is.
+  if (!explicit && !progress && cursor !== undefined && window.toMs <= cursor) {
+    return {
+      window: { from: new Date(cursor).toISOString(), to: new Date(cursor).toISOString() },
+      complete: true,
+      cursor: { before: cursor, after: cursor },
+      cursorLagSeconds: (nowMs - cursor) / 1000,
+    };
+  }
   const startMs = progress ? Math.max(progress.doneMs, window.fromMs) : window.fromMs;
   const stats: SweepStats = options.stats ?? { pages: 0, narrowed: 0, verifiedSeconds: 0 };
   let progressWritten = progress !== undefined;
@@ -93,7 +104,7 @@ export async function walkTimeWindow<T>(ctx: Ctx, options: WalkOptions<T>): Prom
     stats,
   );
   if (commits && result.complete) {
-    await ctx.cursors.advance('incremental', window.toMs);
+    await ctx.cursors.advance('incremental', Math.max(window.toMs, cursor ?? window.toMs));
     if (progressWritten) await ctx.cursors.advance('walk', null);
   }
   const reached = result.complete ? window.toMs : result.doneMs;

@@ -33,18 +33,17 @@ import type { TimeWindow } from './time-window';
  *     it; at least 1 s) and it is asked again. After a range that fits, the next width aims at 85% of a page
  *     by the density of the last ranges. Sizing is a guess; correctness never depends on it.
  *  3. A one-second range that still does not fit (many rows modified in the same second) is read
- *     page by page, then read again from page 1, until a read is proven exact by the next one: every
- *     row it served before its last page is served again. A row is skipped by a read only when a row
- *     served earlier in that read (before its last page) leaves the range; such a row is gone for
- *     every later read, so if the next read serves all of them again, nothing that stayed was skipped.
- *     Rows that left are read at their new time. After MAX_FULL_READS reads without proof the run
- *     fails (WINDOW_WALK_UNSTABLE) with the cursor before that second: a loud stop, never a loss.
+ *     from its last page back to page 1 (readSecondWhole). A row is skipped by ascending page-number
+ *     paging only when a row before it leaves and it moves up onto a page already read; read in
+ *     descending order, it moves onto a page still to be read. So the second is read in one pass
+ *     however busy the ERP is (issue #26: the former "read again until two reads agree" rule never
+ *     finished while the ERP touched a row after every read). Rows that left are read at their new time.
  *
  * Progress: the checkpoint (`onComplete`) is called after each range's rows are applied; the caller
  * commits it, so a killed run repeats at most the page it was applying (a one-second range read under
  * rule 3 is repeated whole). The deadline is checked before every ERP call; at the deadline a
  * one-second range being read under rule 3 is given up for this run (the next run reads it again).
- * Known limit: a second holding more rows than one invocation can read twice never finishes.
+ * Known limit: a second holding more rows than one invocation can read once never finishes.
  */
 export interface SweepSource<T> {
   /** One page (from 1) of the rows modified within [fromMs, toMs]. */
@@ -83,7 +82,7 @@ export interface SweepResult {
 export const SECOND_MS = 1000;
 /** Share of a page aimed at per range: fewer ranges overflow below it, more calls per row above it (dev/bench/walk.ts). */
 const TARGET_FILL = 0.85;
-const MAX_FULL_READS = 8;
+const MAX_PAGES = 100_000;
 
 export class WindowWalkError extends FecjstError {
   constructor(message: string, context: Record<string, unknown>) {
@@ -143,38 +142,48 @@ class DensityEstimate {
 }
 
 /**
- * Rule 3: a one-second range read whole, again and again, until a read is proven exact: every row it
- * served before its last page is served again by the next read. (A served row that left during a read
- * is gone for the next one; if none left, the read skipped nothing that stayed.)
+ * Rule 3: a one-second range that does not fit in one page is read from its last page back to its first.
+ * Rows of a past second only leave it (modified again), never enter, so a row that stays can only move
+ * to a lower position while the second is read. Reading pages in descending order, a row that moves
+ * lands on a page not yet read (or is served twice): no row that stays is skipped, whatever leaves and
+ * when. Rows that left are read at their new time. The last page is found first: pages 2, 4, 8 … until
+ * one has `has_next` false (page 1 is the range's first answer; `data_count`, when given, is the first
+ * guess), then the smallest such page by bisection. That page bounds the rows at the moment it was read,
+ * and the descending read starts from it, so one read of the second suffices — no verifying re-read.
  */
 async function readSecondWhole<T>(source: SweepSource<T>, hooks: SweepHooks<T>, range: TimeWindow, first: Page<T>, stats: SweepStats): Promise<boolean> {
   stats.verifiedSeconds++;
-  let previous: Set<string> | undefined;
-  for (let read = 0; read < MAX_FULL_READS; read++) {
-    const all = new Set<string>();
-    const beforeLast = new Set<string>();
-    for (let pageIndex = 1; ; pageIndex++) {
-      if (pageIndex > 100_000) throw new WindowWalkError('a one-second range is still has_next after 100000 pages', { range });
-      let page = read === 0 && pageIndex === 1 ? first : undefined;
-      // At the deadline the second is given up for this run (no checkpoint inside it): the next run reads it again.
-      if (!page && hooks.expired()) return false;
-      if (!page) {
-        page = await source.readPage(range, pageIndex);
-        stats.pages++;
-      }
-      const keys = [...page.rows.map((r) => source.keyOf(r)), ...page.invalid.map((bad) => `invalid:${bad.key ?? bad.index}`)];
-      await hooks.apply(page);
-      const last = !page.hasNext || keys.length + (page.duplicates ?? 0) === 0;
-      if (!last) for (const k of keys) beforeLast.add(k);
-      for (const k of keys) all.add(k);
-      if (last) break;
-    }
-    if (previous && [...previous].every((k) => all.has(k))) return true;
-    previous = beforeLast;
+  await hooks.apply(first);
+  const read = async (pageIndex: number): Promise<Page<T> | undefined> => {
+    if (pageIndex > MAX_PAGES)
+      throw new WindowWalkError(`a one-second range is still has_next after ${MAX_PAGES} pages`, { from: new Date(range.fromMs).toISOString() });
+    // At the deadline the second is given up for this run (no checkpoint inside it): the next run reads it again.
+    if (hooks.expired()) return undefined;
+    const page = await source.readPage(range, pageIndex);
+    stats.pages++;
+    await hooks.apply(page);
+    return page;
+  };
+  // Find a page past the rows: `lo` has has_next true, `hi` has has_next false.
+  let lo = 1;
+  let hi = first.dataCount && first.dataCount > source.pageSize ? Math.ceil(first.dataCount / source.pageSize) : 2;
+  for (;;) {
+    const page = await read(hi);
+    if (!page) return false;
+    if (!page.hasNext) break;
+    lo = hi;
+    hi *= 2;
   }
-  throw new WindowWalkError(`rows of one second kept changing during ${MAX_FULL_READS} reads; the cursor stays before it and the next run reads it again`, {
-    from: new Date(range.fromMs).toISOString(),
-  });
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    const page = await read(mid);
+    if (!page) return false;
+    if (page.hasNext) lo = mid;
+    else hi = mid;
+  }
+  // Page `hi` was read with has_next false: the descending read starts there and goes on below it.
+  for (let pageIndex = hi - 1; pageIndex >= 1; pageIndex--) if (!(await read(pageIndex))) return false;
+  return true;
 }
 
 /** The next width after a range that did not fit: at most half, less when the page's times say so. */

@@ -50,6 +50,17 @@ function world(rows: Row[], positions: Record<string, unknown> = {}, request: Pa
 const spread = (n: number, from: number, stepMs: number) => Array.from({ length: n }, (_, i) => ({ key: `R${i}`, modifiedMs: from + i * stepMs }));
 
 describe('walkTimeWindow', () => {
+  it('never moves the cursor backwards: a window that would end before the cursor is an idle run', async () => {
+    // A full pass set the cursor to its start, 30 s ago; the settle lag (60 s) puts the window's end before it.
+    const cursor = NOW - 30_000;
+    const w = world(spread(50, cursor - 400_000, 1000), { incremental: cursor });
+    const outcome = await w.run();
+    expect(outcome).toMatchObject({ complete: true, cursor: { before: cursor, after: cursor } });
+    expect(w.ranges).toEqual([]);
+    expect(w.writes).toEqual([]);
+    expect(w.stored.get('incremental')).toBe(cursor);
+  });
+
   it('plans from the cursor minus the lookback, ends settleLag before now, and moves incremental when done', async () => {
     const cursor = NOW - 3600_000;
     const w = world(spread(300, cursor - 500_000, 10_000), { incremental: cursor });
