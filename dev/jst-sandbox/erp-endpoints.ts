@@ -40,7 +40,7 @@ export function inventoryQuery(ctx: EndpointContext, biz: unknown): unknown {
   const { rows, meta } = pageOf(wanted, p);
   const inventorys: Array<Record<string, unknown>> = rows.map((sku) => ctx.state.stockView(sku, wms)).filter((v) => v !== undefined);
   // Rows served on this page change now (after the answer was computed), when asked to.
-  for (const sku of rows.slice(0, ctx.faults?.drawChurn('inventory', p.index) ?? 0)) ctx.state.touchStock(sku, wms);
+  for (const sku of churned(ctx, 'inventory', p, wanted, rows, meta.has_next)) ctx.state.touchStock(sku, wms);
   return tamper(ctx, 'inventorys', { ...meta, inventorys });
 }
 
@@ -146,7 +146,7 @@ export function logisticsQuery(ctx: EndpointContext, biz: unknown): unknown {
     weight: 0,
     items: s.rawSoIds.map((raw, i) => ({ sku_id: `${raw}-SKU`, qty: 1, outer_oi_id: `${raw}-${i + 1}`, raw_so_id: raw, o_id: String(s.o_id) })),
   }));
-  if (!soIds) for (const s of rows.slice(0, ctx.faults?.drawChurn('logistics', p.index) ?? 0)) ctx.state.touchShipment(s.o_id);
+  if (!soIds) for (const s of churned(ctx, 'logistics', p, hits, rows, meta.has_next)) ctx.state.touchShipment(s.o_id);
   return tamper(ctx, 'orders', { ...meta, orders });
 }
 
@@ -207,6 +207,22 @@ function list(value: unknown, max: number, field: string): string[] | undefined 
   const items = Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value.split(',') : undefined;
   if (!items || items.length === 0 || items.length > max || items.some((s) => s.trim() === '')) throw invalidParameter(`${field}: 1..${max} non-empty values`);
   return items.map((s) => s.trim());
+}
+
+/** The rows churn modifies after this page: of the page itself, or (afterRead) of the answer's first page after its last. */
+function churned<T>(
+  ctx: EndpointContext,
+  endpoint: 'inventory' | 'logistics',
+  p: { index: number; size: number },
+  all: readonly T[],
+  page: readonly T[],
+  hasNext: boolean,
+): readonly T[] {
+  const faults = ctx.faults;
+  if (!faults?.current.churn) return [];
+  const afterRead = faults.current.churn.afterRead === true;
+  const n = faults.drawChurn(endpoint, p.index, !hasNext && p.index > 1);
+  return (afterRead ? all.slice(0, p.size) : page).slice(0, n);
 }
 
 function pageOf<T>(all: readonly T[], p: { index: number; size: number }) {

@@ -46,6 +46,12 @@ export interface ChurnConfig {
   times?: number;
   /** Chance that a page triggers it (default 1). */
   probability?: number;
+  /**
+   * Instead of rows of the page just served: after the LAST page of an answer of several pages (a whole
+   * read of a dense second, issue #26), modify K rows of its first page — a busy ERP touching a row after
+   * every multi-page read, so no two reads of that second ever serve the same rows.
+   */
+  afterRead?: boolean;
 }
 
 export type InjectedFault = 'http5xx' | 'internalError' | 'html' | 'disconnect' | 'malformed';
@@ -96,10 +102,14 @@ export class FaultInjector {
     return this.chance(this.config[kind]);
   }
 
-  /** How many rows just served on page `pageIndex` of `endpoint` to modify now (0: none). */
-  drawChurn(endpoint: 'inventory' | 'logistics', pageIndex: number): number {
+  /**
+   * How many rows to modify now (0: none) after serving page `pageIndex` of `endpoint`: rows of that page,
+   * or — with `afterRead` — rows of the answer's first page once its last page (`lastOfSeveral`) was served.
+   */
+  drawChurn(endpoint: 'inventory' | 'logistics', pageIndex: number, lastOfSeveral = false): number {
     const churn = this.config.churn;
-    if (!churn || (churn.endpoint && churn.endpoint !== endpoint) || pageIndex < (churn.afterPage ?? 1)) return 0;
+    if (!churn || (churn.endpoint && churn.endpoint !== endpoint)) return 0;
+    if (churn.afterRead ? !lastOfSeveral : pageIndex < (churn.afterPage ?? 1)) return 0;
     if ((churn.times ?? Number.POSITIVE_INFINITY) <= this.churned) return 0;
     if (churn.probability !== undefined && !(this.random() < churn.probability)) return 0;
     this.churned++;

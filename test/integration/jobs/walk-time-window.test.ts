@@ -116,4 +116,41 @@ describe('the window walk over the inventory query of a live ERP sandbox', () =>
     // Every run after the first continued the same window instead of planning a new one.
     expect(new Set(outcomes.map((o) => o.window.from)).size).toBe(1);
   });
+
+  describe('a stocktake on one second while the ERP touches a row after every multi-page read (issue #26)', () => {
+    function stocktake(count: number, churn = true) {
+      const base = Date.now() - 2 * 3600_000;
+      const rows = [
+        ...Array.from({ length: 50 }, (_, i) => ({ sku_id: `B-${i}`, qty: 1, modifiedMs: base - 600_000 + i * 10_000 })),
+        ...Array.from({ length: count }, (_, i) => ({ sku_id: `T-${i}`, qty: 3, modifiedMs: base })),
+      ];
+      sandbox().seedInventory(rows);
+      sandbox().setFaults(churn ? { churn: { endpoint: 'inventory', afterRead: true, rows: 1 } } : {});
+      return rows;
+    }
+
+    it.each([300, 3000])('finishes the second of %i rows in one run and loses none', async (count) => {
+      stocktake(count, false);
+      const quiet: SweepStats = { pages: 0, narrowed: 0, verifiedSeconds: 0 };
+      await walker(new MemoryCursors(), new Map(), { stats: quiet })();
+      sandbox().reset();
+      const rows = stocktake(count);
+      const seen = new Map<string, number>();
+      const versions = new Set<string>();
+      const stats: SweepStats = { pages: 0, narrowed: 0, verifiedSeconds: 0 };
+      const cursors = new MemoryCursors();
+      const outcome = await walker(cursors, seen, { stats, versions })();
+      expect(outcome.complete).toBe(true);
+      sandbox().setFaults({});
+      const touched = rows.filter((r) => String(sandbox().state.stockView(r.sku_id, undefined)!.modified) !== formatBeijing(r.modifiedMs));
+      expect(touched.length).toBeGreaterThan(0);
+      // Every row was read; the touched ones at their new time too, by the next run.
+      expect(rows.filter((r) => !seen.has(r.sku_id)).map((r) => r.sku_id)).toEqual([]);
+      await walker(cursors, seen, { versions })();
+      const current = (sku: string) => `${sku}@${String(sandbox().state.stockView(sku, undefined)!.modified)}`;
+      expect(rows.filter((r) => !versions.has(current(r.sku_id))).map((r) => r.sku_id)).toEqual([]);
+      // As on a quiet ERP: the busy one costs no extra reads of the second.
+      expect(stats.pages).toBeLessThanOrEqual(quiet.pages + 2);
+    });
+  });
 });
