@@ -52,6 +52,21 @@ function seed(sandbox: JstSandbox): Truth {
   return { latest, seen: new Map() };
 }
 
+const STOCKTAKE_ROWS = Number(process.env.BENCH_STOCKTAKE_ROWS ?? 30_000);
+
+/** STOCKTAKE_ROWS SKUs all modified on one second an hour ago (a stocktake or a bulk import). */
+function seedStocktake(sandbox: JstSandbox): Truth {
+  sandbox.reset();
+  const at = Math.floor((Date.now() - 3600_000) / 1000) * 1000;
+  const latest = new Map<string, number>();
+  const rows = Array.from({ length: STOCKTAKE_ROWS }, (_, i) => {
+    latest.set(`ST-${i}`, at);
+    return { sku_id: `ST-${i}`, qty: i % 40, modifiedMs: at };
+  });
+  sandbox.seedInventory(rows);
+  return { latest, seen: new Map() };
+}
+
 /** After each page: one random row modified again (now), until 1% of the rows were. */
 function churner(sandbox: JstSandbox, truth: Truth) {
   let left = Math.round(ROWS / 100);
@@ -228,6 +243,32 @@ async function main(): Promise<void> {
     'ERP calls': naiveCalls,
     'calls ÷ (rows/100)': +(naiveCalls / (ROWS / 100)).toFixed(3),
     'ERP minutes at 100/min': +(naiveCalls / 100).toFixed(1),
+    'rows lost': lost(truth),
+  });
+
+  // 4. A stocktake: STOCKTAKE_ROWS SKUs on one second, while the ERP touches a row after every
+  //    multi-page read (sandbox churn afterRead) — the stall of issue #26. Runs until a run completes.
+  truth = seedStocktake(sandbox);
+  sandbox.setFaults({ churn: { endpoint: 'inventory', afterRead: true, rows: 1 } });
+  cursors = memoryCursors();
+  stats = { pages: 0, narrowed: 0, verifiedSeconds: 0 };
+  before = sandbox.stats.calls;
+  started = Date.now();
+  let runs = 0;
+  for (let complete = false; !complete && runs < 20; runs++) {
+    complete = (await invocation(client, cursors, truth, stats)).complete;
+  }
+  const stocktakeCalls = sandbox.stats.calls - before;
+  sandbox.setFaults({});
+  for (const [sku] of truth.latest) truth.latest.set(sku, Date.parse(`${String(sandbox.state.stockView(sku, undefined)!.modified).replace(' ', 'T')}+08:00`));
+  await invocation(client, cursors, truth, { pages: 0, narrowed: 0, verifiedSeconds: 0 });
+  results.push({
+    scenario: `stocktake of ${STOCKTAKE_ROWS} SKUs on one second, live`,
+    'ERP calls': stocktakeCalls,
+    'calls ÷ (rows/100)': +(stocktakeCalls / (STOCKTAKE_ROWS / 100)).toFixed(3),
+    'ERP minutes at 100/min': +(stocktakeCalls / 100).toFixed(1),
+    'measured s': +((Date.now() - started) / 1000).toFixed(1),
+    'runs to finish': runs,
     'rows lost': lost(truth),
   });
 
