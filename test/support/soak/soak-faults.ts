@@ -60,7 +60,9 @@ export class SoakFaults {
   apply(sandbox: JstSandbox, plan: RoundPlan, round: number, poisonSoId: string | undefined): number {
     const poison = plan.poisonOrder && poisonSoId !== undefined;
     // `rejectCallsWithSoIds`: the sandbox's upload rules (code 140 for any call holding that so_id).
-    sandbox.setFaults({ ...plan.faults, ...(poison ? { rejectCallsWithSoIds: [poisonSoId] } : {}) } as FaultConfig, 1000 + round);
+    // A stocktake round's ERP stays busy: it touches a row after every multi-page read (issue #26).
+    const churn = plan.denseSecond ? { churn: { endpoint: 'inventory' as const, afterRead: true, rows: 1 } } : {};
+    sandbox.setFaults({ ...plan.faults, ...churn, ...(poison ? { rejectCallsWithSoIds: [poisonSoId] } : {}) } as FaultConfig, 1000 + round);
     if (poison) this.add('wholeCallRejectedOrder');
     sandbox.hostile.set(plan.hostile, 5000 + round);
     if (plan.expireToken) {
