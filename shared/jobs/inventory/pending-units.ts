@@ -2,9 +2,9 @@ import type { LedgerEntry } from '../../state/order-ledger';
 
 /**
  * Units per SKU held by store orders the ERP has not accepted yet: the store deducted them at
- * checkout, the ERP's stock does not know them. Each unit counts once (docs/design.md §11): an order
+ * checkout, the ERP's stock does not know them. Each unit counts once: an order
  * the ERP accepted before the inventory row was read (`erpReadAtMs`) is in that row's order_lock and
- * is not held again — whatever was written to its ledger entry since (a re-send of a changed payload,
+ * is not held again (docs/design.md §12) — whatever was written to its ledger entry since (a re-send of a changed payload,
  * a rejected re-send, a hold): what counts is when it was FIRST accepted (`firstAcceptedAt`). An order
  * first accepted after the read may not be in the row's order_lock yet, so it still counts as pending:
  * that errs low for one read, never high.
