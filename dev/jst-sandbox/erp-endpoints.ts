@@ -1,6 +1,6 @@
 import { formatBeijing, parseBeijing } from '../../shared/domain/beijing-time';
 import type { FaultInjector } from './fault-injector';
-import type { SandboxState } from './sandbox-state';
+import { MAIN_WAREHOUSE_ID, type SandboxState } from './sandbox-state';
 import { invalidParameter } from './sandbox-error';
 import { checkUploadCall, isRejectedSoId, type UploadRules } from './upload-rules';
 
@@ -22,6 +22,14 @@ export interface EndpointContext {
 }
 
 export const DAY_MS = 86_400_000;
+
+/** The warehouse query (分仓查询, docs/erp-api.md §3e): every warehouse, main one flagged, paged. */
+export function warehouseQuery(ctx: EndpointContext, biz: unknown): unknown {
+  const p = paging(object(biz), 30, 50);
+  const all = [...ctx.state.warehouses].map(([id, w]) => ({ wms_co_id: id, name: w.name, co_id: MAIN_WAREHOUSE_ID, is_main: w.isMain, status: '生效' }));
+  const { rows, meta } = pageOf(all, p);
+  return { ...meta, datas: rows };
+}
 
 export function inventoryQuery(ctx: EndpointContext, biz: unknown): unknown {
   const b = object(biz);

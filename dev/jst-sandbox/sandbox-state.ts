@@ -69,6 +69,10 @@ const COUNTERS = Object.keys(ZERO) as Array<keyof StockCounters>;
  * absent sums every warehouse of the SKU, a query with a warehouse id returns that warehouse alone
  * (docs/erp-api.md §3a).
  */
+/** The main warehouse's id in the warehouse query (its stock is stored under 0). */
+export const MAIN_WAREHOUSE_ID = 10_001;
+const storedWarehouse = (wmsCoId: number): number => (wmsCoId === MAIN_WAREHOUSE_ID ? 0 : wmsCoId);
+
 export class SandboxState {
   readonly inventory = new Map<string, InventoryRecord>(); // key: `${wms}|${sku}`
   readonly skuWarehouses = new Map<string, Set<number>>();
@@ -76,6 +80,12 @@ export class SandboxState {
   readonly ordersByOId = new Map<number, SandboxOrder>();
   readonly shipments: SandboxShipment[] = [];
   readonly shops = new Set<number>();
+  /**
+   * The account's warehouses as the warehouse query (分仓查询) lists them. The main one is stored under
+   * 0 (what `setStock` writes by default) and answers to its own id too; a warehouse id first used by
+   * `setStock` joins the list as a second warehouse.
+   */
+  readonly warehouses = new Map<number, { name: string; isMain: boolean }>([[MAIN_WAREHOUSE_ID, { name: '主仓', isMain: true }]]);
   private readonly shipmentsBySoId = new Map<string, SandboxShipment[]>();
   private readonly stockIndex = new ModifiedIndex<string>();
   private rangeCache: { key: string; skus: string[] } | undefined;
@@ -87,6 +97,8 @@ export class SandboxState {
 
   /** Sets stock counters of a SKU in a warehouse (0 = main), bumping its modified time and ts. */
   setStock(sku: string, counters: Partial<StockCounters> & { name?: string; i_id?: string }, wmsCoId = 0, modifiedMs = this.now()): InventoryRecord {
+    wmsCoId = storedWarehouse(wmsCoId);
+    if (wmsCoId !== 0 && !this.warehouses.has(wmsCoId)) this.warehouses.set(wmsCoId, { name: `分仓 ${wmsCoId}`, isMain: false });
     const key = `${wmsCoId}|${sku}`;
     const current = this.inventory.get(key);
     const record: InventoryRecord = {
@@ -113,7 +125,7 @@ export class SandboxState {
     const warehouses = this.skuWarehouses.get(sku);
     if (!warehouses) return undefined;
     const records: InventoryRecord[] = [];
-    for (const w of wmsCoId ? [wmsCoId] : warehouses) {
+    for (const w of wmsCoId ? [storedWarehouse(wmsCoId)] : warehouses) {
       const r = this.inventory.get(`${w}|${sku}`);
       if (r) records.push(r);
     }
@@ -131,7 +143,7 @@ export class SandboxState {
   skusModifiedBetween(fromMs: number, toMs: number, wmsCoId: number | undefined): string[] {
     const cacheKey = `${fromMs}|${toMs}|${wmsCoId ?? 0}|${this.stockIndex.generation}`;
     if (this.rangeCache?.key === cacheKey) return this.rangeCache.skus;
-    const prefix = wmsCoId ? `${wmsCoId}|` : undefined;
+    const prefix = wmsCoId ? `${storedWarehouse(wmsCoId)}|` : undefined;
     const seen = new Set<string>();
     for (const key of this.stockIndex.between(fromMs, toMs)) {
       if (prefix && !key.startsWith(prefix)) continue;
@@ -234,7 +246,7 @@ export class SandboxState {
 
   /** Modifies a SKU's stock again with the same counters (its `modified` becomes `atMs`). */
   touchStock(sku: string, wmsCoId: number | undefined, atMs = this.now()): void {
-    const warehouses = wmsCoId ? [wmsCoId] : [...(this.skuWarehouses.get(sku) ?? [])];
+    const warehouses = wmsCoId ? [storedWarehouse(wmsCoId)] : [...(this.skuWarehouses.get(sku) ?? [])];
     const w = warehouses.includes(0) ? 0 : warehouses[0];
     if (w !== undefined && this.inventory.has(`${w}|${sku}`)) this.setStock(sku, {}, w, atMs);
   }

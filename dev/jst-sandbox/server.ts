@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { signLegacy, signOpen } from '../../shared/jst/signers';
 import { TokenAuthority, type SandboxCredentials, type TokenAuthorityOptions } from './token-authority';
 import { handleAdmin, type AdminTarget } from './admin-routes';
-import { cancelByOId, cancelBySoId, inventoryQuery, logisticsQuery, uploadOrders, type EndpointContext } from './erp-endpoints';
+import { cancelByOId, cancelBySoId, inventoryQuery, logisticsQuery, uploadOrders, warehouseQuery, type EndpointContext } from './erp-endpoints';
 import { HostileReplies } from './hostile-replies';
 import { orderQuery } from './order-query';
 import { FaultInjector, type FaultConfig, type InjectedFault } from './fault-injector';
@@ -240,6 +240,9 @@ export async function startJstSandbox(options: SandboxOptions = {}): Promise<Jst
       case '/open/inventory/query':
       case 'inventory.query':
         return inventoryQuery(endpoints, biz);
+      case '/open/wms/partner/query':
+      case 'wms.partner.query':
+        return warehouseQuery(endpoints, biz);
       case '/open/jushuitan/orders/upload':
       case 'jushuitan.orders.upload':
         return uploadOrders(endpoints, biz);

@@ -1,13 +1,15 @@
 import { userInfo } from 'node:os';
 import { createStateDocumentClient } from '../../shared/state/state-table';
 import { systemClock } from '../../shared/domain/ports';
+import { SecretsLoader } from '../../shared/config/secrets-loader';
+import { createJstClient } from '../../shared/jst/client';
 import type { OpsTarget } from '../../scripts/ops/ops-target';
 import { useLocalStackEndpoints, type LocalStack } from './local-stack-file';
 import { LocalProcessInvoker } from './local-invoker';
 
 /**
  * The ops commands' target on the local stack: its state table on dynalite, runs started as local
- * processes, and no schedules (pause is the state-table switch alone: there is nothing to disable).
+ * processes, the sandbox ERP through the stack's secret, and no schedules (pause is the state-table switch alone: there is nothing to disable).
  */
 export function localOpsTarget(stack: LocalStack): OpsTarget {
   useLocalStackEndpoints(stack);
@@ -20,5 +22,13 @@ export function localOpsTarget(stack: LocalStack): OpsTarget {
     clock: systemClock,
     operator: `ops:${userInfo().username}`,
     shopId: async () => stack.shopId,
+    erp: async () => {
+      const loader = new SecretsLoader();
+      return createJstClient({
+        credentials: await loader.loadJstCredentials(stack.jstSecretId),
+        baseUrl: stack.sandbox.url,
+        tokenStore: loader.jstTokenStore(stack.jstSecretId),
+      });
+    },
   };
 }

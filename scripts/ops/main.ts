@@ -11,6 +11,7 @@
  *   failed <job>                         retry set: items waiting for a retry and items given up
  *   pause <job> [--reason text]          scheduled runs stop (schedules disabled + pause switch)
  *   resume <job>
+ *   warehouses                           the ERP's warehouses: id, name, which is main (for STOCK_WAREHOUSES)
  *
  * Mutating commands ask for confirmation unless --yes, and print what they changed.
  */
@@ -32,6 +33,9 @@ import { OpsUsageError, parseJob, stageNames, type OpsIo, type OpsTarget } from 
 import { pauseCommand } from './pause-command';
 import { replayCommand } from './replay-command';
 import { runsCommand, statusCommand } from './status-command';
+import { warehousesCommand } from './warehouses-command';
+import { SecretsLoader } from '../../shared/config/secrets-loader';
+import { createJstClient } from '../../shared/jst/client';
 
 function target(stage: string, region: string | undefined): OpsTarget {
   if (stage === 'local') {
@@ -58,6 +62,19 @@ function target(stage: string, region: string | undefined): OpsTarget {
       const out = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: names.functionName('pushOrders') }));
       return Number(out.Environment?.Variables?.JST_SHOP_ID);
     },
+    erp: async () => {
+      const out = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: names.functionName('syncInventory') }));
+      const variables = out.Environment?.Variables ?? {};
+      const secretId = variables.JST_SECRET_ID;
+      if (!secretId) throw new OpsUsageError(`stage ${stage}: the syncInventory function has no JST_SECRET_ID`);
+      const loader = new SecretsLoader();
+      return createJstClient({
+        credentials: await loader.loadJstCredentials(secretId),
+        baseUrl: variables.JST_BASE_URL || undefined,
+        rateLimit: { perSecond: 1, perMinute: 10 },
+        tokenStore: loader.jstTokenStore(secretId),
+      });
+    },
   };
 }
 
@@ -79,7 +96,7 @@ export async function runOps(argv: string[], io: OpsIo = terminalIo, makeTarget 
   const [command, jobArg, ...rest] = args.positional;
   const stage = args.flags.stage;
   if (!command || args.switches.has('help'))
-    throw new OpsUsageError('usage: npm run ops -- <status|runs|cursor|replay|failed|pause|resume> [job] --stage <stage> (see scripts/ops/main.ts)');
+    throw new OpsUsageError('usage: npm run ops -- <status|runs|cursor|replay|failed|pause|resume|warehouses> [job] --stage <stage> (see scripts/ops/main.ts)');
   if (!stage) throw new OpsUsageError('--stage is required (e.g. --stage prod, or --stage local for the local stack)');
   const t = makeTarget(stage, args.flags.region);
   const yes = args.switches.has('yes');
@@ -103,6 +120,9 @@ export async function runOps(argv: string[], io: OpsIo = terminalIo, makeTarget 
       return;
     case 'failed':
       await failedCommand(t, io, parseJob(jobArg));
+      return;
+    case 'warehouses':
+      await warehousesCommand(t, io);
       return;
     case 'pause':
     case 'resume':

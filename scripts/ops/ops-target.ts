@@ -1,3 +1,4 @@
+import type { JstClient } from '../../shared/jst/client';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { JobName } from '../../shared/domain/job-request';
 import type { Clock } from '../../shared/domain/ports';
@@ -28,6 +29,8 @@ export interface OpsTarget {
   operator: string;
   /** The ERP shop number the functions use (JST_SHOP_ID), for pushOrders' given-up orders list. */
   shopId(): Promise<number>;
+  /** The ERP as the functions reach it (their secret and base URL), for read-only queries; absent: none. */
+  erp?(): Promise<Pick<JstClient, 'warehouses'>>;
 }
 
 /** Output and confirmation (the CLI prints and asks on the terminal; tests capture and answer). */

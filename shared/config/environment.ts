@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError, describeZodIssues } from './config-error';
+import type { StockWarehouses } from '../domain/stock-warehouses';
 import { JST_BASE_URL_FORMS, jstBaseUrlProblem } from './jst-base-url';
 
 /** An environment variable set to '' counts as unset (serverless.yml writes optional ones as ''). */
@@ -55,9 +56,23 @@ const environmentSchema = z.object({
   SECRETS_CACHE_SECONDS: optional(int(0, 86400)).default(300),
   RUN_HISTORY_DAYS: optional(int(1, 365)).default(30),
   STOCK_FORMULA: optional(z.enum(['available', 'qty'], { message: 'expected available or qty' })).default('available'),
-  // ERP wms_co_id. 0 (default): the query is sent WITHOUT wms_co_id, and the ERP answers each SKU's
-  // stock summed over all its warehouses (docs/erp-api.md §3a); another value: that warehouse alone.
-  STOCK_WAREHOUSE_ID: optional(int(0, 1_000_000_000)).default(0),
+  // The ERP warehouses the stock sync reads (domain/stock-warehouses.ts): `main` (default, the warehouse
+  // the ERP flags as main), `all` (no wms_co_id: the ERP sums every warehouse) or comma-separated wms_co_ids.
+  STOCK_WAREHOUSES: optional(z.string()).transform((v, ctx): StockWarehouses | undefined => {
+    const text = v?.trim().toLowerCase();
+    if (!text) return undefined;
+    if (text === 'main' || text === 'all') return { kind: text };
+    const parts = text.split(',').map((s) => s.trim());
+    if (parts.every((p) => /^\d{1,10}$/.test(p) && Number(p) > 0)) return { kind: 'list', ids: [...new Set(parts.map(Number))] };
+    ctx.addIssue({
+      code: 'custom',
+      message: 'expected main, all, or comma-separated ERP warehouse ids (wms_co_id), e.g. 10001,10002; `npm run ops -- warehouses` lists them',
+    });
+    return z.NEVER;
+  }),
+  // Before STOCK_WAREHOUSES: 0 = all warehouses summed, another value = that warehouse. Still honoured
+  // when STOCK_WAREHOUSES is unset; setting both is refused (loadEnvironment).
+  STOCK_WAREHOUSE_ID: optional(int(0, 1_000_000_000)),
   // The walk's first-run lookback; syncInventory never reaches it (a run with no cursor starts a full
   // pass instead), still accepted so existing settings stay valid.
   INVENTORY_INITIAL_LOOKBACK_HOURS: optional(int(1, 24 * 30)).default(24),
@@ -135,13 +150,24 @@ const environmentSchema = z.object({
   RECONCILE_MIN_INTERVAL_HOURS: optional(int(0, 24 * 60)).default(72),
 });
 
-export type Environment = z.infer<typeof environmentSchema>;
+type ParsedEnvironment = z.infer<typeof environmentSchema>;
+/** The validated environment; STOCK_WAREHOUSES is always settled (the legacy STOCK_WAREHOUSE_ID folded in). */
+export type Environment = Omit<ParsedEnvironment, 'STOCK_WAREHOUSES'> & { STOCK_WAREHOUSES: StockWarehouses };
 
 /** Parses and validates the function's environment once, at cold start. Errors name each variable, never a value. */
 export function loadEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
   const parsed = environmentSchema.safeParse(env);
   if (!parsed.success) throw new ConfigError('ENV_INVALID', `Invalid environment: ${describeZodIssues(parsed.error)}`);
-  return parsed.data;
+  return { ...parsed.data, STOCK_WAREHOUSES: stockWarehouses(parsed.data) };
+}
+
+function stockWarehouses(env: ParsedEnvironment): StockWarehouses {
+  const legacy = env.STOCK_WAREHOUSE_ID;
+  if (env.STOCK_WAREHOUSES && legacy !== undefined)
+    throw new ConfigError('ENV_INVALID', 'Invalid environment: STOCK_WAREHOUSE_ID: set either STOCK_WAREHOUSES or the older STOCK_WAREHOUSE_ID, not both');
+  if (env.STOCK_WAREHOUSES) return env.STOCK_WAREHOUSES;
+  if (legacy === undefined) return { kind: 'main' };
+  return legacy === 0 ? { kind: 'all' } : { kind: 'list', ids: [legacy] };
 }
 
 /** Every variable the schema reads (the deploy template sets each from a parameter; the README table lists each). */

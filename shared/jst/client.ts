@@ -2,8 +2,9 @@ import type { ErpUploadOrder } from '../domain/erp-order';
 import { JstApiError, JstRequestError } from './jst-errors';
 import { uploadOrders, type UploadResult } from './order-upload';
 import { readPage, type Page, type PagedReading } from './paged-reply';
-import { inventoryReading, logisticsReading, orderReading, type InventoryQuery, type LogisticsQuery, type OrderQuery } from './paged-queries';
-import type { InventoryRow, LogisticsOrder, QueriedOrder } from './reply-schemas';
+import { inventoryReading, logisticsReading, orderReading, warehouseReading, type InventoryQuery, type LogisticsQuery, type OrderQuery } from './paged-queries';
+import type { InventoryRow, LogisticsOrder, QueriedOrder, WarehouseRow } from './reply-schemas';
+import { ENDPOINTS } from './erp-requests';
 import { JstTransport, type TransportOptions, type TransportStats } from './transport';
 
 // The ERP client: one interface over both API generations. The requests of each endpoint family are built
@@ -32,6 +33,8 @@ export interface JstClient {
   inventoryPage(query: InventoryQuery, pageIndex: number): Promise<Page<InventoryRow>>;
   /** Uploads ≤ 50 orders; one result per order, in input order. Orders with empty values are not sent. */
   uploadOrders(orders: readonly ErpUploadOrder[]): Promise<UploadResult[]>;
+  /** Every warehouse (分仓) of the account, all pages (docs/erp-api.md §3e). */
+  warehouses(): Promise<WarehouseRow[]>;
   /** All pages of one logistics query (≤ 20 so_ids and/or a ≤ 7-day range). */
   logisticsPages(query: LogisticsQuery): AsyncIterable<Page<LogisticsOrder>>;
   /** One page (from 1) of a logistics query. */
@@ -70,6 +73,21 @@ class HttpJstClient implements JstClient {
 
   inventoryPage(query: InventoryQuery, pageIndex: number): Promise<Page<InventoryRow>> {
     return this.page(inventoryReading(query), pageIndex);
+  }
+
+  async warehouses(): Promise<WarehouseRow[]> {
+    const all: WarehouseRow[] = [];
+    for await (const page of this.pages(warehouseReading())) {
+      if (page.invalid.length > 0)
+        throw new JstApiError({
+          code: 'JST_REPLY_INVALID',
+          message: `ERP ${ENDPOINTS.warehouses.name}: ${page.invalid.length} warehouse row(s) without the documented shape (${page.invalid[0]!.problem})`,
+          endpoint: ENDPOINTS.warehouses.name,
+          retryable: false,
+        });
+      all.push(...page.rows);
+    }
+    return all;
   }
 
   uploadOrders(orders: readonly ErpUploadOrder[]): Promise<UploadResult[]> {

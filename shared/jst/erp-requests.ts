@@ -10,6 +10,7 @@ export const ENDPOINTS = {
   upload: { name: 'orders.upload', legacyMethod: 'jushuitan.orders.upload', openPath: '/open/jushuitan/orders/upload' },
   logistics: { name: 'logistic.query', legacyMethod: 'logistic.query', openPath: '/open/logistic/query' },
   orders: { name: 'orders.single.query', legacyMethod: 'orders.single.query', openPath: '/open/orders/single/query' },
+  warehouses: { name: 'wms.partner.query', legacyMethod: 'wms.partner.query', openPath: '/open/wms/partner/query' },
 } as const satisfies Record<string, JstEndpoint>;
 
 /**
@@ -26,6 +27,8 @@ export const LIMITS = {
   orderPageSizeOpen: 100,
   orderPageSizeLegacy: 50,
   uploadOrders: 50,
+  // The warehouse query's page size maximum is [C1] (50 in one client, 100 in others, §3e): 30 stays under both.
+  warehousePageSize: 30,
 } as const;
 
 export interface TimeRange {

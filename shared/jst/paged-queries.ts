@@ -1,6 +1,15 @@
 import { JstRequestError } from './jst-errors';
 import type { PagedReading } from './paged-reply';
-import { inventoryRowSchema, logisticsOrderSchema, queriedOrderSchema, type InventoryRow, type LogisticsOrder, type QueriedOrder } from './reply-schemas';
+import {
+  inventoryRowSchema,
+  logisticsOrderSchema,
+  queriedOrderSchema,
+  warehouseRowSchema,
+  type InventoryRow,
+  type LogisticsOrder,
+  type QueriedOrder,
+  type WarehouseRow,
+} from './reply-schemas';
 import { checkList, checkPageSize, ENDPOINTS, LIMITS, rangeFields, type TimeRange } from './erp-requests';
 
 // The ERP's paged queries (inventory, logistics, orders): each request checked and turned into a paged reading.
@@ -50,6 +59,19 @@ export function inventoryReading(query: InventoryQuery): PagedReading<InventoryR
     keyOf: (row) => (row as { sku_id?: unknown }).sku_id,
     uniqueKey: (r) => r.sku_id,
     modifiedOf: (r) => r.modified,
+  };
+}
+
+/** The warehouse (分仓) query's reading (docs/erp-api.md §3e): every warehouse of the account, paged. */
+export function warehouseReading(): PagedReading<WarehouseRow> {
+  return {
+    endpoint: ENDPOINTS.warehouses,
+    biz: { page_size: LIMITS.warehousePageSize },
+    listKey: 'datas',
+    rowSchema: warehouseRowSchema,
+    keyOf: (row) => (row as { wms_co_id?: unknown }).wms_co_id,
+    uniqueKey: (r) => String(r.wms_co_id),
+    modifiedOf: () => undefined,
   };
 }
 

@@ -43,6 +43,25 @@ export const inventoryRowSchema = z
 export type InventoryRow = z.infer<typeof inventoryRowSchema>;
 
 /**
+ * One warehouse of the account (分仓查询, docs/erp-api.md §3e). `is_main` is [C1]; it is read leniently
+ * (true, 1 or "1"), and a list with no main warehouse is refused where the main one is needed.
+ */
+export const warehouseRowSchema = z
+  .object({
+    wms_co_id: integer,
+    name: z.string().optional().nullable(),
+    co_id: integer.optional().nullable(),
+    is_main: z
+      .union([z.boolean(), z.number(), z.string()])
+      .optional()
+      .nullable()
+      .transform((v) => v === true || v === 1 || v === '1' || v === 'true'),
+    status: z.string().optional().nullable(),
+  })
+  .passthrough();
+export type WarehouseRow = z.infer<typeof warehouseRowSchema>;
+
+/**
  * One item of a shipped order (docs/erp-api.md §3c): `raw_so_id` names the store order the line came from,
  * which differs from the row's `so_id` when the ERP merged several store orders into one.
  */

@@ -4,7 +4,7 @@ import type { StockChange, StockWriteResult, StoreStock } from '../../shared/fec
 import type { InventoryCtx, InventoryPorts } from '../../shared/jobs/inventory/inventory-ports';
 import { formatBeijing } from '../../shared/domain/beijing-time';
 import type { InventoryQuery, Page, TimeRange } from '../../shared/jst/client';
-import type { InventoryRow } from '../../shared/jst/reply-schemas';
+import type { InventoryRow, WarehouseRow } from '../../shared/jst/reply-schemas';
 import type { JobRequest } from '../../shared/domain/job-request';
 import { silentLogger, type Deadline } from '../../shared/domain/ports';
 import type { LedgerEntry } from '../../shared/state/order-ledger';
@@ -25,14 +25,22 @@ export function erpRow(sku: string, qty: number, orderLock = 0, modifiedMs = Dat
   };
 }
 
-/** In-memory ERP inventory: by SKU list (one page) or by modified range (pages of 100). */
+/** The main warehouse of the fake ERP (its only one unless a test adds more). */
+export const FAKE_MAIN_WAREHOUSE = 1;
+
+/** In-memory ERP inventory of one warehouse: by SKU list (one page) or by modified range (pages of 100). */
 export class FakeErp {
   readonly rows = new Map<string, { row: InventoryRow; modifiedMs: number }>();
+  readonly warehouseList: WarehouseRow[] = [{ wms_co_id: FAKE_MAIN_WAREHOUSE, name: '主仓', is_main: true }];
   readonly askedSkus: string[] = [];
   readonly queries: InventoryQuery[] = [];
 
   set(sku: string, qty: number, orderLock = 0, modifiedMs = Date.UTC(2026, 10, 1)): void {
     this.rows.set(sku, { row: erpRow(sku, qty, orderLock, modifiedMs), modifiedMs });
+  }
+
+  async warehouses(): Promise<WarehouseRow[]> {
+    return this.warehouseList;
   }
 
   async *inventoryPages(query: InventoryQuery): AsyncIterable<Page<InventoryRow>> {

@@ -129,7 +129,7 @@ async function fetchBatch(ports: Pick<InventoryPorts, 'erp'>, ctx: InventoryCtx,
   const readAtMs = ctx.clock.now();
   const rows: InventoryRow[] = [];
   const invalid: InvalidRow[] = [];
-  for await (const page of ports.erp.inventoryPages({ skuIds: skus, wmsCoId: ctx.env.STOCK_WAREHOUSE_ID, pageSize: SKU_BATCH })) {
+  for await (const page of ports.erp.inventoryPages({ skuIds: skus, pageSize: SKU_BATCH })) {
     rows.push(...page.rows);
     invalid.push(...page.invalid);
     tally.counts.duplicateRows += page.duplicates ?? 0;

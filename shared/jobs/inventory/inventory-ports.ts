@@ -13,7 +13,8 @@ import type { RetrySet } from '../../state/retry-set';
 export type SkuRetryPort = Pick<RetrySet, 'record' | 'due' | 'clear' | 'all' | 'size'>;
 
 export interface InventoryPorts {
-  erp: Pick<JstClient, 'inventoryPages' | 'inventoryPage'>;
+  /** Once a run has started, `inventoryPage(s)` are scoped to its warehouses (warehouse-stock.ts). */
+  erp: Pick<JstClient, 'inventoryPages' | 'inventoryPage' | 'warehouses'>;
   stock: Pick<StockRepository, 'listSkus' | 'countSkus' | 'readStock' | 'writeStock'>;
   orders: Pick<OrderRepository, 'databaseNow' | 'horizonStartOrderId' | 'unitsHeldByOpenOrders'>;
   ledger: Pick<OrderLedger, 'getMany'>;

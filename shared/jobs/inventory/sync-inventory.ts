@@ -8,6 +8,7 @@ import { continueFullPass, fetchSkuBatch, newFullPass, resumedPosition, SKU_BATC
 import type { InventoryCtx, InventoryPorts } from './inventory-ports';
 import { InventoryTally } from './inventory-tally';
 import { StockApplier } from './stock-applier';
+import { warehouseStock, type WarehouseStock } from './warehouse-stock';
 import type { MissedWindow } from './stock-drift';
 import { retryDueSkus, settleRetrySet } from './sku-retries';
 
@@ -16,7 +17,7 @@ export type { InventoryPorts } from './inventory-ports';
 type WindowResult = Pick<RunOutcome, 'window' | 'complete' | 'cursor' | 'cursorLagSeconds'>;
 
 /**
- * syncInventory: ERP stock (STOCK_WAREHOUSE_ID: 0 = summed over all warehouses) into the store.
+ * syncInventory: ERP stock of the configured warehouses (STOCK_WAREHOUSES, warehouse-stock.ts) into the store.
  *
  * A scheduled or manual run: (1) retries due SKUs of the retry set, (2) walks the incremental window
  * from its cursor — or, on the very first run (no cursor), starts a full pass and sets the incremental
@@ -26,7 +27,10 @@ type WindowResult = Pick<RunOutcome, 'window' | 'complete' | 'cursor' | 'cursorL
  * Writes are compare-and-set against fresh store data (stock-applier.ts); failed SKUs go to the retry set.
  */
 export async function syncInventory(ports: InventoryPorts, ctx: InventoryCtx): Promise<RunOutcome> {
-  return new InventoryRun(ports, ctx).execute();
+  // Settled once per run, before anything is read: every step (retries, window, full pass) reads the same warehouses.
+  const stock = await warehouseStock(ports.erp, ctx.env.STOCK_WAREHOUSES);
+  const erp = { ...stock.reader, warehouses: () => ports.erp.warehouses() };
+  return new InventoryRun({ ...ports, erp }, ctx, stock).execute();
 }
 
 class InventoryRun {
@@ -39,7 +43,9 @@ class InventoryRun {
   constructor(
     private readonly ports: InventoryPorts,
     private readonly ctx: InventoryCtx,
+    private readonly stock: WarehouseStock,
   ) {
+    this.details.stockWarehouses = stock.wmsCoIds;
     this.combined = combinedSkuMatcher(ctx.env.INVENTORY_COMBINED_SKUS);
     this.applier = new StockApplier(ports, ctx.env, this.tally, this.combined, ctx.request.dryRun);
   }
@@ -113,7 +119,7 @@ class InventoryRun {
 
   private incremental(): Promise<WindowResult> {
     const { env, clock } = this.ctx;
-    const query = { wmsCoId: env.STOCK_WAREHOUSE_ID, pageSize: SKU_BATCH };
+    const query = { pageSize: SKU_BATCH };
     // When each page was asked for: orders the ERP accepted after that still count as pending.
     const askedAt = new WeakMap<object, number>();
     return walkTimeWindow<InventoryRow>(this.ctx, {
@@ -129,9 +135,10 @@ class InventoryRun {
         modifiedOf: (row) => row.modified,
         pageSize: SKU_BATCH,
       },
-      applyPage: (page) => {
+      applyPage: async (page) => {
         this.tally.counts.duplicateRows += page.duplicates ?? 0;
-        return this.applier.apply(page.rows, page.invalid, { erpReadAtMs: askedAt.get(page) ?? 0 });
+        const rows = await this.stock.rowsOf(page);
+        return this.applier.apply(rows.rows, rows.invalid, { erpReadAtMs: askedAt.get(page) ?? 0 });
       },
     });
   }

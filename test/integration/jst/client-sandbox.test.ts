@@ -2,6 +2,7 @@ import { createJstClient, type JstClient } from '../../../shared/jst/client';
 import type { ErpUploadOrder } from '../../../shared/domain/erp-order';
 import { memoryTokenStore } from '../../../shared/jst/token-keeper';
 import { DEMO_SHOP_ID } from '../../../dev/jst-sandbox/server';
+import { MAIN_WAREHOUSE_ID } from '../../../dev/jst-sandbox/sandbox-state';
 import { sandboxCredentials, useJstSandbox } from '../../support/jst-sandbox';
 import { collectRows } from '../../support/jst-results';
 
@@ -29,6 +30,17 @@ describe.each(['open', 'legacy'] as const)('JST client (%s API) against the sand
   beforeAll(() => {
     client = createJstClient({ ...sandboxCredentials(sandbox(), generation), rateLimit: { perSecond: 50, perMinute: 3000 }, retryBaseMs: 1 });
     for (let i = 0; i < 250; i++) sandbox().state.setStock(`${generation}-SKU-${String(i).padStart(3, '0')}`, { qty: i, order_lock: 1 });
+  });
+
+  it('lists the warehouses (分仓查询) across pages, the main one flagged, and reads one warehouse by its id', async () => {
+    for (let id = 1; id <= 40; id++) sandbox().state.warehouses.set(20_000 + id, { name: `3PL ${id}`, isMain: false });
+    sandbox().state.setStock(`WMS-${generation}-1`, { qty: 4 }, MAIN_WAREHOUSE_ID);
+    sandbox().state.setStock(`WMS-${generation}-1`, { qty: 6 }, 20_001);
+    const warehouses = await client.warehouses();
+    expect(warehouses).toHaveLength(41); // more than one page of 30
+    expect(warehouses.filter((w) => w.is_main).map((w) => [w.wms_co_id, w.name])).toEqual([[MAIN_WAREHOUSE_ID, '主仓']]);
+    const qty = async (wmsCoId?: number) => (await collectRows(client.inventoryPages({ skuIds: [`WMS-${generation}-1`], wmsCoId })))[0]?.qty;
+    expect([await qty(MAIN_WAREHOUSE_ID), await qty(20_001), await qty()]).toEqual([4, 6, 10]);
   });
 
   it('queries inventory by SKU list and pages through a modified range', async () => {

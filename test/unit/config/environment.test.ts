@@ -33,7 +33,7 @@ describe('loadEnvironment', () => {
       SECRETS_CACHE_SECONDS: 300,
       RUN_HISTORY_DAYS: 30,
       STOCK_FORMULA: 'available',
-      STOCK_WAREHOUSE_ID: 0,
+      STOCK_WAREHOUSES: { kind: 'main' },
       INVENTORY_INITIAL_LOOKBACK_HOURS: 24,
       INVENTORY_COMBINED_SKUS: [],
       INVENTORY_RETRY_MAX_ATTEMPTS: 8,
@@ -78,7 +78,7 @@ describe('loadEnvironment', () => {
       LOG_LEVEL: 'DEBUG',
       JST_RATE_PER_MINUTE: 40,
       STOCK_FORMULA: 'qty',
-      STOCK_WAREHOUSE_ID: 0,
+      STOCK_WAREHOUSES: { kind: 'main' },
       ORDER_READY_STATUSES: ['payment_confirmed', 'processing'],
       ORDER_CURRENCY: 'base',
       ORDER_HOLD_AFTER_PUSH: true,
@@ -104,6 +104,8 @@ describe('loadEnvironment', () => {
     ['LOG_LEVEL', 'LOUD', /LOG_LEVEL: expected one of TRACE, DEBUG, INFO/],
     ['STOCK_FORMULA', 'stock-formula-typo', /STOCK_FORMULA: expected available or qty/],
     ['STOCK_WAREHOUSE_ID', '-1', /STOCK_WAREHOUSE_ID: expected at least 0/],
+    ['STOCK_WAREHOUSES', 'main,3pl', /STOCK_WAREHOUSES: expected main, all, or comma-separated ERP warehouse ids/],
+    ['STOCK_WAREHOUSES', '12,,x1', /STOCK_WAREHOUSES: expected main, all, or comma-separated/],
     ['ORDER_PUSH_BATCH_SIZE', '500', /ORDER_PUSH_BATCH_SIZE: expected at most 50/],
     ['ORDER_HOLD_AFTER_PUSH', 'yes', /ORDER_HOLD_AFTER_PUSH: expected true or false/],
     ['ORDER_CURRENCY', 'usd', /ORDER_CURRENCY: expected order or base/],
@@ -118,5 +120,23 @@ describe('loadEnvironment', () => {
     const error = errorOf({ ...valid, [name]: value });
     expect(error.message).toMatch(message);
     expect(error.message).not.toContain(value);
+  });
+});
+
+describe('STOCK_WAREHOUSES: which ERP warehouses the stock sync reads', () => {
+  const read = (vars: Record<string, string>) => loadEnvironment({ ...valid, ...vars }).STOCK_WAREHOUSES;
+
+  it('is the main warehouse unless told otherwise', () => expect(read({})).toEqual({ kind: 'main' }));
+  it('reads all, main, or a list of warehouse ids (spaces, case and repeats forgiven)', () => {
+    expect(read({ STOCK_WAREHOUSES: ' ALL ' })).toEqual({ kind: 'all' });
+    expect(read({ STOCK_WAREHOUSES: 'main' })).toEqual({ kind: 'main' });
+    expect(read({ STOCK_WAREHOUSES: '10001, 10002,10001' })).toEqual({ kind: 'list', ids: [10001, 10002] });
+  });
+  it('keeps the older STOCK_WAREHOUSE_ID meaning when only it is set: 0 = all, an id = that warehouse', () => {
+    expect(read({ STOCK_WAREHOUSE_ID: '0' })).toEqual({ kind: 'all' });
+    expect(read({ STOCK_WAREHOUSE_ID: '7' })).toEqual({ kind: 'list', ids: [7] });
+  });
+  it('refuses both set at once, naming both', () => {
+    expect(() => read({ STOCK_WAREHOUSES: 'main', STOCK_WAREHOUSE_ID: '7' })).toThrow(/either STOCK_WAREHOUSES or the older STOCK_WAREHOUSE_ID/);
   });
 });

@@ -5,7 +5,7 @@ import { isMissed, recordDrift, emptyDrift, DRIFT_EXAMPLES } from '../../../shar
 import { syncInventory } from '../../../shared/jobs/inventory/sync-inventory';
 import { loadEnvironment } from '../../../shared/config/environment';
 import { RETRY_BASE_MS } from '../../../shared/domain/retry-backoff';
-import { deadlineAfter, erpRow, fakeWorld } from '../../support/inventory-fakes';
+import { deadlineAfter, erpRow, FAKE_MAIN_WAREHOUSE, fakeWorld } from '../../support/inventory-fakes';
 
 /** syncInventory's decisions over in-memory fakes of its ports (issue #19); the same scenarios run on real services in test/integration/inventory. */
 const sku = (i: number) => `S${String(i).padStart(4, '0')}`;
@@ -208,10 +208,34 @@ describe('syncInventory over in-memory ports', () => {
     expect(w.erp.askedSkus).not.toContain('KIT-1');
   });
 
-  it('STOCK_WAREHOUSE_ID is passed to every inventory query (0: the client omits it, docs/erp-api.md §3a)', async () => {
+  it('reads the main warehouse by default: the one the ERP flags as main is passed to every inventory query', async () => {
     const w = fakeWorld(skus(1));
+    w.erp.warehouseList.push({ wms_co_id: 7, name: '3PL', is_main: false });
+    const out = await syncInventory(w.ports, w.ctx({}));
+    expect(w.erp.queries.map((q) => q.wmsCoId)).toEqual([FAKE_MAIN_WAREHOUSE]);
+    expect(out.details).toMatchObject({ stockWarehouses: [FAKE_MAIN_WAREHOUSE] });
+  });
+
+  it('the older STOCK_WAREHOUSE_ID still names one warehouse (0: all, the client omits wms_co_id, docs/erp-api.md §3a)', async () => {
+    const w = fakeWorld(skus(1));
+    w.erp.warehouseList.push({ wms_co_id: 7, name: '3PL', is_main: false });
     await syncInventory(w.ports, w.ctx({}, { env: { STOCK_WAREHOUSE_ID: '7' } }));
-    expect(w.erp.queries.map((q) => q.wmsCoId)).toEqual([7]);
+    await syncInventory(w.ports, w.ctx({}, { env: { STOCK_WAREHOUSE_ID: '0' } }));
+    expect(w.erp.queries.map((q) => q.wmsCoId)).toEqual([7, undefined]);
+  });
+
+  it('a configured warehouse the ERP does not list fails the run naming it, before any stock is read', async () => {
+    const w = fakeWorld(skus(1));
+    const error = await syncInventory(w.ports, w.ctx({}, { env: { STOCK_WAREHOUSES: '1,99' } })).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'STOCK_WAREHOUSE_UNKNOWN', context: { unknown: [99] } });
+    expect((error as Error).message).toMatch(/warehouse 99 the ERP does not know/);
+    expect(w.erp.queries).toEqual([]);
+  });
+
+  it('an ERP that flags no warehouse as main fails a main-only run and says what to configure', async () => {
+    const w = fakeWorld(skus(1));
+    w.erp.warehouseList[0]!.is_main = false;
+    await expect(syncInventory(w.ports, w.ctx({}))).rejects.toMatchObject({ code: 'STOCK_WAREHOUSE_MAIN_UNKNOWN', message: /set STOCK_WAREHOUSES/ });
   });
 });
 
