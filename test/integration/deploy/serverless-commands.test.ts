@@ -52,3 +52,33 @@ describe('serverless invoke local without --param', () => {
     expect(output).toMatch(/JST_SHOP_ID/);
   }, 120_000);
 });
+
+describe('serverless info, logs, invoke and remove without --param', () => {
+  /** Runs a framework command against an AWS endpoint that refuses connections (nothing can change). */
+  async function command(args: string[]): Promise<string> {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      SLS_TELEMETRY_DISABLED: '1',
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+    };
+    for (const name of Object.keys(env)) if (name.startsWith('AWS_ENDPOINT_URL')) delete env[name];
+    env.AWS_ENDPOINT_URL = 'http://127.0.0.1:9';
+    const cli = join(root, 'node_modules', '.bin', 'serverless');
+    return execFileAsync(cli, [...args, '--stage', 'test'], { cwd: root, env, maxBuffer: 16 * 1024 * 1024 }).then(
+      ({ stdout, stderr }) => stdout + stderr,
+      (error: { stdout?: string; stderr?: string }) => `${error.stdout ?? ''}${error.stderr ?? ''}`,
+    );
+  }
+
+  it.each([[['info']], [['logs', '-f', 'pushOrders']], [['invoke', '-f', 'pushOrders', '--data', '{"dryRun":true}']], [['remove']]])(
+    '%j resolves the configuration and goes on to AWS',
+    async (args) => {
+      const output = await command(args);
+      expect(output).not.toMatch(/jstShopId is required/);
+      expect(output).toMatch(/ECONNREFUSED 127\.0\.0\.1:9/);
+    },
+    120_000,
+  );
+});
