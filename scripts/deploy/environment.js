@@ -2,7 +2,8 @@
 // shared/config/environment.ts, each settable as a deploy parameter `--param="<name>=<value>"`.
 // A parameter left empty leaves the variable empty, which the schema treats as unset (its default
 // applies). The parameter name is the variable in camelCase (ORDER_HORIZON_DAYS → orderHorizonDays;
-// JST_BUDGET_PER_MINUTE → budgetPerMinute), except the historical names below. `jstShopId` is required: packaging fails without it.
+// JST_BUDGET_PER_MINUTE → budgetPerMinute), except the historical names below. `jstShopId` is required to package or deploy
+// (scripts/deploy/shop-number-check.js); other commands resolve without it.
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 
@@ -39,16 +40,25 @@ module.exports = async ({ resolveVariable }) => {
     if (FIXED.has(variable)) continue;
     environment[variable] = await optionalParam(resolveVariable, paramName(variable));
   }
-  const shopId = environment.JST_SHOP_ID.trim();
-  if (!/^[1-9]\d*$/.test(shopId)) {
-    throw new Error(
-      `jstShopId is required: the ERP shop number (店铺编号) orders are uploaded to, e.g. --param="jstShopId=12345"${shopId ? ` (got "${shopId}")` : ''}`,
-    );
-  }
   environment.STATE_TABLE = await resolveVariable('self:custom.stateTableName');
   environment.POWERTOOLS_METRICS_NAMESPACE = 'Fecjst';
   return environment;
 };
 
+/**
+ * Throws unless `value` is an ERP shop number. Checked by scripts/deploy/shop-number-check.js when
+ * packaging or deploying only: `invoke`, `logs`, `info` and `remove` resolve this file too and need none.
+ */
+function requireShopId(value) {
+  const shopId = String(value ?? '').trim();
+  if (!/^[1-9]\d*$/.test(shopId)) {
+    throw new Error(
+      `jstShopId is required: the ERP shop number (店铺编号) orders are uploaded to; set it for the stage in serverless.yml params.<stage>.jstShopId or with --param="jstShopId=12345"${shopId ? ` (got "${shopId}")` : ''}`,
+    );
+  }
+  return shopId;
+}
+
+module.exports.requireShopId = requireShopId;
 module.exports.schemaVariables = schemaVariables;
 module.exports.paramName = paramName;
