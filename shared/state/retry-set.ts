@@ -1,4 +1,5 @@
 import { DeleteCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { forEachLimited } from './for-each-limited';
 import { assertLeaseFence } from './lease';
 import { retryDelayMs } from '../domain/retry-backoff';
 import { expiresAtSeconds, stateKeys } from './state-keys';
@@ -74,7 +75,7 @@ export class RetrySet {
     if (unique.length === 0) return [];
     await assertLeaseFence(this.doc, this.table, this.job, fence, 'record failed items in the retry set');
     const abandoned: RetryItem[] = [];
-    await this.forEach(unique, async (failure) => {
+    await forEachLimited(unique, this.writeConcurrency, async (failure) => {
       const out = await this.doc.send(
         new UpdateCommand({
           TableName: this.table,
@@ -123,7 +124,7 @@ export class RetrySet {
     const unique = [...new Set(keys)];
     if (unique.length === 0) return;
     await assertLeaseFence(this.doc, this.table, this.job, fence, 'clear items of the retry set');
-    await this.forEach(unique, (key) =>
+    await forEachLimited(unique, this.writeConcurrency, (key) =>
       this.doc.send(new DeleteCommand({ TableName: this.table, Key: stateKeys.retryItem(this.job, key) })).then(() => undefined),
     );
   }
@@ -153,14 +154,6 @@ export class RetrySet {
     const items = await this.all();
     const abandoned = items.filter((i) => i.abandoned).length;
     return { pending: items.length - abandoned, abandoned };
-  }
-
-  private async forEach<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
-    let next = 0;
-    const worker = async () => {
-      while (next < items.length) await work(items[next++]!);
-    };
-    await Promise.all(Array.from({ length: Math.min(this.writeConcurrency, items.length) }, worker));
   }
 }
 

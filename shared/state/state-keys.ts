@@ -11,6 +11,7 @@
  * | retry set item    | `RETRY#<job>`                      | `<item key>`                |
  * | given-up order    | `ORDERS_GIVEN_UP#<shopId>`         | `<increment_id>`            |
  * | ERP budget        | `BUDGET#<account>`                 | `BUDGET`                    |
+ * | push hint         | `HINT#<job>`                       | `<key>` (SKU or so_id)      |
  */
 export interface StateKey {
   pk: string;
@@ -25,6 +26,8 @@ export const stateKeys = {
   runsPartition: (job: string): string => `RUNS#${job}`,
   retryPartition: (job: string): string => `RETRY#${job}`,
   retryItem: (job: string, key: string): StateKey => ({ pk: `RETRY#${job}`, sk: key }),
+  hintPartition: (job: string): string => `HINT#${job}`,
+  hint: (job: string, key: string): StateKey => ({ pk: `HINT#${job}`, sk: key }),
   givenUpOrdersPartition: (shopId: number): string => `ORDERS_GIVEN_UP#${shopId}`,
   givenUpOrder: (shopId: number, incrementId: string): StateKey => ({ pk: `ORDERS_GIVEN_UP#${shopId}`, sk: incrementId }),
   run: (job: string, startedAtMs: number, runId: string): StateKey => ({ pk: `RUNS#${job}`, sk: `${new Date(startedAtMs).toISOString()}#${runId}` }),
