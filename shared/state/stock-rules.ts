@@ -1,4 +1,4 @@
-import { BatchWriteCommand, DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { FecjstError } from '../errors';
 import { assertValidStockRule, ruleName, SafetyStock, stockRuleProblem, type StockBuffer, type StockRule, type StockRuleKind } from '../domain/safety-stock';
 import { StateThrottledError } from './state-errors';
@@ -61,6 +61,12 @@ export class StockRulesStore {
   /** The rule set a run applies: read once per run (one paged Query), validated. */
   async safetyStock(): Promise<SafetyStock> {
     return new SafetyStock(await this.list());
+  }
+
+  /** One rule, or undefined when there is none. */
+  async get(kind: StockRuleKind, key: string): Promise<StockRuleRecord | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: stateKeys.stockRule(kind, key), ConsistentRead: true }));
+    return out.Item ? toRecord(out.Item) : undefined;
   }
 
   /** Sets one rule (validated first); returns the rule it replaced, if any. */
