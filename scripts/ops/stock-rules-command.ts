@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { bufferText, ruleName, stockRuleProblem, type StockBuffer, type StockRule } from '../../shared/domain/safety-stock';
-import { StockRulesStore, type StockRuleRecord } from '../../shared/state/stock-rules';
+import { stateKeys } from '../../shared/state/state-keys';
+import { StockRulesStore, type StoredStockRule } from '../../shared/state/stock-rules';
 import { OpsUsageError, type OpsIo, type OpsTarget } from './ops-target';
 import { parseBuffer, parseStockRulesCsv } from './stock-rules-csv';
 
@@ -46,7 +47,8 @@ export async function stockRulesCommand(t: Target, io: OpsIo, request: StockRule
 }
 
 async function listRules(t: Target, io: OpsIo, store: StockRulesStore): Promise<string[]> {
-  const rules = await store.list();
+  const { rules, corrupt } = await store.inspectAll();
+  for (const c of corrupt) io.out(`  CORRUPT ${c.sk}: ${c.problem} — syncInventory runs fail until it is set again or removed`);
   if (rules.length === 0) {
     io.out(`${t.stage}: no safety-stock rules — every unit the stock formula yields is offered`);
     return [];
@@ -60,12 +62,12 @@ async function listRules(t: Target, io: OpsIo, store: StockRulesStore): Promise<
 async function setRule(t: Target, io: OpsIo, store: StockRulesStore, rule: StockRule, yes: boolean): Promise<string[]> {
   const problem = stockRuleProblem(rule);
   if (problem) throw new OpsUsageError(`${ruleName(rule)}: ${problem}`);
-  const current = await store.get(rule.kind, rule.key);
-  if (current && sameBuffer(current.buffer, rule.buffer)) {
+  const current = await store.inspect(rule.kind, rule.key);
+  if (current?.ok && sameBuffer(current.rule.buffer, rule.buffer)) {
     io.out(`${ruleName(rule)} already holds back ${bufferText(rule.buffer)}: nothing changed`);
     return [];
   }
-  const change = `${ruleName(rule)}: ${current ? bufferText(current.buffer) : 'no rule'} → ${bufferText(rule.buffer)}`;
+  const change = `${ruleName(rule)}: ${storedText(current)} → ${bufferText(rule.buffer)}`;
   if (!(await confirmed(t, io, `set ${change}`, yes))) return [];
   await store.set(rule, t.clock.now(), t.operator);
   io.out(`changed: ${change}`);
@@ -73,12 +75,12 @@ async function setRule(t: Target, io: OpsIo, store: StockRulesStore, rule: Stock
 }
 
 async function removeRule(t: Target, io: OpsIo, store: StockRulesStore, rule: Pick<StockRule, 'kind' | 'key'>, yes: boolean): Promise<string[]> {
-  const current = await store.get(rule.kind, rule.key);
+  const current = await store.inspect(rule.kind, rule.key);
   if (!current) {
     io.out(`there is no rule ${ruleName(rule)}: nothing changed`);
     return [];
   }
-  const change = `${ruleName(rule)}: ${bufferText(current.buffer)} → no rule`;
+  const change = `${ruleName(rule)}: ${storedText(current)} → no rule`;
   if (!(await confirmed(t, io, `remove ${change}`, yes))) return [];
   await store.remove(rule.kind, rule.key);
   io.out(`changed: ${change}`);
@@ -97,22 +99,28 @@ async function importRules(t: Target, io: OpsIo, store: StockRulesStore, file: s
         .map((p) => `  ${p}`)
         .join('\n')}${parsed.problems.length > 50 ? `\n  … and ${parsed.problems.length - 50} more` : ''}`,
     );
-  const current = new Map((await store.list()).map((r) => [ruleName(r), r] as const));
+  // What the table holds now, by sort key: valid rules and corrupt items alike (an import may mend the latter).
+  const { rules: valid, corrupt } = await store.inspectAll();
+  const current = new Map<string, StoredStockRule>([
+    ...valid.map((rule) => [stateKeys.stockRule(rule.kind, rule.key).sk, { ok: true, rule }] as const),
+    ...corrupt.map((c) => [c.sk, { ok: false, ...c }] as const),
+  ]);
   const changes: string[] = [];
   const put: StockRule[] = [];
   let added = 0;
   let changed = 0;
   for (const rule of parsed.rules) {
-    const before = current.get(ruleName(rule));
-    current.delete(ruleName(rule));
-    if (before && sameBuffer(before.buffer, rule.buffer)) continue;
+    const sk = stateKeys.stockRule(rule.kind, rule.key).sk;
+    const before = current.get(sk);
+    current.delete(sk);
+    if (before?.ok && sameBuffer(before.rule.buffer, rule.buffer)) continue;
     put.push(rule);
     if (before) changed++;
     else added++;
-    changes.push(`${ruleName(rule)}: ${before ? bufferText(before.buffer) : 'no rule'} → ${bufferText(rule.buffer)}`);
+    changes.push(`${ruleName(rule)}: ${storedText(before)} → ${bufferText(rule.buffer)}`);
   }
-  const removed: StockRuleRecord[] = replace ? [...current.values()] : [];
-  for (const r of removed) changes.push(`${ruleName(r)}: ${bufferText(r.buffer)} → no rule`);
+  const removed = replace ? [...current.entries()] : [];
+  for (const [sk, stored] of removed) changes.push(`${stored.ok ? ruleName(stored.rule) : sk}: ${storedText(stored)} → no rule`);
   const unchanged = parsed.rules.length - put.length;
   const totals = `${added} added, ${changed} changed, ${removed.length} removed, ${unchanged} unchanged${replace ? '' : `, ${current.size} not in the file kept`}`;
   if (changes.length === 0) {
@@ -120,7 +128,12 @@ async function importRules(t: Target, io: OpsIo, store: StockRulesStore, file: s
     return [];
   }
   if (!(await confirmed(t, io, `import ${file}: ${totals}`, yes))) return [];
-  await store.write(put, removed, t.clock.now(), t.operator);
+  await store.write(
+    put,
+    removed.map(([sk]) => sk),
+    t.clock.now(),
+    t.operator,
+  );
   for (const c of changes.slice(0, LISTED_CHANGES)) io.out(`changed: ${c}`);
   if (changes.length > LISTED_CHANGES) io.out(`changed: … and ${changes.length - LISTED_CHANGES} more`);
   io.out(`imported ${file}: ${totals}`);
@@ -145,6 +158,12 @@ function selectedBuffer(request: StockRulesRequest): StockBuffer {
   if (typeof buffer === 'string') throw new OpsUsageError(buffer);
   if (units !== undefined && buffer.type !== 'units') throw new OpsUsageError(`--units ${units} is not a whole number`);
   return buffer;
+}
+
+/** `3 units`, `no rule`, or `corrupt (why)`. */
+function storedText(stored: StoredStockRule | undefined): string {
+  if (!stored) return 'no rule';
+  return stored.ok ? bufferText(stored.rule.buffer) : `corrupt (${stored.problem})`;
 }
 
 function sameBuffer(a: StockBuffer, b: StockBuffer): boolean {

@@ -21,6 +21,14 @@ export class StockRulesCorruptError extends FecjstError {
   }
 }
 
+/** A stored item that does not read as a valid rule. */
+export interface CorruptStockRule {
+  sk: string;
+  problem: string;
+}
+
+export type StoredStockRule = { ok: true; rule: StockRuleRecord } | ({ ok: false } & CorruptStockRule);
+
 const BATCH_WRITE = 25;
 const BATCH_ATTEMPTS = 8;
 
@@ -37,9 +45,47 @@ export class StockRulesStore {
     private readonly table: string,
   ) {}
 
-  /** Every rule, validated (global first, then prefixes, then SKUs, each in key order). */
+  /** Every rule, validated (global first, then prefixes, then SKUs, each in key order); a corrupt item throws. */
   async list(): Promise<StockRuleRecord[]> {
-    const records: StockRuleRecord[] = [];
+    return sortRules((await this.items()).map(toRecord));
+  }
+
+  /** The rule set a run applies: read once per run (one paged Query), validated. */
+  async safetyStock(): Promise<SafetyStock> {
+    return new SafetyStock(await this.list());
+  }
+
+  /** Every item, the valid rules and the corrupt ones apart (for operators, who must see both to fix them). */
+  async inspectAll(): Promise<{ rules: StockRuleRecord[]; corrupt: CorruptStockRule[] }> {
+    const rules: StockRuleRecord[] = [];
+    const corrupt: CorruptStockRule[] = [];
+    for (const stored of (await this.items()).map(parse)) {
+      if (stored.ok) rules.push(stored.rule);
+      else corrupt.push({ sk: stored.sk, problem: stored.problem });
+    }
+    return { rules: sortRules(rules), corrupt };
+  }
+
+  /** The item of one rule as stored (valid or corrupt), or undefined when there is none. */
+  async inspect(kind: StockRuleKind, key: string): Promise<StoredStockRule | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: stateKeys.stockRule(kind, key), ConsistentRead: true }));
+    return out.Item ? parse(out.Item) : undefined;
+  }
+
+  /** Sets one rule (validated first), replacing whatever the item held, a corrupt one included. */
+  async set(rule: StockRule, changedAt: number, changedBy: string): Promise<void> {
+    assertValidStockRule(rule);
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: toItem({ ...rule, changedAt, changedBy }) }));
+  }
+
+  /** Removes one rule (a corrupt one too); false when there was none. */
+  async remove(kind: StockRuleKind, key: string): Promise<boolean> {
+    const out = await this.doc.send(new DeleteCommand({ TableName: this.table, Key: stateKeys.stockRule(kind, key), ReturnValues: 'ALL_OLD' }));
+    return out.Attributes !== undefined;
+  }
+
+  private async items(): Promise<Array<Record<string, unknown>>> {
+    const items: Array<Record<string, unknown>> = [];
     let start: Record<string, unknown> | undefined;
     do {
       const out = await this.doc.send(
@@ -51,47 +97,22 @@ export class StockRulesStore {
           ExclusiveStartKey: start,
         }),
       );
-      for (const item of out.Items ?? []) records.push(toRecord(item));
+      items.push(...(out.Items ?? []));
       start = out.LastEvaluatedKey;
     } while (start);
-    const order: Record<StockRuleKind, number> = { global: 0, prefix: 1, sku: 2 };
-    return records.sort((a, b) => order[a.kind] - order[b.kind] || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  }
-
-  /** The rule set a run applies: read once per run (one paged Query), validated. */
-  async safetyStock(): Promise<SafetyStock> {
-    return new SafetyStock(await this.list());
-  }
-
-  /** One rule, or undefined when there is none. */
-  async get(kind: StockRuleKind, key: string): Promise<StockRuleRecord | undefined> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: stateKeys.stockRule(kind, key), ConsistentRead: true }));
-    return out.Item ? toRecord(out.Item) : undefined;
-  }
-
-  /** Sets one rule (validated first); returns the rule it replaced, if any. */
-  async set(rule: StockRule, changedAt: number, changedBy: string): Promise<StockRuleRecord | undefined> {
-    assertValidStockRule(rule);
-    const out = await this.doc.send(new PutCommand({ TableName: this.table, Item: toItem({ ...rule, changedAt, changedBy }), ReturnValues: 'ALL_OLD' }));
-    return out.Attributes ? toRecord(out.Attributes) : undefined;
-  }
-
-  /** Removes one rule; returns it, or undefined when there was none. */
-  async remove(kind: StockRuleKind, key: string): Promise<StockRuleRecord | undefined> {
-    const out = await this.doc.send(new DeleteCommand({ TableName: this.table, Key: stateKeys.stockRule(kind, key), ReturnValues: 'ALL_OLD' }));
-    return out.Attributes ? toRecord(out.Attributes) : undefined;
+    return items;
   }
 
   /**
-   * Writes many rules and deletes others in batches of 25 (an import). Every rule is validated before the
+   * Writes many rules and deletes others (by sort key: corrupt items too) in batches of 25 (an import). Every rule is validated before the
    * first write; unprocessed items are retried with backoff (StateThrottledError after 8 attempts).
    */
-  async write(put: readonly StockRule[], remove: ReadonlyArray<Pick<StockRule, 'kind' | 'key'>>, changedAt: number, changedBy: string): Promise<void> {
+  async write(put: readonly StockRule[], removeSortKeys: readonly string[], changedAt: number, changedBy: string): Promise<void> {
     for (const rule of put) assertValidStockRule(rule);
     type Request = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Record<string, unknown> } };
     const requests: Request[] = [
       ...put.map((rule) => ({ PutRequest: { Item: toItem({ ...rule, changedAt, changedBy }) } })),
-      ...remove.map((rule) => ({ DeleteRequest: { Key: { ...stateKeys.stockRule(rule.kind, rule.key) } } })),
+      ...removeSortKeys.map((sk) => ({ DeleteRequest: { Key: { pk: stateKeys.stockRulesPartition(), sk } } })),
     ];
     for (let i = 0; i < requests.length; i += BATCH_WRITE) {
       let pending = requests.slice(i, i + BATCH_WRITE);
@@ -102,6 +123,20 @@ export class StockRulesStore {
         pending = (out.UnprocessedItems?.[this.table] ?? []) as Request[];
       }
     }
+  }
+}
+
+function sortRules(rules: StockRuleRecord[]): StockRuleRecord[] {
+  const order: Record<StockRuleKind, number> = { global: 0, prefix: 1, sku: 2 };
+  return rules.sort((a, b) => order[a.kind] - order[b.kind] || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+function parse(item: Record<string, unknown>): StoredStockRule {
+  try {
+    return { ok: true, rule: toRecord(item) };
+  } catch (error) {
+    if (error instanceof StockRulesCorruptError) return { ok: false, sk: String(item.sk), problem: String(error.context.problem) };
+    throw error;
   }
 }
 

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { runOps } from '../../../scripts/ops/main';
 import { OpsUsageError, type OpsTarget } from '../../../scripts/ops/ops-target';
 import { createStateDocumentClient } from '../../../shared/state/state-table';
@@ -177,5 +178,28 @@ describe('npm run ops -- stock-rules (#24)', () => {
     expect(lines.at(-1)).toMatch(/: 1000 added, 0 changed, 0 removed, 0 unchanged, 0 not in the file kept$/);
     expect(lines.filter((l) => l.startsWith('changed: '))).toHaveLength(21);
     expect((await rules.safetyStock()).size).toBe(1_000);
+  });
+  it('a corrupt rule (which fails every run) is listed, and set, remove or an import mend it', async () => {
+    const corrupt = (sk: string, item: Record<string, unknown>) => doc.send(new PutCommand({ TableName: table, Item: { pk: 'STOCK_RULES', sk, ...item } }));
+    await corrupt('prefix#TS-', { kind: 'prefix', key: 'TS-', percent: 'ten' });
+    await corrupt('sku#A', { kind: 'sku', key: 'A', units: -2 });
+    await ops('stock-rules list');
+    expect(lines).toContain('  CORRUPT prefix#TS-: percent "ten" is not a number — syncInventory runs fail until it is set again or removed');
+    await ops('stock-rules set --prefix TS- --percent 10 --yes');
+    expect(lines.at(-1)).toBe('changed: prefix TS-: corrupt (percent "ten" is not a number) → 10 %');
+    await ops('stock-rules remove --sku A --yes');
+    expect(lines.at(-1)).toMatch(/^changed: sku A: corrupt \(units -2 is not a whole number.*\) → no rule$/);
+    expect((await rules.safetyStock()).size).toBe(1);
+
+    await corrupt('sku#B', { kind: 'sku', key: 'B' });
+    await corrupt('sku#C', { kind: 'sku', key: 'C' });
+    lines = [];
+    await ops(`stock-rules import ${csv('mend.csv', 'kind,key,buffer\nprefix,TS-,10%\nsku,B,1\n')} --replace --yes`);
+    expect(lines).toEqual([
+      'changed: sku B: corrupt (it has neither units nor percent) → 1 unit',
+      'changed: sku#C: corrupt (it has neither units nor percent) → no rule',
+      expect.stringMatching(/: 0 added, 1 changed, 1 removed, 1 unchanged$/) as unknown as string,
+    ]);
+    expect((await rules.list()).map((r) => `${r.kind}:${r.key}`)).toEqual(['prefix:TS-', 'sku:B']);
   });
 });

@@ -35,11 +35,13 @@ describe('safety-stock rules in the state table (dynalite)', () => {
     expect(stock.bufferFor('X')).toEqual(units(2));
   });
 
-  it('set replaces a rule and returns the one it replaced; remove returns what it removed', async () => {
-    expect(await rules.set({ kind: 'prefix', key: 'A', buffer: units(1) }, 1, 'x')).toBeUndefined();
-    expect(await rules.set({ kind: 'prefix', key: 'A', buffer: percent(5) }, 2, 'x')).toMatchObject({ buffer: units(1) });
-    expect(await rules.remove('prefix', 'A')).toMatchObject({ buffer: percent(5) });
-    expect(await rules.remove('prefix', 'A')).toBeUndefined();
+  it('set replaces a rule; remove says whether there was one', async () => {
+    await rules.set({ kind: 'prefix', key: 'A', buffer: units(1) }, 1, 'x');
+    await rules.set({ kind: 'prefix', key: 'A', buffer: percent(5) }, 2, 'x');
+    expect(await rules.inspect('prefix', 'A')).toEqual({ ok: true, rule: { kind: 'prefix', key: 'A', buffer: percent(5), changedAt: 2, changedBy: 'x' } });
+    expect(await rules.remove('prefix', 'A')).toBe(true);
+    expect(await rules.remove('prefix', 'A')).toBe(false);
+    expect(await rules.inspect('prefix', 'A')).toBeUndefined();
     expect(await rules.list()).toEqual([]);
   });
 
@@ -69,7 +71,12 @@ describe('safety-stock rules in the state table (dynalite)', () => {
     }));
     await rules.write(many, [], 5, 'import');
     expect((await rules.list()).length).toBe(1_200);
-    await rules.write([], many.slice(0, 200), 6, 'import');
+    await rules.write(
+      [],
+      many.slice(0, 200).map((r) => `sku#${r.key}`),
+      6,
+      'import',
+    );
     const left = await rules.list();
     expect(left.length).toBe(1_000);
     expect(left[0]!.key).toBe(many[200]!.key);
@@ -88,5 +95,19 @@ describe('safety-stock rules in the state table (dynalite)', () => {
     await expect(rules.list()).rejects.toThrow(/do not match its sort key/);
     await doc.send(new PutCommand({ TableName: table, Item: { pk: 'STOCK_RULES', sk: 'prefix#TS-', kind: 'prefix', key: 'TS-', units: -3 } }));
     await expect(rules.list()).rejects.toThrow(/units -3 is not a whole number/);
+  });
+
+  it('operators see corrupt items beside the valid rules, and can overwrite or remove them', async () => {
+    await rules.set({ kind: 'global', key: '', buffer: units(1) }, 1, 'x');
+    await doc.send(new PutCommand({ TableName: table, Item: { pk: 'STOCK_RULES', sk: 'prefix#TS-', kind: 'prefix', key: 'TS-', percent: 'ten' } }));
+    const seen = await rules.inspectAll();
+    expect(seen.rules.map((r) => r.kind)).toEqual(['global']);
+    expect(seen.corrupt).toEqual([{ sk: 'prefix#TS-', problem: 'percent "ten" is not a number' }]);
+    expect(await rules.inspect('prefix', 'TS-')).toEqual({ ok: false, sk: 'prefix#TS-', problem: 'percent "ten" is not a number' });
+    await rules.set({ kind: 'prefix', key: 'TS-', buffer: percent(10) }, 2, 'x');
+    expect((await rules.safetyStock()).bufferFor('TS-1')).toEqual(percent(10));
+    await doc.send(new PutCommand({ TableName: table, Item: { pk: 'STOCK_RULES', sk: 'sku#A', kind: 'sku', key: 'A' } }));
+    expect(await rules.remove('sku', 'A')).toBe(true);
+    expect((await rules.list()).length).toBe(2);
   });
 });
