@@ -1,6 +1,7 @@
 /**
  * One full syncInventory run in a process of its own, so its peak RSS is the job's alone (the parent
- * seeded the data). Reads BENCH_DB (JSON connection), BENCH_SANDBOX_URL, BENCH_L; prints one JSON line.
+ * seeded the data). Reads BENCH_DB (JSON connection), BENCH_SANDBOX_URL, BENCH_L, and BENCH_STOCK_RULES=1 for
+ * the safety-stock rules of _stock-rules.ts (BENCH_SKUS SKUs); prints one JSON line.
  */
 import mysql from 'mysql2/promise';
 import { StockRepository } from '../../shared/fecmall/stock-repository';
@@ -10,6 +11,7 @@ import { createJstClient } from '../../shared/jst/client';
 import { syncInventory } from '../../shared/jobs/inventory/sync-inventory';
 import { DEMO_CREDENTIALS } from '../jst-sandbox/server';
 import { MemoryRetrySet } from '../fakes/memory-retry-set';
+import { benchSafetyStockSource } from './_stock-rules';
 import { benchContext, benchEnvironment, memoryLedger, rssSampler } from './_support';
 
 async function main(): Promise<void> {
@@ -24,12 +26,19 @@ async function main(): Promise<void> {
   const schema = await detectStoreSchema(pool);
   const t0 = performance.now();
   const summary = await syncInventory(
-    { erp, stock: new StockRepository(pool), orders: new OrderRepository(pool, schema), ledger: memoryLedger(), retries: new MemoryRetrySet() },
+    {
+      erp,
+      stock: new StockRepository(pool),
+      orders: new OrderRepository(pool, schema),
+      ledger: memoryLedger(),
+      retries: new MemoryRetrySet(),
+      ...(process.env.BENCH_STOCK_RULES === '1' ? { stockRules: benchSafetyStockSource(Number(process.env.BENCH_SKUS)) } : {}),
+    },
     benchContext(benchEnvironment({ STOCK_FORMULA: 'available' }), { mode: 'full' }),
   );
   const ms = performance.now() - t0;
   await pool.end();
-  process.stdout.write(`${JSON.stringify({ ms, peakRssMb: rss.peakMb(), updated: summary.counts.updated })}\n`);
+  process.stdout.write(`${JSON.stringify({ ms, peakRssMb: rss.peakMb(), updated: summary.counts.updated, heldBackSkus: summary.counts.heldBackSkus })}\n`);
 }
 
 void main().then(() => process.exit(0));

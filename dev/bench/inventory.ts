@@ -5,7 +5,9 @@
  * full run's ERP calls; the naive baseline (pages one after another, one UPDATE per SKU) on the same
  * data; peak RSS. Then one night at the default schedule (03:00 full run, then every 15 minutes),
  * each invocation cut at the calls it can make in (timeout 300 s − margin 20 s) at the function's
- * share of the ERP budget: how many invocations the full pass needs and when it completes. Sizes:
+ * share of the ERP budget: how many invocations the full pass needs and when it completes. Then the same
+ * full sync with safety-stock rules on (a global rule + 1,000 prefix and SKU rules, read from a dynalite
+ * state table; docs/design.md §14): its ratio next to the one without, and peak RSS of both. Sizes:
  * BENCH_SKUS (100000), BENCH_L (1200), BENCH_RSS_SKUS (200000; 0 skips the memory run).
  */
 import { spawnSync } from 'node:child_process';
@@ -19,6 +21,11 @@ import { createJstClient } from '../../shared/jst/client';
 import { syncInventory } from '../../shared/jobs/inventory/sync-inventory';
 import { DEMO_CREDENTIALS } from '../jst-sandbox/server';
 import { MemoryRetrySet } from '../fakes/memory-retry-set';
+import { startDynalite } from '../local/dynalite-server';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { stateTableDefinition, createStateDocumentClient } from '../../shared/state/state-table';
+import { StockRulesStore } from '../../shared/state/stock-rules';
+import { benchStockRules } from './_stock-rules';
 import {
   adminPost,
   adminStats,
@@ -68,7 +75,26 @@ function timedStock(stock: StockRepository) {
   };
 }
 
-async function run(n: number, l: number, label: string) {
+/** A dynalite state table holding the bench's safety-stock rules, and the store the job reads them from. */
+async function rulesInStateTable(n: number) {
+  const dynamo = await startDynalite();
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_REGION: process.env.AWS_REGION ?? 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+  });
+  const client = new DynamoDBClient({});
+  await client.send(new CreateTableCommand(stateTableDefinition('bench-state')));
+  client.destroy();
+  const doc = createStateDocumentClient();
+  const store = new StockRulesStore(doc, 'bench-state');
+  const rules = benchStockRules(n);
+  await store.write(rules, [], Date.now(), 'bench');
+  return { store, rules: rules.length, stop: async () => (doc.destroy(), await dynamo.stop()) };
+}
+
+async function run(n: number, l: number, label: string, stockRules?: StockRulesStore) {
   const db = await benchDatabase(label);
   const sandbox = await sandboxProcess({ perSecond: Math.ceil(l / 60), perMinute: l, latencyMs: 50 });
   try {
@@ -82,7 +108,14 @@ async function run(n: number, l: number, label: string) {
       rateLimit: { perSecond: Math.ceil(l / 60), perMinute: l },
     });
     const stock = timedStock(new StockRepository(db.pool));
-    const ports = { erp, stock: stock.port, orders: new OrderRepository(db.pool, schema), ledger: memoryLedger(), retries: new MemoryRetrySet() };
+    const ports = {
+      erp,
+      stock: stock.port,
+      orders: new OrderRepository(db.pool, schema),
+      ledger: memoryLedger(),
+      retries: new MemoryRetrySet(),
+      ...(stockRules ? { stockRules } : {}),
+    };
     const env = benchEnvironment({ STOCK_FORMULA: 'available', SETTLE_LAG_SECONDS: '0', LOOKBACK_SECONDS: '0' });
     const rss = rssSampler();
     const callsBefore = (await adminStats(sandbox.url)).calls;
@@ -101,6 +134,19 @@ async function run(n: number, l: number, label: string) {
 
 /** Peak RSS of a full sync of RSS_N SKUs, measured in a process that only runs the job. */
 async function memoryRun(): Promise<void> {
+  const without = await memoryRunOnce(false);
+  const withRules = await memoryRunOnce(true);
+  printTable('syncInventory memory (job alone in its own process)', [
+    { measure: `SKUs whose product_flat.qty differs from product_flat_qty.qty after the pass`, value: without.off },
+    { measure: `peak RSS (MB), full sync of ${RSS_N} SKUs`, value: +without.peakRssMb.toFixed(0) },
+    { measure: `peak RSS (MB), full sync of ${RSS_N} SKUs, safety-stock rules on`, value: +withRules.peakRssMb.toFixed(0) },
+    { measure: 'SKUs updated (without / with rules)', value: `${without.updated} / ${withRules.updated}` },
+    { measure: 'SKUs held back (rules on)', value: withRules.heldBackSkus ?? 0 },
+    { measure: 'time (s) (without / with rules)', value: `${(without.ms / 1000).toFixed(1)} / ${(withRules.ms / 1000).toFixed(1)}` },
+  ]);
+}
+
+async function memoryRunOnce(rules: boolean) {
   const l = 60_000;
   const db = await benchDatabase('rss');
   const sandbox = await sandboxProcess({ perSecond: Math.ceil(l / 60), perMinute: l, latencyMs: 5 });
@@ -120,22 +166,24 @@ async function memoryRun(): Promise<void> {
       database: (rows as Array<{ name: string }>)[0]!.name,
     };
     const child = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, '_inventory-full.ts')], {
-      env: { ...process.env, BENCH_DB: JSON.stringify(connection), BENCH_SANDBOX_URL: sandbox.url, BENCH_L: String(l) },
+      env: {
+        ...process.env,
+        BENCH_DB: JSON.stringify(connection),
+        BENCH_SANDBOX_URL: sandbox.url,
+        BENCH_L: String(l),
+        BENCH_SKUS: String(RSS_N),
+        BENCH_STOCK_RULES: rules ? '1' : '0',
+      },
       encoding: 'utf8',
       maxBuffer: 1 << 20,
     });
     if (child.status !== 0) throw new Error(`memory run failed: ${child.stderr}`);
-    const result = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { ms: number; peakRssMb: number; updated: number };
+    const result = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { ms: number; peakRssMb: number; updated: number; heldBackSkus?: number };
     // Issue #26: after the full pass both stock tables agree for every SKU (product_flat.qty is the copy).
     const [off] = await db.pool.query(
-      'SELECT COUNT(*) AS n FROM product_flat p JOIN product_flat_qty q ON q.product_id = CAST(p.id AS CHAR) WHERE p.qty <> q.qty',
+      'SELECT COUNT(*) AS n FROM product_flat_qty q JOIN product_flat p ON p.id = CAST(q.product_id AS UNSIGNED) WHERE p.qty <> q.qty',
     );
-    printTable('syncInventory memory (job alone in its own process)', [
-      { measure: `SKUs whose product_flat.qty differs from product_flat_qty.qty after the pass`, value: Number((off as Array<{ n: number }>)[0]!.n) },
-      { measure: `peak RSS (MB), full sync of ${RSS_N} SKUs`, value: +result.peakRssMb.toFixed(0) },
-      { measure: 'SKUs updated', value: result.updated },
-      { measure: 'time (s)', value: +(result.ms / 1000).toFixed(1) },
-    ]);
+    return { ...result, off: Number((off as Array<{ n: number }>)[0]!.n) };
   } finally {
     sandbox.stop();
     await db.drop();
@@ -196,7 +244,30 @@ async function main(): Promise<void> {
     { measure: 'rate-limit rejections', value: stats.rateLimited },
   ]);
 
+  await rulesTable(skusPerMin / bound, r.peakRssMb);
+
   if (RSS_N > 0) await memoryRun();
+}
+
+/** The same full sync with safety-stock rules on, on fresh data: its ratio next to the one without. */
+async function rulesTable(ratioWithout: number, rssWithout: number): Promise<void> {
+  const state = await rulesInStateTable(N);
+  try {
+    const r = await run(N, L, 'inv-rules', state.store);
+    r.sandbox.stop();
+    await r.db.drop();
+    const ratio = N / (r.fullMs / 60_000) / (L * 100);
+    printTable(`syncInventory full sync of ${N} SKUs with safety-stock rules on (${state.rules} rules: global + prefixes + SKUs)`, [
+      { measure: 'ratio to ERP-bound limit, without rules', value: +ratioWithout.toFixed(3) },
+      { measure: 'ratio to ERP-bound limit, rules on', value: +ratio.toFixed(3) },
+      { measure: 'rules on vs without (%)', value: +((ratio / ratioWithout - 1) * 100).toFixed(1) },
+      { measure: 'SKUs held back / units held back', value: `${r.full.counts.heldBackSkus} / ${r.full.counts.heldBackUnits}` },
+      { measure: 'SKUs updated / failed', value: `${r.full.counts.updated} / ${r.full.counts.failed}` },
+      { measure: 'peak RSS of the bench process (MB), without / rules on', value: `${rssWithout.toFixed(0)} / ${r.peakRssMb.toFixed(0)}` },
+    ]);
+  } finally {
+    await state.stop();
+  }
 }
 
 /**

@@ -6,7 +6,8 @@
 // DeleteItem on the job's retry set), and only on the job's own items (dynamodb:LeadingKeys): its
 // LEASE#/CURSOR#/RUNS#/RETRY# partitions, its pause switch CONTROL#<job> (read only), the
 // account-wide ERP budget items BUDGET#… shared by all jobs, and the order ledger ORDER#…, written by
-// pushOrders and read by syncInventory (units of orders the ERP has not accepted yet).
+// pushOrders and read by syncInventory (units of orders the ERP has not accepted yet), and, for
+// syncInventory, the safety-stock rules STOCK_RULES (read only: operators write them).
 // Secret ARNs end in `-??????`: Secrets Manager appends exactly six characters, so `fecjst/prod/jst-*`
 // would also match another secret named `fecjst/prod/jst-old`.
 const { jobs, ownKeyPrefixes } = require('./jobs');
@@ -15,6 +16,7 @@ const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetIt
 const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
 const SHARED_PREFIXES = ['BUDGET#'];
 const LEDGER_PREFIX = 'ORDER#';
+const STOCK_RULES_PARTITION = 'STOCK_RULES';
 
 const leadingKeys = (prefixes) => ({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes.map((p) => `${p}*`) } });
 
@@ -72,6 +74,7 @@ module.exports = async ({ resolveVariable }) => {
                     ...SHARED_PREFIXES,
                     ...(job.readsLedger ? [LEDGER_PREFIX] : []),
                     ...(job.ownSharedPrefixes ?? []),
+                    ...(job.readsStockRules ? [STOCK_RULES_PARTITION] : []),
                   ]),
                 },
                 {

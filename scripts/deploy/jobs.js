@@ -10,6 +10,7 @@ const m = metricNames.metrics;
  *   gets one);
  * - abandonedMetric: items the job gave up on after its last retry (a human must look at them);
  * - readsLedger / writesLedger: access to the order ledger ORDER#…;
+ * - readsStockRules: reads the safety-stock rules STOCK_RULES (docs/design.md §14; written by operators only);
  * - ownSharedPrefixes: partitions keyed by something else than the job name that only this job uses
  *   (read, written and deleted from), besides its own LEASE#/CURSOR#/RUNS#/RETRY#<job> (ownKeyPrefixes).
  */
@@ -24,6 +25,8 @@ const jobs = [
     // Reads the pushOrders ledger: units of orders the ERP has not accepted yet (stock formula).
     readsLedger: true,
     writesLedger: false,
+    // The safety-stock rules, read once per run (operators write them with npm run ops -- stock-rules).
+    readsStockRules: true,
   },
   {
     name: 'pushOrders',

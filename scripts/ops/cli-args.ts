@@ -8,7 +8,7 @@ export interface CliArgs {
   params: Record<string, string>;
 }
 
-const SWITCHES = new Set(['yes', 'y', 'dry-run', 'help']);
+const SWITCHES = new Set(['yes', 'y', 'dry-run', 'help', 'global', 'replace']);
 
 export function parseCliArgs(argv: readonly string[]): CliArgs {
   const out: CliArgs = { positional: [], flags: {}, switches: new Set(), params: {} };

@@ -12,6 +12,10 @@
  *   pause <job> [--reason text]          scheduled runs stop (schedules disabled + pause switch)
  *   resume <job>
  *   warehouses                           the ERP's warehouses: id, name, which is main (for STOCK_WAREHOUSES)
+ *   stock-rules list                     the safety-stock rules (docs/design.md §14)
+ *   stock-rules set (--sku S | --prefix P | --global) (--units N | --percent P)
+ *   stock-rules remove (--sku S | --prefix P | --global)
+ *   stock-rules import FILE.csv [--replace]   header kind,key,buffer (e.g. prefix,TS-,10%); checked whole first
  *
  * Mutating commands ask for confirmation unless --yes, and print what they changed.
  */
@@ -33,6 +37,7 @@ import { OpsUsageError, parseJob, stageNames, type OpsIo, type OpsTarget } from 
 import { pauseCommand } from './pause-command';
 import { replayCommand } from './replay-command';
 import { runsCommand, statusCommand } from './status-command';
+import { stockRulesCommand } from './stock-rules-command';
 import { warehousesCommand } from './warehouses-command';
 import { SecretsLoader } from '../../shared/config/secrets-loader';
 import { createJstClient } from '../../shared/jst/client';
@@ -96,7 +101,9 @@ export async function runOps(argv: string[], io: OpsIo = terminalIo, makeTarget 
   const [command, jobArg, ...rest] = args.positional;
   const stage = args.flags.stage;
   if (!command || args.switches.has('help'))
-    throw new OpsUsageError('usage: npm run ops -- <status|runs|cursor|replay|failed|pause|resume|warehouses> [job] --stage <stage> (see scripts/ops/main.ts)');
+    throw new OpsUsageError(
+      'usage: npm run ops -- <status|runs|cursor|replay|failed|pause|resume|warehouses|stock-rules> [job] --stage <stage> (see scripts/ops/main.ts)',
+    );
   if (!stage) throw new OpsUsageError('--stage is required (e.g. --stage prod, or --stage local for the local stack)');
   const t = makeTarget(stage, args.flags.region);
   const yes = args.switches.has('yes');
@@ -123,6 +130,9 @@ export async function runOps(argv: string[], io: OpsIo = terminalIo, makeTarget 
       return;
     case 'warehouses':
       await warehousesCommand(t, io);
+      return;
+    case 'stock-rules':
+      await stockRulesCommand(t, io, { action: jobArg, flags: args.flags, switches: args.switches, file: rest[0], yes });
       return;
     case 'pause':
     case 'resume':

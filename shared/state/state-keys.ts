@@ -12,6 +12,7 @@
  * | given-up order    | `ORDERS_GIVEN_UP#<shopId>`         | `<increment_id>`            |
  * | ERP budget        | `BUDGET#<account>`                 | `BUDGET`                    |
  * | push hint         | `HINT#<job>`                       | `<key>` (SKU or so_id)      |
+ * | safety-stock rule | `STOCK_RULES`                      | `global` / `prefix#<p>` / `sku#<sku>` |
  */
 export interface StateKey {
   pk: string;
@@ -30,6 +31,8 @@ export const stateKeys = {
   hint: (job: string, key: string): StateKey => ({ pk: `HINT#${job}`, sk: key }),
   givenUpOrdersPartition: (shopId: number): string => `ORDERS_GIVEN_UP#${shopId}`,
   givenUpOrder: (shopId: number, incrementId: string): StateKey => ({ pk: `ORDERS_GIVEN_UP#${shopId}`, sk: incrementId }),
+  stockRulesPartition: (): string => 'STOCK_RULES',
+  stockRule: (kind: 'global' | 'prefix' | 'sku', key: string): StateKey => ({ pk: 'STOCK_RULES', sk: kind === 'global' ? 'global' : `${kind}#${key}` }),
   run: (job: string, startedAtMs: number, runId: string): StateKey => ({ pk: `RUNS#${job}`, sk: `${new Date(startedAtMs).toISOString()}#${runId}` }),
 };
 

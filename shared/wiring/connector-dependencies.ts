@@ -13,6 +13,7 @@ import { budgetConfig } from '../state/erp-budget-config';
 import { ErpBudgetStore } from '../state/erp-budget-store';
 import { OrderLedger } from '../state/order-ledger';
 import { RetrySet } from '../state/retry-set';
+import { StockRulesStore } from '../state/stock-rules';
 
 /** The real adapters of one cold start, shared by the three functions (each uses what it needs). */
 export interface ConnectorDependencies {
@@ -27,6 +28,8 @@ export interface ConnectorDependencies {
   shippingRetries: RetrySet;
   /** syncInventory's SKU retry set. */
   inventoryRetries: RetrySet;
+  /** syncInventory's safety-stock rules (docs/design.md §14). */
+  stockRules: StockRulesStore;
   /** The account-wide ERP budget this function draws from (absent with JST_BUDGET=local). */
   budget?: SharedErpBudget;
 }
@@ -74,6 +77,7 @@ export async function buildConnectorDependencies(env: Environment, runtime: Runt
       ledger: new OrderLedger(stateClient, env.STATE_TABLE, env.JST_SHOP_ID),
       shippingRetries: new RetrySet(stateClient, env.STATE_TABLE, 'syncShipping', { maxAttempts: env.SHIPPING_RETRY_MAX_ATTEMPTS }),
       inventoryRetries: new RetrySet(stateClient, env.STATE_TABLE, 'syncInventory', { maxAttempts: env.INVENTORY_RETRY_MAX_ATTEMPTS }),
+      stockRules: new StockRulesStore(stateClient, env.STATE_TABLE),
       ...(budget ? { budget } : {}),
     };
   } catch (error) {

@@ -155,4 +155,17 @@ describeWithMoto('the local stack and the ops command (npm run local / npm run o
     await ops(['resume', 'pushOrders', '--yes']);
     expect(lines).toContain('changed: state table: pushOrders pause switch on → off');
   }, 60_000);
+
+  it('stock-rules: set on the local stack, and the next local run applies it (#24)', async () => {
+    lines.length = 0;
+    await ops(['stock-rules', 'set', '--global', '--units', '3'], true);
+    expect(lines).toContain('changed: global: no rule → 3 units');
+    lines.length = 0;
+    await ops(['stock-rules', 'list']);
+    expect(lines[1]).toMatch(/^ {2}global\s+3 units\s+ops:/);
+    const { stdout } = await local('invoke', 'syncInventory', '--data', '{"dryRun":true,"skus":["SKU-000001"]}');
+    expect(summaryOf(stdout)).toMatchObject({ details: { safetyStock: { global: '3 units', prefixRules: 0, skuRules: 0 } } });
+    await ops(['stock-rules', 'remove', '--global', '--yes']);
+    expect(lines).toContain('changed: global: 3 units → no rule');
+  }, 60_000);
 });

@@ -3,6 +3,8 @@ import { skuOf } from '../../dev/fecmall/generator';
 import { captureStdout, lambdaContext } from '../support/capture-stdout';
 import { useE2EWorld } from '../support/e2e-world';
 import { describeWithMoto } from '../support/moto';
+import { createStateDocumentClient } from '../../shared/state/state-table';
+import { StockRulesStore } from '../../shared/state/stock-rules';
 
 type Handler = (event: unknown, context: unknown) => Promise<any>;
 
@@ -90,5 +92,20 @@ describeWithMoto('syncInventory end to end through its handler', () => {
   it('manual SKU list leaves the cursor alone; a repeated run changes nothing', async () => {
     const summary = await handler({ skus: [skuOf(20), skuOf(21), 'NOT-A-SKU'] }, lambdaContext());
     expect(summary).toMatchObject({ mode: 'manual', cursor: { before: null, after: null }, counts: { updated: 0, storeSkusUnknownToErp: 1 } });
+  });
+
+  it('applies the safety-stock rules an operator keeps in the state table (#24)', async () => {
+    const doc = createStateDocumentClient();
+    const rules = new StockRulesStore(doc, world().table);
+    await rules.set({ kind: 'sku', key: skuOf(40), buffer: { type: 'units', units: 30 } }, Date.now(), 'ops:e2e');
+    try {
+      const summary = await handler({ skus: [skuOf(40)] }, lambdaContext());
+      const formula = Math.max(0, 140 - (40 % 5) - (await pendingUnits(skuOf(40))));
+      expect(await storeQty(skuOf(40))).toBe(Math.max(0, formula - 30));
+      expect(summary).toMatchObject({ counts: { heldBackSkus: 1, heldBackUnits: Math.min(30, formula) }, details: { safetyStock: { skuRules: 1 } } });
+    } finally {
+      await rules.remove('sku', skuOf(40));
+      doc.destroy();
+    }
   });
 });

@@ -20,6 +20,7 @@ import { LeaseStore } from '../../shared/state/lease';
 import { OrderLedger } from '../../shared/state/order-ledger';
 import { RetrySet } from '../../shared/state/retry-set';
 import { createStateDocumentClient } from '../../shared/state/state-table';
+import { StockRulesStore } from '../../shared/state/stock-rules';
 import { createTestDatabase, dropTestDatabase, type TestDatabase } from './mysql';
 import { createStateTable } from './state-table';
 
@@ -44,6 +45,8 @@ export interface InventoryHarness {
   storeQty(sku: string): Promise<number | null>;
   setStoreQty(sku: string, qty: number): Promise<void>;
   retrySet(): RetrySet;
+  /** The safety-stock rules every run reads (the state table's STOCK_RULES partition). */
+  stockRules: StockRulesStore;
 }
 
 /** A deadline that expires after `checks` calls of expired(). */
@@ -75,6 +78,7 @@ export function useInventoryHarness(options: { products: number }): () => Invent
       table,
       cursors,
       retrySet: () => retrySet(),
+      stockRules: new StockRulesStore(doc, table),
       async run(request = {}, o = {}) {
         const env = loadEnvironment({
           STATE_TABLE: table,
@@ -102,6 +106,7 @@ export function useInventoryHarness(options: { products: number }): () => Invent
               orders: new OrderRepository(db.pool, schema),
               ledger: new OrderLedger(doc, table, DEMO_SHOP_ID),
               retries: retrySet(env.INVENTORY_RETRY_MAX_ATTEMPTS),
+              stockRules: new StockRulesStore(doc, table),
             },
             {
               request: { trigger: 'schedule', dryRun: false, mode: 'incremental', ...request },

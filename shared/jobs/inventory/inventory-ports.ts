@@ -4,6 +4,7 @@ import type { JstClient } from '../../jst/client';
 import type { RunContext } from '../run-context';
 import type { OrderLedger } from '../../state/order-ledger';
 import type { RetrySet } from '../../state/retry-set';
+import type { StockRulesStore } from '../../state/stock-rules';
 
 /**
  * The SKU retry set of syncInventory (docs/design.md §5; the RetrySet store fits it): SKUs that failed (bad
@@ -19,6 +20,8 @@ export interface InventoryPorts {
   orders: Pick<OrderRepository, 'databaseNow' | 'horizonStartOrderId' | 'unitsHeldByOpenOrders'>;
   ledger: Pick<OrderLedger, 'getMany'>;
   retries: SkuRetryPort;
+  /** The safety-stock rules (docs/design.md §14), read once per run; absent: no buffer (every unit offered). */
+  stockRules?: Pick<StockRulesStore, 'safetyStock'>;
 }
 
 export type InventoryCtx = Pick<RunContext, 'request' | 'env' | 'fence' | 'cursors' | 'clock' | 'logger' | 'metrics' | 'deadline' | 'progress'>;

@@ -30,6 +30,8 @@ export class InventoryTally {
   /** Drift seen by this run's share of a full pass. */
   readonly drift: DriftTotals = emptyDrift();
   private readonly failedKeys = new Set<string>();
+  /** Units the safety stock held back per SKU this run (the last figure of a SKU applied twice). */
+  private readonly heldBackBySku = new Map<string, number>();
 
   fail(key: string, reason: string): void {
     if (this.failedKeys.has(key)) return;
@@ -50,6 +52,18 @@ export class InventoryTally {
 
   plan(sku: string, from: number | null, to: number): void {
     if (this.planned.length < PLANNED) this.planned.push({ sku, from, to });
+  }
+
+  heldBack(sku: string, units: number): void {
+    if (units > 0) this.heldBackBySku.set(sku, units);
+    else this.heldBackBySku.delete(sku);
+  }
+
+  /** SKUs the safety stock held back from (each once) and the units held back, for the summary. */
+  heldBackCounts(): { heldBackSkus: number; heldBackUnits: number } {
+    let units = 0;
+    for (const n of this.heldBackBySku.values()) units += n;
+    return { heldBackSkus: this.heldBackBySku.size, heldBackUnits: units };
   }
 
   drifted(example: DriftExample): void {

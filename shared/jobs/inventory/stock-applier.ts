@@ -1,5 +1,6 @@
 import type { Environment } from '../../config/environment';
 import { STORE_QTY_MAX } from '../../domain/store-stock';
+import { heldBackUnits, NO_SAFETY_STOCK, type SafetyStock } from '../../domain/safety-stock';
 import type { StockChange, StoreStock } from '../../fecmall/stock-repository';
 import { parseBeijing } from '../../domain/beijing-time';
 import type { InventoryRow } from '../../jst/reply-schemas';
@@ -45,6 +46,8 @@ export class StockApplier {
     private readonly tally: InventoryTally,
     private readonly combined: CombinedSkus,
     private readonly dryRun: boolean,
+    /** The run's safety-stock rules, applied after the formula (docs/design.md §14). */
+    private readonly safetyStock: SafetyStock = NO_SAFETY_STOCK,
   ) {}
 
   async apply(rows: readonly InventoryRow[], invalid: readonly InvalidRow[], options: ApplyOptions): Promise<void> {
@@ -73,11 +76,15 @@ export class StockApplier {
       for (const sku of present) {
         const store = current.get(sku)!;
         const row = wanted.get(sku)!;
-        const target = storeQuantity(this.env.STOCK_FORMULA, { qty: row.qty, orderLock: row.order_lock, pendingUnits: pending.get(sku) ?? 0 });
+        const formula = storeQuantity(this.env.STOCK_FORMULA, { qty: row.qty, orderLock: row.order_lock, pendingUnits: pending.get(sku) ?? 0 });
+        // The buffer comes after the formula, here, so every mode (window, SKU list, retry, full pass) offers the same.
+        const heldBack = heldBackUnits(formula, this.safetyStock.bufferFor(sku));
+        const target = formula - heldBack;
         if (target > STORE_QTY_MAX) {
           tally.fail(sku, `stock ${target} is beyond what the store's qty column holds (int, at most ${STORE_QTY_MAX}); not written`);
           continue;
         }
+        tally.heldBack(sku, heldBack);
         if (attempt === 0 && options.drift && (store.qty ?? 0) !== target) {
           const modifiedMs = row.modified ? parseBeijing(row.modified) : undefined;
           options.drift.record({ sku, store: store.qty, target, erpModified: row.modified ?? null, missed: isMissed(modifiedMs, options.drift.window) });
@@ -102,8 +109,10 @@ export class StockApplier {
       remaining = result.conflicts.map((c) => c.sku);
       if (remaining.length === 0) return;
       if (attempt >= CONFLICT_RETRIES) {
-        for (const c of result.conflicts)
+        for (const c of result.conflicts) {
+          tally.heldBack(c.sku, 0); // not written: nothing held back this run
           tally.fail(c.sku, `stock changed in the store during every write attempt (last seen ${c.actual}); retried by a later run`);
+        }
         return;
       }
       tally.counts.conflictsRetried += remaining.length;

@@ -1,6 +1,7 @@
 import type { InventoryRow } from '../../jst/reply-schemas';
 import { chunkList } from '../../domain/chunk-list';
 import { MetricNames } from '../../domain/metric-names';
+import { NO_SAFETY_STOCK, type SafetyStock } from '../../domain/safety-stock';
 import type { RunOutcome } from '../../domain/run-outcome';
 import { walkTimeWindow } from '../walk-time-window';
 import { combinedSkuMatcher } from './combined-skus';
@@ -24,13 +25,16 @@ type WindowResult = Pick<RunOutcome, 'window' | 'complete' | 'cursor' | 'cursorL
  * cursor to the moment the pass began, (3) spends the rest of its time on the pending full pass, if any
  * (`mode: "full"` or `"reconcile"` starts one when none is pending). A full pass is the stock reconcile:
  * it reports drift (stock-drift.ts); a `reconcile` run skips step 2 (it never moves the incremental cursor). An explicit `from`/`to` window or a `skus` list does only that.
- * Writes are compare-and-set against fresh store data (stock-applier.ts); failed SKUs go to the retry set.
+ * Writes are compare-and-set against fresh store data (stock-applier.ts), after the safety stock (docs/design.md §14, read once per
+ * run); failed SKUs go to the retry set.
  */
 export async function syncInventory(ports: InventoryPorts, ctx: InventoryCtx): Promise<RunOutcome> {
   // Settled once per run, before anything is read: every step (retries, window, full pass) reads the same warehouses.
   const stock = await warehouseStock(ports.erp, ctx.env.STOCK_WAREHOUSES);
   const erp = { ...stock.reader, warehouses: () => ports.erp.warehouses() };
-  return new InventoryRun({ ...ports, erp }, ctx, stock).execute();
+  // The safety-stock rules, read once and validated before anything is written (docs/design.md §14).
+  const safetyStock = ports.stockRules ? await ports.stockRules.safetyStock() : NO_SAFETY_STOCK;
+  return new InventoryRun({ ...ports, erp }, ctx, stock, safetyStock).execute();
 }
 
 class InventoryRun {
@@ -44,10 +48,12 @@ class InventoryRun {
     private readonly ports: InventoryPorts,
     private readonly ctx: InventoryCtx,
     private readonly stock: WarehouseStock,
+    safetyStock: SafetyStock,
   ) {
     this.details.stockWarehouses = stock.wmsCoIds;
+    if (safetyStock.size > 0) this.details.safetyStock = safetyStock.describe();
     this.combined = combinedSkuMatcher(ctx.env.INVENTORY_COMBINED_SKUS);
-    this.applier = new StockApplier(ports, ctx.env, this.tally, this.combined, ctx.request.dryRun);
+    this.applier = new StockApplier(ports, ctx.env, this.tally, this.combined, ctx.request.dryRun, safetyStock);
   }
 
   async execute(): Promise<RunOutcome> {
@@ -85,6 +91,7 @@ class InventoryRun {
       counts: {
         ...this.tally.counts,
         ...this.passCounts,
+        ...this.tally.heldBackCounts(),
         retrySetSize: retrySet.pending,
         retrySetAbandoned: retrySet.abandonedTotal,
         abandoned: retrySet.abandoned.length,

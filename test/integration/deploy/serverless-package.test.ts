@@ -214,7 +214,14 @@ describe('serverless package: operations resources', () => {
       const keys = (sid: string) => bySid[sid]?.Condition['ForAllValues:StringLike']['dynamodb:LeadingKeys'] as string[];
       const own = [`LEASE#${job}*`, `CURSOR#${job}*`, `RUNS#${job}*`, `RETRY#${job}*`, 'BUDGET#*'];
       expect(keys('StateTableWrite')).toEqual([...own, ...(job === 'pushOrders' ? ['ORDER#*'] : []), ...givenUp]);
-      expect(keys('StateTableRead')).toEqual([...own.slice(0, 4), `CONTROL#${job}*`, 'BUDGET#*', ...(job === 'syncShipping' ? [] : ['ORDER#*']), ...givenUp]);
+      expect(keys('StateTableRead')).toEqual([
+        ...own.slice(0, 4),
+        `CONTROL#${job}*`,
+        'BUDGET#*',
+        ...(job === 'syncShipping' ? [] : ['ORDER#*']),
+        ...givenUp,
+        ...(job === 'syncInventory' ? ['STOCK_RULES*'] : []),
+      ]);
       for (const other of ['syncInventory', 'pushOrders', 'syncShipping'].filter((j) => j !== job))
         expect(JSON.stringify(bySid.StateTableWrite)).not.toContain(`#${other}`);
     }
