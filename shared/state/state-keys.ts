@@ -12,6 +12,7 @@
  * | given-up order    | `ORDERS_GIVEN_UP#<shopId>`         | `<increment_id>`            |
  * | ERP budget        | `BUDGET#<account>`                 | `BUDGET`                    |
  * | push hint         | `HINT#<job>`                       | `<key>` (SKU or so_id)      |
+ * | ERP cancellation  | `ERP_CANCEL#<shopId>`              | `<increment_id>`            |
  */
 export interface StateKey {
   pk: string;
@@ -28,6 +29,8 @@ export const stateKeys = {
   retryItem: (job: string, key: string): StateKey => ({ pk: `RETRY#${job}`, sk: key }),
   hintPartition: (job: string): string => `HINT#${job}`,
   hint: (job: string, key: string): StateKey => ({ pk: `HINT#${job}`, sk: key }),
+  erpCancellationPartition: (shopId: number): string => `ERP_CANCEL#${shopId}`,
+  erpCancellation: (shopId: number, incrementId: string): StateKey => ({ pk: `ERP_CANCEL#${shopId}`, sk: incrementId }),
   givenUpOrdersPartition: (shopId: number): string => `ORDERS_GIVEN_UP#${shopId}`,
   givenUpOrder: (shopId: number, incrementId: string): StateKey => ({ pk: `ORDERS_GIVEN_UP#${shopId}`, sk: incrementId }),
   run: (job: string, startedAtMs: number, runId: string): StateKey => ({ pk: `RUNS#${job}`, sk: `${new Date(startedAtMs).toISOString()}#${runId}` }),
