@@ -12,6 +12,7 @@
  *   pause <job> [--reason text]          scheduled runs stop (schedules disabled + pause switch)
  *   resume <job>
  *   warehouses                           the ERP's warehouses: id, name, which is main (for STOCK_WAREHOUSES)
+ *   cancellations [--limit N]            the ERP's cancellations recorded by syncShipping (applied, refused, …)
  *
  * Mutating commands ask for confirmation unless --yes, and print what they changed.
  */
@@ -28,6 +29,7 @@ import { stackIsUp } from '../../dev/local/local-stack-up';
 import { AwsSchedules, LambdaInvoker } from './aws-adapters';
 import { parseCliArgs, parseEventData } from './cli-args';
 import { cursorCommand } from './cursor-command';
+import { cancellationsCommand } from './cancellations-command';
 import { failedCommand } from './failed-command';
 import { OpsUsageError, parseJob, stageNames, type OpsIo, type OpsTarget } from './ops-target';
 import { pauseCommand } from './pause-command';
@@ -96,7 +98,9 @@ export async function runOps(argv: string[], io: OpsIo = terminalIo, makeTarget 
   const [command, jobArg, ...rest] = args.positional;
   const stage = args.flags.stage;
   if (!command || args.switches.has('help'))
-    throw new OpsUsageError('usage: npm run ops -- <status|runs|cursor|replay|failed|pause|resume|warehouses> [job] --stage <stage> (see scripts/ops/main.ts)');
+    throw new OpsUsageError(
+      'usage: npm run ops -- <status|runs|cursor|replay|failed|pause|resume|warehouses|cancellations> [job] --stage <stage> (see scripts/ops/main.ts)',
+    );
   if (!stage) throw new OpsUsageError('--stage is required (e.g. --stage prod, or --stage local for the local stack)');
   const t = makeTarget(stage, args.flags.region);
   const yes = args.switches.has('yes');
@@ -123,6 +127,9 @@ export async function runOps(argv: string[], io: OpsIo = terminalIo, makeTarget 
       return;
     case 'warehouses':
       await warehousesCommand(t, io);
+      return;
+    case 'cancellations':
+      await cancellationsCommand(t, io, Number(args.flags.limit ?? 50));
       return;
     case 'pause':
     case 'resume':

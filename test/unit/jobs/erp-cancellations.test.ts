@@ -45,7 +45,7 @@ function world(options: { erp?: ErpRow[]; store?: Record<string, string>; hints?
   const page = (rows: ErpRow[], pageIndex: number): Page<QueriedOrder> => ({
     pageIndex,
     rows: rows.filter((r) => !r.malformed).map((r) => toRow(r, erp.indexOf(r))),
-    invalid: rows.filter((r) => r.malformed).map((r) => ({ key: r.so_id, problem: 'status: expected one of …' })),
+    invalid: rows.filter((r) => r.malformed).map((r, index) => ({ index, key: r.so_id, problem: 'status: expected one of …' })),
     hasNext: false,
   });
   const decide = (id: string, write: boolean): StoreCancelResult => {
