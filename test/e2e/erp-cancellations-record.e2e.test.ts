@@ -50,6 +50,8 @@ describeWithMoto('ERP cancellations are recorded (ERP_CANCEL_APPLY off)', () => 
       complete: true,
       counts: { erpCancelHints: 2, erpCancelHintsNotCancelled: 1, erpCancelRecorded: 2, erpCancelApplied: 0, erpCancelNew: 2 },
     });
+    // One page of the Cancelled-only poll over the first window, then one query by so_id for the three candidates.
+    expect(summary.counts.erpCancelPollPages).toBe(1);
     const records = await log().getMany(Object.values(ids));
     expect([...records.keys()].sort()).toEqual([ids.hinted, ids.unpushed].sort());
     for (const so of [ids.hinted, ids.unpushed])
@@ -67,5 +69,17 @@ describeWithMoto('ERP cancellations are recorded (ERP_CANCEL_APPLY off)', () => 
     expect(summary.counts).toMatchObject({ erpCancelHints: 1, erpCancelRecorded: 0, erpCancelNew: 0 });
     expect(await log().getMany([ids.hinted])).toEqual(first);
     expect(await new PushHints(doc, world().table, 'syncShipping#cancel').waiting()).toBe(0);
+  });
+
+  it('costs no ERP call between polls (ERP_CANCEL_POLL_MINUTES, 10 by default) when no push is waiting', async () => {
+    const orderQueries = () =>
+      world()
+        .sandbox.calls()
+        .filter((c) => c.endpoint.includes('orders/single/query') || c.endpoint === 'orders.single.query').length;
+    const before = orderQueries();
+    const summary = await handler(scheduled, lambdaContext());
+    expect(summary.counts).toMatchObject({ erpCancelHints: 0, erpCancelPolled: 0 });
+    expect(summary.counts.erpCancelPollPages).toBeUndefined();
+    expect(orderQueries()).toBe(before);
   });
 });
