@@ -1,4 +1,6 @@
 import { chunkList } from '../../domain/chunk-list';
+import { FecjstError } from '../../errors';
+import type { ItemFailure } from '../../domain/run-outcome';
 import { FINAL_ERP_CANCELLATION_OUTCOMES, type ErpCancellationRecord } from '../../domain/erp-cancellation';
 import { MetricNames } from '../../domain/metric-names';
 import type { OrderCancelRepository, StoreCancelResult } from '../../fecmall/order-cancel-repository';
@@ -29,6 +31,8 @@ export interface ErpCancellationStep {
   counts: Record<string, number>;
   /** The orders recorded or changed this run (≤ 20; increment ids and statuses only). */
   examples: Array<Pick<ErpCancellationRecord, 'incrementId' | 'outcome'> & { refusedReason?: string }>;
+  /** Set when the ERP's order query failed: the step was skipped for this run (the run goes on). */
+  failure?: ItemFailure;
 }
 
 /**
@@ -42,6 +46,27 @@ export interface ErpCancellationStep {
  * after all of its candidates were recorded. A dry run reads and reports, and writes nothing.
  */
 export async function handleErpCancellations(ports: ErpCancellationPorts, ctx: Ctx): Promise<ErpCancellationStep> {
+  try {
+    return await cancellationStep(ports, ctx);
+  } catch (error) {
+    if (!isolatedErpFailure(error)) throw error;
+    // The ERP's order query failed (network, rate limit, reply, permission): the shipments still go on.
+    // Nothing is lost: the hints stay and the poll's position did not move.
+    ctx.logger.warn('ERP cancellations not checked this run: the order query failed', { code: error.code, message: error.message });
+    return {
+      counts: { erpCancelFailed: 1 },
+      examples: [],
+      failure: { key: 'erpCancellations', reason: `ERP cancellations not checked this run (${error.code}): ${error.message}` },
+    };
+  }
+}
+
+/** ERP failures the step absorbs; credential failures (JST_AUTH, JST_TOKEN_…) stop the run like any other. */
+function isolatedErpFailure(error: unknown): error is FecjstError {
+  return error instanceof FecjstError && error.code.startsWith('JST_') && error.code !== 'JST_AUTH' && !error.code.startsWith('JST_TOKEN_');
+}
+
+async function cancellationStep(ports: ErpCancellationPorts, ctx: Ctx): Promise<ErpCancellationStep> {
   const counts: Record<string, number> = {
     erpCancelHints: 0,
     erpCancelHintsNotCancelled: 0,

@@ -100,6 +100,7 @@ export async function syncShipping(ports: SyncShippingPorts, ctx: Ctx): Promise<
   const cancellations =
     ports.erpCancellations && !ctx.request.orders && !ctx.request.window ? await handleErpCancellations(ports.erpCancellations, ctx) : undefined;
   if (cancellations) Object.assign(counts, cancellations.counts);
+  if (cancellations?.failure) failures.push(cancellations.failure);
 
   const known = writes ? await ports.retries.all() : [];
   const due = known.filter((i) => !i.abandoned && (i.nextAttemptAt ?? 0) <= ctx.clock.now());

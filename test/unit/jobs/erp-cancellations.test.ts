@@ -9,6 +9,11 @@ import type { OrderQuery, Page } from '../../../shared/jst/client';
 import type { QueriedOrder } from '../../../shared/jst/reply-schemas';
 import type { PushHint } from '../../../shared/state/push-hints';
 import { handleErpCancellations } from '../../../shared/jobs/shipping/erp-cancellations';
+import { syncShipping } from '../../../shared/jobs/shipping/sync-shipping';
+import { MemoryRetrySet } from '../../../dev/fakes/memory-retry-set';
+import { FecjstError } from '../../../shared/errors';
+import type { LogisticsOrder } from '../../../shared/jst/reply-schemas';
+import type { ShipmentToApply } from '../../../shared/fecmall/shipment-repository';
 import { ERP_CANCEL_POSITION } from '../../../shared/jobs/shipping/erp-cancel-poll';
 
 /** The ERP-cancellation step's decisions over in-memory ports (the real adapters: test/e2e/erp-cancellations-*.e2e.test.ts). */
@@ -114,7 +119,7 @@ function world(options: { erp?: ErpRow[]; store?: Record<string, string>; hints?
       deadline: { expired: () => false, remainingMs: () => 1e9 },
       cursors: { read: async <T>(n: string) => positions.get(n) as T | undefined, advance: async (n: string, p: unknown) => void positions.set(n, p) },
     });
-  return { run, erp, storeStatus, hints, addHint, log, counted, calls, positions };
+  return { run, ports, env, erp, storeStatus, hints, addHint, log, counted, calls, positions };
 }
 
 describe('ERP cancellations: which store orders count as cancelled by the ERP, and what is done with them', () => {
@@ -254,6 +259,64 @@ describe('ERP cancellations: which store orders count as cancelled by the ERP, a
     expect(w.storeStatus.get('S1')).toBe('payment_confirmed');
     expect(w.hints.size).toBe(1);
     expect(w.positions.has(ERP_CANCEL_POSITION)).toBe(false);
+  });
+});
+
+describe('ERP cancellations inside syncShipping', () => {
+  /** syncShipping over in-memory ports, with the cancellation step's ERP calls failing with `code`. */
+  async function shippingRun(code: string) {
+    const w = world({ hints: ['S1'] });
+    const failing = () => {
+      throw new FecjstError(code, 'ERP order query failed', {});
+    };
+    const shipped: ShipmentToApply[] = [];
+    const logistics: LogisticsOrder = {
+      o_id: 1,
+      so_id: 'T1',
+      shop_id: SHOP,
+      l_id: 'SF1',
+      lc_id: 'SF',
+      logistics_company: '顺丰速运',
+      send_date: formatBeijing(NOW - 60_000),
+      modified: formatBeijing(NOW - 60_000),
+    };
+    const outcome = await syncShipping(
+      {
+        erp: {
+          logisticsPages: () => (async function* () {})(),
+          logisticsPage: async (_q: unknown, pageIndex: number) => ({ pageIndex, rows: [logistics], invalid: [], hasNext: false }),
+        },
+        shipments: {
+          apply: async (list: readonly ShipmentToApply[]) => list.map((s) => (shipped.push(s), { incrementId: s.incrementId, outcome: 'applied' as const })),
+          plan: async () => [],
+        },
+        retries: new MemoryRetrySet(3),
+        erpCancellations: { ...w.ports, erp: { queryOrders: failing, orderPage: async () => failing() } },
+      },
+      {
+        request: { trigger: 'schedule', dryRun: false, mode: 'incremental' },
+        env: w.env,
+        fence: 1,
+        clock: { now: () => NOW },
+        logger: silentLogger,
+        metrics: { count: () => {}, gauge: () => {} },
+        deadline: { expired: () => false, remainingMs: () => 1e9 },
+        cursors: { read: async () => undefined, advance: async () => {} },
+      },
+    );
+    return { outcome, shipped, w };
+  }
+
+  it('a failing ERP order query does not hold the shipments back: reported as a failure, hints kept for the next run', async () => {
+    const { outcome, shipped, w } = await shippingRun('JST_NETWORK');
+    expect(shipped.map((s) => s.incrementId)).toEqual(['T1']);
+    expect(outcome.counts).toMatchObject({ applied: 1, erpCancelFailed: 1 });
+    expect(outcome.failures).toEqual([{ key: 'erpCancellations', reason: expect.stringMatching(/not checked this run \(JST_NETWORK\)/) }]);
+    expect([...w.hints.keys()]).toEqual(['S1']);
+  });
+
+  it('a credential failure still stops the run', async () => {
+    await expect(shippingRun('JST_AUTH')).rejects.toMatchObject({ code: 'JST_AUTH' });
   });
 });
 
