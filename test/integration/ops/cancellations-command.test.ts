@@ -75,6 +75,12 @@ describe('npm run ops -- status / cancellations: the ERP cancellations syncShipp
     );
   });
 
+  it('status still answers when the shop number cannot be read (the line says why)', async () => {
+    lines.length = 0;
+    await statusCommand({ ...target, shopId: () => Promise.reject(new Error('function fecjst-test-syncShipping not found')) }, io, ['syncShipping']);
+    expect(lines).toContain('  ERP cancellations: not read (function fecjst-test-syncShipping not found)');
+  });
+
   it('cancellations lists each, newest first, with its outcome and the reason of a refusal', async () => {
     lines.length = 0;
     const listed = await cancellationsCommand(target, io);
