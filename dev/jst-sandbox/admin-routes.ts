@@ -23,6 +23,8 @@ export interface AdminTarget {
  *   POST /__admin/ship      {"shop_id":10001,"so_id":"…","packages":[{"lc_id":"SF","l_id":"SF1","logistics_company":"顺丰速运"}]}
  *                           (with "merged_so_ids":["A","B"] instead of so_id: one ERP order merging store orders A and B;
  *                            "at_ms": when it was sent, default now)
+ *   POST /__admin/cancel    {"shop_id":10001,"so_id":"…"}   the ERP cancels an order (its order query then reports
+ *                           status Cancelled; nothing is pushed by this route itself)
  *   POST /__admin/touch     {"skus":["A"]} or {"o_ids":[100001]}: modify rows again (their modified becomes now)
  *   POST /__admin/faults    {"faults":{"http5xx":0.1,"slow":0.2,"slowMs":3000,"churn":{"afterPage":1,"rows":1}},"seed":1}
  *   POST /__admin/latency   {"ms":50}
@@ -87,6 +89,12 @@ export function handleAdmin(target: AdminTarget, url: URL, method: string, body:
           return send(res, 200, sandbox.state.shipMerged(Number(input.shop_id), asArray(input.merged_so_ids, 'merged_so_ids').map(String), packages));
         const atMs = input.at_ms === undefined ? undefined : Number(input.at_ms);
         return send(res, 200, sandbox.state.ship(Number(input.shop_id), String(input.so_id), packages, atMs));
+      }
+      case 'POST /__admin/cancel': {
+        const order = sandbox.state.order(Number(input.shop_id), String(input.so_id));
+        if (!order) return send(res, 404, { error: 'unknown order' });
+        sandbox.state.cancelByOId([order.o_id]);
+        return send(res, 200, { ok: true, o_id: order.o_id });
       }
       case 'POST /__admin/touch':
         for (const sku of (input.skus ?? []) as unknown[]) sandbox.state.touchStock(String(sku), undefined);

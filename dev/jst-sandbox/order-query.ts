@@ -8,7 +8,7 @@ import { invalidParameter } from './sandbox-error';
  * (≤ 20), o_ids (≤ 50) or a ≤ 7-day modified range, optionally one shop. Each order carries what the
  * reconcile reads: the ERP `status` and `shop_status`, `shop_id`, `pay_amount`, and its lines with
  * `raw_so_id` (the store order a line came from; the sandbox never merges, so it is the order's own
- * so_id).
+ * so_id). `status` (one ERP status, §3d) keeps only the orders in that status.
  */
 export function orderQuery(ctx: EndpointContext, biz: unknown, maxPageSize: number): unknown {
   const b = bizObject(biz);
@@ -19,6 +19,7 @@ export function orderQuery(ctx: EndpointContext, biz: unknown, maxPageSize: numb
   if (!soIds && !oIds && !r) throw invalidParameter('so_ids, o_ids or modified range required');
   const shopId = b.shop_id === undefined ? undefined : Number(b.shop_id);
   if (shopId !== undefined && !Number.isInteger(shopId)) throw invalidParameter('shop_id');
+  const status = b.status === undefined ? undefined : String(b.status);
   const { state } = ctx;
   let candidates: SandboxOrder[];
   if (oIds) candidates = oIds.map((id) => state.ordersByOId.get(id)).filter((o) => o !== undefined);
@@ -27,7 +28,10 @@ export function orderQuery(ctx: EndpointContext, biz: unknown, maxPageSize: numb
   const hits = candidates
     .filter(
       (o) =>
-        (shopId === undefined || o.shop_id === shopId) && (!soIds || soIds.includes(o.so_id)) && (!r || (o.modifiedMs >= r.fromMs && o.modifiedMs <= r.toMs)),
+        (shopId === undefined || o.shop_id === shopId) &&
+        (!soIds || soIds.includes(o.so_id)) &&
+        (!r || (o.modifiedMs >= r.fromMs && o.modifiedMs <= r.toMs)) &&
+        (status === undefined || o.status === status),
     )
     .sort((a, c) => a.o_id - c.o_id);
   const { rows, meta } = pageOf(hits, p);

@@ -7,6 +7,6 @@ export const handler = createJobHandler({
   run: (deps, ctx) =>
     ctx.request.mode === 'reconcile'
       ? reconcileShipments(deps, ctx)
-      : syncShipping({ erp: deps.erp, shipments: deps.shipments, retries: deps.shippingRetries }, ctx),
+      : syncShipping({ erp: deps.erp, shipments: deps.shipments, retries: deps.shippingRetries, erpCancellations: deps.erpCancellations }, ctx),
   dispose: disposeConnectorDependencies,
 });

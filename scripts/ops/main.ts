@@ -16,6 +16,7 @@
  *   stock-rules set (--sku S | --prefix P | --global) (--units N | --percent P)
  *   stock-rules remove (--sku S | --prefix P | --global)
  *   stock-rules import FILE.csv [--replace]   header kind,key,buffer (e.g. prefix,TS-,10%); checked whole first
+ *   cancellations [--limit N]            the ERP's cancellations recorded by syncShipping (applied, refused, …)
  *
  * Mutating commands ask for confirmation unless --yes, and print what they changed.
  */
@@ -32,6 +33,7 @@ import { stackIsUp } from '../../dev/local/local-stack-up';
 import { AwsSchedules, LambdaInvoker } from './aws-adapters';
 import { parseCliArgs, parseEventData } from './cli-args';
 import { cursorCommand } from './cursor-command';
+import { cancellationsCommand } from './cancellations-command';
 import { failedCommand } from './failed-command';
 import { OpsUsageError, parseJob, stageNames, type OpsIo, type OpsTarget } from './ops-target';
 import { pauseCommand } from './pause-command';
@@ -102,7 +104,7 @@ export async function runOps(argv: string[], io: OpsIo = terminalIo, makeTarget 
   const stage = args.flags.stage;
   if (!command || args.switches.has('help'))
     throw new OpsUsageError(
-      'usage: npm run ops -- <status|runs|cursor|replay|failed|pause|resume|warehouses|stock-rules> [job] --stage <stage> (see scripts/ops/main.ts)',
+      'usage: npm run ops -- <status|runs|cursor|replay|failed|pause|resume|warehouses|stock-rules|cancellations> [job] --stage <stage> (see scripts/ops/main.ts)',
     );
   if (!stage) throw new OpsUsageError('--stage is required (e.g. --stage prod, or --stage local for the local stack)');
   const t = makeTarget(stage, args.flags.region);
@@ -133,6 +135,9 @@ export async function runOps(argv: string[], io: OpsIo = terminalIo, makeTarget 
       return;
     case 'stock-rules':
       await stockRulesCommand(t, io, { action: jobArg, flags: args.flags, switches: args.switches, file: rest[0], yes });
+      return;
+    case 'cancellations':
+      await cancellationsCommand(t, io, Number(args.flags.limit ?? 50));
       return;
     case 'pause':
     case 'resume':

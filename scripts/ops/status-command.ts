@@ -7,6 +7,7 @@ import { RetrySet } from '../../shared/state/retry-set';
 import { RunHistory } from '../../shared/state/run-history';
 import { stateKeys } from '../../shared/state/state-keys';
 import { age, JOBS, type OpsIo, type OpsTarget } from './ops-target';
+import { erpCancellationsLine, erpCancellationsOverview } from './cancellations-command';
 import type { JobName } from '../../shared/domain/job-request';
 
 export interface JobStatus {
@@ -67,6 +68,10 @@ export async function statusCommand(target: OpsTarget, io: OpsIo, jobs: readonly
     io.out(
       `  retry set: ${s.retry.pending} waiting, ${s.retry.abandoned} given up${s.retry.pending + s.retry.abandoned ? ` (npm run ops -- failed ${job})` : ''}`,
     );
+    if (job === 'syncShipping')
+      io.out(
+        await erpCancellationsOverview(target).then(erpCancellationsLine, (error: unknown) => `  ERP cancellations: not read (${(error as Error).message})`),
+      );
     if (s.runs.length === 0) io.out('  runs: none recorded');
     for (const r of s.runs) io.out(`  run ${runLine(r.startedAt, r.summary)}`);
     const details = s.runs[0]?.summary.details;

@@ -120,6 +120,11 @@ const environmentSchema = z.object({
   SHIPPING_INITIAL_LOOKBACK_HOURS: optional(int(1, 24 * 30)).default(72),
   // Attempts before a shipment of the retry set is given up on (ItemsAbandoned).
   SHIPPING_RETRY_MAX_ATTEMPTS: optional(int(1, 100)).default(8),
+  // ERP cancellations (docs/design.md §20): recorded always; applied to the store (Fecmall's cancel,
+  // never after dispatch) only when switched on. The ERP's cancelled orders are also polled (order query,
+  // status Cancelled, over the modified window) at most every ERP_CANCEL_POLL_MINUTES (0 = pushes only).
+  ERP_CANCEL_APPLY: optional(bool).default(false),
+  ERP_CANCEL_POLL_MINUTES: optional(int(0, 1440)).default(10),
   // The account-wide ERP budget (docs/design.md §7; README "ERP budget"). With `shared` (default) the
   // three functions share the account's limits JST_BUDGET_PER_SECOND / _PER_MINUTE through the state
   // table; with `local` each function paces alone at its JST_RATE_* share (the pre-budget behaviour).

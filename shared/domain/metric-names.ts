@@ -17,6 +17,8 @@
  *   value differed from the formula, and those of them the incremental runs should have caught.
  * - OrdersMissingInErp / OrdersDifferentInErp, ShipmentsMissingInStore: what a reconcile run of pushOrders
  *   or syncShipping found out of step (and healed) although the incremental runs should have kept it in step.
+ * - ErpCancellations / ErpCancellationsApplied: syncShipping, store orders the ERP's order query newly
+ *   reported cancelled (recorded in ERP_CANCEL#<shopId>), and those cancelled in the store (ERP_CANCEL_APPLY).
  */
 import definitions from './metric-names.json';
 

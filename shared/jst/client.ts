@@ -41,6 +41,8 @@ export interface JstClient {
   logisticsPage(query: LogisticsQuery, pageIndex: number): Promise<Page<LogisticsOrder>>;
   /** All pages of one order query (≤ 20 so_ids, ≤ 50 o_ids and/or a ≤ 7-day modified range). */
   queryOrders(query: OrderQuery): AsyncIterable<Page<QueriedOrder>>;
+  /** One page (from 1) of an order query (for window walks over a modified range). */
+  orderPage(query: OrderQuery, pageIndex: number): Promise<Page<QueriedOrder>>;
 }
 
 /** Transport options (credentials, URL, limits, retries, token port) plus the default shop. */
@@ -104,6 +106,10 @@ class HttpJstClient implements JstClient {
 
   queryOrders(query: OrderQuery): AsyncIterable<Page<QueriedOrder>> {
     return this.pages(orderReading(query, this.generation, this.defaultShopId));
+  }
+
+  orderPage(query: OrderQuery, pageIndex: number): Promise<Page<QueriedOrder>> {
+    return this.page(orderReading(query, this.generation, this.defaultShopId), pageIndex);
   }
 
   private async *pages<T>(reading: PagedReading<T>): AsyncGenerator<Page<T>> {

@@ -7,6 +7,7 @@ import {
   warehouseRowSchema,
   type InventoryRow,
   type LogisticsOrder,
+  type ErpOrderStatus,
   type QueriedOrder,
   type WarehouseRow,
 } from './reply-schemas';
@@ -35,6 +36,11 @@ export interface OrderQuery {
   soIds?: readonly string[];
   oIds?: readonly number[];
   modified?: TimeRange;
+  /**
+   * Only orders in this ERP status (docs/erp-api.md §3d: `status` is a documented request field, [C2]).
+   * Whether the ERP filters exactly is not established, so callers still check each row's `status`.
+   */
+  status?: ErpOrderStatus;
   shopId?: number;
   pageSize?: number;
 }
@@ -113,6 +119,7 @@ export function orderReading(query: OrderQuery, generation: 'legacy' | 'open', d
   if (query.soIds?.length) biz.so_ids = [...query.soIds];
   if (query.oIds?.length) biz.o_ids = [...query.oIds];
   if (query.modified) Object.assign(biz, rangeFields(endpoint.name, query.modified), { date_type: 0 });
+  if (query.status) biz.status = query.status;
   return {
     endpoint,
     biz,

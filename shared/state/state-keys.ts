@@ -13,6 +13,7 @@
  * | ERP budget        | `BUDGET#<account>`                 | `BUDGET`                    |
  * | push hint         | `HINT#<job>`                       | `<key>` (SKU or so_id)      |
  * | safety-stock rule | `STOCK_RULES`                      | `global` / `prefix#<p>` / `sku#<sku>` |
+ * | ERP cancellation  | `ERP_CANCEL#<shopId>`              | `<increment_id>`            |
  */
 export interface StateKey {
   pk: string;
@@ -29,6 +30,8 @@ export const stateKeys = {
   retryItem: (job: string, key: string): StateKey => ({ pk: `RETRY#${job}`, sk: key }),
   hintPartition: (job: string): string => `HINT#${job}`,
   hint: (job: string, key: string): StateKey => ({ pk: `HINT#${job}`, sk: key }),
+  erpCancellationPartition: (shopId: number): string => `ERP_CANCEL#${shopId}`,
+  erpCancellation: (shopId: number, incrementId: string): StateKey => ({ pk: `ERP_CANCEL#${shopId}`, sk: incrementId }),
   givenUpOrdersPartition: (shopId: number): string => `ORDERS_GIVEN_UP#${shopId}`,
   givenUpOrder: (shopId: number, incrementId: string): StateKey => ({ pk: `ORDERS_GIVEN_UP#${shopId}`, sk: incrementId }),
   stockRulesPartition: (): string => 'STOCK_RULES',

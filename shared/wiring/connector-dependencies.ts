@@ -14,6 +14,13 @@ import { ErpBudgetStore } from '../state/erp-budget-store';
 import { OrderLedger } from '../state/order-ledger';
 import { RetrySet } from '../state/retry-set';
 import { StockRulesStore } from '../state/stock-rules';
+import { ErpCancellationLog } from '../state/erp-cancellations';
+import { PushHints } from '../state/push-hints';
+import { OrderCancelRepository } from '../fecmall/order-cancel-repository';
+import type { ErpCancellationPorts } from '../jobs/shipping/erp-cancellations';
+
+/** The hint partition of `cancel.order` pushes (HINT#syncShipping#cancel; the hint store: shared/state/push-hints.ts). */
+export const ERP_CANCEL_HINT_JOB = 'syncShipping#cancel';
 
 /** The real adapters of one cold start, shared by the three functions (each uses what it needs). */
 export interface ConnectorDependencies {
@@ -30,6 +37,8 @@ export interface ConnectorDependencies {
   inventoryRetries: RetrySet;
   /** syncInventory's safety-stock rules (docs/design.md §14). */
   stockRules: StockRulesStore;
+  /** syncShipping's ERP-cancellation step: `cancel.order` hints, the cancellation records, the store's cancel. */
+  erpCancellations: ErpCancellationPorts;
   /** The account-wide ERP budget this function draws from (absent with JST_BUDGET=local). */
   budget?: SharedErpBudget;
 }
@@ -78,6 +87,12 @@ export async function buildConnectorDependencies(env: Environment, runtime: Runt
       shippingRetries: new RetrySet(stateClient, env.STATE_TABLE, 'syncShipping', { maxAttempts: env.SHIPPING_RETRY_MAX_ATTEMPTS }),
       inventoryRetries: new RetrySet(stateClient, env.STATE_TABLE, 'syncInventory', { maxAttempts: env.INVENTORY_RETRY_MAX_ATTEMPTS }),
       stockRules: new StockRulesStore(stateClient, env.STATE_TABLE),
+      erpCancellations: {
+        erp,
+        hints: new PushHints(stateClient, env.STATE_TABLE, ERP_CANCEL_HINT_JOB),
+        log: new ErpCancellationLog(stateClient, env.STATE_TABLE, env.JST_SHOP_ID),
+        store: new OrderCancelRepository(pool, schema),
+      },
       ...(budget ? { budget } : {}),
     };
   } catch (error) {

@@ -9,12 +9,15 @@ import type { RetryFailure, RetryItem, RetrySet } from '../../state/retry-set';
 import { walkTimeWindow } from '../walk-time-window';
 import type { SweepStats } from '../window-sweep';
 import { toShipments } from './logistics-rows';
+import { handleErpCancellations, type ErpCancellationPorts } from './erp-cancellations';
 
 export interface SyncShippingPorts {
   erp: Pick<JstClient, 'logisticsPages' | 'logisticsPage'>;
   shipments: Pick<ShipmentRepository, 'apply' | 'plan'>;
   /** The job's retry set (docs/design.md §5): shipments that could not be applied yet. */
   retries: Pick<RetrySet, 'all' | 'record' | 'clear'>;
+  /** ERP cancellations (docs/design.md §20): hints of `cancel.order` and the poll; absent: step not run. */
+  erpCancellations?: ErpCancellationPorts;
 }
 
 type Ctx = Pick<RunContext, 'request' | 'env' | 'cursors' | 'clock' | 'logger' | 'metrics' | 'deadline' | 'fence'>;
@@ -93,6 +96,12 @@ export async function syncShipping(ports: SyncShippingPorts, ctx: Ctx): Promise<
     return true;
   };
 
+  // ERP cancellations first (docs/design.md §20), on incremental runs only (not for a manual list or window).
+  const cancellations =
+    ports.erpCancellations && !ctx.request.orders && !ctx.request.window ? await handleErpCancellations(ports.erpCancellations, ctx) : undefined;
+  if (cancellations) Object.assign(counts, cancellations.counts);
+  if (cancellations?.failure) failures.push(cancellations.failure);
+
   const known = writes ? await ports.retries.all() : [];
   const due = known.filter((i) => !i.abandoned && (i.nextAttemptAt ?? 0) <= ctx.clock.now());
   if (due.length > 0 && !ctx.request.orders) {
@@ -127,6 +136,7 @@ export async function syncShipping(ports: SyncShippingPorts, ctx: Ctx): Promise<
   const details: Record<string, unknown> = {};
   if (skipped.length > 0) details.skippedOrders = skipped;
   if (!writes) details.plannedShipments = planned;
+  if (cancellations?.examples.length) details.erpCancellations = cancellations.examples;
   return { ...result, counts, failures, details };
 }
 

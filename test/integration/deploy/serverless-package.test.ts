@@ -207,7 +207,9 @@ describe('serverless package: operations resources', () => {
         'dynamodb:Query',
         'dynamodb:UpdateItem',
       ]);
-      const givenUp = job === 'pushOrders' ? ['ORDERS_GIVEN_UP#*'] : [];
+      // Partitions only this job uses besides its own: pushOrders' given-up orders; syncShipping's ERP
+      // cancellations and the cancel.order hints it drains.
+      const givenUp = job === 'pushOrders' ? ['ORDERS_GIVEN_UP#*'] : job === 'syncShipping' ? ['ERP_CANCEL#*', 'HINT#syncShipping#cancel*'] : [];
       expect(bySid.StateTableDeleteRetried?.Condition['ForAllValues:StringLike']['dynamodb:LeadingKeys']).toEqual([`RETRY#${job}*`, ...givenUp]);
       expect(JSON.stringify(s3Actions(statements))).toBe('[]');
       // Each role reads and writes only its own partitions, the shared budget and (as needed) the ledger.

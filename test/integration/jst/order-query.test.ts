@@ -78,4 +78,20 @@ describe.each(['open', 'legacy'] as const)('order query (%s API): what the recon
     expect(page!.rows).toEqual([]);
     expect(page!.invalid).toEqual([{ index: 0, key: so('1'), problem: expect.stringMatching(/^status: expected one of WaitPay, .*Cancelled/) }]);
   });
+
+  it('the ERP cancels an order (admin hook): the query by so_id reports Cancelled, and a modified range asked for status Cancelled lists only it', async () => {
+    const from = Date.now() - 60_000;
+    expect((await admin(sandbox().url, 'cancel', { shop_id: DEMO_SHOP_ID, so_id: so('2') })).status).toBe(200);
+    expect((await admin(sandbox().url, 'cancel', { shop_id: DEMO_SHOP_ID, so_id: 'NOT-THERE' })).status).toBe(404);
+    const [bySoId] = await pages(client.queryOrders({ soIds: [so('1'), so('2')] }));
+    expect(bySoId!.rows.map((o) => [o.so_id, o.status])).toEqual([
+      [so('1'), 'WaitConfirm'],
+      [so('2'), 'Cancelled'],
+    ]);
+    const range = { fromMs: from, toMs: Date.now() + 1_000 };
+    const cancelled = await client.orderPage({ modified: range, status: 'Cancelled' }, 1);
+    expect(cancelled.rows.map((o) => o.so_id)).toEqual([so('2')]);
+    const all = await client.orderPage({ modified: range }, 1);
+    expect(all.rows.map((o) => o.so_id)).toEqual(expect.arrayContaining([so('1'), so('2'), so('3')]));
+  });
 });
