@@ -28,6 +28,8 @@ describe('loadEnvironment', () => {
       JST_TIMEOUT_MS: 15_000,
       SETTLE_LAG_SECONDS: 60,
       LOOKBACK_SECONDS: 600,
+      ERP_CANCEL_APPLY: false,
+      ERP_CANCEL_POLL_MINUTES: 10,
       DEADLINE_MARGIN_MS: 20_000,
       LEASE_SECONDS: 900,
       SECRETS_CACHE_SECONDS: 300,
