@@ -1,8 +1,10 @@
 /**
  * Lambda's reserved concurrency 1, as the freshness benchmark's scheduler applies it to one function:
  * an invocation (a schedule tick or a push-triggered start) while the function's one instance is busy
- * is throttled, and the benchmark drops it and counts it. (Deployed, the functions run with zero async
- * retries and a short maximum event age, docs/design.md §4; the next tick is the retry that matters.)
+ * is throttled, and the benchmark drops it and counts it. Deployed, Lambda keeps a throttled async
+ * event in its queue and retries it until the function's maximum event age (serverless.yml: 300 s;
+ * `maximumRetryAttempts: 0` governs function errors, not throttles), so a throttled tick may still run
+ * soon after the busy run ends: dropping it makes the benchmark's latencies err high, never low.
  */
 export type GateDecision = 'invoke' | 'throttled';
 

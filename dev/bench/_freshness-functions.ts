@@ -73,6 +73,40 @@ export async function startFunctionProcess(fn: BenchFunction, env: Record<string
   };
 }
 
+/** A worker whose handler's result is returned as it is (erpNotify behind its Function URL). */
+export interface RawFunctionProcess {
+  invoke(event: unknown): Promise<Record<string, unknown>>;
+  stop(): void;
+}
+
+export async function startRawFunctionProcess(dir: string, env: Record<string, string>, proxy: CountingDynamoProxy): Promise<RawFunctionProcess> {
+  const child: ChildProcess = fork(join(__dirname, '_freshness-worker.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, ...env, FUNCTION_DIR: dir, WORKER_REPLY: 'raw', AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (code) => reject(new Error(`${dir} worker exited with ${code} before its handler loaded`)));
+  });
+  const waiting = new Map<number, (reply: WorkerReply) => void>();
+  child.on('message', (reply: WorkerReply) => waiting.get(reply.id)?.(reply));
+  let next = 0;
+  return {
+    invoke: async (event) => {
+      const id = ++next;
+      const reply = await new Promise<WorkerReply>((resolve) => {
+        waiting.set(id, resolve);
+        child.send({ id, event });
+      });
+      waiting.delete(id);
+      if (!reply.ok) throw new Error(reply.error);
+      return reply.raw ?? {};
+    },
+    stop: () => void child.kill('SIGTERM'),
+  };
+}
+
 export interface Scheduler {
   /** A push-triggered start (erpNotify's async invoke): through the same gate as the ticks. */
   trigger(fn: BenchFunction, event: unknown): void;

@@ -25,7 +25,14 @@ export interface WorkerRunFigures {
   durationMs: number;
 }
 
-export type WorkerReply = { id: number; ok: true; summary: WorkerRunFigures } | { id: number; ok: false; error: string };
+/**
+ * The run's figures; with WORKER_REPLY=raw (erpNotify: its result is the Function URL's HTTP response,
+ * status and a short JSON reply) the handler's result as it is.
+ */
+export type WorkerReply =
+  | { id: number; ok: true; summary: WorkerRunFigures; raw?: undefined }
+  | { id: number; ok: true; raw: Record<string, unknown>; summary?: undefined }
+  | { id: number; ok: false; error: string };
 
 type Handler = (event: unknown, context: unknown) => Promise<Record<string, unknown>>;
 
@@ -44,7 +51,10 @@ async function main(): Promise<void> {
       getRemainingTimeInMillis: () => FUNCTION_TIMEOUT_MS - (Date.now() - started),
     };
     handler(message.event, context).then(
-      (summary) => reply({ id: message.id, ok: true, summary: figuresOf(summary, Date.now() - started) }),
+      (summary) =>
+        process.env.WORKER_REPLY === 'raw'
+          ? reply({ id: message.id, ok: true, raw: summary })
+          : reply({ id: message.id, ok: true, summary: figuresOf(summary, Date.now() - started) }),
       (error: unknown) => reply({ id: message.id, ok: false, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }),
     );
   });

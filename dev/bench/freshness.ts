@@ -27,8 +27,9 @@
  * budget); BENCH_SETTLE_LAG_S sets SETTLE_LAG_SECONDS.
  */
 import { adminStats, printTable, runBench } from './_support';
-import { summarizeLatencies } from './_freshness-percentiles';
-import { BENCH_FUNCTIONS, SCHEDULED_EVENT, startScheduler, type BenchFunction, type RunRecord } from './_freshness-functions';
+import { nearestRankPercentile, summarizeLatencies } from './_freshness-percentiles';
+import { BENCH_FUNCTIONS, SCHEDULED_EVENT, startScheduler, type BenchFunction, type RunRecord, type Scheduler } from './_freshness-functions';
+import { startNotifyHost, type NotifyHost } from './_freshness-notify-host';
 import { NoPushes, SandboxPushes, type PushChannel } from './_freshness-push-channel';
 import { EFFECT_KINDS, ShopDay, type EffectKind, type ShopDayRates } from './_freshness-shop-day';
 import { startFreshnessWorld, startSharedServices, type FreshnessWorld } from './_freshness-world';
@@ -91,6 +92,10 @@ interface ModeResult {
   idleCalls?: Record<BenchFunction, number>;
   idleDynamo?: Record<BenchFunction, number>;
   pushesSent?: number;
+  /** erpNotify's replies and state-table load (pushes-on modes). */
+  notify?: { accepted: number; refused: number; invokes: number; failed: number; throttledWrites: number; dynamoRequests: number };
+  /** The mode could not be measured (e.g. a route of the push sender behaves otherwise than expected). */
+  failed?: string;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -133,6 +138,9 @@ runBench(async () => {
       );
       try {
         results.push(await runMode(mode, world));
+      } catch (error) {
+        if (mode.channel.name === 'off') throw error;
+        results.push({ mode: mode.name, failed: error instanceof Error ? error.message : String(error) });
       } finally {
         await world.stop();
       }
@@ -146,10 +154,6 @@ runBench(async () => {
 async function runMode(mode: Mode, world: FreshnessWorld): Promise<ModeResult> {
   const notInSandbox = await mode.channel.unavailableInSandbox(world.sandboxUrl);
   if (notInSandbox) return { mode: mode.name, unavailable: notInSandbox };
-  if (mode.channel.name !== 'off')
-    // The receiver host (erpNotify behind a local Function URL, its async invokes into this scheduler)
-    // is built with the receiver; until both are merged the pushes-on modes stop at the checks above.
-    return { mode: mode.name, unavailable: 'no erpNotify host in the freshness bench yet (needs the receiver merged)' };
   const cancellations = await sandboxCancels(world.sandboxUrl);
   const shop = new ShopDay(world.pool, world.sandboxUrl, world.skus, cancellations);
   if (!cancellations) console.log('  ERP cancellations: not in this build (the sandbox has no POST /__admin/cancel)');
@@ -170,8 +174,39 @@ async function runMode(mode: Mode, world: FreshnessWorld): Promise<ModeResult> {
 
   const before = await adminStats(world.sandboxUrl);
   const t0 = Date.now();
-  await mode.channel.start(world.sandboxUrl, undefined);
-  const scheduler = startScheduler(world.functions, rates);
+  // Pushes on: erpNotify hosted here; its async invokes start the job through the scheduler's gate.
+  let scheduler: Scheduler | undefined;
+  const host =
+    mode.channel.name === 'off'
+      ? undefined
+      : await startNotifyHost({
+          dynamoEndpoint: world.dynamoEndpoint,
+          functionEnv: world.functionEnv,
+          throttleWriteShare: mode.hintTableThrottle,
+          onInvoke: (fn, event) => scheduler?.trigger(fn, event),
+        });
+  try {
+    await mode.channel.start(world.sandboxUrl, host?.url);
+    scheduler = startScheduler(world.functions, rates);
+    return await measureDay(mode, world, shop, scheduler, before, t0, host);
+  } finally {
+    // Also when the mode failed half-way: nothing keeps running into the next mode.
+    shop.stopChanges();
+    await scheduler?.stop();
+    await shop.stopObserving();
+    await host?.close();
+  }
+}
+
+async function measureDay(
+  mode: Mode,
+  world: FreshnessWorld,
+  shop: ShopDay,
+  scheduler: Scheduler,
+  before: Awaited<ReturnType<typeof adminStats>>,
+  t0: number,
+  host: NotifyHost | undefined,
+): Promise<ModeResult> {
   shop.startChanges(day, minutes * 60_000);
   await sleep(minutes * 60_000);
   shop.stopChanges();
@@ -204,6 +239,7 @@ async function runMode(mode: Mode, world: FreshnessWorld): Promise<ModeResult> {
     idleCalls,
     idleDynamo,
     pushesSent: await mode.channel.sent(world.sandboxUrl),
+    ...(host ? { notify: { ...host.counts, throttledWrites: host.proxy.throttled(), dynamoRequests: host.proxy.requests() } } : {}),
   };
 }
 
@@ -222,9 +258,10 @@ function report(results: ModeResult[]): void {
   const latencyRows: Array<Record<string, string | number>> = [];
   const loadRows: Array<Record<string, string | number>> = [];
   for (const r of results) {
-    if (r.unavailable || !r.day || !r.runs) {
-      latencyRows.push({ mode: r.mode, effect: `not available in this build: ${r.unavailable}` });
-      loadRows.push({ mode: r.mode, measure: `not available in this build: ${r.unavailable}` });
+    if (r.unavailable || r.failed || !r.day || !r.runs) {
+      const why = r.failed ? `failed, no figures: ${r.failed}` : `not available in this build: ${r.unavailable}`;
+      latencyRows.push({ mode: r.mode, effect: why });
+      loadRows.push({ mode: r.mode, measure: why });
       continue;
     }
     const targets = TARGETS[r.mode.startsWith('on') ? 'on' : 'off']!;
@@ -252,6 +289,15 @@ function report(results: ModeResult[]): void {
     loadRows.push({ mode: r.mode, measure: 'ERP calls per hour (day + settle)', value: (r.erpCalls! / hours).toFixed(0) });
     loadRows.push({ mode: r.mode, measure: 'ERP rate-limit rejections', value: r.erpRateLimited! });
     if (r.pushesSent !== undefined) loadRows.push({ mode: r.mode, measure: 'pushes sent by the ERP', value: r.pushesSent });
+    if (r.notify) {
+      const n = r.notify;
+      loadRows.push({ mode: r.mode, measure: 'erpNotify: accepted / refused / failed', value: `${n.accepted} / ${n.refused} / ${n.failed}` });
+      loadRows.push({
+        mode: r.mode,
+        measure: 'erpNotify: job invokes / DynamoDB requests / writes throttled',
+        value: `${n.invokes} / ${n.dynamoRequests} / ${n.throttledWrites}`,
+      });
+    }
     for (const fn of BENCH_FUNCTIONS) {
       const runs = r.runs.filter((x) => x.fn === fn);
       const requests = runs.map((x) => x.dynamoRequests);
@@ -260,6 +306,12 @@ function report(results: ModeResult[]): void {
         mode: r.mode,
         measure: `${fn}: runs / throttled ticks / failed or incomplete`,
         value: `${runs.length} / ${r.throttled![fn]} / ${failed}`,
+      });
+      const durations = runs.map((x) => x.endedAt - x.startedAt);
+      loadRows.push({
+        mode: r.mode,
+        measure: `${fn}: run duration s (p50 / max)`,
+        value: durations.length === 0 ? '–' : `${seconds(nearestRankPercentile(durations, 50))} / ${seconds(Math.max(...durations))}`,
       });
       loadRows.push({
         mode: r.mode,
