@@ -91,6 +91,8 @@ interface ModeResult {
   measuredMs?: number;
   idleCalls?: Record<BenchFunction, number>;
   idleDynamo?: Record<BenchFunction, number>;
+  /** The ERP endpoints each idle run called, with counts. */
+  idleEndpoints?: Record<BenchFunction, string>;
   pushesSent?: number;
   /** erpNotify's replies and state-table load (pushes-on modes). */
   notify?: { accepted: number; refused: number; invokes: number; failed: number; throttledWrites: number; dynamoRequests: number };
@@ -221,11 +223,18 @@ async function measureDay(
 
   const idleCalls = {} as Record<BenchFunction, number>;
   const idleDynamo = {} as Record<BenchFunction, number>;
+  const idleEndpoints = {} as Record<BenchFunction, string>;
   for (const fn of BENCH_FUNCTIONS) {
-    const callsBefore = (await adminStats(world.sandboxUrl)).calls;
+    const statsBefore = await endpointCalls(world.sandboxUrl);
     const run = await world.functions[fn].invoke(SCHEDULED_EVENT, 'probe');
     if (run.error) console.error(`  idle ${fn}: ${run.error}`);
-    idleCalls[fn] = (await adminStats(world.sandboxUrl)).calls - callsBefore;
+    const statsAfter = await endpointCalls(world.sandboxUrl);
+    idleCalls[fn] = statsAfter.calls - statsBefore.calls;
+    idleEndpoints[fn] = Object.entries(statsAfter.byEndpoint)
+      .map(([endpoint, n]) => [endpoint, n - (statsBefore.byEndpoint[endpoint] ?? 0)] as const)
+      .filter(([, n]) => n > 0)
+      .map(([endpoint, n]) => `${endpoint} ×${n}`)
+      .join(', ');
     idleDynamo[fn] = run.dynamoRequests;
   }
   return {
@@ -237,10 +246,18 @@ async function measureDay(
     erpRateLimited: after.rateLimited - before.rateLimited,
     measuredMs,
     idleCalls,
+    idleEndpoints,
     idleDynamo,
     pushesSent: await mode.channel.sent(world.sandboxUrl),
     ...(host ? { notify: { ...host.counts, throttledWrites: host.proxy.throttled(), dynamoRequests: host.proxy.requests() } } : {}),
   };
+}
+
+/** The sandbox's admitted business calls, in total and per endpoint. */
+async function endpointCalls(sandboxUrl: string): Promise<{ calls: number; byEndpoint: Record<string, number> }> {
+  const res = await fetch(`${sandboxUrl}/__admin/stats`);
+  if (!res.ok) throw new Error(`sandbox /__admin/stats: HTTP ${res.status}`);
+  return (await res.json()) as { calls: number; byEndpoint: Record<string, number> };
 }
 
 /** Whether the sandbox can cancel an order as the ERP (the route exists: an unknown order is a 404 of its own). */
@@ -323,6 +340,7 @@ function report(results: ModeResult[]): void {
         measure: `${fn}: idle run: ERP calls (target ≤ 1) / DynamoDB requests`,
         value: `${r.idleCalls![fn]} / ${r.idleDynamo![fn]}`,
       });
+      if (r.idleEndpoints![fn]) loadRows.push({ mode: r.mode, measure: `${fn}: idle run: ERP endpoints`, value: r.idleEndpoints![fn] });
     }
   }
   printTable('freshness: from a change to its effect (seconds)', latencyRows);
