@@ -171,23 +171,21 @@ async function runMode(mode: Mode, world: FreshnessWorld): Promise<ModeResult> {
   }
   await shop.readBaseline();
   shop.startObserving();
-  await sleep(1000);
-  console.log(`  warm-up done: the ERP holds ${shop.erpHolds()} orders; day of ${minutes} min starts`);
-
-  const before = await adminStats(world.sandboxUrl);
-  const t0 = Date.now();
-  // Pushes on: erpNotify hosted here; its async invokes start the job through the scheduler's gate.
   let scheduler: Scheduler | undefined;
-  const host =
-    mode.channel.name === 'off'
-      ? undefined
-      : await startNotifyHost({
-          dynamoEndpoint: world.dynamoEndpoint,
-          functionEnv: world.functionEnv,
-          throttleWriteShare: mode.hintTableThrottle,
-          onInvoke: (fn, event) => scheduler?.trigger(fn, event),
-        });
+  let host: NotifyHost | undefined;
   try {
+    await sleep(1000);
+    console.log(`  warm-up done: the ERP holds ${shop.erpHolds()} orders; day of ${minutes} min starts`);
+    const before = await adminStats(world.sandboxUrl);
+    const t0 = Date.now();
+    // Pushes on: erpNotify hosted here; its async invokes start the job through the scheduler's gate.
+    if (mode.channel.name !== 'off')
+      host = await startNotifyHost({
+        dynamoEndpoint: world.dynamoEndpoint,
+        functionEnv: world.functionEnv,
+        throttleWriteShare: mode.hintTableThrottle,
+        onInvoke: (fn, event) => scheduler?.trigger(fn, event),
+      });
     await mode.channel.start(world.sandboxUrl, host?.url);
     scheduler = startScheduler(world.functions, rates);
     return await measureDay(mode, world, shop, scheduler, before, t0, host);
