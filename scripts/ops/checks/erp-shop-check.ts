@@ -56,6 +56,8 @@ function fixFor(generation: 'legacy' | 'open', error: JstApiError): string {
     if (code === 10) return "appSecret does not match the app key: copy both again from the open platform's app page";
     if (code === 100) return 'the access token is wrong or expired: run ops connect again (getInitToken issues a new pair for a self-developed app)';
     if (code === 110) return "add the outbound IP of the functions (the NAT gateway's elastic IP) to the app's IP whitelist (IP白名单)";
+    if (code === 150)
+      return 'a third-party (服务商) app may not get or refresh tokens itself: authorise it again and give connect its accessToken and refreshToken';
     if (code === 190) return 'give the app the API permission package that contains 店铺查询, inventory, orders and logistics';
   } else {
     if (code === 100) return "partnerId is wrong: copy it again from the ERP's 合作伙伴 settings";

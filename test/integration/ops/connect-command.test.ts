@@ -156,6 +156,19 @@ describeWithMoto('ops connect (sandbox ERP, MariaDB, moto_server)', () => {
     await expectNothingWritten(t);
   });
 
+  describe('with a third-party (服务商) app', () => {
+    const thirdParty = useJstSandbox({ appKind: 'third-party' });
+
+    it('refuses when getInitToken is refused (code 150), says to authorise and give the tokens, and writes nothing', async () => {
+      const t = { ...target(), erpBaseUrl: thirdParty().url };
+      const { appKey, appSecret } = thirdParty().credentials.open;
+      await expect(connectCommand(t, io, { jst: { appKey, appSecret }, db: dbInput() }, { yes: true })).rejects.toThrow(/erp\.getInitToken/);
+      expect(lines.join('\n')).toMatch(/getInitToken \(code 150/);
+      expect(lines.join('\n')).toMatch(/authorise it again and give connect its accessToken and refreshToken/);
+      await expectNothingWritten(t);
+    });
+  });
+
   it('reads the input from a file and names a bad field without echoing any value', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fecjst-connect-'));
     const file = join(dir, 'in.json');
