@@ -75,6 +75,7 @@ function target(stage: string, region: string | undefined): OpsTarget {
     schedules,
     setup: {
       secretIds: { jst: params.jstSecretId || `fecjst/${stage}/jst`, db: params.dbSecretId || `fecjst/${stage}/db` },
+      configuredShopId: () => Number(params.jstShopId) || undefined,
       erpBaseUrl: async () => (await deployed('syncInventory'))?.environment.JST_BASE_URL || params.jstBaseUrl || undefined,
       deployedFunction: deployed,
       expectedEnvironment: () => expectedFunctionEnvironment(params),
@@ -209,10 +210,11 @@ const noPrompt = (): Promise<string> => Promise.reject(new OpsUsageError('no ter
 /** Where connect writes: the stage's secret names (serverless.yml params), its shop and ERP URL. */
 async function makeConnectTarget(stage: string, t: OpsTarget, flags: Record<string, string>): Promise<ConnectTarget> {
   const setup = t.setup ?? { secretIds: { jst: `fecjst/${stage}/jst`, db: `fecjst/${stage}/db` } };
-  const shopId = flags.shop ? Number(flags.shop) : await t.shopId().catch(() => NaN);
+  const deployedShop = await t.shopId().catch(() => NaN);
+  const shopId = flags.shop ? Number(flags.shop) : Number.isInteger(deployedShop) && deployedShop > 0 ? deployedShop : (setup.configuredShopId?.() ?? NaN);
   if (!Number.isInteger(shopId) || shopId <= 0)
     throw new OpsUsageError(
-      `--shop N is needed: the ERP shop number (店铺编号) of stage ${stage} (the functions are not deployed yet, or have no JST_SHOP_ID)`,
+      `--shop N is needed: the ERP shop number (店铺编号) of stage ${stage} (neither the deployed functions nor serverless.yml params.${stage}.jstShopId give one)`,
     );
   return {
     stage,

@@ -51,6 +51,8 @@ export interface ScheduleState {
 /** The stage as connect and doctor see it: secrets, deployed functions, schedules, the per-stage values. */
 export interface StageSetup {
   secretIds: { jst: string; db: string };
+  /** The shop number of the stage's parameters (serverless.yml params.<stage>.jstShopId), for a stage not deployed yet. */
+  configuredShopId?(): number | undefined;
   /** JST_BASE_URL the functions use; undefined: the production URL. */
   erpBaseUrl?(): Promise<string | undefined>;
   /** The deployed function of a job; undefined when it is not deployed. Absent: nothing is deployed here (local stack). */
