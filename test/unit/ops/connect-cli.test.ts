@@ -1,4 +1,4 @@
-import { ConnectInputError, parseConnectInput } from '../../../scripts/ops/connect-input';
+import { ConnectInputError, parseConnectInput, promptConnectInput } from '../../../scripts/ops/connect-input';
 import { runOps } from '../../../scripts/ops/main';
 import { OpsUsageError, type OpsTarget } from '../../../scripts/ops/ops-target';
 
@@ -39,5 +39,24 @@ describe('ops connect input', () => {
     expect(() => parseConnectInput({ jst: { appKey: 'a', appSecret: 's' }, db: { ...db, dbname: undefined } }, 'f.json')).toThrow(/db is invalid: .*dbname/);
     expect(() => parseConnectInput({ jst: { partnerId: 'p', partnerKey: 'secret-k' }, db }, 'f.json')).toThrow(ConnectInputError);
     expect(() => parseConnectInput({ jst: { partnerId: 'p', partnerKey: 'secret-k' }, db }, 'f.json')).not.toThrow(/secret-k/);
+  });
+
+  it('asks for every secret with hidden input and the rest visibly (open platform without tokens: getInitToken follows)', async () => {
+    const visible = ['', 'app-key', 'db.example', '', 'fecmall', 'fecmall_db'];
+    const hidden = ['app-secret', '', 'db-password'];
+    const asked: string[] = [];
+    const input = await promptConnectInput(
+      async (q) => (asked.push(`visible: ${q}`), visible.shift()!),
+      async (q) => (asked.push(`hidden: ${q}`), hidden.shift()!),
+    );
+    expect(input).toEqual({
+      jst: { appKey: 'app-key', appSecret: 'app-secret' },
+      db: { host: 'db.example', port: 3306, username: 'fecmall', password: 'db-password', dbname: 'fecmall_db' },
+    });
+    expect(asked.filter((q) => q.startsWith('hidden')).map((q) => q.split(' (')[0])).toEqual([
+      'hidden: app secret',
+      'hidden: access token',
+      'hidden: password',
+    ]);
   });
 });
