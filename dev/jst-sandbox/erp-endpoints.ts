@@ -31,6 +31,28 @@ export function warehouseQuery(ctx: EndpointContext, biz: unknown): unknown {
   return { ...meta, datas: rows };
 }
 
+/**
+ * The shop query (店铺查询, docs/erp-api.md §3f): the account's shops, paged, optionally only `shop_ids`.
+ * The list is `datas` (open, as one client reads it) or `shops` (legacy, [C2]).
+ */
+export function shopQuery(ctx: EndpointContext, biz: unknown, listKey: 'datas' | 'shops'): unknown {
+  const b = object(biz);
+  const p = paging(b, 100, 100);
+  const wanted = b.shop_ids === undefined ? undefined : new Set(list(b.shop_ids, 100, 'shop_ids')!.map(Number));
+  const all = [...ctx.state.shopDirectory]
+    .filter(([id]) => !wanted || wanted.has(id))
+    .map(([id, shop]) => ({
+      shop_id: id,
+      shop_name: shop.name,
+      co_id: MAIN_WAREHOUSE_ID,
+      shop_site: shop.site,
+      shop_url: null,
+      created: '2024-01-01 00:00:00',
+    }));
+  const { rows, meta } = pageOf(all, p);
+  return { ...meta, [listKey]: rows };
+}
+
 export function inventoryQuery(ctx: EndpointContext, biz: unknown): unknown {
   const b = object(biz);
   const p = paging(b, 30, 100);

@@ -69,6 +69,15 @@ const COUNTERS = Object.keys(ZERO) as Array<keyof StockCounters>;
  * absent sums every warehouse of the SKU, a query with a warehouse id returns that warehouse alone
  * (docs/erp-api.md §3a).
  */
+/** Shops of the sandbox account of types that take no uploads (a marketplace shop and an offline store). */
+export const FOREIGN_TYPE_SHOPS: ReadonlyArray<[number, { name: string; site: string }]> = [
+  [20001, { name: '天猫旗舰店', site: '天猫' }],
+  [20002, { name: '线下门店', site: '线下' }],
+];
+
+/** The `shop_site` the sandbox gives the shops that accept uploads (a choice: the real value is [U]). */
+export const OWN_MALL_SITE = '自有商城';
+
 /** The main warehouse's id in the warehouse query (its stock is stored under 0). */
 export const MAIN_WAREHOUSE_ID = 10_001;
 const storedWarehouse = (wmsCoId: number): number => (wmsCoId === MAIN_WAREHOUSE_ID ? 0 : wmsCoId);
@@ -80,6 +89,12 @@ export class SandboxState {
   readonly ordersByOId = new Map<number, SandboxOrder>();
   readonly shipments: SandboxShipment[] = [];
   readonly shops = new Set<number>();
+  /**
+   * The account's shops as the shop query (店铺查询, docs/erp-api.md §3f) lists them: every shop that
+   * accepts uploads (as a 自有商城 shop) plus shops of other types that do not. The `site` values are a
+   * sandbox choice: the real values of `shop_site` are not documented [U].
+   */
+  readonly shopDirectory = new Map<number, { name: string; site: string }>(FOREIGN_TYPE_SHOPS);
   /**
    * The account's warehouses as the warehouse query (分仓查询) lists them. The main one is stored under
    * 0 (what `setStock` writes by default) and answers to its own id too; a warehouse id first used by

@@ -3,11 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { signLegacy, signOpen } from '../../shared/jst/signers';
 import { TokenAuthority, type SandboxCredentials, type TokenAuthorityOptions } from './token-authority';
 import { handleAdmin, type AdminTarget } from './admin-routes';
-import { cancelByOId, cancelBySoId, inventoryQuery, logisticsQuery, uploadOrders, warehouseQuery, type EndpointContext } from './erp-endpoints';
+import { cancelByOId, cancelBySoId, inventoryQuery, logisticsQuery, shopQuery, uploadOrders, warehouseQuery, type EndpointContext } from './erp-endpoints';
 import { HostileReplies } from './hostile-replies';
 import { orderQuery } from './order-query';
 import { FaultInjector, type FaultConfig, type InjectedFault } from './fault-injector';
-import { SandboxState, type StockCounters } from './sandbox-state';
+import { OWN_MALL_SITE, SandboxState, type StockCounters } from './sandbox-state';
 import { ERP_MESSAGES, SandboxError } from './sandbox-error';
 import { SlidingWindowLog } from './sliding-window';
 import { recordForeignCalls } from './foreign-calls';
@@ -131,7 +131,10 @@ export async function startJstSandbox(options: SandboxOptions = {}): Promise<Jst
   const now = options.now ?? Date.now;
   const creds: SandboxCredentials = structuredClone(options.credentials ?? DEMO_CREDENTIALS);
   const state = new SandboxState(now);
-  for (const shop of options.shops ?? [DEMO_SHOP_ID]) state.shops.add(shop);
+  for (const shop of options.shops ?? [DEMO_SHOP_ID]) {
+    state.shops.add(shop);
+    state.shopDirectory.set(shop, { name: `自有商城 ${shop}`, site: OWN_MALL_SITE });
+  }
   const faults = new FaultInjector(options.faults ?? {}, options.seed ?? 42);
   const hostile = new HostileReplies();
   let latencyMs = options.latencyMs ?? 0;
@@ -243,6 +246,10 @@ export async function startJstSandbox(options: SandboxOptions = {}): Promise<Jst
       case '/open/wms/partner/query':
       case 'wms.partner.query':
         return warehouseQuery(endpoints, biz);
+      case '/open/shops/query':
+        return shopQuery(endpoints, biz, 'datas');
+      case 'shops.query':
+        return shopQuery(endpoints, biz, 'shops');
       case '/open/jushuitan/orders/upload':
       case 'jushuitan.orders.upload':
         return uploadOrders(endpoints, biz);

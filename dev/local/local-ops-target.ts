@@ -10,6 +10,7 @@ import { LocalProcessInvoker } from './local-invoker';
 /**
  * The ops commands' target on the local stack: its state table on dynalite, runs started as local
  * processes, the sandbox ERP through the stack's secret, and no schedules (pause is the state-table switch alone: there is nothing to disable).
+ * connect writes and doctor reads the stack's two secrets; nothing is deployed, so doctor compares no function configuration.
  */
 export function localOpsTarget(stack: LocalStack): OpsTarget {
   useLocalStackEndpoints(stack);
@@ -22,6 +23,7 @@ export function localOpsTarget(stack: LocalStack): OpsTarget {
     clock: systemClock,
     operator: `ops:${userInfo().username}`,
     shopId: async () => stack.shopId,
+    setup: { secretIds: { jst: stack.jstSecretId, db: stack.dbSecretId }, erpBaseUrl: async () => stack.sandbox.url },
     erp: async () => {
       const loader = new SecretsLoader();
       return createJstClient({

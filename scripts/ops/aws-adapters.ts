@@ -1,8 +1,8 @@
 import { DisableRuleCommand, DescribeRuleCommand, EnableRuleCommand, EventBridgeClient, ListRuleNamesByTargetCommand } from '@aws-sdk/client-eventbridge';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand, InvokeCommand, LambdaClient, ResourceNotFoundException } from '@aws-sdk/client-lambda';
 import { GetScheduleCommand, ListSchedulesCommand, SchedulerClient, UpdateScheduleCommand, type GetScheduleCommandOutput } from '@aws-sdk/client-scheduler';
 import type { JobName } from '../../shared/domain/job-request';
-import type { Invoker, Schedules } from './ops-target';
+import type { DeployedFunction, Invoker, Schedules, ScheduleState } from './ops-target';
 
 /** Runs a function asynchronously (InvocationType Event); its run id is the invocation's request id. */
 export class LambdaInvoker implements Invoker {
@@ -21,6 +21,17 @@ export class LambdaInvoker implements Invoker {
   }
 }
 
+/** A job's deployed function (GetFunctionConfiguration): its environment; undefined when not deployed. */
+export async function deployedFunction(lambda: LambdaClient, functionName: string): Promise<DeployedFunction | undefined> {
+  try {
+    const out = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
+    return { environment: { ...out.Environment?.Variables } };
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return undefined;
+    throw error;
+  }
+}
+
 /** The job's EventBridge rules (found by their target, the function) and Scheduler schedules (by target ARN). */
 export class AwsSchedules implements Schedules {
   constructor(
@@ -28,6 +39,26 @@ export class AwsSchedules implements Schedules {
     private readonly scheduler: SchedulerClient,
     private readonly functionArn: (job: JobName) => Promise<string>,
   ) {}
+
+  /** Every rule and schedule that invokes the job, and whether it is on (read-only, for doctor). */
+  async states(job: JobName): Promise<ScheduleState[]> {
+    const arn = await this.functionArn(job);
+    const states: ScheduleState[] = [];
+    for (const name of (await this.events.send(new ListRuleNamesByTargetCommand({ TargetArn: arn }))).RuleNames ?? []) {
+      const rule = await this.events.send(new DescribeRuleCommand({ Name: name }));
+      states.push({ name: `rule ${name}`, enabled: rule.State === 'ENABLED' });
+    }
+    let token: string | undefined;
+    do {
+      const page = await this.scheduler.send(new ListSchedulesCommand({ NextToken: token }));
+      for (const summary of page.Schedules ?? []) {
+        if (summary.Target?.Arn !== arn || !summary.Name) continue;
+        states.push({ name: `schedule ${summary.Name}`, enabled: summary.State === 'ENABLED' });
+      }
+      token = page.NextToken;
+    } while (token);
+    return states;
+  }
 
   async setEnabled(job: JobName, enabled: boolean): Promise<string[]> {
     const arn = await this.functionArn(job);

@@ -17,6 +17,13 @@
  *   stock-rules remove (--sku S | --prefix P | --global)
  *   stock-rules import FILE.csv [--replace]   header kind,key,buffer (e.g. prefix,TS-,10%); checked whole first
  *   cancellations [--limit N]            the ERP's cancellations recorded by syncShipping (applied, refused, …)
+ *   connect [--from-file F] [--shop N]   checks the ERP credentials (shop query; getInitToken for a self-developed
+ *                                        open-platform app given without tokens) and the store database, then writes
+ *                                        both secrets; secrets come from hidden prompts or the JSON file F
+ *                                        ({"jst":{…},"db":{…}}), never from the command line; nothing written on a blocker
+ *   doctor                               the same checks read-only, plus the functions' configuration, schedules, token
+ *                                        expiry, a store SKU sample looked up in the ERP and each job's last success;
+ *                                        exit code 1 on a blocker (README "Connect your shop")
  *
  * Mutating commands ask for confirmation unless --yes, and print what they changed.
  */
@@ -30,7 +37,8 @@ import { createStateDocumentClient } from '../../shared/state/state-table';
 import { readLocalStack } from '../../dev/local/local-stack-file';
 import { localOpsTarget } from '../../dev/local/local-ops-target';
 import { stackIsUp } from '../../dev/local/local-stack-up';
-import { AwsSchedules, LambdaInvoker } from './aws-adapters';
+import { AwsSchedules, deployedFunction, LambdaInvoker } from './aws-adapters';
+import { expectedFunctionEnvironment, stageParams } from './stage-params';
 import { parseCliArgs, parseEventData } from './cli-args';
 import { cursorCommand } from './cursor-command';
 import { cancellationsCommand } from './cancellations-command';
@@ -43,6 +51,12 @@ import { stockRulesCommand } from './stock-rules-command';
 import { warehousesCommand } from './warehouses-command';
 import { SecretsLoader } from '../../shared/config/secrets-loader';
 import { createJstClient } from '../../shared/jst/client';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { hasBlocker } from './checks/finding';
+import { connectCommand, type ConnectTarget } from './connect-command';
+import { promptConnectInput, readConnectFile } from './connect-input';
+import { DoctorFoundBlockersError, doctorCommand } from './doctor-command';
+import { SecretsManagerWriter } from './secret-writer';
 
 function target(stage: string, region: string | undefined): OpsTarget {
   if (stage === 'local') {
@@ -57,12 +71,24 @@ function target(stage: string, region: string | undefined): OpsTarget {
     const out = await lambda.send(new GetFunctionCommand({ FunctionName: names.functionName(job) }));
     return out.Configuration!.FunctionArn!;
   };
+  const schedules = new AwsSchedules(new EventBridgeClient({}), new SchedulerClient({}), functionArn);
+  const params = stageParams(stage);
+  const deployed = (job: Parameters<typeof names.functionName>[0]) => deployedFunction(lambda, names.functionName(job));
   return {
     stage,
     table: names.table,
     doc: createStateDocumentClient(),
     invoker: new LambdaInvoker(lambda, names.functionName),
-    schedules: new AwsSchedules(new EventBridgeClient({}), new SchedulerClient({}), functionArn),
+    schedules,
+    setup: {
+      secretIds: { jst: params.jstSecretId || `fecjst/${stage}/jst`, db: params.dbSecretId || `fecjst/${stage}/db` },
+      configuredShopId: () => Number(params.jstShopId) || undefined,
+      erpBaseUrl: async () => (await deployed('syncInventory'))?.environment.JST_BASE_URL || params.jstBaseUrl || undefined,
+      deployedFunction: deployed,
+      expectedEnvironment: () => expectedFunctionEnvironment(params),
+      // A job whose function is not deployed has no schedules (doctor reports the function itself).
+      scheduleStates: async (job) => ((await deployed(job)) ? schedules.states(job) : []),
+    },
     clock: systemClock,
     operator: `ops:${userInfo().username}`,
     shopId: async () => {
@@ -87,6 +113,30 @@ function target(stage: string, region: string | undefined): OpsTarget {
 
 const terminalIo: OpsIo = {
   out: (line) => console.log(line),
+  ask: async (question) => {
+    if (!process.stdin.isTTY) throw new OpsUsageError(`${question}\n  (not a terminal: give the input with --from-file F)`);
+    const rl = createInterface({ input: process.stdin, output: process.stdout });
+    try {
+      return (await rl.question(question)).trim();
+    } finally {
+      rl.close();
+    }
+  },
+  askSecret: async (question) => {
+    if (!process.stdin.isTTY) throw new OpsUsageError(`${question}\n  (not a terminal: give the secrets with --from-file F)`);
+    const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
+    // Hidden input: the question is written, the typed characters are not.
+    const muted = rl as unknown as { _writeToOutput: (text: string) => void };
+    muted._writeToOutput = (text) => {
+      if (text.includes(question)) process.stdout.write(question);
+    };
+    try {
+      return (await rl.question(question)).trim();
+    } finally {
+      rl.close();
+      process.stdout.write('\n');
+    }
+  },
   confirm: async (question) => {
     if (!process.stdin.isTTY) throw new OpsUsageError(`${question}\n  (not a terminal: add --yes to confirm)`);
     const rl = createInterface({ input: process.stdin, output: process.stdout });
@@ -104,9 +154,10 @@ export async function runOps(argv: string[], io: OpsIo = terminalIo, makeTarget 
   const stage = args.flags.stage;
   if (!command || args.switches.has('help'))
     throw new OpsUsageError(
-      'usage: npm run ops -- <status|runs|cursor|replay|failed|pause|resume|warehouses|stock-rules|cancellations> [job] --stage <stage> (see scripts/ops/main.ts)',
+      'usage: npm run ops -- <status|runs|cursor|replay|failed|pause|resume|warehouses|stock-rules|cancellations|connect|doctor> [job] --stage <stage> (see scripts/ops/main.ts)',
     );
   if (!stage) throw new OpsUsageError('--stage is required (e.g. --stage prod, or --stage local for the local stack)');
+  if (command === 'connect') refuseSecretsOnTheCommandLine(args.flags);
   const t = makeTarget(stage, args.flags.region);
   const yes = args.switches.has('yes');
   switch (command) {
@@ -139,6 +190,16 @@ export async function runOps(argv: string[], io: OpsIo = terminalIo, makeTarget 
     case 'cancellations':
       await cancellationsCommand(t, io, Number(args.flags.limit ?? 50));
       return;
+    case 'connect': {
+      const input = args.flags['from-file'] ? readConnectFile(args.flags['from-file']) : await promptConnectInput(io.ask ?? noPrompt, io.askSecret ?? noPrompt);
+      await connectCommand(await makeConnectTarget(stage, t, args.flags), io, input, { yes });
+      return;
+    }
+    case 'doctor': {
+      const findings = await doctorCommand(t, io);
+      if (hasBlocker(findings)) throw new DoctorFoundBlockersError(findings);
+      return;
+    }
     case 'pause':
     case 'resume':
       await pauseCommand(t, io, parseJob(jobArg), command === 'pause', yes, args.flags.reason);
@@ -146,6 +207,35 @@ export async function runOps(argv: string[], io: OpsIo = terminalIo, makeTarget 
     default:
       throw new OpsUsageError(`unknown command ${command}`);
   }
+}
+
+const CONNECT_FLAGS = new Set(['stage', 'region', 'from-file', 'shop', 'base-url', 'jst-secret-id', 'db-secret-id']);
+
+/** Secrets never come from argv (shell history, process lists): any other flag of connect is refused. */
+function refuseSecretsOnTheCommandLine(flags: Record<string, string>): void {
+  const other = Object.keys(flags).filter((f) => !CONNECT_FLAGS.has(f));
+  if (other.length > 0)
+    throw new OpsUsageError(`connect takes no --${other.join(', --')}: secrets are read from hidden prompts or --from-file F, never from the command line`);
+}
+
+const noPrompt = (): Promise<string> => Promise.reject(new OpsUsageError('no terminal to ask on: give the input with --from-file F'));
+
+/** Where connect writes: the stage's secret names (serverless.yml params), its shop and ERP URL. */
+async function makeConnectTarget(stage: string, t: OpsTarget, flags: Record<string, string>): Promise<ConnectTarget> {
+  const setup = t.setup ?? { secretIds: { jst: `fecjst/${stage}/jst`, db: `fecjst/${stage}/db` } };
+  const deployedShop = await t.shopId().catch(() => NaN);
+  const shopId = flags.shop ? Number(flags.shop) : Number.isInteger(deployedShop) && deployedShop > 0 ? deployedShop : (setup.configuredShopId?.() ?? NaN);
+  if (!Number.isInteger(shopId) || shopId <= 0)
+    throw new OpsUsageError(
+      `--shop N is needed: the ERP shop number (店铺编号) of stage ${stage} (neither the deployed functions nor serverless.yml params.${stage}.jstShopId give one)`,
+    );
+  return {
+    stage,
+    secretIds: { jst: flags['jst-secret-id'] ?? setup.secretIds.jst, db: flags['db-secret-id'] ?? setup.secretIds.db },
+    shopId,
+    erpBaseUrl: flags['base-url'] ?? (await setup.erpBaseUrl?.()),
+    secrets: new SecretsManagerWriter(new SecretsManagerClient({})),
+  };
 }
 
 if (require.main === module) {

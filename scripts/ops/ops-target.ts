@@ -30,13 +30,47 @@ export interface OpsTarget {
   /** The ERP shop number the functions use (JST_SHOP_ID), for pushOrders' given-up orders list. */
   shopId(): Promise<number>;
   /** The ERP as the functions reach it (their secret and base URL), for read-only queries; absent: none. */
-  erp?(): Promise<Pick<JstClient, 'warehouses'>>;
+  erp?(): Promise<Pick<JstClient, 'warehouses' | 'shops' | 'inventoryPage' | 'generation'>>;
+  /** What connect and doctor need: where the secrets are and how the stage is deployed; absent: defaults. */
+  setup?: StageSetup;
+}
+
+/** A deployed function's configuration as doctor compares it (Lambda GetFunctionConfiguration). */
+export interface DeployedFunction {
+  environment: Record<string, string>;
+  /** Whether the function also exposes a URL (a callback address for ERP pushes). */
+  functionUrl?: string;
+}
+
+/** A schedule that starts a job, and whether it is on. */
+export interface ScheduleState {
+  name: string;
+  enabled: boolean;
+}
+
+/** The stage as connect and doctor see it: secrets, deployed functions, schedules, the per-stage values. */
+export interface StageSetup {
+  secretIds: { jst: string; db: string };
+  /** The shop number of the stage's parameters (serverless.yml params.<stage>.jstShopId), for a stage not deployed yet. */
+  configuredShopId?(): number | undefined;
+  /** JST_BASE_URL the functions use; undefined: the production URL. */
+  erpBaseUrl?(): Promise<string | undefined>;
+  /** The deployed function of a job; undefined when it is not deployed. Absent: nothing is deployed here (local stack). */
+  deployedFunction?(job: JobName): Promise<DeployedFunction | undefined>;
+  /** The environment each function should have (serverless.yml params of the stage); absent: not compared. */
+  expectedEnvironment?(): Record<string, string>;
+  /** The schedules of a job with their state; absent: no schedules here (local stack). */
+  scheduleStates?(job: JobName): Promise<ScheduleState[]>;
 }
 
 /** Output and confirmation (the CLI prints and asks on the terminal; tests capture and answer). */
 export interface OpsIo {
   out(line: string): void;
   confirm(question: string): Promise<boolean>;
+  /** A visible answer (connect's prompts); absent: no terminal. */
+  ask?(question: string): Promise<string>;
+  /** A hidden answer, never echoed (connect's secret prompts); absent: no terminal. */
+  askSecret?(question: string): Promise<string>;
 }
 
 export class OpsUsageError extends Error {

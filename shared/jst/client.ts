@@ -2,8 +2,18 @@ import type { ErpUploadOrder } from '../domain/erp-order';
 import { JstApiError, JstRequestError } from './jst-errors';
 import { uploadOrders, type UploadResult } from './order-upload';
 import { readPage, type Page, type PagedReading } from './paged-reply';
-import { inventoryReading, logisticsReading, orderReading, warehouseReading, type InventoryQuery, type LogisticsQuery, type OrderQuery } from './paged-queries';
-import type { InventoryRow, LogisticsOrder, QueriedOrder, WarehouseRow } from './reply-schemas';
+import {
+  inventoryReading,
+  logisticsReading,
+  orderReading,
+  shopReading,
+  shopsListed,
+  warehouseReading,
+  type InventoryQuery,
+  type LogisticsQuery,
+  type OrderQuery,
+} from './paged-queries';
+import type { InventoryRow, LogisticsOrder, QueriedOrder, ShopRow, WarehouseRow } from './reply-schemas';
 import { ENDPOINTS } from './erp-requests';
 import { JstTransport, type TransportOptions, type TransportStats } from './transport';
 
@@ -35,6 +45,8 @@ export interface JstClient {
   uploadOrders(orders: readonly ErpUploadOrder[]): Promise<UploadResult[]>;
   /** Every warehouse (分仓) of the account, all pages (docs/erp-api.md §3e). */
   warehouses(): Promise<WarehouseRow[]>;
+  /** Every shop of the account, all pages (docs/erp-api.md §3f): the cheap call that proves the credentials. */
+  shops(): Promise<ShopRow[]>;
   /** All pages of one logistics query (≤ 20 so_ids and/or a ≤ 7-day range). */
   logisticsPages(query: LogisticsQuery): AsyncIterable<Page<LogisticsOrder>>;
   /** One page (from 1) of a logistics query. */
@@ -90,6 +102,31 @@ class HttpJstClient implements JstClient {
       all.push(...page.rows);
     }
     return all;
+  }
+
+  async shops(): Promise<ShopRow[]> {
+    const reading = shopReading(this.generation);
+    const all: ShopRow[] = [];
+    for (let pageIndex = 1; pageIndex <= MAX_PAGES; pageIndex++) {
+      const page = await this.transport.call(reading.endpoint, { ...reading.biz, page_index: pageIndex }, (data) =>
+        readPage(reading, shopsListed(reading, data), pageIndex),
+      );
+      if (page.invalid.length > 0)
+        throw new JstApiError({
+          code: 'JST_REPLY_INVALID',
+          message: `ERP ${reading.endpoint.name}: ${page.invalid.length} shop row(s) without the documented shape (${page.invalid[0]!.problem})`,
+          endpoint: reading.endpoint.name,
+          retryable: false,
+        });
+      all.push(...page.rows);
+      if (!page.hasNext || page.rows.length === 0) return all;
+    }
+    throw new JstApiError({
+      code: 'JST_REPLY_INVALID',
+      message: `ERP ${reading.endpoint.name}: still has_next after ${MAX_PAGES} pages`,
+      endpoint: reading.endpoint.name,
+      retryable: false,
+    });
   }
 
   uploadOrders(orders: readonly ErpUploadOrder[]): Promise<UploadResult[]> {

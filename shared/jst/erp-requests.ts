@@ -11,6 +11,7 @@ export const ENDPOINTS = {
   logistics: { name: 'logistic.query', legacyMethod: 'logistic.query', openPath: '/open/logistic/query' },
   orders: { name: 'orders.single.query', legacyMethod: 'orders.single.query', openPath: '/open/orders/single/query' },
   warehouses: { name: 'wms.partner.query', legacyMethod: 'wms.partner.query', openPath: '/open/wms/partner/query' },
+  shops: { name: 'shops.query', legacyMethod: 'shops.query', openPath: '/open/shops/query' },
 } as const satisfies Record<string, JstEndpoint>;
 
 /**
@@ -29,6 +30,8 @@ export const LIMITS = {
   uploadOrders: 50,
   // The warehouse query's page size maximum is [C1] (50 in one client, 100 in others, §3e): 30 stays under both.
   warehousePageSize: 30,
+  // The shop query's page size: "默认100条，最大100条" in one client (docs/erp-api.md §3f, [C1]).
+  shopPageSize: 100,
 } as const;
 
 export interface TimeRange {

@@ -5,6 +5,8 @@ import {
   logisticsOrderSchema,
   queriedOrderSchema,
   warehouseRowSchema,
+  shopRowSchema,
+  type ShopRow,
   type InventoryRow,
   type LogisticsOrder,
   type ErpOrderStatus,
@@ -79,6 +81,30 @@ export function warehouseReading(): PagedReading<WarehouseRow> {
     uniqueKey: (r) => String(r.wms_co_id),
     modifiedOf: () => undefined,
   };
+}
+
+/**
+ * The shop query's reading (docs/erp-api.md §3f): every shop of the account, paged. The list is the
+ * top-level `shops` of the legacy reply ([C2]); for the open platform one client reads `data.datas`
+ * ([C1]), so the client also takes a `shops` list there (shopsListed).
+ */
+export function shopReading(generation: 'legacy' | 'open'): PagedReading<ShopRow> {
+  return {
+    endpoint: ENDPOINTS.shops,
+    biz: { page_size: LIMITS.shopPageSize },
+    listKey: generation === 'legacy' ? 'shops' : 'datas',
+    rowSchema: shopRowSchema,
+    keyOf: (row) => (row as { shop_id?: unknown }).shop_id,
+    uniqueKey: (r) => String(r.shop_id),
+    modifiedOf: () => undefined,
+  };
+}
+
+/** The reply with its shop list under the reading's key, whichever of `datas`/`shops` the ERP used. */
+export function shopsListed(reading: PagedReading<ShopRow>, data: Record<string, unknown>): Record<string, unknown> {
+  if (data[reading.listKey] !== undefined) return data;
+  const other = reading.listKey === 'datas' ? 'shops' : 'datas';
+  return data[other] === undefined ? data : { ...data, [reading.listKey]: data[other] };
 }
 
 /** One logistics query's reading (docs/erp-api.md §3c). */

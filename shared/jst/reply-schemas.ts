@@ -62,6 +62,21 @@ export const warehouseRowSchema = z
 export type WarehouseRow = z.infer<typeof warehouseRowSchema>;
 
 /**
+ * One shop of the account (店铺查询, docs/erp-api.md §3f). `shop_id` is the shop number orders are
+ * uploaded to; `shop_site` (店铺站点) is named by one client only and its values are not documented [U],
+ * so nothing decides on it: it is shown to the operator.
+ */
+export const shopRowSchema = z
+  .object({
+    shop_id: integer,
+    shop_name: z.string().optional().nullable(),
+    co_id: integer.optional().nullable(),
+    shop_site: z.string().optional().nullable(),
+  })
+  .passthrough();
+export type ShopRow = z.infer<typeof shopRowSchema>;
+
+/**
  * One item of a shipped order (docs/erp-api.md §3c): `raw_so_id` names the store order the line came from,
  * which differs from the row's `so_id` when the ERP merged several store orders into one.
  */

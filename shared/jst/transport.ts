@@ -8,7 +8,7 @@ import type { ErpHttpRequest, ErpProtocol, JstEndpoint } from './erp-protocol';
 import { JstApiError } from './jst-errors';
 import { LegacyProtocol } from './legacy-protocol';
 import { LegacyTokenKeeper } from './legacy-token-keeper';
-import { OpenProtocol } from './open-protocol';
+import { OPEN_TOKEN_ENDPOINTS, OpenProtocol } from './open-protocol';
 import { OpenTokenKeeper } from './open-token-keeper';
 import { RateLimiter, type RateLimit } from './rate-limiter';
 import { RetryPolicy } from './retry-policy';
@@ -153,6 +153,23 @@ export class JstTransport {
         await this.keeper.recover(used, error);
       }
     }
+  }
+
+  /**
+   * getInitToken (docs/erp-api.md §2.4, self-developed open-platform apps): a new token pair from the app
+   * key and secret alone, returned as the ERP sent it and stored nowhere (`ops connect` writes it into the
+   * secret after checking it). Transient failures are retried; a refusal is a JstApiError.
+   */
+  async initialTokenPair(): Promise<Record<string, unknown>> {
+    const creds = this.options.credentials;
+    if (creds.generation !== 'open' || !(this.protocol instanceof OpenProtocol)) throw new Error('getInitToken exists on the open platform only');
+    const protocol = this.protocol;
+    const data = await this.retry.run(
+      () => this.send(OPEN_TOKEN_ENDPOINTS.init, (ts) => protocol.buildTokenCall('init', creds, ts)),
+      (error) => ({ retryable: error instanceof JstApiError && error.retryable && error.jstCode !== 150, minBaseMs: 0 }),
+    );
+    this.stats.tokenRefreshes++;
+    return data;
   }
 
   /** One paced HTTP round trip, unwrapped; a failure is a classified JstApiError. */
