@@ -57,6 +57,13 @@ export interface ShipmentPackage {
   logistics_company: string;
 }
 
+/** Who hears of the ERP's changes (the push sender, push-sender.ts); unset: nobody. */
+export interface SandboxChangeListener {
+  stockChanged(sku: string): void;
+  shipped(shipments: readonly SandboxShipment[]): void;
+  cancelled(order: SandboxOrder): void;
+}
+
 const ZERO: StockCounters = { qty: 0, order_lock: 0, pick_lock: 0, virtual_qty: 0, purchase_qty: 0, return_qty: 0, in_qty: 0, defective_qty: 0 };
 const COUNTERS = Object.keys(ZERO) as Array<keyof StockCounters>;
 
@@ -80,6 +87,8 @@ export class SandboxState {
   readonly ordersByOId = new Map<number, SandboxOrder>();
   readonly shipments: SandboxShipment[] = [];
   readonly shops = new Set<number>();
+  /** Told of every stock change, shipment and cancellation (the ERP's pushes start here). */
+  listener: SandboxChangeListener | undefined;
   /**
    * The account's warehouses as the warehouse query (分仓查询) lists them. The main one is stored under
    * 0 (what `setStock` writes by default) and answers to its own id too; a warehouse id first used by
@@ -117,6 +126,7 @@ export class SandboxState {
     if (!set) this.skuWarehouses.set(sku, (set = new Set()));
     set.add(wmsCoId);
     this.stockIndex.touch(key, modifiedMs);
+    this.listener?.stockChanged(sku);
     return record;
   }
 
@@ -218,6 +228,7 @@ export class SandboxState {
       if (list) list.push(s);
       else this.shipmentsBySoId.set(s.so_id, [s]);
     }
+    this.listener?.shipped(created);
     return created;
   }
 
@@ -290,6 +301,7 @@ export class SandboxState {
       order.status = 'Cancelled';
       order.modifiedMs = this.now();
       n++;
+      this.listener?.cancelled(order);
     }
     return n;
   }

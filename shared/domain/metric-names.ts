@@ -17,6 +17,9 @@
  *   value differed from the formula, and those of them the incremental runs should have caught.
  * - OrdersMissingInErp / OrdersDifferentInErp, ShipmentsMissingInStore: what a reconcile run of pushOrders
  *   or syncShipping found out of step (and healed) although the incremental runs should have kept it in step.
+ * - PushesAccepted / PushesRefused / HintsWritten: erpNotify (docs/design.md §18): pushes taken as hints,
+ *   pushes refused (also with a `reason` dimension: sign-mismatch, replayed, stale-timestamp …), and the
+ *   hints (SKUs, so_ids) the accepted ones wrote.
  */
 import definitions from './metric-names.json';
 

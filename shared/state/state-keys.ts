@@ -12,6 +12,10 @@
  * | given-up order    | `ORDERS_GIVEN_UP#<shopId>`         | `<increment_id>`            |
  * | ERP budget        | `BUDGET#<account>`                 | `BUDGET`                    |
  * | push hint         | `HINT#<job>`                       | `<key>` (SKU or so_id)      |
+ * | push seen (replay)| `PUSH_SEEN#<digest>`               | `SEEN`                      |
+ * | push refusal ring | `PUSH_REFUSED`                     | `<slot 00..N-1>`            |
+ * | push counters     | `PUSH_COUNTS`                      | `TOTAL`                     |
+ * | push wake-up      | `PUSH_WAKE#<job>`                  | `WAKE`                      |
  */
 export interface StateKey {
   pk: string;
@@ -28,6 +32,11 @@ export const stateKeys = {
   retryItem: (job: string, key: string): StateKey => ({ pk: `RETRY#${job}`, sk: key }),
   hintPartition: (job: string): string => `HINT#${job}`,
   hint: (job: string, key: string): StateKey => ({ pk: `HINT#${job}`, sk: key }),
+  pushSeen: (digest: string): StateKey => ({ pk: `PUSH_SEEN#${digest}`, sk: 'SEEN' }),
+  pushRefusalsPartition: 'PUSH_REFUSED',
+  pushRefusal: (slot: number): StateKey => ({ pk: 'PUSH_REFUSED', sk: String(slot).padStart(2, '0') }),
+  pushCounts: { pk: 'PUSH_COUNTS', sk: 'TOTAL' } as StateKey,
+  pushWake: (job: string): StateKey => ({ pk: `PUSH_WAKE#${job}`, sk: 'WAKE' }),
   givenUpOrdersPartition: (shopId: number): string => `ORDERS_GIVEN_UP#${shopId}`,
   givenUpOrder: (shopId: number, incrementId: string): StateKey => ({ pk: `ORDERS_GIVEN_UP#${shopId}`, sk: incrementId }),
   run: (job: string, startedAtMs: number, runId: string): StateKey => ({ pk: `RUNS#${job}`, sk: `${new Date(startedAtMs).toISOString()}#${runId}` }),
