@@ -39,6 +39,11 @@ export async function startErpNotifyServer(options: {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
     const url = new URL(req.url ?? '/', 'http://local');
+    // Readiness probe of the local stack (not a Function URL path: never reaches the handler).
+    if (url.pathname === '/__health') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      return;
+    }
     const invoke = LAMBDA_INVOKE.exec(url.pathname);
     if (invoke && req.method === 'POST') {
       let event: unknown;

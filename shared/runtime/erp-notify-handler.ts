@@ -81,10 +81,6 @@ export function createErpNotifyHandler(definition: ErpNotifyDefinition): (event:
     } finally {
       clearTimeout(timer);
       powertools.metrics.publishStoredMetrics();
-      if (processEnv.IS_LOCAL === 'true' && processEnv.FECJST_KEEP_WARM !== 'true') {
-        built?.dispose?.();
-        built = undefined;
-      }
     }
   }
 
