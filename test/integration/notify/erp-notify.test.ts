@@ -7,7 +7,7 @@ import { LeaseStore } from '../../../shared/state/lease';
 import { PushHints } from '../../../shared/state/push-hints';
 import { PushLog } from '../../../shared/state/push-log';
 import { createStateDocumentClient } from '../../../shared/state/state-table';
-import { pushesStatus } from '../../../scripts/ops/status-command';
+import { pushesStatus, statusCommand } from '../../../scripts/ops/status-command';
 import { useDynalite } from '../../support/dynamo';
 import { useJstSandbox } from '../../support/jst-sandbox';
 import { describeWithMoto, motoEndpoint } from '../../support/moto';
@@ -166,6 +166,15 @@ describeWithMoto('erpNotify: ERP pushes become hints, and only signed fresh new 
     const status = await pushesStatus({ doc, table } as never);
     expect(status.counts).toMatchObject({ accepted: 0, refused: 1, refusedByReason: { 'sign-mismatch': 1 } });
     expect(status.lastRefusals).toEqual([expect.objectContaining({ reason: 'sign-mismatch', method: '?', detail: 'sign mismatch' })]);
+
+    const lines: string[] = [];
+    await statusCommand({ doc, table, clock: { now: () => Date.now() } } as never, { out: (l) => lines.push(l), confirm: async () => false }, []);
+    expect(lines.slice(0, 3)).toEqual([
+      'pushes (erpNotify)',
+      '  accepted 0, refused 1 (sign-mismatch 1); none accepted yet',
+      '  hints waiting: syncInventory 0, syncShipping 0, syncShipping#cancel 0',
+    ]);
+    expect(lines[3]).toMatch(/^ {2}refused \d+ s ago: sign-mismatch \(\?, \d+ bytes\) — sign mismatch$/);
   });
 
   it('refuses a replayed push and the second of a duplicated pair: one hint, named once', async () => {
