@@ -21,7 +21,8 @@ describeWithMoto('ERP push → erpNotify → syncShipping → store, in one invo
   const world = useE2EWorld({ products: 40, orders: 80 });
   let notify: ErpNotifyServer;
   let syncShipping: Handler;
-  const runs: Array<{ event: unknown; summary: Promise<any> }> = [];
+  let syncInventory: Handler;
+  const runs: Array<{ job: string; event: unknown; summary: Promise<any> }> = [];
   let ready: string[];
 
   const order = async (incrementId: string) =>
@@ -29,6 +30,7 @@ describeWithMoto('ERP push → erpNotify → syncShipping → store, in one invo
 
   beforeAll(async () => {
     syncShipping = (await import('../../functions/sync-shipping/handler')).handler as unknown as Handler;
+    syncInventory = (await import('../../functions/sync-inventory/handler')).handler as unknown as Handler;
     const handler = createErpNotifyHandler({
       buildDependencies: buildNotifyDependencies,
       environment: { ...process.env, SYNC_INVENTORY_FUNCTION: 'e2e-syncInventory', SYNC_SHIPPING_FUNCTION: 'e2e-syncShipping', LOG_LEVEL: 'SILENT' },
@@ -36,9 +38,10 @@ describeWithMoto('ERP push → erpNotify → syncShipping → store, in one invo
     notify = await startErpNotifyServer({
       handler,
       invoke: ({ functionName, event }) => {
-        if (jobOfFunction(functionName) !== 'syncShipping') return;
-        const runEvent = runEventForPush('syncShipping', event);
-        runs.push({ event, summary: syncShipping(runEvent, lambdaContext()) });
+        const job = jobOfFunction(functionName);
+        if (job !== 'syncShipping' && job !== 'syncInventory') return;
+        const run = job === 'syncShipping' ? syncShipping : syncInventory;
+        runs.push({ job, event, summary: run(runEventForPush(job, event), lambdaContext()) });
       },
     });
     process.env.AWS_ENDPOINT_URL_LAMBDA = notify.lambdaEndpoint;
@@ -51,8 +54,12 @@ describeWithMoto('ERP push → erpNotify → syncShipping → store, in one invo
       )
     )[0].map((r) => String(r.increment_id));
     for (const so of ready) sandbox.state.upsertOrder(DEMO_SHOP_ID, { so_id: so, shop_status: 'WAIT_SELLER_SEND_GOODS', items: [] });
-    // A first poll sets the cursor, as the deployed schedule would have long before.
+    // First polls set the cursors, as the deployed schedules would have long before (pushes off meanwhile).
+    sandbox.pushes.setTarget(undefined);
+    sandbox.seedInventory(world().seeded.skus.map((sku) => ({ sku_id: sku, qty: 10, modifiedMs: Date.now() - 3_600_000 })));
     await syncShipping(scheduled, lambdaContext());
+    await syncInventory(scheduled, lambdaContext());
+    sandbox.pushes.setTarget(notify.url);
   });
   afterAll(async () => {
     world().sandbox.pushes.setTarget(undefined);
@@ -77,6 +84,27 @@ describeWithMoto('ERP push → erpNotify → syncShipping → store, in one invo
     const summary = await runs[0]!.summary;
     expect(summary).toMatchObject({ job: 'syncShipping', complete: true, counts: { applied: 1 } });
     expect(await order(ready[0]!)).toMatchObject({ order_status: 'dispatched', tracking_number: 'SFPUSH01' });
+  });
+
+  it('applies a signed stock push through the syncInventory run erpNotify starts', async () => {
+    const sku = world().seeded.skus[3]!;
+    const storeQty = async () =>
+      (
+        await world().db.pool.query<RowDataPacket[]>('SELECT q.qty FROM product_flat p JOIN product_flat_qty q ON q.product_id = p.id WHERE p.sku = ?', [sku])
+      )[0][0]?.qty;
+    const before = await storeQty();
+    world().sandbox.state.setStock(sku, { qty: 321 });
+    await world().sandbox.pushes.idle();
+
+    expect(
+      world()
+        .sandbox.pushes.sent()
+        .map((p) => [p.method, p.keys, p.reply]),
+    ).toEqual([['inventory.upload', [sku], { code: 0, msg: 'ok' }]]);
+    expect(runs.map((r) => [r.job, r.event])).toEqual([['syncInventory', { trigger: 'push' }]]);
+    expect(await runs[0]!.summary).toMatchObject({ job: 'syncInventory', complete: true });
+    expect(await storeQty()).not.toBe(before);
+    expect(Number(await storeQty())).toBeGreaterThan(300);
   });
 
   it('changes nothing on a forged push: refused, no run, the order untouched', async () => {
