@@ -203,6 +203,23 @@ describeWithMoto('erpNotify: ERP pushes become hints, and only signed fresh new 
     expect((await new PushLog(doc, table).counts()).refusedByReason).toEqual({ replayed: 2 });
   });
 
+  it('takes an older push arriving after a newer one as one more hint (the job re-reads the ERP, so order does not matter)', async () => {
+    await send({ method: 'inventory.upload', skus: ['OLDER'], mode: 'out-of-order' });
+    await new Promise((r) => setTimeout(r, 1100));
+    await send({ method: 'inventory.upload', skus: ['NEWER'] });
+
+    expect(
+      pushes()
+        .sent()
+        .filter((p) => p.status === 200)
+        .map((p) => [p.keys, p.reply]),
+    ).toEqual([
+      [['NEWER'], { code: 0, msg: 'ok' }],
+      [['OLDER'], { code: 0, msg: 'ok' }],
+    ]);
+    expect((await hints('syncInventory').take(10)).map((h) => h.key)).toEqual(['NEWER', 'OLDER']);
+  });
+
   it('refuses a push whose ts is outside the window (late), and pushes that cannot be read (not JSON, wrong shape, unknown method)', async () => {
     await send({ method: 'inventory.upload', skus: ['SKU-L'], mode: 'late' });
     await send({ method: 'inventory.upload', skus: ['SKU-M'], mode: 'malformed' });
