@@ -3,7 +3,9 @@
  * ERP account, on either ERP API generation (default: the open platform).
  * Starts the ERP sandbox, finds or starts a MySQL (as the tests do), dynalite and moto_server for
  * Secrets Manager, seeds a demo store and ERP, runs each job through its Lambda handler, prints what
- * happened, and stops everything it started.
+ * happened, then shows the ERP's pushes (erpNotify on a local Function URL: a stock change and a
+ * shipment reach the store within seconds, and by the poll with pushes off), and stops everything it
+ * started.
  */
 import { randomUUID } from 'node:crypto';
 import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
