@@ -10,3 +10,5 @@ export { pushOrders } from './jobs/orders/push-orders';
 export { syncShipping } from './jobs/shipping/sync-shipping';
 export { reconcileOrders } from './jobs/reconcile/reconcile-orders';
 export { reconcileShipments } from './jobs/reconcile/reconcile-shipments';
+export { createErpNotifyHandler } from './runtime/erp-notify-handler';
+export { buildNotifyDependencies } from './wiring/notify-dependencies';

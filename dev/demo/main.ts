@@ -3,7 +3,9 @@
  * ERP account, on either ERP API generation (default: the open platform).
  * Starts the ERP sandbox, finds or starts a MySQL (as the tests do), dynalite and moto_server for
  * Secrets Manager, seeds a demo store and ERP, runs each job through its Lambda handler, prints what
- * happened, and stops everything it started.
+ * happened, then shows the ERP's pushes (erpNotify on a local Function URL: a stock change and a
+ * shipment reach the store within seconds, and by the poll with pushes off), and stops everything it
+ * started.
  */
 import { randomUUID } from 'node:crypto';
 import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -17,6 +19,10 @@ import { findMotoServer, startMotoServer } from '../local/moto-server';
 import { resolveMysqlServer } from '../local/mysql-server';
 import { stateTableDefinition } from '../../shared/state/state-table';
 import type { RunSummary } from '../../shared/runtime/run-summary';
+import { startErpNotifyServer, type FunctionUrlHandler } from '../local/erp-notify-server';
+import { jobOfFunction, runEventForPush } from '../local/push-run-event';
+import type { Pool } from 'mysql2/promise';
+import type { JstSandbox } from '../jst-sandbox/server';
 
 const PRODUCTS = 2000;
 const ORDERS = 1500;
@@ -174,10 +180,105 @@ async function main(): Promise<void> {
   for (let i = 1; i <= 20; i++) sandbox.state.setStock(skuOf(i), { qty: 500 + i });
   report(await syncInventory(scheduled(), context('syncInventory')));
 
+  await pushesDemo({ sandbox, pool, api, handlers: { syncInventory, syncShipping }, scheduled });
+
   console.log(
     `\n✔ Demo finished in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${seeded.skus.length} SKUs, ${seeded.incrementIds.length} orders, ${sandbox.stats.calls} ERP calls, ${sandbox.stats.rateLimited} rate-limit rejections.`,
   );
   console.log('  Next: README.md "Deploy and run by hand"; `npm run sandbox` to poke at the ERP sandbox; `npm test` for the test suite.');
+}
+
+/**
+ * The ERP's pushes (docs/design.md §18): erpNotify behind a local Function URL, the sandbox pushing to
+ * it; a stock change and a shipment reach the store within seconds through a push (erpNotify records
+ * a hint and starts the job), then the same with pushes switched off, by the poll.
+ */
+async function pushesDemo(d: {
+  sandbox: JstSandbox;
+  pool: Pool;
+  api: 'open' | 'legacy';
+  handlers: { syncInventory: Handler; syncShipping: Handler };
+  scheduled: () => unknown;
+}): Promise<void> {
+  const { sandbox, pool } = d;
+  Object.assign(process.env, { SYNC_INVENTORY_FUNCTION: 'demo-syncInventory', SYNC_SHIPPING_FUNCTION: 'demo-syncShipping' });
+  const { handler } = (await import('../../functions/erp-notify/handler')) as unknown as { handler: FunctionUrlHandler };
+  const runs: Array<Promise<unknown>> = [];
+  const notify = await startErpNotifyServer({
+    handler,
+    // Lambda's asynchronous invoke, in this process: the job's handler, not awaited by erpNotify.
+    invoke: ({ functionName, event }) => {
+      const job = jobOfFunction(functionName);
+      if (job !== 'syncInventory' && job !== 'syncShipping') return;
+      runs.push(d.handlers[job](runEventForPush(job, event), context(job)).catch(() => undefined));
+    },
+  });
+  cleanups.push(() => notify.close());
+  process.env.AWS_ENDPOINT_URL_LAMBDA = notify.lambdaEndpoint;
+  sandbox.pushes.setTarget(notify.url);
+  sandbox.pushes.setBehaviour({ generation: d.api });
+
+  const storeQty = async (sku: string) => {
+    const [rows] = await pool.query('SELECT q.qty FROM product_flat p JOIN product_flat_qty q ON q.product_id = p.id WHERE p.sku = ?', [sku]);
+    return (rows as Array<{ qty: number }>)[0]?.qty;
+  };
+  const storeTracking = async (incrementId: string) => {
+    const [rows] = await pool.query('SELECT tracking_number FROM sales_flat_order WHERE increment_id = ?', [incrementId]);
+    return (rows as Array<{ tracking_number: string | null }>)[0]?.tracking_number ?? null;
+  };
+  const waitFor = async (what: () => Promise<boolean>, timeoutMs: number): Promise<number | undefined> => {
+    const started = Date.now();
+    while (Date.now() - started < timeoutMs) {
+      if (await what()) return Date.now() - started;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return undefined;
+  };
+  const unshipped = [...sandbox.state.orders.values()].filter((o) => o.status === 'WaitConfirm');
+  const change = async (sku: string, qty: number, order: (typeof unshipped)[number] | undefined, trackingNumber: string) => {
+    const before = await storeQty(sku);
+    sandbox.state.setStock(sku, { qty });
+    if (order) sandbox.state.ship(DEMO_SHOP_ID, order.so_id, [{ lc_id: 'SF', l_id: trackingNumber, logistics_company: '顺丰速运' }]);
+    return before;
+  };
+
+  step(`Pushes on: the ERP calls erpNotify (${d.api === 'open' ? 'open-platform twin' : 'legacy signature'}) on ${notify.url}`);
+  const sku = skuOf(30);
+  const order = unshipped[0];
+  const before = await change(sku, 555, order, 'SFPUSH1');
+  const stockMs = await waitFor(async () => (await storeQty(sku)) !== before, 20_000);
+  const shipMs = order ? await waitFor(async () => (await storeTracking(order.so_id)) === 'SFPUSH1', 20_000) : undefined;
+  await Promise.all(runs);
+  info(
+    `pushes sent: ${sandbox.pushes
+      .sent()
+      .map((p) => `${p.method} → ${JSON.stringify(p.reply)}`)
+      .join('; ')}`,
+  );
+  info(
+    `stock of ${sku}: ${before} → ${await storeQty(sku)} in the store ${stockMs === undefined ? 'NOT within 20 s' : `${(stockMs / 1000).toFixed(1)} s after the ERP change`}`,
+  );
+  if (order)
+    info(
+      `order ${order.so_id}: tracking SFPUSH1 in the store ${shipMs === undefined ? 'NOT within 20 s' : `${(shipMs / 1000).toFixed(1)} s after the ERP shipped it`}`,
+    );
+
+  step('Pushes off (the ERP never sends them): the same arrives by the poll');
+  sandbox.pushes.setBehaviour({ generation: d.api, dropped: 1 });
+  const sku2 = skuOf(31);
+  const order2 = unshipped[1];
+  const before2 = await change(sku2, 444, order2, 'SFPOLL1');
+  await new Promise((r) => setTimeout(r, 1000));
+  info(
+    `after 1 s without a push: stock of ${sku2} still ${await storeQty(sku2)}, order ${order2?.so_id ?? '-'} tracking ${order2 ? ((await storeTracking(order2.so_id)) ?? 'none') : '-'}`,
+  );
+  info('the next scheduled polls run (every 1–2 minutes when deployed):');
+  report(await d.handlers.syncInventory(d.scheduled(), context('syncInventory')));
+  report(await d.handlers.syncShipping(d.scheduled(), context('syncShipping')));
+  info(
+    `stock of ${sku2}: ${before2} → ${await storeQty(sku2)}; order ${order2?.so_id ?? '-'} tracking ${order2 ? ((await storeTracking(order2.so_id)) ?? 'none') : '-'}`,
+  );
+  sandbox.pushes.setTarget(undefined);
 }
 
 function report(summary: RunSummary): void {

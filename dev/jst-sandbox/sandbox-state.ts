@@ -57,6 +57,13 @@ export interface ShipmentPackage {
   logistics_company: string;
 }
 
+/** Who hears of the ERP's changes (the push sender, push-sender.ts); unset: nobody. */
+export interface SandboxChangeListener {
+  stockChanged(sku: string): void;
+  shipped(shipments: readonly SandboxShipment[]): void;
+  cancelled(order: SandboxOrder): void;
+}
+
 const ZERO: StockCounters = { qty: 0, order_lock: 0, pick_lock: 0, virtual_qty: 0, purchase_qty: 0, return_qty: 0, in_qty: 0, defective_qty: 0 };
 const COUNTERS = Object.keys(ZERO) as Array<keyof StockCounters>;
 
@@ -89,6 +96,8 @@ export class SandboxState {
   readonly ordersByOId = new Map<number, SandboxOrder>();
   readonly shipments: SandboxShipment[] = [];
   readonly shops = new Set<number>();
+  /** Told of every stock change, shipment and cancellation (the ERP's pushes start here). */
+  listener: SandboxChangeListener | undefined;
   /**
    * The account's shops as the shop query (店铺查询, docs/erp-api.md §3f) lists them: every shop that
    * accepts uploads (as a 自有商城 shop) plus shops of other types that do not. The `site` values are a
@@ -132,6 +141,7 @@ export class SandboxState {
     if (!set) this.skuWarehouses.set(sku, (set = new Set()));
     set.add(wmsCoId);
     this.stockIndex.touch(key, modifiedMs);
+    this.listener?.stockChanged(sku);
     return record;
   }
 
@@ -233,6 +243,7 @@ export class SandboxState {
       if (list) list.push(s);
       else this.shipmentsBySoId.set(s.so_id, [s]);
     }
+    this.listener?.shipped(created);
     return created;
   }
 
@@ -305,6 +316,7 @@ export class SandboxState {
       order.status = 'Cancelled';
       order.modifiedMs = this.now();
       n++;
+      this.listener?.cancelled(order);
     }
     return n;
   }

@@ -12,6 +12,7 @@ import { ERP_MESSAGES, SandboxError } from './sandbox-error';
 import { SlidingWindowLog } from './sliding-window';
 import { recordForeignCalls } from './foreign-calls';
 import { readBody, send } from './http-io';
+import { PushSender } from './push-sender';
 
 export type { FaultConfig } from './fault-injector';
 export type { SandboxCredentials } from './token-authority';
@@ -115,6 +116,8 @@ export interface JstSandbox {
   expireAccessToken(): void;
   /** Makes the legacy token expired (the next call gets code 170 until `refresh.token`). */
   expireLegacyToken(): void;
+  /** The ERP's pushes to the store's callback address (push-sender.ts; admin: /__admin/push/…). */
+  pushes: PushSender;
   /** Lost replies of calls that took effect, rate-limit answers caused by other tools (hostile-replies.ts). */
   hostile: HostileReplies;
   /** The next `count` token calls (refresh, getInitToken, legacy refresh.token) act, then drop the connection. */
@@ -131,6 +134,8 @@ export async function startJstSandbox(options: SandboxOptions = {}): Promise<Jst
   const now = options.now ?? Date.now;
   const creds: SandboxCredentials = structuredClone(options.credentials ?? DEMO_CREDENTIALS);
   const state = new SandboxState(now);
+  const pushes = new PushSender(creds, state, now);
+  state.listener = pushes;
   for (const shop of options.shops ?? [DEMO_SHOP_ID]) {
     state.shops.add(shop);
     state.shopDirectory.set(shop, { name: `自有商城 ${shop}`, site: OWN_MALL_SITE });
@@ -395,6 +400,7 @@ export async function startJstSandbox(options: SandboxOptions = {}): Promise<Jst
       }
     },
     hostile,
+    pushes,
     setFaults: (next, seed) => faults.set(next, seed),
     setLatency(ms) {
       latencyMs = ms;
@@ -416,11 +422,14 @@ export async function startJstSandbox(options: SandboxOptions = {}): Promise<Jst
       resetStats();
       faults.set({});
       hostile.set({});
+      pushes.clear();
+      pushes.setBehaviour({});
       state.clear();
       tokens.reset();
     },
     close: () =>
       new Promise<void>((resolve) => {
+        pushes.setTarget(undefined);
         server.closeAllConnections();
         server.close(() => resolve());
       }),

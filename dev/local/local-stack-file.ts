@@ -15,6 +15,8 @@ export interface LocalStack {
   dynamodb: { endpoint: string; pid: number };
   secretsManager: { endpoint: string; pid: number };
   mysql: { url: string; source: string; pid?: number; database: string };
+  /** erpNotify behind a local Function URL (stack-erp-notify.ts), the sandbox's push target. */
+  erpNotify?: { url: string; pid: number };
   table: string;
   jstSecretId: string;
   dbSecretId: string;

@@ -2,7 +2,8 @@
  * `npm run local -- up | invoke <fn> [--data '<json>'] [--param name=value] | status | down`
  *
  * - up: starts (or reuses) the ERP sandbox, DynamoDB and Secrets Manager emulators and a seeded store
- *   database; creates the state table and both secrets (see local-stack-up.ts).
+ *   database; creates the state table and both secrets; serves erpNotify on a local Function URL and
+ *   points the sandbox's pushes at it (see local-stack-up.ts).
  * - invoke: runs one function against it as `serverless invoke local` would, and prints its summary.
  * - status: the stack's services, then `npm run ops -- status --stage local`.
  * - down: stops the processes it started, by PID, and drops the store database.
@@ -46,6 +47,7 @@ async function main(argv: string[]): Promise<number> {
         ['DynamoDB (dynalite)', stack.dynamodb.pid, stack.dynamodb.endpoint],
         ['Secrets Manager (moto_server)', stack.secretsManager.pid, stack.secretsManager.endpoint],
         ['MySQL', stack.mysql.pid, `${stack.mysql.source}, database ${stack.mysql.database}`],
+        ...(stack.erpNotify ? ([['erpNotify (the ERP pushes here)', stack.erpNotify.pid, stack.erpNotify.url]] as const) : []),
       ] as const) {
         console.log(`${name}: ${pid === undefined ? 'not ours' : isAlive(pid) ? `up (pid ${pid})` : `DOWN (pid ${pid})`} ${where}`);
       }
@@ -63,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
         await admin?.query(`DROP DATABASE IF EXISTS \`${stack.mysql.database}\``);
         await admin?.end();
       }
-      for (const pid of [stack.sandbox.pid, stack.dynamodb.pid, stack.secretsManager.pid, stack.mysql.pid]) await stopPid(pid);
+      for (const pid of [stack.erpNotify?.pid, stack.sandbox.pid, stack.dynamodb.pid, stack.secretsManager.pid, stack.mysql.pid]) await stopPid(pid);
       forgetLocalStack();
       console.log('local stack down: processes stopped, store database dropped');
       return 0;

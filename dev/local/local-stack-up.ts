@@ -34,6 +34,7 @@ export function stackIsUp(stack: LocalStack | undefined): stack is LocalStack {
     isAlive(stack.sandbox.pid) &&
     isAlive(stack.dynamodb.pid) &&
     isAlive(stack.secretsManager.pid) &&
+    (stack.erpNotify === undefined || isAlive(stack.erpNotify.pid)) &&
     (stack.mysql.pid === undefined || isAlive(stack.mysql.pid))
   );
 }
@@ -132,5 +133,21 @@ export async function localStackUp(log: (line: string) => void): Promise<LocalSt
   }
   secrets.destroy();
   log(`state table ${stack.table}; secrets ${stack.jstSecretId}, ${stack.dbSecretId}; ERP shop ${stack.shopId}`);
+
+  // erpNotify behind a local Function URL, and the sandbox pushing to it (open platform: the local
+  // stack's ERP secret holds open-platform credentials).
+  const notifyPort = await freePort();
+  const notifyPid = startDetached('erp-notify', process.execPath, ['--import', 'tsx', join(__dirname, 'stack-erp-notify.ts')], { PORT: String(notifyPort) });
+  stack.erpNotify = { url: `http://127.0.0.1:${notifyPort}/`, pid: notifyPid };
+  writeLocalStack(stack);
+  await waitFor(async () => (await fetch(`${stack.erpNotify!.url}__health`)).ok, 30_000, 'erpNotify');
+  for (const [route, body] of [
+    ['push/target', { url: stack.erpNotify.url }],
+    ['push/behaviour', { generation: 'open' }],
+  ] as const) {
+    const res = await fetch(`${sandboxUrl}/__admin/${route}`, { method: 'POST', body: JSON.stringify(body) });
+    if (!res.ok) throw new Error(`the ERP sandbox refused ${route}: ${await res.text()}`);
+  }
+  log(`erpNotify ${stack.erpNotify.url} (pid ${notifyPid}); the ERP sandbox pushes there (open platform)`);
   return stack;
 }

@@ -17,6 +17,10 @@ const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
 const SHARED_PREFIXES = ['BUDGET#'];
 const LEDGER_PREFIX = 'ORDER#';
 const STOCK_RULES_PARTITION = 'STOCK_RULES';
+/** What erpNotify writes (shared/state/state-keys.ts: HINT#, PUSH_SEEN#, PUSH_REFUSED, PUSH_COUNTS, PUSH_WAKE#). */
+const NOTIFY_PREFIXES = ['HINT#', 'PUSH_SEEN#', 'PUSH_REFUSED', 'PUSH_COUNTS', 'PUSH_WAKE#'];
+/** The jobs erpNotify starts (their leases it reads). */
+const NOTIFY_STARTS = ['syncInventory', 'syncShipping'];
 
 const leadingKeys = (prefixes) => ({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes.map((p) => `${p}*`) } });
 
@@ -121,6 +125,59 @@ module.exports = async ({ resolveVariable }) => {
       },
     };
   }
+
+  // erpNotify (docs/design.md §18): its own log group, read the ERP secret (signature check; never
+  // write it), write only push items (hints, replay guard, refusal ring, counters, wake-ups), read only
+  // the two job leases it checks, and start only the two job functions. No VPC, no database.
+  const notifyFunction = `${service}-${stage}-erpNotify`;
+  const jobArn = (logicalId) => ({ 'Fn::GetAtt': [`${logicalId}LambdaFunction`, 'Arn'] });
+  Resources.ErpNotifyRole = {
+    Type: 'AWS::IAM::Role',
+    Properties: {
+      RoleName: { 'Fn::Sub': `${notifyFunction}-\${AWS::Region}` },
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      },
+      Policies: [
+        {
+          PolicyName: 'erpNotify-least-privilege',
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Sid: 'OwnLogs',
+                Effect: 'Allow',
+                Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+                Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${notifyFunction}:*` },
+              },
+              { Sid: 'ReadErpSecret', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [secretArn(jstSecretId)] },
+              {
+                Sid: 'WritePushItems',
+                Effect: 'Allow',
+                Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem'],
+                Resource: tableArn,
+                Condition: leadingKeys(NOTIFY_PREFIXES),
+              },
+              {
+                Sid: 'ReadJobLeases',
+                Effect: 'Allow',
+                Action: ['dynamodb:GetItem'],
+                Resource: tableArn,
+                Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': NOTIFY_STARTS.map((job) => `LEASE#${job}`) } },
+              },
+              {
+                Sid: 'StartJobs',
+                Effect: 'Allow',
+                Action: ['lambda:InvokeFunction'],
+                Resource: [jobArn('SyncInventory'), jobArn('SyncShipping')],
+              },
+            ],
+          },
+        },
+      ],
+    },
+  };
 
   Resources.SchedulerInvokeRole = {
     Type: 'AWS::IAM::Role',

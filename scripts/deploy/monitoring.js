@@ -211,6 +211,48 @@ module.exports = async ({ resolveVariable }) => {
     }
   }
 
+  // erpNotify (docs/design.md §18): refused pushes above a threshold page (forged pushes, a rotated
+  // secret the ERP does not know, a clock far off: README "Pushes: the callback address"); so does any
+  // invocation error (the ERP then gets no answer; the polls still cover everything).
+  const notifyFunction = `${service}-${stage}-erpNotify`;
+  const notifyDims = [{ Name: dimension, Value: 'erpNotify' }];
+  const refusedThreshold = Number(await resolveVariable('param:pushRefusedAlarmThreshold'));
+  Resources.ErpNotifyRefusedPushesAlarm = {
+    Type: 'AWS::CloudWatch::Alarm',
+    Properties: {
+      AlarmName: `${notifyFunction}-RefusedPushes`,
+      AlarmDescription: `erpNotify refused more than ${refusedThreshold} pushes in 5 minutes (PushesRefused, by reason on the dashboard): see "npm run ops -- status" (pushes block) for the last refusals; the polls still cover everything`,
+      ...pages,
+      Namespace: namespace,
+      MetricName: m.pushesRefused,
+      Dimensions: notifyDims,
+      Statistic: 'Sum',
+      Period: 300,
+      EvaluationPeriods: 1,
+      Threshold: refusedThreshold,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+    },
+  };
+  Resources.ErpNotifyErrorsAlarm = {
+    Type: 'AWS::CloudWatch::Alarm',
+    Properties: {
+      AlarmName: `${notifyFunction}-Errors`,
+      AlarmDescription:
+        'erpNotify failed invocations (a configuration error names the variable in the log; the ERP got no answer). The polls still cover everything',
+      ...pages,
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: notifyFunction }],
+      Statistic: 'Sum',
+      Period: 300,
+      EvaluationPeriods: 1,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+    },
+  };
+
   Resources.DeadLetterInflowAlarm = {
     Type: 'AWS::CloudWatch::Alarm',
     Properties: {
@@ -310,6 +352,39 @@ module.exports = async ({ resolveVariable }) => {
     );
     y += 6;
   }
+  const notifyMetric = (name) => [namespace, name, dimension, 'erpNotify', { stat: 'Sum' }];
+  widgets.push(
+    {
+      type: 'metric',
+      x: 0,
+      y,
+      width: 12,
+      height: 6,
+      properties: {
+        title: 'erpNotify: pushes',
+        region: '${AWS::Region}',
+        period: 300,
+        metrics: [notifyMetric(m.pushesAccepted), notifyMetric(m.pushesRefused), notifyMetric(m.hintsWritten)],
+      },
+    },
+    {
+      type: 'metric',
+      x: 12,
+      y,
+      width: 12,
+      height: 6,
+      properties: {
+        title: 'erpNotify: errors and duration',
+        region: '${AWS::Region}',
+        period: 300,
+        metrics: [
+          ['AWS/Lambda', 'Errors', 'FunctionName', `${service}-${stage}-erpNotify`, { stat: 'Sum' }],
+          ['AWS/Lambda', 'Throttles', 'FunctionName', `${service}-${stage}-erpNotify`, { stat: 'Sum' }],
+          ['AWS/Lambda', 'Duration', 'FunctionName', `${service}-${stage}-erpNotify`, { stat: 'Maximum', yAxis: 'right' }],
+        ],
+      },
+    },
+  );
   Resources.JobsDashboard = {
     Type: 'AWS::CloudWatch::Dashboard',
     Properties: { DashboardName: `${service}-${stage}`, DashboardBody: { 'Fn::Sub': JSON.stringify({ widgets }) } },

@@ -6,6 +6,9 @@ import { JobControl, type JobControlState } from '../../shared/state/job-control
 import { RetrySet } from '../../shared/state/retry-set';
 import { RunHistory } from '../../shared/state/run-history';
 import { stateKeys } from '../../shared/state/state-keys';
+import { PushHints } from '../../shared/state/push-hints';
+import { PushLog, type PushCounts, type PushRefusalRecord } from '../../shared/state/push-log';
+import { PUSH_ROUTES } from '../../shared/domain/erp-push';
 import { age, JOBS, type OpsIo, type OpsTarget } from './ops-target';
 import { erpCancellationsLine, erpCancellationsOverview } from './cancellations-command';
 import type { JobName } from '../../shared/domain/job-request';
@@ -46,6 +49,43 @@ export async function jobStatus(target: OpsTarget, job: JobName, runs = 3): Prom
   return { job, control, lease, cursor: positions, retry, runs: history.map((r) => ({ startedAt: r.startedAt, summary: r.summary })) };
 }
 
+export interface PushesStatus {
+  counts: PushCounts;
+  lastRefusals: PushRefusalRecord[];
+  /** Hints waiting per partition (syncInventory, syncShipping, syncShipping#cancel). */
+  waiting: Record<string, number>;
+}
+
+/** The ERP pushes erpNotify received (docs/design.md §18): counts, the last refusals, hints waiting per job. */
+export async function pushesStatus(target: OpsTarget): Promise<PushesStatus> {
+  const log = new PushLog(target.doc, target.table);
+  const partitions = [...new Set(Object.values(PUSH_ROUTES).map((r) => r.hintPartition))];
+  const [counts, lastRefusals, waiting] = await Promise.all([
+    log.counts(),
+    log.lastRefusals(5),
+    Promise.all(partitions.map(async (p) => [p, await new PushHints(target.doc, target.table, p).waiting()] as const)),
+  ]);
+  return { counts, lastRefusals, waiting: Object.fromEntries(waiting) };
+}
+
+function printPushes(p: PushesStatus, now: number, io: OpsIo): void {
+  const { counts } = p;
+  io.out('pushes (erpNotify)');
+  const last = counts.lastAcceptedAt === undefined ? 'none accepted yet' : `last accepted ${age(now - counts.lastAcceptedAt)} ago`;
+  const byReason = Object.entries(counts.refusedByReason)
+    .map(([reason, n]) => `${reason} ${n}`)
+    .join(', ');
+  io.out(`  accepted ${counts.accepted}, refused ${counts.refused}${byReason ? ` (${byReason})` : ''}; ${last}`);
+  io.out(
+    `  hints waiting: ${Object.entries(p.waiting)
+      .map(([partition, n]) => `${partition} ${n}`)
+      .join(', ')}`,
+  );
+  for (const r of p.lastRefusals) io.out(`  refused ${age(now - r.at)} ago: ${r.reason} (${r.method}, ${r.bytes} bytes) — ${r.detail}`);
+  if (counts.lastAcceptedAt === undefined || now - counts.lastAcceptedAt > 86_400_000)
+    io.out('  (no push for a day or more: the polls still cover everything; README "Pushes: the callback address" says what to check)');
+}
+
 /** `status`: per job, pause switch, lease holder, cursor positions and age, retry set, last runs (with details). */
 export async function statusCommand(target: OpsTarget, io: OpsIo, jobs: readonly JobName[] = JOBS): Promise<JobStatus[]> {
   const now = target.clock.now();
@@ -77,6 +117,7 @@ export async function statusCommand(target: OpsTarget, io: OpsIo, jobs: readonly
     const details = s.runs[0]?.summary.details;
     if (details && Object.keys(details).length) io.out(`  last run details: ${JSON.stringify(redact(details)).slice(0, 500)}`);
   }
+  printPushes(await pushesStatus(target), now, io);
   return all;
 }
 

@@ -153,6 +153,14 @@ const environmentSchema = z.object({
   JST_BUDGET_BACKOFF_SECONDS: optional(int(1, 3600)).default(60),
   // A scheduled reconcile run starts a new pass only when the last one finished at least this long ago.
   RECONCILE_MIN_INTERVAL_HOURS: optional(int(0, 24 * 60)).default(72),
+  // erpNotify (docs/design.md §18, docs/erp-push.md): the functions it starts when a push names their keys
+  // (set by serverless.yml on erpNotify only), the accepted clock distance of a push's ts, the body cap,
+  // and how long one state-table request may take (the ERP gets its answer within a second).
+  SYNC_INVENTORY_FUNCTION: optional(z.string().trim().min(1)),
+  SYNC_SHIPPING_FUNCTION: optional(z.string().trim().min(1)),
+  PUSH_TIMESTAMP_WINDOW_SECONDS: optional(int(30, 3600)).default(300),
+  PUSH_MAX_BODY_KB: optional(int(1, 5 * 1024)).default(256),
+  PUSH_STATE_TIMEOUT_MS: optional(int(100, 5000)).default(400),
 });
 
 type ParsedEnvironment = z.infer<typeof environmentSchema>;
@@ -173,6 +181,17 @@ function stockWarehouses(env: ParsedEnvironment): StockWarehouses {
   if (env.STOCK_WAREHOUSES) return env.STOCK_WAREHOUSES;
   if (legacy === undefined) return { kind: 'main' };
   return legacy === 0 ? { kind: 'all' } : { kind: 'list', ids: [legacy] };
+}
+
+/** What erpNotify needs beyond the common variables: the two functions it starts (named in the error when unset). */
+export function notifyFunctionNames(env: Environment): { syncInventory: string; syncShipping: string } {
+  const missing = (['SYNC_INVENTORY_FUNCTION', 'SYNC_SHIPPING_FUNCTION'] as const).filter((name) => !env[name]);
+  if (missing.length > 0)
+    throw new ConfigError(
+      'ENV_INVALID',
+      `Invalid environment: ${missing.map((n) => `${n}: required by erpNotify (the Lambda function it starts)`).join('; ')}`,
+    );
+  return { syncInventory: env.SYNC_INVENTORY_FUNCTION!, syncShipping: env.SYNC_SHIPPING_FUNCTION! };
 }
 
 /** Every variable the schema reads (the deploy template sets each from a parameter; the README table lists each). */

@@ -19,6 +19,9 @@
  *   or syncShipping found out of step (and healed) although the incremental runs should have kept it in step.
  * - ErpCancellations / ErpCancellationsApplied: syncShipping, store orders the ERP's order query newly
  *   reported cancelled (recorded in ERP_CANCEL#<shopId>), and those cancelled in the store (ERP_CANCEL_APPLY).
+ * - PushesAccepted / PushesRefused / HintsWritten: erpNotify (docs/design.md §18): pushes taken as hints,
+ *   pushes refused (also with a `reason` dimension: sign-mismatch, replayed, stale-timestamp …), and the
+ *   hints (SKUs, so_ids) the accepted ones wrote.
  */
 import definitions from './metric-names.json';
 

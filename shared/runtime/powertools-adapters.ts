@@ -33,6 +33,12 @@ export class PowertoolsMetricsSink implements MetricsSink {
   count(name: string, value = 1) {
     this.powertools.addMetric(name, MetricUnit.Count, value);
   }
+  /** A count published on its own with one more dimension (e.g. PushesRefused by `reason`). */
+  countWithDimension(name: string, dimension: string, value: string, count = 1) {
+    const single = this.powertools.singleMetric();
+    single.addDimension(dimension, value);
+    single.addMetric(name, MetricUnit.Count, count);
+  }
   gauge(name: string, value: number, unit: 'Count' | 'Seconds' | 'Milliseconds' = 'Count') {
     this.powertools.addMetric(name, unit === 'Seconds' ? MetricUnit.Seconds : unit === 'Milliseconds' ? MetricUnit.Milliseconds : MetricUnit.Count, value);
   }

@@ -14,6 +14,10 @@
  * | push hint         | `HINT#<job>`                       | `<key>` (SKU or so_id)      |
  * | safety-stock rule | `STOCK_RULES`                      | `global` / `prefix#<p>` / `sku#<sku>` |
  * | ERP cancellation  | `ERP_CANCEL#<shopId>`              | `<increment_id>`            |
+ * | push seen (replay)| `PUSH_SEEN#<digest>`               | `SEEN`                      |
+ * | push refusal ring | `PUSH_REFUSED`                     | `<slot 00..N-1>`            |
+ * | push counters     | `PUSH_COUNTS`                      | `TOTAL`                     |
+ * | push wake-up      | `PUSH_WAKE#<job>`                  | `WAKE`                      |
  */
 export interface StateKey {
   pk: string;
@@ -32,6 +36,11 @@ export const stateKeys = {
   hint: (job: string, key: string): StateKey => ({ pk: `HINT#${job}`, sk: key }),
   erpCancellationPartition: (shopId: number): string => `ERP_CANCEL#${shopId}`,
   erpCancellation: (shopId: number, incrementId: string): StateKey => ({ pk: `ERP_CANCEL#${shopId}`, sk: incrementId }),
+  pushSeen: (digest: string): StateKey => ({ pk: `PUSH_SEEN#${digest}`, sk: 'SEEN' }),
+  pushRefusalsPartition: 'PUSH_REFUSED',
+  pushRefusal: (slot: number): StateKey => ({ pk: 'PUSH_REFUSED', sk: String(slot).padStart(2, '0') }),
+  pushCounts: { pk: 'PUSH_COUNTS', sk: 'TOTAL' } as StateKey,
+  pushWake: (job: string): StateKey => ({ pk: `PUSH_WAKE#${job}`, sk: 'WAKE' }),
   givenUpOrdersPartition: (shopId: number): string => `ORDERS_GIVEN_UP#${shopId}`,
   givenUpOrder: (shopId: number, incrementId: string): StateKey => ({ pk: `ORDERS_GIVEN_UP#${shopId}`, sk: incrementId }),
   stockRulesPartition: (): string => 'STOCK_RULES',

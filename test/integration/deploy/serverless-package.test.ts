@@ -125,8 +125,8 @@ describe('serverless package (offline)', () => {
 
   it('builds the layer from shared/ and keeps each function zip to its own handler', () => {
     expect(resourcesOfType('AWS::Lambda::LayerVersion').map(([id]) => id)).toEqual(['SharedLambdaLayer']);
-    expect(Object.keys(pkg.artifacts).sort()).toEqual(['pushOrders.zip', 'shared.zip', 'syncInventory.zip', 'syncShipping.zip']);
-    for (const name of ['pushOrders.zip', 'syncInventory.zip', 'syncShipping.zip']) {
+    expect(Object.keys(pkg.artifacts).sort()).toEqual(['erpNotify.zip', 'pushOrders.zip', 'shared.zip', 'syncInventory.zip', 'syncShipping.zip']);
+    for (const name of ['erpNotify.zip', 'pushOrders.zip', 'syncInventory.zip', 'syncShipping.zip']) {
       expect(pkg.artifacts[name]).toBeLessThan(pkg.artifacts['shared.zip']! / 10);
     }
   });
@@ -402,5 +402,85 @@ describe('serverless package: operations resources', () => {
     expect(statement.Action).toBe('lambda:InvokeFunction');
     expect(JSON.stringify(statement.Resource)).toContain('SyncInventoryLambdaFunction');
     expect(JSON.stringify(statement.Resource)).not.toContain('PushOrders');
+  });
+
+  describe('erpNotify: the ERP pushes through a Function URL (docs/design.md §18)', () => {
+    const notify = () => pkg.template.Resources.ErpNotifyLambdaFunction!;
+    const statements = () =>
+      pkg.template.Resources.ErpNotifyRole?.Properties?.Policies[0].PolicyDocument.Statement as Array<{
+        Sid: string;
+        Action: string[];
+        Resource: unknown;
+        Condition?: Record<string, Record<string, string[]>>;
+      }>;
+
+    it('is a function of its own behind a public Function URL (the push signature is the authentication), with its address as a stack output', () => {
+      expect(notify().Properties).toMatchObject({
+        Handler: 'functions/erp-notify/handler.handler',
+        Runtime: 'nodejs22.x',
+        Timeout: 5,
+        Role: { 'Fn::GetAtt': ['ErpNotifyRole', 'Arn'] },
+        Layers: [{ Ref: 'SharedLambdaLayer' }],
+      });
+      expect(notify().Properties!.ReservedConcurrentExecutions).toBeGreaterThan(1);
+      expect(notify().Properties!.Environment.Variables).toMatchObject({
+        POWERTOOLS_SERVICE_NAME: 'erpNotify',
+        SYNC_INVENTORY_FUNCTION: 'fecjst-ops-syncInventory',
+        SYNC_SHIPPING_FUNCTION: 'fecjst-ops-syncShipping',
+      });
+      expect(notify().Properties!.VpcConfig).toBeUndefined();
+      expect(pkg.template.Resources.ErpNotifyLambdaFunctionUrl?.Properties).toMatchObject({
+        AuthType: 'NONE',
+        TargetFunctionArn: { 'Fn::GetAtt': ['ErpNotifyLambdaFunction', 'Arn'] },
+      });
+      expect(pkg.template.Outputs?.ErpNotifyUrl).toMatchObject({ Value: { 'Fn::GetAtt': ['ErpNotifyLambdaFunctionUrl', 'FunctionUrl'] } });
+    });
+
+    it('may only write push items, read the two job leases and the ERP secret, and start the two jobs', () => {
+      const bySid = Object.fromEntries(statements().map((st) => [st.Sid, st]));
+      expect(Object.keys(bySid).sort()).toEqual(['OwnLogs', 'ReadErpSecret', 'ReadJobLeases', 'StartJobs', 'WritePushItems']);
+      expect(bySid.WritePushItems!.Action.sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+      expect(bySid.WritePushItems!.Condition!['ForAllValues:StringLike']!['dynamodb:LeadingKeys']).toEqual([
+        'HINT#*',
+        'PUSH_SEEN#*',
+        'PUSH_REFUSED*',
+        'PUSH_COUNTS*',
+        'PUSH_WAKE#*',
+      ]);
+      expect(bySid.ReadJobLeases).toMatchObject({
+        Action: ['dynamodb:GetItem'],
+        Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['LEASE#syncInventory', 'LEASE#syncShipping'] } },
+      });
+      expect(JSON.stringify(bySid.ReadErpSecret!.Resource)).toContain('fecjst/ops/jst-??????');
+      expect(JSON.stringify(bySid.ReadErpSecret!.Resource)).not.toContain('/db');
+      expect(bySid.StartJobs).toMatchObject({
+        Action: ['lambda:InvokeFunction'],
+        Resource: [{ 'Fn::GetAtt': ['SyncInventoryLambdaFunction', 'Arn'] }, { 'Fn::GetAtt': ['SyncShippingLambdaFunction', 'Arn'] }],
+      });
+      const all = JSON.stringify(statements());
+      for (const never of ['secretsmanager:PutSecretValue', 'dynamodb:DeleteItem', 'dynamodb:Query', 'PushOrdersLambdaFunction', 'sqs:'])
+        expect(all).not.toContain(never);
+    });
+
+    it('pages on refused pushes above the threshold and on any invocation error, and has its own dashboard row', () => {
+      const byId = Object.fromEntries(alarms().map((a) => [a.id, a]));
+      expect(byId.ErpNotifyRefusedPushesAlarm).toMatchObject({
+        Namespace: names.namespace,
+        MetricName: 'PushesRefused',
+        Dimensions: [{ Name: names.dimension, Value: 'erpNotify' }],
+        Period: 300,
+        Threshold: 20,
+        AlarmActions: [{ Ref: 'AlarmTopic' }],
+      });
+      expect(byId.ErpNotifyErrorsAlarm).toMatchObject({
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: 'fecjst-ops-erpNotify' }],
+        AlarmActions: [{ Ref: 'AlarmTopic' }],
+      });
+      const body = JSON.stringify(pkg.template.Resources.JobsDashboard?.Properties?.DashboardBody);
+      expect(body).toContain('erpNotify: pushes');
+      expect(body).toContain('fecjst-ops-erpNotify');
+    });
   });
 });

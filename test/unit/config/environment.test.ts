@@ -1,4 +1,4 @@
-import { loadEnvironment } from '../../../shared/config/environment';
+import { loadEnvironment, notifyFunctionNames } from '../../../shared/config/environment';
 
 const valid = { STATE_TABLE: 'fecjst-prod-state', JST_SECRET_ID: 'fecjst/jst', DB_SECRET_ID: 'fecjst/db', JST_SHOP_ID: '10001' };
 
@@ -59,6 +59,9 @@ describe('loadEnvironment', () => {
       JST_BUDGET_FLOOR_PERCENT: 10,
       JST_BUDGET_BACKOFF_SECONDS: 60,
       RECONCILE_MIN_INTERVAL_HOURS: 72,
+      PUSH_TIMESTAMP_WINDOW_SECONDS: 300,
+      PUSH_MAX_BODY_KB: 256,
+      PUSH_STATE_TIMEOUT_MS: 400,
     });
   });
 
@@ -140,5 +143,22 @@ describe('STOCK_WAREHOUSES: which ERP warehouses the stock sync reads', () => {
   });
   it('refuses both set at once, naming both', () => {
     expect(() => read({ STOCK_WAREHOUSES: 'main', STOCK_WAREHOUSE_ID: '7' })).toThrow(/either STOCK_WAREHOUSES or the older STOCK_WAREHOUSE_ID/);
+  });
+});
+
+describe('erpNotify environment', () => {
+  it('names the function variables erpNotify needs when they are unset', () => {
+    const env = loadEnvironment({
+      STATE_TABLE: 't',
+      JST_SECRET_ID: 'j',
+      DB_SECRET_ID: 'd',
+      JST_SHOP_ID: '1',
+      SYNC_SHIPPING_FUNCTION: 'fecjst-prod-syncShipping',
+    });
+    expect(() => notifyFunctionNames(env)).toThrow('SYNC_INVENTORY_FUNCTION: required by erpNotify (the Lambda function it starts)');
+    expect(notifyFunctionNames({ ...env, SYNC_INVENTORY_FUNCTION: 'fecjst-prod-syncInventory' })).toEqual({
+      syncInventory: 'fecjst-prod-syncInventory',
+      syncShipping: 'fecjst-prod-syncShipping',
+    });
   });
 });
