@@ -23,6 +23,7 @@ import { startErpNotifyServer, type FunctionUrlHandler } from '../local/erp-noti
 import { jobOfFunction, runEventForPush } from '../local/push-run-event';
 import type { Pool } from 'mysql2/promise';
 import type { JstSandbox } from '../jst-sandbox/server';
+import { runReportLines, tokenRecordLine } from './run-report';
 
 const PRODUCTS = 2000;
 const ORDERS = 1500;
@@ -170,7 +171,7 @@ async function main(): Promise<void> {
     (await secrets.send(new GetSecretValueCommand({ SecretId: 'fecjst/demo/jst', VersionStage: 'AWSCURRENT' }))).SecretString ?? '{}',
   ) as Record<string, unknown>;
   info(
-    `token renewed by the run (${sandbox.stats.tokenRefreshes - refreshesBefore} ${api === 'open' ? 'refresh' : 'refresh.token'} call), recorded in the ERP secret: ${api === 'open' ? `expiresAt ${String(stored.expiresAt)}` : `tokenRefreshedAt ${String(stored.tokenRefreshedAt)}`}`,
+    `token renewed by the run (${sandbox.stats.tokenRefreshes - refreshesBefore} ${api === 'open' ? 'refresh' : 'refresh.token'} call), recorded in the ERP secret: ${tokenRecordLine(api, stored, Date.now())}`,
   );
   secrets.destroy();
   const [rows] = await pool.query('SELECT order_status, COUNT(*) AS n FROM sales_flat_order GROUP BY order_status ORDER BY n DESC');
@@ -282,20 +283,7 @@ async function pushesDemo(d: {
 }
 
 function report(summary: RunSummary): void {
-  const counts = Object.entries(summary.counts ?? {})
-    .filter(([, v]) => v !== 0)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(' ');
-  info(`${summary.job} · ${summary.mode}${summary.dryRun ? ' (dry run)' : ''} · ${summary.complete ? 'complete' : 'incomplete'} · ${summary.durationMs} ms`);
-  info(`counts: ${counts || '(nothing to do)'}`);
-  if (summary.failures?.length)
-    info(
-      `failures (${summary.failures.length}): ${summary.failures
-        .slice(0, 3)
-        .map((f) => `${f.key}: ${f.reason}`)
-        .join(' | ')}`,
-    );
-  if (summary.cursor?.after !== undefined) info(`cursor: ${JSON.stringify(summary.cursor.before)} → ${JSON.stringify(summary.cursor.after)}`);
+  for (const line of runReportLines(summary, Date.now())) info(line);
 }
 
 async function cleanup(): Promise<void> {

@@ -5,6 +5,7 @@ import { CreateSecretCommand, PutSecretValueCommand, ResourceExistsException, Se
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import mysql from 'mysql2/promise';
 import { stateTableDefinition } from '../../shared/state/state-table';
+import { humanTime } from '../../shared/domain/human-time';
 import { seedStore } from '../fecmall/generator';
 import { createStoreSchema } from '../fecmall/schema';
 import { DEMO_CREDENTIALS, DEMO_SHOP_ID } from '../jst-sandbox/server';
@@ -48,7 +49,7 @@ export function stackIsUp(stack: LocalStack | undefined): stack is LocalStack {
 export async function localStackUp(log: (line: string) => void): Promise<LocalStack> {
   const existing = readLocalStack();
   if (stackIsUp(existing)) {
-    log(`reusing the local stack started ${existing.startedAt}`);
+    log(`reusing the local stack started ${humanTime(existing.startedAt, Date.now())}`);
     useLocalStackEndpoints(existing);
     return existing;
   }

@@ -1,8 +1,9 @@
 import type { ErpCancellationRecord } from '../../shared/domain/erp-cancellation';
+import { humanTime } from '../../shared/domain/human-time';
 import { ErpCancellationLog } from '../../shared/state/erp-cancellations';
-import { age, type OpsIo, type OpsTarget } from './ops-target';
+import { type OpsIo, type OpsTarget } from './ops-target';
 
-/** What `status` shows of the ERP's cancellations (docs/design.md §20): counts and the latest increment ids. */
+/** What `status` shows of the ERP's cancellations (docs/design.md §15): counts and the latest increment ids. */
 export interface ErpCancellationsOverview {
   total: number;
   applied: number;
@@ -52,9 +53,9 @@ export async function cancellationsCommand(target: OpsTarget, io: OpsIo, limit =
   }
   io.out(`${all.length} ERP cancellation(s), newest first:`);
   for (const r of all.slice(0, limit)) {
-    const when = r.appliedAt ? `applied ${age(now - r.appliedAt)} ago` : r.refusedReason ? `refused: ${r.refusedReason}` : '';
+    const when = r.appliedAt ? `applied ${humanTime(r.appliedAt, now)}` : r.refusedReason ? `refused: ${r.refusedReason}` : '';
     io.out(
-      `  ${r.incrementId}  o_id ${r.oId}  ${r.outcome}  seen ${age(now - r.seenAt)} ago${r.storeStatus ? `  store ${r.storeStatus}` : ''}${when ? `  ${when}` : ''}`,
+      `  ${r.incrementId}  o_id ${r.oId}  ${r.outcome}  seen ${humanTime(r.seenAt, now)}${r.storeStatus ? `  store ${r.storeStatus}` : ''}${when ? `  ${when}` : ''}`,
     );
   }
   if (all.length > limit) io.out(`  … ${all.length - limit} more (--limit ${all.length})`);

@@ -1,7 +1,8 @@
 import { CursorStore } from '../../shared/state/cursor-store';
 import { LeaseStore } from '../../shared/state/lease';
 import type { JobName } from '../../shared/domain/job-request';
-import { age, OpsUsageError, type OpsIo, type OpsTarget } from './ops-target';
+import { humanPosition, humanTime } from '../../shared/domain/human-time';
+import { OpsUsageError, type OpsIo, type OpsTarget } from './ops-target';
 
 /** How long the operator's lease lasts while a cursor is moved. */
 const OPS_LEASE_MS = 60_000;
@@ -45,8 +46,7 @@ export async function cursorCommand(
   if (action === 'show') {
     if (Object.keys(positions).length === 0) io.out(`${job}: no cursor positions`);
     for (const [n, v] of Object.entries(positions)) {
-      const time = typeof v.position === 'number' && v.position > 1e11 ? ` = ${new Date(v.position).toISOString()}` : '';
-      io.out(`${job} ${n}: ${JSON.stringify(v.position)}${time}, moved ${age(now - v.updatedAt)} ago`);
+      io.out(`${job} ${n}: ${humanPosition(v.position, now)}, moved ${humanTime(v.updatedAt, now)}`);
     }
     return shown;
   }
@@ -54,7 +54,7 @@ export async function cursorCommand(
   if (!name) throw new OpsUsageError(`expected the position name (${Object.keys(positions).join(', ') || 'e.g. incremental, full, scan'})`);
   const position = action === 'set' ? parsePosition(value ?? '') : null;
   const before = positions[name]?.position ?? null;
-  const describe = (p: unknown) => (p === null ? 'none' : typeof p === 'number' && p > 1e11 ? new Date(p).toISOString() : JSON.stringify(p));
+  const describe = (p: unknown) => humanPosition(p, now);
   if (!yes && !(await io.confirm(`${target.stage}: ${job} cursor ${name}: ${describe(before)} → ${describe(position)}. Go on?`))) {
     io.out('nothing changed');
     return shown;

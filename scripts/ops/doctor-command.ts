@@ -1,4 +1,5 @@
 import { SecretsLoader } from '../../shared/config/secrets-loader';
+import { durationText, humanTime } from '../../shared/domain/human-time';
 import type { JstCredentials } from '../../shared/config/secret-shapes';
 import type { DbCredentials } from '../../shared/config/secret-shapes';
 import type { JobName } from '../../shared/domain/job-request';
@@ -10,7 +11,7 @@ import { checkErpShop } from './checks/erp-shop-check';
 import { blocker, findingLines, ok, warning, type Finding } from './checks/finding';
 import { checkSkuSample } from './checks/sku-sample-check';
 import { checkStore } from './checks/store-check';
-import { age, JOBS, type OpsIo, type OpsTarget, type StageSetup } from './ops-target';
+import { JOBS, type OpsIo, type OpsTarget, type StageSetup } from './ops-target';
 
 /** Doctor found at least one blocker (exit code 1); the findings say what to fix. */
 export class DoctorFoundBlockersError extends FecjstError {
@@ -92,26 +93,26 @@ export function tokenExpiry(jst: JstCredentials, nowMs: number): Finding {
     if (left <= 0)
       return warning(
         'erp.tokenExpiry',
-        `the access token expired ${age(-left)} ago`,
+        `the access token expired ${durationText(-left)} ago`,
         'the next run refreshes it with the refresh token; if that is refused, run ops connect again',
       );
     if (left < TOKEN_SOON_MS)
       return warning(
         'erp.tokenExpiry',
-        `the access token expires in ${age(left)}`,
+        `the access token expires in ${durationText(left)}`,
         'nothing to do if the functions run: they refresh it when the ERP refuses it',
       );
-    return ok('erp.tokenExpiry', `the access token expires in ${age(left)}`);
+    return ok('erp.tokenExpiry', `the access token expires in ${durationText(left)}`);
   }
   if (!jst.tokenRefreshedAt) return ok('erp.tokenExpiry', 'legacy token: no refresh.token recorded yet (the functions call it and record tokenRefreshedAt)');
   const left = Date.parse(jst.tokenRefreshedAt) + LEGACY_TOKEN_LIFETIME_MS - nowMs;
   if (left < 30 * 86_400_000)
     return warning(
       'erp.tokenExpiry',
-      `the legacy token was last refreshed ${age(nowMs - Date.parse(jst.tokenRefreshedAt))} ago`,
+      `the legacy token was last refreshed ${humanTime(jst.tokenRefreshedAt, nowMs)}`,
       'check that the functions run (they call refresh.token); otherwise ask the ERP for a new token and run ops connect',
     );
-  return ok('erp.tokenExpiry', `legacy token refreshed ${age(nowMs - Date.parse(jst.tokenRefreshedAt))} ago`);
+  return ok('erp.tokenExpiry', `legacy token refreshed ${humanTime(jst.tokenRefreshedAt, nowMs)}`);
 }
 
 async function skuSample(db: DbCredentials, erp: Parameters<typeof checkSkuSample>[1]): Promise<Finding> {
@@ -204,7 +205,7 @@ async function lastSuccesses(target: OpsTarget): Promise<Finding[]> {
     }
     const since = now - Date.parse(success.startedAt);
     const stale = since > 3 * DEFAULT_INTERVAL_MS[job];
-    const message = `last successful run ${age(since)} ago`;
+    const message = `last successful run ${durationText(since)} ago`;
     findings.push(
       stale
         ? warning(`runs.${job}`, message, `npm run ops -- status ${job} --stage <stage> (paused? failing? see runs and the alarms)`)

@@ -1,7 +1,8 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { RetrySet, type RetryItem } from '../../shared/state/retry-set';
 import type { JobName } from '../../shared/domain/job-request';
-import { age, type OpsIo, type OpsTarget } from './ops-target';
+import { humanTime } from '../../shared/domain/human-time';
+import { type OpsIo, type OpsTarget } from './ops-target';
 
 /** A given-up order as pushOrders lists it (`ORDERS_GIVEN_UP#<shopId>` / `<increment id>`). */
 export interface GivenUpOrderRow {
@@ -53,14 +54,14 @@ export async function failedCommand(
   io.out(`${job}: ${pending.length} waiting for a retry, ${abandoned.length} given up`);
   for (const i of pending)
     io.out(
-      `  retry  ${i.key}  attempts ${i.attempts}, next ${i.nextAttemptAt && i.nextAttemptAt > now ? `in ${age(i.nextAttemptAt - now)}` : 'now'}: ${i.reason}`,
+      `  retry  ${i.key}  attempts ${i.attempts}, next ${i.nextAttemptAt && i.nextAttemptAt > now ? humanTime(i.nextAttemptAt, now) : 'now'}: ${i.reason}`,
     );
-  for (const i of abandoned) io.out(`  GIVEN UP  ${i.key}  after ${i.attempts} attempts, first failed ${age(now - i.firstFailedAt)} ago: ${i.reason}`);
+  for (const i of abandoned) io.out(`  GIVEN UP  ${i.key}  after ${i.attempts} attempts, first failed ${humanTime(i.firstFailedAt, now)}: ${i.reason}`);
   const orders = job === 'pushOrders' ? await givenUpOrders(target) : [];
   if (job === 'pushOrders') io.out(`pushOrders: ${orders.length} orders given up`);
   for (const o of orders)
     io.out(
-      `  GIVEN UP  order ${o.incrementId}${o.attempts ? `  after ${o.attempts} attempts` : ''}${o.givenUpAt ? `, ${age(now - o.givenUpAt)} ago` : ''}: ${o.reason ?? ''}`,
+      `  GIVEN UP  order ${o.incrementId}${o.attempts ? `  after ${o.attempts} attempts` : ''}${o.givenUpAt ? `, given up ${humanTime(o.givenUpAt, now)}` : ''}: ${o.reason ?? ''}`,
     );
   if (abandoned.length || orders.length)
     io.out(

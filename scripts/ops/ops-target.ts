@@ -86,11 +86,3 @@ export function parseJob(value: string | undefined): JobName {
 export function stageNames(stage: string): { table: string; functionName(job: JobName): string } {
   return { table: `fecjst-${stage}-state`, functionName: (job) => `fecjst-${stage}-${job}` };
 }
-
-export function age(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 120) return `${s} s`;
-  if (s < 7200) return `${Math.round(s / 60)} min`;
-  if (s < 172800) return `${(s / 3600).toFixed(1)} h`;
-  return `${(s / 86400).toFixed(1)} d`;
-}

@@ -46,7 +46,7 @@ export async function replayCommand(target: OpsTarget, io: OpsIo, job: JobName, 
   for (;;) {
     const found = (await history.latestRecords<RunSummary>(job, 25)).find((r) => r.runId === runId);
     if (found) {
-      io.out(runLine(found.startedAt, found.summary));
+      io.out(runLine(found.startedAt, found.summary, target.clock.now()));
       // Printed masked: a dry run's details may carry what it would send (names, phones, addresses).
       io.out(JSON.stringify(redact(found.summary), null, 2));
       return found.summary;

@@ -9,9 +9,10 @@ import { stateKeys } from '../../shared/state/state-keys';
 import { PushHints } from '../../shared/state/push-hints';
 import { PushLog, type PushCounts, type PushRefusalRecord } from '../../shared/state/push-log';
 import { PUSH_ROUTES } from '../../shared/domain/erp-push';
-import { age, JOBS, type OpsIo, type OpsTarget } from './ops-target';
 import { erpCancellationsLine, erpCancellationsOverview } from './cancellations-command';
+import { JOBS, type OpsIo, type OpsTarget } from './ops-target';
 import type { JobName } from '../../shared/domain/job-request';
+import { humanPosition, humanTime } from '../../shared/domain/human-time';
 
 export interface JobStatus {
   job: JobName;
@@ -22,15 +23,15 @@ export interface JobStatus {
   runs: Array<{ startedAt: string; summary: RunSummary }>;
 }
 
-/** One line per run: when, outcome, counts, duration, and why it is incomplete. */
-export function runLine(startedAt: string, s: RunSummary): string {
+/** One line per run: when (ISO +08:00 with its age), outcome, counts, duration, and why it is incomplete. */
+export function runLine(startedAt: string, s: RunSummary, now: number): string {
   const outcome = s.error ? `FAILED ${s.error.code}` : s.skipped ? `skipped (${s.skipped})` : s.complete ? 'complete' : 'incomplete';
   const counts = Object.entries(s.counts ?? {})
     .filter(([, v]) => v !== 0)
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
   const reason = !s.complete && !s.skipped && s.incompleteReason ? ` — ${s.incompleteReason}` : '';
-  return `${startedAt}  ${s.mode}${s.dryRun ? ' dry-run' : ''}  ${outcome}  ${counts || '-'}  ${s.durationMs} ms${s.failures?.length ? `  failures ${s.failures.length}` : ''}${reason}`;
+  return `${humanTime(startedAt, now)}  ${s.mode}${s.dryRun ? ' dry-run' : ''}  ${outcome}  ${counts || '-'}  ${s.durationMs} ms${s.failures?.length ? `  failures ${s.failures.length}` : ''}${reason}`;
 }
 
 export async function jobStatus(target: OpsTarget, job: JobName, runs = 3): Promise<JobStatus> {
@@ -71,7 +72,7 @@ export async function pushesStatus(target: OpsTarget): Promise<PushesStatus> {
 function printPushes(p: PushesStatus, now: number, io: OpsIo): void {
   const { counts } = p;
   io.out('pushes (erpNotify)');
-  const last = counts.lastAcceptedAt === undefined ? 'none accepted yet' : `last accepted ${age(now - counts.lastAcceptedAt)} ago`;
+  const last = counts.lastAcceptedAt === undefined ? 'none accepted yet' : `last accepted ${humanTime(counts.lastAcceptedAt, now)}`;
   const byReason = Object.entries(counts.refusedByReason)
     .map(([reason, n]) => `${reason} ${n}`)
     .join(', ');
@@ -81,7 +82,7 @@ function printPushes(p: PushesStatus, now: number, io: OpsIo): void {
       .map(([partition, n]) => `${partition} ${n}`)
       .join(', ')}`,
   );
-  for (const r of p.lastRefusals) io.out(`  refused ${age(now - r.at)} ago: ${r.reason} (${r.method}, ${r.bytes} bytes) — ${r.detail}`);
+  for (const r of p.lastRefusals) io.out(`  refused ${humanTime(r.at, now)}: ${r.reason} (${r.method}, ${r.bytes} bytes) — ${r.detail}`);
   if (counts.lastAcceptedAt === undefined || now - counts.lastAcceptedAt > 86_400_000)
     io.out('  (no push for a day or more: the polls still cover everything; README "Pushes: the callback address" says what to check)');
 }
@@ -93,17 +94,13 @@ export async function statusCommand(target: OpsTarget, io: OpsIo, jobs: readonly
   for (const job of jobs) {
     const s = await jobStatus(target, job);
     all.push(s);
-    io.out(
-      `${job}${s.control.paused ? `  PAUSED by ${s.control.changedBy ?? '?'} ${s.control.changedAt ? `${age(now - s.control.changedAt)} ago` : ''}` : ''}`,
-    );
-    io.out(`  lease:  ${s.lease?.held ? `held by ${s.lease.owner} (fence ${s.lease.fence}) for ${age(s.lease.leaseUntil - now)} more` : 'free'}`);
+    io.out(`${job}${s.control.paused ? `  PAUSED by ${s.control.changedBy ?? '?'} ${s.control.changedAt ? humanTime(s.control.changedAt, now) : ''}` : ''}`);
+    io.out(`  lease:  ${s.lease?.held ? `held by ${s.lease.owner} (fence ${s.lease.fence}) until ${humanTime(s.lease.leaseUntil, now)}` : 'free'}`);
     const cursorNames = Object.keys(s.cursor);
     if (cursorNames.length === 0) io.out('  cursor: none yet (the first run starts from its initial lookback or a full pass)');
     for (const name of cursorNames) {
       const { position, updatedAt } = s.cursor[name]!;
-      const shown =
-        typeof position === 'number' && position > 1e11 ? `${new Date(position).toISOString()} (${age(now - position)} behind)` : JSON.stringify(position);
-      io.out(`  cursor ${name}: ${shown}, moved ${age(now - updatedAt)} ago`);
+      io.out(`  cursor ${name}: ${humanPosition(position, now)}, moved ${humanTime(updatedAt, now)}`);
     }
     io.out(
       `  retry set: ${s.retry.pending} waiting, ${s.retry.abandoned} given up${s.retry.pending + s.retry.abandoned ? ` (npm run ops -- failed ${job})` : ''}`,
@@ -113,7 +110,7 @@ export async function statusCommand(target: OpsTarget, io: OpsIo, jobs: readonly
         await erpCancellationsOverview(target).then(erpCancellationsLine, (error: unknown) => `  ERP cancellations: not read (${(error as Error).message})`),
       );
     if (s.runs.length === 0) io.out('  runs: none recorded');
-    for (const r of s.runs) io.out(`  run ${runLine(r.startedAt, r.summary)}`);
+    for (const r of s.runs) io.out(`  run ${runLine(r.startedAt, r.summary, now)}`);
     const details = s.runs[0]?.summary.details;
     if (details && Object.keys(details).length) io.out(`  last run details: ${JSON.stringify(redact(details)).slice(0, 500)}`);
   }
@@ -123,8 +120,9 @@ export async function statusCommand(target: OpsTarget, io: OpsIo, jobs: readonly
 
 /** `runs <job>`: the last runs, newest first. */
 export async function runsCommand(target: OpsTarget, io: OpsIo, job: JobName, limit = 10): Promise<RunSummary[]> {
+  const now = target.clock.now();
   const records = await new RunHistory(target.doc, target.table, 30).latestRecords<RunSummary>(job, limit);
   if (records.length === 0) io.out(`${job}: no runs recorded`);
-  for (const r of records) io.out(runLine(r.startedAt, r.summary));
+  for (const r of records) io.out(runLine(r.startedAt, r.summary, now));
   return records.map((r) => r.summary);
 }

@@ -120,7 +120,7 @@ const environmentSchema = z.object({
   SHIPPING_INITIAL_LOOKBACK_HOURS: optional(int(1, 24 * 30)).default(72),
   // Attempts before a shipment of the retry set is given up on (ItemsAbandoned).
   SHIPPING_RETRY_MAX_ATTEMPTS: optional(int(1, 100)).default(8),
-  // ERP cancellations (docs/design.md §20): recorded always; applied to the store (Fecmall's cancel,
+  // ERP cancellations (docs/design.md §15): recorded always; applied to the store (Fecmall's cancel,
   // never after dispatch) only when switched on. The ERP's cancelled orders are also polled (order query,
   // status Cancelled, over the modified window) at most every ERP_CANCEL_POLL_MINUTES (0 = pushes only).
   ERP_CANCEL_APPLY: optional(bool).default(false),

@@ -1,5 +1,5 @@
 /**
- * An ERP cancellation (docs/design.md §20): a store order the ERP's own order query reports with
+ * An ERP cancellation (docs/design.md §15): a store order the ERP's own order query reports with
  * status `Cancelled` (docs/erp-api.md §3d, [C2]). What the connector did with it:
  * - `recorded`: seen and kept; not applied (ERP_CANCEL_APPLY off, the default);
  * - `applied`: the store order was cancelled with Fecmall's own transition;

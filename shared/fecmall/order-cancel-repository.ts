@@ -38,7 +38,7 @@ type Queryable = Pick<Pool, 'query'>;
  * per batch: the orders are read FOR UPDATE, decided, and moved by one guarded UPDATE
  * (`WHERE order_id IN (…) AND order_status IN (allowed)`), so a second run changes nothing. Stock is
  * not returned here (`returnQty`): the store's stock is the ERP's figure, which syncInventory writes
- * (docs/design.md §20). `if_is_return_stock` is never touched.
+ * (docs/design.md §15). `if_is_return_stock` is never touched.
  */
 export class OrderCancelRepository {
   constructor(

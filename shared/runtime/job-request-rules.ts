@@ -1,3 +1,4 @@
+import { isoBeijing } from '../domain/human-time';
 import type { JobMode, JobName } from '../domain/job-request';
 
 /** Bounds of manual events (README "Manual events"; issue #20). */
@@ -48,7 +49,7 @@ export function checkManualRequest(job: JobName, m: ManualFields, limits: { nowM
   const from = m.from!;
   const to = m.to!;
   if (!(from < to)) return '"from" must be before "to"';
-  if (to > limits.nowMs + EVENT_LIMITS.futureToleranceMs) return `"to" is in the future (${new Date(to).toISOString()}); a window ends at the latest now`;
+  if (to > limits.nowMs + EVENT_LIMITS.futureToleranceMs) return `"to" is in the future (${isoBeijing(to)}); a window ends at the latest now`;
   const days = (to - from) / DAY_MS;
   const allowed = m.force ? EVENT_LIMITS.maxForcedWindowDays : limits.maxWindowDays;
   if (days > allowed) {

@@ -17,7 +17,7 @@ export const ERP_CANCELLATION_RETENTION_DAYS = 90;
 const BATCH_GET_MAX = 100;
 
 /**
- * The ERP cancellations of one shop (docs/design.md §20): `ERP_CANCEL#<shopId>` / `<increment_id>`,
+ * The ERP cancellations of one shop (docs/design.md §15): `ERP_CANCEL#<shopId>` / `<increment_id>`,
  * one item per store order the ERP's own order query reported cancelled. Holds the ERP's o_id and
  * status, when it was first seen, and what the connector did with it (recorded only, applied to the
  * store, or refused with the reason). Never personal data: increment ids, ids and statuses only.

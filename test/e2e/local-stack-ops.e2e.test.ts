@@ -10,6 +10,7 @@ import type { RunSummary } from '../../shared/runtime/run-summary';
 import { JobControl } from '../../shared/state/job-control';
 import { LeaseStore } from '../../shared/state/lease';
 import { RetrySet } from '../../shared/state/retry-set';
+import { CursorStore } from '../../shared/state/cursor-store';
 import { runOps } from '../../scripts/ops/main';
 import type { OpsIo, OpsTarget } from '../../scripts/ops/ops-target';
 import { describeWithMoto } from '../support/moto';
@@ -71,10 +72,12 @@ describeWithMoto('the local stack and the ops command (npm run local / npm run o
     lines.length = 0;
     await ops(['status']);
     expect(lines.join('\n')).toMatch(/pushOrders\n {2}lease: {2}free\n/);
-    expect(lines.join('\n')).toMatch(/run \S+ {2}incremental dry-run {2}complete/);
+    // Times for people: ISO-8601 in Beijing time with the age, never epoch ms (docs/design.md §17).
+    expect(lines.join('\n')).toMatch(/run \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00 \((now|\d+ s ago|\d+ min ago)\) {2}incremental dry-run {2}complete/);
+    expect(lines.join('\n')).not.toMatch(/\b\d{13}\b/);
     lines.length = 0;
     await ops(['runs', 'syncShipping']);
-    expect(lines[0]).toMatch(/incremental dry-run {2}complete/);
+    expect(lines[0]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00 \((now|.+ ago)\) {2}incremental dry-run {2}complete/);
   });
 
   it('cursor set / show / reset: asks first, writes the stored shape under the lease, prints the change', async () => {
@@ -82,12 +85,28 @@ describeWithMoto('the local stack and the ops command (npm run local / npm run o
     await ops(['cursor', 'syncShipping', 'set', 'incremental', '2026-11-28T10:00:00+08:00']);
     expect(lines).toContain('nothing changed');
     await ops(['cursor', 'syncShipping', 'set', 'incremental', '2026-11-28T10:00:00+08:00'], true);
-    expect(lines).toContain('changed: syncShipping cursor incremental: none → 2026-11-28T02:00:00.000Z');
+    expect(lines.at(-1)).toMatch(/^changed: syncShipping cursor incremental: none → 2026-11-28T10:00:00\+08:00 \(\d+\.\d d ago\)$/);
+    // The stored position stays epoch ms (a machine field); only the printed line is for people.
+    expect((await new CursorStore(target.doc, target.table).readAll('syncShipping')).positions.incremental?.position).toBe(1795831200000);
     lines.length = 0;
     await ops(['cursor', 'syncShipping', 'show']);
-    expect(lines[0]).toMatch(/^syncShipping incremental: 1795831200000 = 2026-11-28T02:00:00.000Z/);
+    expect(lines[0]).toMatch(
+      /^syncShipping incremental: 2026-11-28T10:00:00\+08:00 \(\d+\.\d d ago\), moved \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00 \((now|\d+ s ago)\)$/,
+    );
     await ops(['cursor', 'syncShipping', 'reset', 'incremental', '--yes']);
-    expect(lines).toContain('changed: syncShipping cursor incremental: 2026-11-28T02:00:00.000Z → none');
+    expect(lines.at(-1)).toMatch(/^changed: syncShipping cursor incremental: 2026-11-28T10:00:00\+08:00 \(\d+\.\d d ago\) → none$/);
+    // A JSON position prints as JSON, with the times inside it for people; it is stored as typed.
+    await ops(['cursor', 'syncInventory', 'set', 'probe', '{"afterSku":"SKU-000010","startedAtMs":1795831200000}', '--yes']);
+    lines.length = 0;
+    await ops(['cursor', 'syncInventory', 'show']);
+    expect(lines.find((l) => l.startsWith('syncInventory probe:'))).toMatch(
+      /^syncInventory probe: \{"afterSku":"SKU-000010","startedAtMs":"2026-11-28T10:00:00\+08:00 \(\d+\.\d d ago\)"\}, moved /,
+    );
+    expect((await new CursorStore(target.doc, target.table).readAll('syncInventory')).positions.probe?.position).toEqual({
+      afterSku: 'SKU-000010',
+      startedAtMs: 1795831200000,
+    });
+    await ops(['cursor', 'syncInventory', 'reset', 'probe', '--yes']);
     // A run holding the lease: the operator is told to wait, nothing moves.
     const held = await new LeaseStore(target.doc, target.table).acquire('syncShipping', 'a-run', 60_000, Date.now());
     await expect(ops(['cursor', 'syncShipping', 'set', 'incremental', '2026-11-28T10:00:00+08:00', '--yes'])).rejects.toThrow(/is running/);
@@ -123,7 +142,9 @@ describeWithMoto('the local stack and the ops command (npm run local / npm run o
     lines.length = 0;
     await ops(['failed', 'pushOrders']);
     expect(lines).toContain('pushOrders: 1 orders given up');
-    expect(lines.join('\n')).toMatch(/GIVEN UP {2}order 1100000007 {2}after 10 attempts, \d+ s ago: code 140: bad SKU/);
+    expect(lines.join('\n')).toMatch(
+      /GIVEN UP {2}order 1100000007 {2}after 10 attempts, given up \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00 \((now|\d+ s ago)\): code 140: bad SKU/,
+    );
   });
 
   it('replay: validates the event first, runs asynchronously and waits for the summary in run history', async () => {
@@ -151,7 +172,7 @@ describeWithMoto('the local stack and the ops command (npm run local / npm run o
     expect(summaryOf(scheduled.stdout)).toMatchObject({ skipped: 'paused' });
     lines.length = 0;
     await ops(['status', 'pushOrders']);
-    expect(lines[0]).toMatch(/^pushOrders {2}PAUSED by ops:/);
+    expect(lines[0]).toMatch(/^pushOrders {2}PAUSED by ops:\S+ \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00 \((now|\d+ s ago)\)$/);
     await ops(['resume', 'pushOrders', '--yes']);
     expect(lines).toContain('changed: state table: pushOrders pause switch on → off');
   }, 60_000);

@@ -26,7 +26,7 @@ export interface ErpCancelPoll {
 }
 
 /**
- * Finds ERP cancellations no push announced (docs/design.md §20): the order query over the modified
+ * Finds ERP cancellations no push announced (docs/design.md §15): the order query over the modified
  * window since the last poll (lookback included), asking for status Cancelled only, walked with the
  * same loss-free sweep as the incremental windows (docs/design.md §3). Runs at most every
  * ERP_CANCEL_POLL_MINUTES, so an idle poll costs one ERP call per interval, none in between.

@@ -36,7 +36,7 @@ export interface ErpCancellationStep {
 }
 
 /**
- * syncShipping's ERP-cancellation step (docs/design.md §20), run near the start of an incremental
+ * syncShipping's ERP-cancellation step (docs/design.md §15), run near the start of an incremental
  * run. Candidates are the so_ids of `cancel.order` hints and the ERP's cancelled orders found by the
  * poll (a push that was never sent loses nothing). Each is verified with the ERP's order query by
  * so_id: only an order the ERP itself reports `Cancelled` counts. A verified cancellation is recorded

@@ -16,7 +16,7 @@ export interface SyncShippingPorts {
   shipments: Pick<ShipmentRepository, 'apply' | 'plan'>;
   /** The job's retry set (docs/design.md §5): shipments that could not be applied yet. */
   retries: Pick<RetrySet, 'all' | 'record' | 'clear'>;
-  /** ERP cancellations (docs/design.md §20): hints of `cancel.order` and the poll; absent: step not run. */
+  /** ERP cancellations (docs/design.md §15): hints of `cancel.order` and the poll; absent: step not run. */
   erpCancellations?: ErpCancellationPorts;
 }
 
@@ -96,7 +96,7 @@ export async function syncShipping(ports: SyncShippingPorts, ctx: Ctx): Promise<
     return true;
   };
 
-  // ERP cancellations first (docs/design.md §20), on incremental runs only (not for a manual list or window).
+  // ERP cancellations first (docs/design.md §15), on incremental runs only (not for a manual list or window).
   const cancellations =
     ports.erpCancellations && !ctx.request.orders && !ctx.request.window ? await handleErpCancellations(ports.erpCancellations, ctx) : undefined;
   if (cancellations) Object.assign(counts, cancellations.counts);

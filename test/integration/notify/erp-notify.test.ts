@@ -174,7 +174,7 @@ describeWithMoto('erpNotify: ERP pushes become hints, and only signed fresh new 
       '  accepted 0, refused 1 (sign-mismatch 1); none accepted yet',
       '  hints waiting: syncInventory 0, syncShipping 0, syncShipping#cancel 0',
     ]);
-    expect(lines[3]).toMatch(/^ {2}refused \d+ s ago: sign-mismatch \(\?, \d+ bytes\) — sign mismatch$/);
+    expect(lines[3]).toMatch(/^ {2}refused \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00 \((now|\d+ s ago)\): sign-mismatch \(\?, \d+ bytes\) — sign mismatch$/);
   });
 
   it('refuses a replayed push and the second of a duplicated pair: one hint, named once', async () => {

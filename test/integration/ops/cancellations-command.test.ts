@@ -86,10 +86,12 @@ describe('npm run ops -- status / cancellations: the ERP cancellations syncShipp
     const listed = await cancellationsCommand(target, io);
     expect(listed.map((r) => r.incrementId)).toEqual(['1000000103', '1000000102', '1000000101']);
     expect(lines[0]).toBe('3 ERP cancellation(s), newest first:');
-    expect(lines[1]).toBe('  1000000103  o_id 930  recorded  seen 30 min ago  store holded');
+    expect(lines[1]).toBe('  1000000103  o_id 930  recorded  seen 2026-12-06T19:30:00+08:00 (30 min ago)  store holded');
     expect(lines[2]).toBe(
-      '  1000000102  o_id 940  refused_shipped  seen 40 min ago  store dispatched  refused: store order is dispatched: never cancelled after dispatch',
+      '  1000000102  o_id 940  refused_shipped  seen 2026-12-06T19:20:00+08:00 (40 min ago)  store dispatched  refused: store order is dispatched: never cancelled after dispatch',
     );
-    expect(lines[3]).toBe('  1000000101  o_id 950  applied  seen 50 min ago  store payment_confirmed  applied 49 min ago');
+    expect(lines[3]).toBe(
+      '  1000000101  o_id 950  applied  seen 2026-12-06T19:10:00+08:00 (50 min ago)  store payment_confirmed  applied 2026-12-06T19:11:00+08:00 (49 min ago)',
+    );
   });
 });

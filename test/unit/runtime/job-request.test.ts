@@ -115,7 +115,7 @@ describe('parseJobEvent: bounds and conflicts of manual events (#20)', () => {
     ['pushOrders', { orders: ['1'], mode: 'reconcile' }, /"orders" and "mode": "reconcile" cannot be combined/],
     ['pushOrders', { from: '2000-01-01T00:00:00Z', to: '2026-01-01T00:00:00Z', dryRun: true }, /window is 9497 days; at most 30 days \(the order horizon\)/],
     ['syncShipping', { from: '2000-01-01T00:00:00Z', to: '2026-01-01T00:00:00Z', force: true }, /at most 366 days even with "force"/],
-    ['syncShipping', { from: '9999-01-01T00:00:00Z', to: '9999-01-02T00:00:00Z' }, /"to" is in the future/],
+    ['syncShipping', { from: '9999-01-01T00:00:00Z', to: '9999-01-02T00:00:00Z' }, /"to" is in the future \(9999-01-02T08:00:00\+08:00\)/],
     ['syncInventory', { skus: ['A'.repeat(200_000)] }, /skus\.0: each SKU has at most 150 characters/],
     ['pushOrders', { orders: ['9'.repeat(26)] }, /each order increment id has at most 25 characters/],
     ['syncInventory', { skus: Array.from({ length: 1001 }, (_, i) => `S${i}`) }, /at most 1000 SKUs per run/],
