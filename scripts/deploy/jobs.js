@@ -49,7 +49,7 @@ const jobs = [
     workMetrics: [m.shipmentsApplied, m.shipmentsSkipped, m.itemsAbandoned, m.shipmentsMissingInStore, m.erpCancellations, m.erpCancellationsApplied],
     readsLedger: false,
     writesLedger: false,
-    // ERP cancellations (docs/design.md §20): their records ERP_CANCEL#<shopId>, and the cancel.order hints
+    // ERP cancellations (docs/design.md §15): their records ERP_CANCEL#<shopId>, and the cancel.order hints
     // it drains (read and deleted; erpNotify writes them).
     ownSharedPrefixes: ['ERP_CANCEL#', 'HINT#syncShipping#cancel'],
   },
