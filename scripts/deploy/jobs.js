@@ -11,6 +11,8 @@ const m = metricNames.metrics;
  * - abandonedMetric: items the job gave up on after its last retry (a human must look at them);
  * - readsLedger / writesLedger: access to the order ledger ORDER#…;
  * - readsStockRules: reads the safety-stock rules STOCK_RULES (docs/design.md §14; written by operators only);
+ * - drainsHints: the push-hint partition HINT#<job>… the job reads and deletes (erpNotify writes it;
+ *   docs/design.md §18); for syncShipping the prefix covers its cancel.order hints too;
  * - ownSharedPrefixes: partitions keyed by something else than the job name that only this job uses
  *   (read, written and deleted from), besides its own LEASE#/CURSOR#/RUNS#/RETRY#<job> (ownKeyPrefixes).
  */
@@ -21,12 +23,13 @@ const jobs = [
     scheduleParam: 'inventoryIncrementalSchedule',
     enabledParam: 'inventoryIncrementalEnabled',
     abandonedMetric: m.itemsAbandoned,
-    workMetrics: [m.skusUpdated, m.skusFailed, m.itemsAbandoned, m.stockDrift, m.stockDriftMissed, m.fullPassAgeHours],
+    workMetrics: [m.skusUpdated, m.skusFailed, m.itemsAbandoned, m.stockDrift, m.stockDriftMissed, m.fullPassAgeHours, m.hintAgeSeconds],
     // Reads the pushOrders ledger: units of orders the ERP has not accepted yet (stock formula).
     readsLedger: true,
     writesLedger: false,
     // The safety-stock rules, read once per run (operators write them with npm run ops -- stock-rules).
     readsStockRules: true,
+    drainsHints: 'HINT#syncInventory',
   },
   {
     name: 'pushOrders',
@@ -46,12 +49,21 @@ const jobs = [
     scheduleParam: 'shippingSchedule',
     enabledParam: 'shippingEnabled',
     abandonedMetric: m.itemsAbandoned,
-    workMetrics: [m.shipmentsApplied, m.shipmentsSkipped, m.itemsAbandoned, m.shipmentsMissingInStore, m.erpCancellations, m.erpCancellationsApplied],
+    workMetrics: [
+      m.shipmentsApplied,
+      m.shipmentsSkipped,
+      m.itemsAbandoned,
+      m.shipmentsMissingInStore,
+      m.erpCancellations,
+      m.erpCancellationsApplied,
+      m.hintAgeSeconds,
+    ],
     readsLedger: false,
     writesLedger: false,
-    // ERP cancellations (docs/design.md §15): their records ERP_CANCEL#<shopId>, and the cancel.order hints
-    // it drains (read and deleted; erpNotify writes them).
-    ownSharedPrefixes: ['ERP_CANCEL#', 'HINT#syncShipping#cancel'],
+    // ERP cancellations (docs/design.md §15): their records ERP_CANCEL#<shopId>.
+    ownSharedPrefixes: ['ERP_CANCEL#'],
+    // logistics.upload and cancel.order hints (HINT#syncShipping, HINT#syncShipping#cancel).
+    drainsHints: 'HINT#syncShipping',
   },
 ];
 

@@ -39,6 +39,10 @@ export interface ConnectorDependencies {
   stockRules: StockRulesStore;
   /** syncShipping's ERP-cancellation step: `cancel.order` hints, the cancellation records, the store's cancel. */
   erpCancellations: ErpCancellationPorts;
+  /** HINT#syncInventory: SKUs named by `inventory.upload` pushes (docs/design.md §18). */
+  inventoryHints: PushHints;
+  /** HINT#syncShipping: so_ids named by `logistics.upload` pushes. */
+  shippingHints: PushHints;
   /** The account-wide ERP budget this function draws from (absent with JST_BUDGET=local). */
   budget?: SharedErpBudget;
 }
@@ -87,6 +91,8 @@ export async function buildConnectorDependencies(env: Environment, runtime: Runt
       shippingRetries: new RetrySet(stateClient, env.STATE_TABLE, 'syncShipping', { maxAttempts: env.SHIPPING_RETRY_MAX_ATTEMPTS }),
       inventoryRetries: new RetrySet(stateClient, env.STATE_TABLE, 'syncInventory', { maxAttempts: env.INVENTORY_RETRY_MAX_ATTEMPTS }),
       stockRules: new StockRulesStore(stateClient, env.STATE_TABLE),
+      inventoryHints: new PushHints(stateClient, env.STATE_TABLE, 'syncInventory'),
+      shippingHints: new PushHints(stateClient, env.STATE_TABLE, 'syncShipping'),
       erpCancellations: {
         erp,
         hints: new PushHints(stateClient, env.STATE_TABLE, ERP_CANCEL_HINT_JOB),

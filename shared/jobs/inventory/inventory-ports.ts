@@ -5,6 +5,7 @@ import type { RunContext } from '../run-context';
 import type { OrderLedger } from '../../state/order-ledger';
 import type { RetrySet } from '../../state/retry-set';
 import type { StockRulesStore } from '../../state/stock-rules';
+import type { HintSource } from '../hint-drain';
 
 /**
  * The SKU retry set of syncInventory (docs/design.md §5; the RetrySet store fits it): SKUs that failed (bad
@@ -22,6 +23,8 @@ export interface InventoryPorts {
   retries: SkuRetryPort;
   /** The safety-stock rules (docs/design.md §14), read once per run; absent: no buffer (every unit offered). */
   stockRules?: Pick<StockRulesStore, 'safetyStock'>;
+  /** `HINT#syncInventory`: SKUs named by `inventory.upload` pushes (docs/design.md §18); absent: no drain. */
+  hints?: HintSource;
 }
 
 export type InventoryCtx = Pick<RunContext, 'request' | 'env' | 'fence' | 'cursors' | 'clock' | 'logger' | 'metrics' | 'deadline' | 'progress'>;

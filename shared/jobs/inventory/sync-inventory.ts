@@ -4,6 +4,7 @@ import { MetricNames } from '../../domain/metric-names';
 import { NO_SAFETY_STOCK, type SafetyStock } from '../../domain/safety-stock';
 import type { RunOutcome } from '../../domain/run-outcome';
 import { walkTimeWindow } from '../walk-time-window';
+import { HintDrain } from '../hint-drain';
 import { combinedSkuMatcher } from './combined-skus';
 import { continueFullPass, fetchSkuBatch, newFullPass, resumedPosition, SKU_BATCH, type CompletedFullPass, type FullPassPosition } from './full-pass';
 import type { InventoryCtx, InventoryPorts } from './inventory-ports';
@@ -15,12 +16,17 @@ import { retryDueSkus, settleRetrySet } from './sku-retries';
 
 export type { InventoryPorts } from './inventory-ports';
 
+/** SKUs of push hints re-read per drain round (5 inventory queries of 100). */
+export const INVENTORY_HINTS_PER_ROUND = 500;
+
 type WindowResult = Pick<RunOutcome, 'window' | 'complete' | 'cursor' | 'cursorLagSeconds'>;
 
 /**
  * syncInventory: ERP stock of the configured warehouses (STOCK_WAREHOUSES, warehouse-stock.ts) into the store.
  *
- * A scheduled or manual run: (1) retries due SKUs of the retry set, (2) walks the incremental window
+ * A scheduled, push-started or manual run: (0) drains the push hints (docs/design.md §18: the SKUs ERP
+ * pushes named, re-read by SKU query like any other; again after the window, for hints that arrived
+ * meanwhile), (1) retries due SKUs of the retry set, (2) walks the incremental window
  * from its cursor — or, on the very first run (no cursor), starts a full pass and sets the incremental
  * cursor to the moment the pass began, (3) spends the rest of its time on the pending full pass, if any
  * (`mode: "full"` or `"reconcile"` starts one when none is pending). A full pass is the stock reconcile:
@@ -43,6 +49,7 @@ class InventoryRun {
   private readonly applier;
   private readonly details: Record<string, unknown> = {};
   private passCounts: Record<string, number> = {};
+  private readonly hints: HintDrain | undefined;
 
   constructor(
     private readonly ports: InventoryPorts,
@@ -54,6 +61,7 @@ class InventoryRun {
     if (safetyStock.size > 0) this.details.safetyStock = safetyStock.describe();
     this.combined = combinedSkuMatcher(ctx.env.INVENTORY_COMBINED_SKUS);
     this.applier = new StockApplier(ports, ctx.env, this.tally, this.combined, ctx.request.dryRun, safetyStock);
+    this.hints = ports.hints ? new HintDrain(ports.hints, INVENTORY_HINTS_PER_ROUND, ctx) : undefined;
   }
 
   async execute(): Promise<RunOutcome> {
@@ -67,8 +75,10 @@ class InventoryRun {
         const pending = await this.ctx.cursors.read<Partial<FullPassPosition>>('full');
         this.publishPassAge(completed?.completedAtMs ?? pending?.startedAtMs);
       } else {
+        await this.drainHints();
         await retryDueSkus(this.ports, this.ctx, this.tally, (skus) => this.syncSkus(skus));
         result = await this.windowAndFullPass();
+        await this.drainHints();
       }
     } catch (error) {
       // A run-level failure: the item failures seen so far still go to the retry set (a cursor may
@@ -86,12 +96,15 @@ class InventoryRun {
     if (this.tally.combined.length > 0) this.details.combinedSkus = this.tally.combined;
     if (retrySet.abandoned.length > 0) this.details.abandonedSkus = retrySet.abandoned;
     if (request.dryRun) this.details.plannedChanges = this.tally.planned;
+    if (request.trigger === 'push') this.details.trigger = 'push';
+    if (this.hints?.oldestClearedAgeMs !== undefined) metrics.gauge(MetricNames.hintAgeSeconds, this.hints.oldestClearedAgeMs / 1000, 'Seconds');
     return {
       ...result,
       counts: {
         ...this.tally.counts,
         ...this.passCounts,
         ...this.tally.heldBackCounts(),
+        ...(this.hints ? this.hints.counts : {}),
         retrySetSize: retrySet.pending,
         retrySetAbandoned: retrySet.abandonedTotal,
         abandoned: retrySet.abandoned.length,
@@ -106,13 +119,25 @@ class InventoryRun {
     return { window: { from: null, to: null }, complete, cursor: { before: null, after: null } };
   }
 
-  /** Queries and applies the given SKUs in batches of 100; false when the deadline stopped it. */
-  private async syncSkus(skus: readonly string[]): Promise<boolean> {
+  /** The SKUs of push hints, through the same SKU query and writes as a retry; cleared as each batch is applied. */
+  private async drainHints(): Promise<void> {
+    await this.hints?.drain(async (skus) => {
+      const done = new Set<string>();
+      await this.syncSkus(skus, done);
+      return done;
+    });
+  }
+
+  /** Queries and applies the given SKUs in batches of 100 (adding each applied batch to `done`); false when the deadline stopped it. */
+  private async syncSkus(skus: readonly string[], done?: Set<string>): Promise<boolean> {
     for (const batch of chunkList([...new Set(skus)], SKU_BATCH)) {
       if (this.ctx.deadline.expired()) return false;
       const wanted = batch.filter((sku) => !this.combined.has(sku));
       for (const sku of batch) if (this.combined.has(sku)) this.tally.combinedSku(sku);
-      if (wanted.length === 0) continue;
+      if (wanted.length === 0) {
+        for (const sku of batch) done?.add(sku);
+        continue;
+      }
       const fetched = await fetchSkuBatch(this.ports, this.ctx, this.tally, wanted);
       const returned = new Set<string | undefined>([...fetched.rows.map((r) => r.sku_id), ...fetched.invalid.map((i) => i.key)]);
       for (const sku of wanted.filter((s) => !returned.has(s))) {
@@ -120,6 +145,7 @@ class InventoryRun {
         this.tally.applied.add(sku);
       }
       await this.applier.apply(fetched.rows, fetched.invalid, { erpReadAtMs: fetched.readAtMs });
+      for (const sku of batch) done?.add(sku);
     }
     return true;
   }
