@@ -24,13 +24,14 @@ type WindowResult = Pick<RunOutcome, 'window' | 'complete' | 'cursor' | 'cursorL
 /**
  * syncInventory: ERP stock of the configured warehouses (STOCK_WAREHOUSES, warehouse-stock.ts) into the store.
  *
- * A scheduled, push-started or manual run: (0) drains the push hints (docs/design.md §18: the SKUs ERP
- * pushes named, re-read by SKU query like any other; again after the window, for hints that arrived
- * meanwhile), (1) retries due SKUs of the retry set, (2) walks the incremental window
+ * A scheduled or manual run: (0) drains the push hints (docs/design.md §18: the SKUs ERP pushes named,
+ * re-read by SKU query like any other; again after the window, for hints that arrived meanwhile), (1)
+ * retries due SKUs of the retry set, (2) walks the incremental window
  * from its cursor — or, on the very first run (no cursor), starts a full pass and sets the incremental
  * cursor to the moment the pass began, (3) spends the rest of its time on the pending full pass, if any
  * (`mode: "full"` or `"reconcile"` starts one when none is pending). A full pass is the stock reconcile:
- * it reports drift (stock-drift.ts); a `reconcile` run skips step 2 (it never moves the incremental cursor). An explicit `from`/`to` window or a `skus` list does only that.
+ * it reports drift (stock-drift.ts); a `reconcile` run skips step 2 (it never moves the incremental cursor). An explicit `from`/`to` window or a `skus` list does only that;
+ * a push-started run (`{"trigger":"push"}`) only step 0.
  * Writes are compare-and-set against fresh store data (stock-applier.ts), after the safety stock (docs/design.md §14, read once per
  * run); failed SKUs go to the retry set.
  */
@@ -69,7 +70,9 @@ class InventoryRun {
     const inRetrySet = new Map(request.dryRun ? [] : (await this.ports.retries.all()).map((item) => [item.key, item] as const));
     let result: WindowResult;
     try {
-      if (request.skus || request.window) {
+      if (request.trigger === 'push') {
+        result = await this.pushStarted();
+      } else if (request.skus || request.window) {
         result = request.skus ? await this.bySkuList(request.skus) : await this.incremental();
         const completed = await this.ctx.cursors.read<CompletedFullPass>('fullCompleted');
         const pending = await this.ctx.cursors.read<Partial<FullPassPosition>>('full');
@@ -117,6 +120,17 @@ class InventoryRun {
   private async bySkuList(skus: string[]): Promise<WindowResult> {
     const complete = await this.syncSkus(skus);
     return { window: { from: null, to: null }, complete, cursor: { before: null, after: null } };
+  }
+
+  /**
+   * A run erpNotify started: the hints only, twice (the second round takes what was pushed during the
+   * first). The window, the retry set's due SKUs and the full pass are the schedule's: a short run
+   * holds the lease briefly, so the next push finds the job idle and starts it again at once.
+   */
+  private async pushStarted(): Promise<WindowResult> {
+    await this.drainHints();
+    await this.drainHints();
+    return { window: { from: null, to: null }, complete: !this.ctx.deadline.expired(), cursor: { before: null, after: null } };
   }
 
   /** The SKUs of push hints, through the same SKU query and writes as a retry; cleared as each batch is applied. */

@@ -107,6 +107,9 @@ export async function syncShipping(ports: SyncShippingPorts, ctx: Ctx): Promise<
   // Push hints first (incremental runs only): an order that cannot take its shipment yet goes to the
   // retry set like any other; an so_id the ERP has no logistics for changes nothing and is cleared.
   const incrementalRun = !ctx.request.orders && !ctx.request.window;
+  // A run erpNotify started does the hints (and the ERP cancellations) only: the retries and the window
+  // are the schedule's, and a short run leaves the job idle for the next push (docs/design.md §18).
+  const pushStarted = ctx.request.trigger === 'push';
   const hints = ports.hints && incrementalRun ? new HintDrain(ports.hints, SHIPPING_HINTS_PER_ROUND, ctx) : undefined;
   const drainHints = async () => {
     await hints?.drain(async (soIds) => {
@@ -124,7 +127,7 @@ export async function syncShipping(ports: SyncShippingPorts, ctx: Ctx): Promise<
 
   const known = writes ? await ports.retries.all() : [];
   const due = known.filter((i) => !i.abandoned && (i.nextAttemptAt ?? 0) <= ctx.clock.now());
-  if (due.length > 0 && !ctx.request.orders) {
+  if (due.length > 0 && !ctx.request.orders && !pushStarted) {
     counts.retried = due.length;
     await bySoIds(due.map(retrySoId));
   }
@@ -133,6 +136,9 @@ export async function syncShipping(ports: SyncShippingPorts, ctx: Ctx): Promise<
   if (ctx.request.orders) {
     const complete = await bySoIds(ctx.request.orders);
     result = { window: { from: null, to: null }, complete, cursor: { before: null, after: null } };
+  } else if (pushStarted) {
+    await drainHints();
+    result = { window: { from: null, to: null }, complete: !ctx.deadline.expired(), cursor: { before: null, after: null } };
   } else {
     const stats: SweepStats = { pages: 0, narrowed: 0, verifiedSeconds: 0 };
     const query = { dateType: 0 as const, shopId: ctx.env.JST_SHOP_ID, pageSize: LOGISTICS_PAGE_SIZE };
