@@ -9,8 +9,10 @@ export type HintHandler = (keys: readonly string[]) => Promise<ReadonlySet<strin
 
 type Ctx = Pick<RunContext, 'request' | 'clock' | 'deadline'>;
 
-/** Drain rounds per run at most: the one at the start, and those for hints that arrived while it ran. */
-export const HINT_ROUNDS_PER_RUN = 4;
+/** Rounds per drain at most (a round takes one batch; more follow while batches come back full). */
+export const HINT_ROUNDS_PER_DRAIN = 4;
+/** A long run (a busy window, a full pass) also drains between its pages, at most this often. */
+export const HINT_DRAIN_INTERVAL_MS = 5_000;
 
 /** What a run did with its hints, for the summary (`counts.hints…`) and the HintAgeSeconds metric. */
 export interface HintDrainCounts {
@@ -28,14 +30,14 @@ export interface HintDrainCounts {
  * clears what went through — conditionally on the hint's id, so a key named again meanwhile stays for
  * the next round or run. A key whose re-read failed as an item goes to the job's retry set through the
  * handler; a run-level failure leaves every hint in place. A dry run reads and reports, and clears
- * nothing. Called at the start of a run and again after its window, for hints that arrived while it
- * held the lease (erpNotify does not start a job that is running).
+ * nothing. Called at the start of a run, between the pages of a long one (`drainIfDue`, every 5 s at
+ * most) and after its window, so a push that lands while the job is busy waits seconds, not the run.
  */
 export class HintDrain {
   readonly counts: HintDrainCounts = { hints: 0, hintsCleared: 0, hintsKept: 0 };
   /** Age (ms) of the oldest hint this run cleared, from the first push that named it. */
   oldestClearedAgeMs: number | undefined;
-  private rounds = 0;
+  private lastDrainAt: number | undefined;
 
   constructor(
     private readonly source: HintSource,
@@ -44,13 +46,13 @@ export class HintDrain {
   ) {}
 
   /**
-   * One round, and more while hints keep arriving (at most HINT_ROUNDS_PER_RUN per run, never past the
+   * One round, and more while batches come back full (at most HINT_ROUNDS_PER_DRAIN, never past the
    * deadline). Returns how many keys were handed to the handler.
    */
   async drain(handle: HintHandler): Promise<number> {
     let handed = 0;
-    while (this.rounds < HINT_ROUNDS_PER_RUN && !this.ctx.deadline.expired()) {
-      this.rounds++;
+    this.lastDrainAt = this.ctx.clock.now();
+    for (let round = 0; round < HINT_ROUNDS_PER_DRAIN && !this.ctx.deadline.expired(); round++) {
       const taken = await this.source.take(this.perRound);
       if (taken.length === 0) break;
       this.counts.hints += taken.length;
@@ -64,6 +66,13 @@ export class HintDrain {
       if (this.ctx.request.dryRun || taken.length < this.perRound) break;
     }
     return handed;
+  }
+
+  /** A drain, when the last one is at least HINT_DRAIN_INTERVAL_MS ago (between the pages of a long run; never on a dry run). */
+  async drainIfDue(handle: HintHandler): Promise<number> {
+    if (this.ctx.request.dryRun) return 0;
+    if (this.lastDrainAt !== undefined && this.ctx.clock.now() - this.lastDrainAt < HINT_DRAIN_INTERVAL_MS) return 0;
+    return this.drain(handle);
   }
 
   private async settle(done: PushHint[], taken: number): Promise<void> {

@@ -135,12 +135,19 @@ class InventoryRun {
 
   /** The SKUs of push hints, through the same SKU query and writes as a retry; cleared as each batch is applied. */
   private async drainHints(): Promise<void> {
-    await this.hints?.drain(async (skus) => {
-      const done = new Set<string>();
-      await this.syncSkus(skus, done);
-      return done;
-    });
+    await this.hints?.drain(this.hintHandler);
   }
+
+  /** Between the pages of a long window or full pass: the hints that arrived meanwhile (every 5 s at most). */
+  private async drainHintsIfDue(): Promise<void> {
+    await this.hints?.drainIfDue(this.hintHandler);
+  }
+
+  private readonly hintHandler = async (skus: readonly string[]): Promise<ReadonlySet<string>> => {
+    const done = new Set<string>();
+    await this.syncSkus(skus, done);
+    return done;
+  };
 
   /** Queries and applies the given SKUs in batches of 100 (adding each applied batch to `done`); false when the deadline stopped it. */
   private async syncSkus(skus: readonly string[], done?: Set<string>): Promise<boolean> {
@@ -185,7 +192,9 @@ class InventoryRun {
       applyPage: async (page) => {
         this.tally.counts.duplicateRows += page.duplicates ?? 0;
         const rows = await this.stock.rowsOf(page);
-        return this.applier.apply(rows.rows, rows.invalid, { erpReadAtMs: askedAt.get(page) ?? 0 });
+        const applied = await this.applier.apply(rows.rows, rows.invalid, { erpReadAtMs: askedAt.get(page) ?? 0 });
+        await this.drainHintsIfDue();
+        return applied;
       },
     });
   }
@@ -229,7 +238,12 @@ class InventoryRun {
           : { sinceMs: completed?.startedAtMs ?? pass.startedAtMs, untilMs: walkedUntil - this.ctx.env.SETTLE_LAG_SECONDS * 1000 };
       const outcome = this.ctx.deadline.expired()
         ? { position: pass, complete: false }
-        : await continueFullPass(this.ports, this.ctx, { applier: this.applier, tally: this.tally, combined: this.combined, missed }, pass);
+        : await continueFullPass(
+            this.ports,
+            this.ctx,
+            { applier: this.applier, tally: this.tally, combined: this.combined, missed, betweenWaves: () => this.drainHintsIfDue() },
+            pass,
+          );
       this.details.fullPass = {
         startedAt: new Date(outcome.position.startedAtMs).toISOString(),
         done: outcome.position.done,

@@ -111,12 +111,13 @@ export async function syncShipping(ports: SyncShippingPorts, ctx: Ctx): Promise<
   // are the schedule's, and a short run leaves the job idle for the next push (docs/design.md §18).
   const pushStarted = ctx.request.trigger === 'push';
   const hints = ports.hints && incrementalRun ? new HintDrain(ports.hints, SHIPPING_HINTS_PER_ROUND, ctx) : undefined;
+  const hintHandler = async (soIds: readonly string[]) => {
+    const done = new Set<string>();
+    await bySoIds(soIds, done);
+    return done;
+  };
   const drainHints = async () => {
-    await hints?.drain(async (soIds) => {
-      const done = new Set<string>();
-      await bySoIds(soIds, done);
-      return done;
-    });
+    await hints?.drain(hintHandler);
   };
   await drainHints();
 
@@ -150,7 +151,11 @@ export async function syncShipping(ports: SyncShippingPorts, ctx: Ctx): Promise<
         modifiedOf: (row) => row.modified,
         pageSize: LOGISTICS_PAGE_SIZE,
       },
-      applyPage: (page) => applyRows(page.rows, page.invalid),
+      applyPage: async (page) => {
+        await applyRows(page.rows, page.invalid);
+        // A long walk drains the hints that arrived meanwhile between its pages (every 5 s at most).
+        await hints?.drainIfDue(hintHandler);
+      },
       stats,
     });
     Object.assign(counts, { erpPages: stats.pages, rangesNarrowed: stats.narrowed, secondsVerified: stats.verifiedSeconds });

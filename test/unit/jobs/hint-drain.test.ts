@@ -1,4 +1,4 @@
-import { HINT_ROUNDS_PER_RUN, HintDrain, type HintSource } from '../../../shared/jobs/hint-drain';
+import { HINT_DRAIN_INTERVAL_MS, HINT_ROUNDS_PER_DRAIN, HintDrain, type HintSource } from '../../../shared/jobs/hint-drain';
 import type { JobRequest } from '../../../shared/domain/job-request';
 import type { PushHint } from '../../../shared/state/push-hints';
 
@@ -92,19 +92,33 @@ describe('HintDrain: a job takes its push hints, re-reads them and clears what w
     expect(hints.items.size).toBe(2);
   });
 
-  it(`drains more rounds while hints keep coming, at most ${HINT_ROUNDS_PER_RUN} per run, and none past the deadline`, async () => {
+  it(`drains more rounds while batches come back full, at most ${HINT_ROUNDS_PER_DRAIN} per drain, and none past the deadline`, async () => {
     const hints = new MemoryHints();
     hints.name(Array.from({ length: 20 }, (_, i) => `S${String(i).padStart(2, '0')}`));
     const drain = new HintDrain(hints, 2, ctx() as never);
     await drain.drain(everything);
-    await drain.drain(everything); // the call after the window: no rounds left
-    expect(hints.takes).toBe(HINT_ROUNDS_PER_RUN);
-    expect(drain.counts.hintsCleared).toBe(2 * HINT_ROUNDS_PER_RUN);
+    expect(hints.takes).toBe(HINT_ROUNDS_PER_DRAIN);
+    expect(drain.counts.hintsCleared).toBe(2 * HINT_ROUNDS_PER_DRAIN);
+    await drain.drain(everything); // the drain after the window goes on with the rest
+    expect(drain.counts.hintsCleared).toBe(4 * HINT_ROUNDS_PER_DRAIN);
 
     const late = new MemoryHints();
     late.name(['A']);
     const expired = new HintDrain(late, 10, ctx({ expired: () => true }) as never);
     expect(await expired.drain(everything)).toBe(0);
     expect(late.takes).toBe(0);
+  });
+
+  it(`drains between the pages of a long run only when the last drain is ${HINT_DRAIN_INTERVAL_MS / 1000} s old or more`, async () => {
+    const hints = new MemoryHints();
+    let now = 100_000;
+    const drain = new HintDrain(hints, 10, { ...ctx(), clock: { now: () => now } } as never);
+    await drain.drain(everything);
+    hints.name(['A']);
+    now += HINT_DRAIN_INTERVAL_MS - 1;
+    expect(await drain.drainIfDue(everything)).toBe(0);
+    now += 1;
+    expect(await drain.drainIfDue(everything)).toBe(1);
+    expect(hints.items.size).toBe(0);
   });
 });
