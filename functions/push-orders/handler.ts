@@ -5,5 +5,6 @@ export const handler = createJobHandler({
   job: 'pushOrders',
   buildDependencies: (env, runtime) => buildConnectorDependencies(env, runtime, 'pushOrders'),
   run: (deps, ctx) => (ctx.request.mode === 'reconcile' ? reconcileOrders(deps, ctx) : pushOrders(deps, ctx)),
+  erpBudget: (deps) => deps.budget,
   dispose: disposeConnectorDependencies,
 });

@@ -5,5 +5,6 @@ export const handler = createJobHandler({
   job: 'syncInventory',
   buildDependencies: (env, runtime) => buildConnectorDependencies(env, runtime, 'syncInventory'),
   run: (deps, ctx) => syncInventory({ ...deps, retries: deps.inventoryRetries }, ctx),
+  erpBudget: (deps) => deps.budget,
   dispose: disposeConnectorDependencies,
 });

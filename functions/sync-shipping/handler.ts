@@ -8,5 +8,6 @@ export const handler = createJobHandler({
     ctx.request.mode === 'reconcile'
       ? reconcileShipments(deps, ctx)
       : syncShipping({ erp: deps.erp, shipments: deps.shipments, retries: deps.shippingRetries, erpCancellations: deps.erpCancellations }, ctx),
+  erpBudget: (deps) => deps.budget,
   dispose: disposeConnectorDependencies,
 });

@@ -4,6 +4,9 @@ import type { RunContext } from '../../../shared/jobs/run-context';
 import type { RunOutcome } from '../../../shared/domain/run-outcome';
 import type { RunSummary } from '../../../shared/runtime/run-summary';
 import { CursorStore } from '../../../shared/state/cursor-store';
+import { SharedErpBudget } from '../../../shared/state/erp-budget';
+import type { BudgetConfig } from '../../../shared/state/erp-budget-plan';
+import { ErpBudgetStore } from '../../../shared/state/erp-budget-store';
 import { LeaseStore } from '../../../shared/state/lease';
 import { OrderLedger } from '../../../shared/state/order-ledger';
 import { RunHistory } from '../../../shared/state/run-history';
@@ -174,6 +177,50 @@ describe('the job handler factory (dynalite)', () => {
       controlledContext(() => remaining),
     );
     expect(next).toMatchObject({ complete: true, counts: { pages: 10 }, cursor: { before: 4, after: 14 } });
+  });
+
+  it('ends a run whose ERP call waits for the budget past the soft deadline as incomplete (ERP_BUDGET_DEADLINE), committed pages kept, its budget released', async () => {
+    // One fake clock drives the budget's waits and the Lambda's remaining time: minutes pass instantly.
+    let t = 1_800_000_000_000;
+    const clock = { now: () => t, sleep: async (ms: number) => void (t += ms) };
+    const config: BudgetConfig = {
+      perSecond: 20,
+      perMinute: 40,
+      priorities: ['pushOrders', 'syncShipping', 'syncInventory'],
+      maxSlice: 5,
+      skewMs: 100,
+      jitterMs: 50,
+      headroomShare: 0,
+      floorShare: 0,
+      activeMs: 15_000,
+      horizonMs: 3000,
+      penaltyMs: 60_000,
+    };
+    const budgetStore = () => new ErpBudgetStore(doc, table, 'acct');
+    const inventoryBudget = new SharedErpBudget({ store: budgetStore(), config, job: 'syncInventory', ...clock, initialSlice: 1 });
+    const orders = new SharedErpBudget({ store: budgetStore(), config, job: 'pushOrders', ...clock });
+    const endsAt = t + 60_000; // 60 s of Lambda time, 20 s margin: the soft deadline is 40 s away
+    const handler = createJobHandler<{ budget: SharedErpBudget }>({
+      job: 'syncInventory',
+      environment: functionEnvironment(table, { DEADLINE_MARGIN_MS: '20000' }),
+      buildDependencies: async () => ({ budget: inventoryBudget }),
+      erpBudget: (deps) => deps.budget,
+      // Each page is one ERP call; after page 3 pushOrders takes the rest of the account's minute.
+      run: pagedJob(10, async (page) => {
+        await inventoryBudget.acquire();
+        if (page === 3) while (orders.stats.used < 40 - 3) await orders.acquire();
+      }),
+    });
+    const summary = await handler(
+      {},
+      controlledContext(() => endsAt - t),
+    );
+    expect(summary).toMatchObject({ complete: false, cursor: { before: null, after: 3 }, counts: { erpBudgetDeadline: 1 } });
+    expect(summary.incompleteReason).toMatch(/^ERP budget: .*ERP_BUDGET_DEADLINE/);
+    expect(summary.error).toBeUndefined();
+    expect(endsAt - t).toBe(20_000); // stopped at the soft deadline, not later
+    expect(await committedPosition('syncInventory')).toBe(3); // page 4 never ran: nothing past it moved
+    expect((await budgetStore().read()).released?.syncInventory).toBeDefined();
   });
 
   it('fails the invocation on a run-level failure with a typed error, keeping the pages committed before it', async () => {
