@@ -6,5 +6,6 @@ export const handler = createJobHandler({
   buildDependencies: (env, runtime) => buildConnectorDependencies(env, runtime, 'pushOrders'),
   run: (deps, ctx) => (ctx.request.mode === 'reconcile' ? reconcileOrders(deps, ctx) : pushOrders(deps, ctx)),
   erpBudget: (deps) => deps.budget,
+  ownReconcileLease: true,
   dispose: disposeConnectorDependencies,
 });

@@ -9,5 +9,6 @@ export const handler = createJobHandler({
       ? reconcileShipments(deps, ctx)
       : syncShipping({ erp: deps.erp, shipments: deps.shipments, retries: deps.shippingRetries, erpCancellations: deps.erpCancellations }, ctx),
   erpBudget: (deps) => deps.budget,
+  ownReconcileLease: true,
   dispose: disposeConnectorDependencies,
 });

@@ -96,7 +96,7 @@ module.exports = async ({ resolveVariable }) => {
     suppressorChildren.push(failed, rejected);
     alarm(
       'Throttles',
-      `${job.name} was throttled (reserved concurrency 1: a run was still going when the next started). Dropped events reach the dead-letter queue, which pages`,
+      `${job.name} was throttled (its reserved concurrency was in use: runs were still going when the next started). Dropped events reach the dead-letter queue, which pages`,
       silent,
       {
         Namespace: 'AWS/Lambda',

@@ -59,6 +59,7 @@ export function createJobHandler<Deps>(definition: JobDefinition<Deps>): JobHand
       request: run.request,
       env: runtime.environment(),
       fence: run.fence,
+      ...(run.scope && run.scope !== runtime.job ? { lease: run.scope } : {}),
       cursors: run.cursors,
       clock: runtime.clock,
       logger: runtime.logger,
@@ -67,7 +68,7 @@ export function createJobHandler<Deps>(definition: JobDefinition<Deps>): JobHand
       progress: (counts) => progress?.report(counts),
     };
     const budget = definition.erpBudget?.(run.deps as Deps);
-    budget?.beginRun({ deadline: run.deadline });
+    budget?.beginRun({ deadline: run.deadline, ...(run.scope && run.scope !== runtime.job ? { job: run.scope } : {}) });
     try {
       return await definition.run(run.deps as Deps, ctx);
     } catch (error) {

@@ -36,6 +36,13 @@ export interface JobDefinition<Deps> {
   dispose?(deps: Deps): Promise<void>;
   /** The ERP budget the dependencies draw from, if any (begun and released around every run). */
   erpBudget?(deps: Deps): RunBudget | undefined;
+  /**
+   * `mode: "reconcile"` runs take their own lease and cursor item, `<job>#reconcile` (docs/design.md §4,
+   * §10), so an hours-long reconcile never makes an incremental run skip. Only for jobs whose reconcile
+   * shares no cursor position with the incremental runs (pushOrders, syncShipping; not syncInventory,
+   * whose reconcile is the full pass the incremental runs continue).
+   */
+  ownReconcileLease?: boolean;
   /** Whether a run-level error means the credentials were refused (default: isAuthenticationFailure). */
   isAuthenticationFailure?(error: unknown): boolean;
   /** Overrides for tests and local runners. */

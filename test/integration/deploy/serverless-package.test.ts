@@ -242,9 +242,10 @@ describe('serverless package: operations resources', () => {
     expect(pkg.template.Resources.PushOrdersLambdaFunction?.Properties?.Environment.Variables).toMatchObject({ ORDER_HORIZON_DAYS: '14', JST_SHOP_ID: '4242' });
   });
 
-  it('runs one invocation at a time, never retries asynchronously, and sends failures to the dead-letter queue', () => {
+  it('runs one invocation at a time (two where a reconcile has its own lease), never retries asynchronously, and sends failures to the dead-letter queue', () => {
+    const concurrency: Record<string, number> = { SyncInventory: 1, PushOrders: 2, SyncShipping: 2 };
     for (const id of ['SyncInventory', 'PushOrders', 'SyncShipping']) {
-      expect(pkg.template.Resources[`${id}LambdaFunction`]?.Properties?.ReservedConcurrentExecutions).toBe(1);
+      expect(pkg.template.Resources[`${id}LambdaFunction`]?.Properties?.ReservedConcurrentExecutions).toBe(concurrency[id]);
       expect(pkg.template.Resources[`${id}LambdaEvConf`]?.Properties).toMatchObject({
         MaximumRetryAttempts: 0,
         MaximumEventAgeInSeconds: 300,

@@ -102,6 +102,67 @@ describe('the job handler factory (dynalite)', () => {
     });
   });
 
+  describe('a reconcile in its own lease scope (issue #23, docs/design.md §4)', () => {
+    /** A reconcile that reads the incremental position, waits at `gate`, reads it again and commits its own position. */
+    const reconcileJob =
+      (gate: Promise<void>, seen: Array<number | undefined>) =>
+      async (_deps: unknown, ctx: RunContext): Promise<RunOutcome> => {
+        seen.push(await ctx.cursors.read<number>('incremental'));
+        const before = (await ctx.cursors.read<number>('reconcile')) ?? 0;
+        await gate;
+        seen.push(await ctx.cursors.read<number>('incremental'));
+        await ctx.cursors.advance('reconcile', before + 1);
+        return { window: { from: null, to: null }, complete: true, counts: { reconciled: 1 }, failures: [], cursor: { before, after: before + 1 } };
+      };
+    const definition = (ownReconcileLease: boolean, gate: Promise<void>, seen: Array<number | undefined>) => ({
+      job: 'pushOrders' as const,
+      environment: functionEnvironment(table),
+      buildDependencies: async () => null,
+      ownReconcileLease,
+      run: (deps: null, ctx: RunContext) => (ctx.request.mode === 'reconcile' ? reconcileJob(gate, seen)(deps, ctx) : pagedJob(2)(deps, ctx)),
+    });
+
+    it("lets incremental runs go on while a reconcile holds its lease; neither moves nor fences out the other's cursor", async () => {
+      let openGate!: () => void;
+      const gate = new Promise<void>((resolve) => (openGate = resolve));
+      const seen: Array<number | undefined> = [];
+      const handler = createJobHandler(definition(true, gate, seen));
+      const reconcile = handler({ mode: 'reconcile' }, plentyOfTime());
+      while (seen.length === 0) await new Promise((r) => setTimeout(r, 5)); // the reconcile holds its lease
+
+      const incremental = await handler({}, plentyOfTime());
+      expect(incremental).toMatchObject({ mode: 'incremental', complete: true, counts: { pages: 2 }, cursor: { before: 0, after: 2 } });
+      expect(incremental.skipped).toBeUndefined();
+      expect((await handler({}, plentyOfTime())).counts).toEqual({ pages: 2 }); // and the next one
+      // A second reconcile meets the first one's lease.
+      expect((await handler({ mode: 'reconcile' }, plentyOfTime())).skipped).toBe('already running');
+
+      openGate();
+      expect(await reconcile).toMatchObject({ mode: 'reconcile', complete: true, counts: { reconciled: 1 }, cursor: { after: 1 } });
+      expect(seen).toEqual([undefined, 4]); // it reads how far the incremental runs got, live
+      const cursors = new CursorStore(doc, table);
+      const jobItem = await cursors.readAll('pushOrders');
+      expect(Object.keys(jobItem.positions)).toEqual(['incremental']);
+      expect(jobItem.positions.incremental?.position).toBe(4);
+      expect((await cursors.readAll('pushOrders#reconcile')).positions.reconcile?.position).toBe(1);
+      const leases = (await stateItems(table)).filter((item) => String(item.pk).startsWith('LEASE#')).map((item) => item.pk);
+      expect(leases.sort()).toEqual(['LEASE#pushOrders', 'LEASE#pushOrders#reconcile']);
+    });
+
+    it('without its own scope (syncInventory: the reconcile is the full pass the incremental runs continue) a reconcile still makes an incremental run skip', async () => {
+      let openGate!: () => void;
+      const gate = new Promise<void>((resolve) => (openGate = resolve));
+      const seen: Array<number | undefined> = [];
+      const handler = createJobHandler(definition(false, gate, seen));
+      const reconcile = handler({ mode: 'reconcile' }, plentyOfTime());
+      while (seen.length === 0) await new Promise((r) => setTimeout(r, 5));
+      expect((await handler({}, plentyOfTime())).skipped).toBe('already running');
+      openGate();
+      expect((await reconcile).complete).toBe(true);
+      expect(Object.keys((await new CursorStore(doc, table).readAll('pushOrders')).positions)).toEqual(['reconcile']);
+    });
+  });
+
   it('lets one of two concurrent runs proceed and returns skipped: "already running" from the other', async () => {
     let openGate!: () => void;
     const gate = new Promise<void>((resolve) => (openGate = resolve));
