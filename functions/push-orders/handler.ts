@@ -1,6 +1,6 @@
 import { buildConnectorDependencies, createJobHandler, disposeConnectorDependencies, pushOrders, reconcileOrders } from '../../shared';
 
-/** pushOrders: paid, changed and cancelled store orders into the ERP (scheduled every 10 min; or by hand). */
+/** pushOrders: paid, changed and cancelled store orders into the ERP (scheduled every minute; or by hand). */
 export const handler = createJobHandler({
   job: 'pushOrders',
   buildDependencies: (env, runtime) => buildConnectorDependencies(env, runtime, 'pushOrders'),

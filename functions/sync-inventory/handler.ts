@@ -1,6 +1,6 @@
 import { buildConnectorDependencies, createJobHandler, disposeConnectorDependencies, syncInventory } from '../../shared';
 
-/** syncInventory: ERP stock into the store (scheduled every 15 min, full pass / stock reconcile daily; or by hand). */
+/** syncInventory: ERP stock into the store (scheduled every 2 min, full pass / stock reconcile daily; or by hand). */
 export const handler = createJobHandler({
   job: 'syncInventory',
   buildDependencies: (env, runtime) => buildConnectorDependencies(env, runtime, 'syncInventory'),

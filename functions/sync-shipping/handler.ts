@@ -1,6 +1,6 @@
 import { buildConnectorDependencies, createJobHandler, disposeConnectorDependencies, reconcileShipments, syncShipping } from '../../shared';
 
-/** syncShipping: ERP logistics onto store orders, moving them to dispatched (scheduled every 30 min; or by hand). */
+/** syncShipping: ERP logistics onto store orders, moving them to dispatched (scheduled every 2 min; or by hand). */
 export const handler = createJobHandler({
   job: 'syncShipping',
   buildDependencies: (env, runtime) => buildConnectorDependencies(env, runtime, 'syncShipping'),
