@@ -5,6 +5,7 @@ import type { RunContext } from '../run-context';
 import type { OrderLedger } from '../../state/order-ledger';
 import type { RetrySet } from '../../state/retry-set';
 import type { StockRulesStore } from '../../state/stock-rules';
+import type { WarehouseListCache } from './warehouse-stock';
 
 /**
  * The SKU retry set of syncInventory (docs/design.md §5; the RetrySet store fits it): SKUs that failed (bad
@@ -22,6 +23,8 @@ export interface InventoryPorts {
   retries: SkuRetryPort;
   /** The safety-stock rules (docs/design.md §14), read once per run; absent: no buffer (every unit offered). */
   stockRules?: Pick<StockRulesStore, 'safetyStock'>;
+  /** The container's warehouse list (docs/design.md §13), kept an hour; absent: asked at every run. */
+  warehouseList?: WarehouseListCache;
 }
 
 export type InventoryCtx = Pick<RunContext, 'request' | 'env' | 'fence' | 'cursors' | 'clock' | 'logger' | 'metrics' | 'deadline' | 'progress'>;
