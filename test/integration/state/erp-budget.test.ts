@@ -128,6 +128,26 @@ describe('SharedErpBudget on DynamoDB', () => {
     });
   });
 
+  it('the ERP client passes ERP_BUDGET_DEADLINE through unchanged: not retried, and the call never reaches the ERP', async () => {
+    const clock = fakeClock();
+    const orders = new SharedErpBudget({ store: store('client'), config: base, job: 'pushOrders', ...clock, initialSlice: 5 });
+    for (let i = 0; i < 40; i++) await orders.acquire(); // the account's minute is spent
+    const inventory = new SharedErpBudget({ store: store('client'), config: base, job: 'syncInventory', ...clock });
+    const deadlineAt = clock.now() + 2000;
+    inventory.beginRun({ deadline: { remainingMs: () => deadlineAt - clock.now() } });
+    const client = createJstClient({ ...sandboxCredentials(sandbox(), 'open'), rateLimit: { perSecond: 20, perMinute: 40, budget: inventory }, maxRetries: 3 });
+    const callsBefore = sandbox().stats.calls;
+    const stopped = await (async () => {
+      for await (const page of client.inventoryPages({ skuIds: ['F-1'] })) void page;
+    })().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(stopped).toBeInstanceOf(ErpBudgetDeadlineError);
+    expect(client.stats.retries).toBe(0);
+    expect(sandbox().stats.calls).toBe(callsBefore);
+  });
+
   it('keeps the calls of containers whose clocks differ within the skew tolerance at least one spacing apart', async () => {
     const clock = fakeClock();
     const trueTimes: number[] = [];
