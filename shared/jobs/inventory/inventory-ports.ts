@@ -5,6 +5,7 @@ import type { RunContext } from '../run-context';
 import type { OrderLedger } from '../../state/order-ledger';
 import type { RetrySet } from '../../state/retry-set';
 import type { StockRulesStore } from '../../state/stock-rules';
+import type { SkuMappingSource } from '../../domain/sku-mapping';
 
 /**
  * The SKU retry set of syncInventory (docs/design.md §5; the RetrySet store fits it): SKUs that failed (bad
@@ -22,6 +23,8 @@ export interface InventoryPorts {
   retries: SkuRetryPort;
   /** The safety-stock rules (docs/design.md §14), read once per run; absent: no buffer (every unit offered). */
   stockRules?: Pick<StockRulesStore, 'safetyStock'>;
+  /** The SKU mapping (docs/design.md §19), read once per run; absent: identity (store SKU = ERP sku_id). */
+  skuMap?: SkuMappingSource;
 }
 
 export type InventoryCtx = Pick<RunContext, 'request' | 'env' | 'fence' | 'cursors' | 'clock' | 'logger' | 'metrics' | 'deadline' | 'progress'>;

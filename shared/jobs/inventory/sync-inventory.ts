@@ -2,6 +2,8 @@ import type { InventoryRow } from '../../jst/reply-schemas';
 import { chunkList } from '../../domain/chunk-list';
 import { MetricNames } from '../../domain/metric-names';
 import { NO_SAFETY_STOCK, type SafetyStock } from '../../domain/safety-stock';
+import { IDENTITY_SKU_MAPPING, type SkuMapping } from '../../domain/sku-mapping';
+import { mappedStockReader } from './mapped-stock';
 import type { RunOutcome } from '../../domain/run-outcome';
 import { walkTimeWindow } from '../walk-time-window';
 import { combinedSkuMatcher } from './combined-skus';
@@ -29,12 +31,16 @@ type WindowResult = Pick<RunOutcome, 'window' | 'complete' | 'cursor' | 'cursorL
  * run); failed SKUs go to the retry set.
  */
 export async function syncInventory(ports: InventoryPorts, ctx: InventoryCtx): Promise<RunOutcome> {
+  // The SKU mapping, once per run (docs/design.md §19): from here on every SKU is the store's; the ERP is asked in its own codes.
+  const mapping = ports.skuMap ? await ports.skuMap.mapping() : IDENTITY_SKU_MAPPING;
+  const unmapped = { erpSkus: 0 };
+  const mapped = mappedStockReader(ports.erp, mapping, () => void unmapped.erpSkus++);
   // Settled once per run, before anything is read: every step (retries, window, full pass) reads the same warehouses.
-  const stock = await warehouseStock(ports.erp, ctx.env.STOCK_WAREHOUSES);
+  const stock = await warehouseStock(mapped, ctx.env.STOCK_WAREHOUSES);
   const erp = { ...stock.reader, warehouses: () => ports.erp.warehouses() };
   // The safety-stock rules, read once and validated before anything is written (docs/design.md §14).
   const safetyStock = ports.stockRules ? await ports.stockRules.safetyStock() : NO_SAFETY_STOCK;
-  return new InventoryRun({ ...ports, erp }, ctx, stock, safetyStock).execute();
+  return new InventoryRun({ ...ports, erp }, ctx, stock, safetyStock, { mapping, unmapped }).execute();
 }
 
 class InventoryRun {
@@ -49,8 +55,10 @@ class InventoryRun {
     private readonly ctx: InventoryCtx,
     private readonly stock: WarehouseStock,
     safetyStock: SafetyStock,
+    private readonly skus: { mapping: SkuMapping; unmapped: { erpSkus: number } } = { mapping: IDENTITY_SKU_MAPPING, unmapped: { erpSkus: 0 } },
   ) {
     this.details.stockWarehouses = stock.wmsCoIds;
+    if (!skus.mapping.isIdentity) this.details.skuMapping = skus.mapping.describe();
     if (safetyStock.size > 0) this.details.safetyStock = safetyStock.describe();
     this.combined = combinedSkuMatcher(ctx.env.INVENTORY_COMBINED_SKUS);
     this.applier = new StockApplier(ports, ctx.env, this.tally, this.combined, ctx.request.dryRun, safetyStock);
@@ -92,6 +100,7 @@ class InventoryRun {
         ...this.tally.counts,
         ...this.passCounts,
         ...this.tally.heldBackCounts(),
+        ...(this.skus.mapping.isIdentity ? {} : { erpSkusUnmapped: this.skus.unmapped.erpSkus }),
         retrySetSize: retrySet.pending,
         retrySetAbandoned: retrySet.abandonedTotal,
         abandoned: retrySet.abandoned.length,

@@ -223,6 +223,7 @@ describe('serverless package: operations resources', () => {
         ...(job === 'syncShipping' ? [] : ['ORDER#*']),
         ...givenUp,
         ...(job === 'syncInventory' ? ['STOCK_RULES*'] : []),
+        ...(job === 'syncShipping' ? [] : ['SKU_MAP*']),
       ]);
       for (const other of ['syncInventory', 'pushOrders', 'syncShipping'].filter((j) => j !== job))
         expect(JSON.stringify(bySid.StateTableWrite)).not.toContain(`#${other}`);
