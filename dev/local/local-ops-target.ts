@@ -3,6 +3,7 @@ import { createStateDocumentClient } from '../../shared/state/state-table';
 import { systemClock } from '../../shared/domain/ports';
 import { SecretsLoader } from '../../shared/config/secrets-loader';
 import { createJstClient } from '../../shared/jst/client';
+import { createStorePool } from '../../shared/fecmall/store-pool';
 import type { OpsTarget } from '../../scripts/ops/ops-target';
 import { useLocalStackEndpoints, type LocalStack } from './local-stack-file';
 import { LocalProcessInvoker } from './local-invoker';
@@ -32,5 +33,11 @@ export function localOpsTarget(stack: LocalStack): OpsTarget {
         tokenStore: loader.jstTokenStore(stack.jstSecretId),
       });
     },
+    store: async () => {
+      const pool = createStorePool(await new SecretsLoader().loadDbCredentials(stack.dbSecretId), { connectionLimit: 1 });
+      return { pool, close: () => pool.end() };
+    },
+    // The local jobs take their environment from the process (npm run local -- invoke): the same variable here.
+    skuTransform: async () => process.env.SKU_TRANSFORM || undefined,
   };
 }

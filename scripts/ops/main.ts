@@ -16,6 +16,9 @@
  *   stock-rules set (--sku S | --prefix P | --global) (--units N | --percent P)
  *   stock-rules remove (--sku S | --prefix P | --global)
  *   stock-rules import FILE.csv [--replace]   header kind,key,buffer (e.g. prefix,TS-,10%); checked whole first
+ *   sku-map import FILE.csv [--replace]  the SKU mapping table (docs/design.md §19): header store_sku,erp_sku
+ *   sku-map list                         its rows
+ *   sku-map check [--transform SPEC]     the whole store catalogue looked up in the ERP, per rule (table, transform, identity)
  *   cancellations [--limit N]            the ERP's cancellations recorded by syncShipping (applied, refused, …)
  *   connect [--from-file F] [--shop N]   checks the ERP credentials (shop query; getInitToken for a self-developed
  *                                        open-platform app given without tokens) and the store database, then writes
@@ -48,9 +51,11 @@ import { pauseCommand } from './pause-command';
 import { replayCommand } from './replay-command';
 import { runsCommand, statusCommand } from './status-command';
 import { stockRulesCommand } from './stock-rules-command';
+import { skuMapCommand } from './sku-map-command';
 import { warehousesCommand } from './warehouses-command';
 import { SecretsLoader } from '../../shared/config/secrets-loader';
 import { createJstClient } from '../../shared/jst/client';
+import { createStorePool } from '../../shared/fecmall/store-pool';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { hasBlocker } from './checks/finding';
 import { connectCommand, type ConnectTarget } from './connect-command';
@@ -108,6 +113,12 @@ function target(stage: string, region: string | undefined): OpsTarget {
         tokenStore: loader.jstTokenStore(secretId),
       });
     },
+    store: async () => {
+      const secretId = (await deployed('syncInventory'))?.environment.DB_SECRET_ID || params.dbSecretId || `fecjst/${stage}/db`;
+      const pool = createStorePool(await new SecretsLoader().loadDbCredentials(secretId), { connectionLimit: 1 });
+      return { pool, close: () => pool.end() };
+    },
+    skuTransform: async () => (await deployed('syncInventory'))?.environment.SKU_TRANSFORM || params.skuTransform || undefined,
   };
 }
 
@@ -154,7 +165,7 @@ export async function runOps(argv: string[], io: OpsIo = terminalIo, makeTarget 
   const stage = args.flags.stage;
   if (!command || args.switches.has('help'))
     throw new OpsUsageError(
-      'usage: npm run ops -- <status|runs|cursor|replay|failed|pause|resume|warehouses|stock-rules|cancellations|connect|doctor> [job] --stage <stage> (see scripts/ops/main.ts)',
+      'usage: npm run ops -- <status|runs|cursor|replay|failed|pause|resume|warehouses|stock-rules|sku-map|cancellations|connect|doctor> [job] --stage <stage> (see scripts/ops/main.ts)',
     );
   if (!stage) throw new OpsUsageError('--stage is required (e.g. --stage prod, or --stage local for the local stack)');
   if (command === 'connect') refuseSecretsOnTheCommandLine(args.flags);
@@ -186,6 +197,9 @@ export async function runOps(argv: string[], io: OpsIo = terminalIo, makeTarget 
       return;
     case 'stock-rules':
       await stockRulesCommand(t, io, { action: jobArg, flags: args.flags, switches: args.switches, file: rest[0], yes });
+      return;
+    case 'sku-map':
+      await skuMapCommand(t, io, { action: jobArg, flags: args.flags, switches: args.switches, file: rest[0], yes });
       return;
     case 'cancellations':
       await cancellationsCommand(t, io, Number(args.flags.limit ?? 50));
