@@ -165,7 +165,11 @@ async function checkCatalogue(t: Target, io: OpsIo, table: SkuMapStore, transfor
     `${t.stage}: ${n(total)} store SKU(s) looked up in the ERP (SKU_TRANSFORM ${transform ? transform.spec : 'not set'}; ${n(mapping.tableSize)} table row(s)):`,
   );
   for (const l of lines.values())
-    io.out(l.rule === 'unmapped' ? `  unmapped   ${n(l.skus)} (no ERP code: not synced, their order lines refused; a table row gives one)` : `  ${l.rule.padEnd(10)} ${n(l.matched)} of ${n(l.skus)} matched`);
+    io.out(
+      l.rule === 'unmapped'
+        ? `  unmapped   ${n(l.skus)} (no ERP code: not synced, their order lines refused; a table row gives one)`
+        : `  ${l.rule.padEnd(10)} ${n(l.matched)} of ${n(l.skus)} matched`,
+    );
   io.out(`  all        ${n(matched)} of ${n(total)} matched`);
   if (notMatched.length > 0) io.out(`  not known to the ERP, e.g.: ${notMatched.join(', ')}`);
   if (unmapped.length > 0) io.out(`  unmapped, e.g.: ${unmapped.join(', ')}`);

@@ -1,6 +1,15 @@
 import { BatchWriteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { FecjstError } from '../errors';
-import { conflictText, skuKeyProblem, skuMapConflicts, SkuMapping, SkuMappingError, type SkuConflict, type SkuPair, type SkuTransform } from '../domain/sku-mapping';
+import {
+  conflictText,
+  skuKeyProblem,
+  skuMapConflicts,
+  SkuMapping,
+  SkuMappingError,
+  type SkuConflict,
+  type SkuPair,
+  type SkuTransform,
+} from '../domain/sku-mapping';
 import { StateThrottledError } from './state-errors';
 import { stateKeys } from './state-keys';
 
@@ -186,9 +195,7 @@ export class SkuMapStore {
       }),
     );
     await this.batchWrite(plan.remove.map((sku) => ({ DeleteRequest: { Key: stateKeys.skuMapRow(sku) } })));
-    await this.batchWrite(
-      plan.put.map((p) => ({ PutRequest: { Item: { ...stateKeys.skuMapRow(p.storeSku), erpSku: p.erpSku, changedAt, changedBy } } })),
-    );
+    await this.batchWrite(plan.put.map((p) => ({ PutRequest: { Item: { ...stateKeys.skuMapRow(p.storeSku), erpSku: p.erpSku, changedAt, changedBy } } })));
     const rows = (await this.items(true)).length;
     await this.doc.send(
       new UpdateCommand({

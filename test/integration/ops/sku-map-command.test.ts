@@ -40,7 +40,11 @@ describe('npm run ops -- sku-map (#24)', () => {
     schedules: { setEnabled: () => Promise.reject(new Error('no schedules in this test')) },
     shopId: () => Promise.resolve(1),
     erp: async () =>
-      createJstClient({ credentials: { generation: 'open', ...sandbox().credentials.open }, baseUrl: sandbox().url, rateLimit: { perSecond: 500, perMinute: 50_000 } }),
+      createJstClient({
+        credentials: { generation: 'open', ...sandbox().credentials.open },
+        baseUrl: sandbox().url,
+        rateLimit: { perSecond: 500, perMinute: 50_000 },
+      }),
     store: async () => ({ pool: db().pool, close: async () => undefined }),
     skuTransform: async () => 'strip-prefix:SHOP-,upper',
   });
@@ -66,7 +70,9 @@ describe('npm run ops -- sku-map (#24)', () => {
     const file = csv('map.csv', '\uFEFFstore_sku,erp_sku\r\n# kits\r\nSHOP-kit-9,KIT9-NEW\r\n"legacy,1",L-0001\r\n');
     answers = [true];
     await ops(`sku-map import ${file}`);
-    expect(lines.at(-1)).toBe(`imported ${file}: 2 added, 0 changed, 0 removed, 0 unchanged, 0 not in the file kept; the next run of syncInventory and pushOrders uses it`);
+    expect(lines.at(-1)).toBe(
+      `imported ${file}: 2 added, 0 changed, 0 removed, 0 unchanged, 0 not in the file kept; the next run of syncInventory and pushOrders uses it`,
+    );
     expect((await store().list()).map((r) => [r.storeSku, r.erpSku, r.changedBy])).toEqual([
       ['SHOP-kit-9', 'KIT9-NEW', 'ops:tester'],
       ['legacy,1', 'L-0001', 'ops:tester'],
