@@ -4,6 +4,10 @@ import { systemClock } from '../../shared/domain/ports';
 import { SecretsLoader } from '../../shared/config/secrets-loader';
 import { createJstClient } from '../../shared/jst/client';
 import { createStorePool } from '../../shared/fecmall/store-pool';
+import { loadEnvironment } from '../../shared/config/environment';
+import { SharedErpBudget } from '../../shared/state/erp-budget';
+import { budgetConfig } from '../../shared/state/erp-budget-config';
+import { ErpBudgetStore } from '../../shared/state/erp-budget-store';
 import type { OpsTarget } from '../../scripts/ops/ops-target';
 import { useLocalStackEndpoints, type LocalStack } from './local-stack-file';
 import { LocalProcessInvoker } from './local-invoker';
@@ -31,6 +35,31 @@ export function localOpsTarget(stack: LocalStack): OpsTarget {
         credentials: await loader.loadJstCredentials(stack.jstSecretId),
         baseUrl: stack.sandbox.url,
         tokenStore: loader.jstTokenStore(stack.jstSecretId),
+      });
+    },
+    // The local jobs share the stack's ERP budget (JST_BUDGET=shared by default): a bulk command draws from it too.
+    budgetedErp: async () => {
+      const env = loadEnvironment({
+        STATE_TABLE: stack.table,
+        JST_SECRET_ID: stack.jstSecretId,
+        DB_SECRET_ID: stack.dbSecretId,
+        JST_SHOP_ID: String(stack.shopId),
+      });
+      const loader = new SecretsLoader();
+      return createJstClient({
+        credentials: await loader.loadJstCredentials(stack.jstSecretId),
+        baseUrl: stack.sandbox.url,
+        tokenStore: loader.jstTokenStore(stack.jstSecretId),
+        rateLimit: {
+          perSecond: env.JST_BUDGET_PER_SECOND,
+          perMinute: env.JST_BUDGET_PER_MINUTE,
+          budget: new SharedErpBudget({
+            store: new ErpBudgetStore(createStateDocumentClient(), stack.table, env.JST_BUDGET_ACCOUNT),
+            config: budgetConfig(env),
+            job: 'manual',
+            account: env.JST_BUDGET_ACCOUNT,
+          }),
+        },
       });
     },
     store: async () => {

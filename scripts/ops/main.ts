@@ -56,6 +56,10 @@ import { warehousesCommand } from './warehouses-command';
 import { SecretsLoader } from '../../shared/config/secrets-loader';
 import { createJstClient } from '../../shared/jst/client';
 import { createStorePool } from '../../shared/fecmall/store-pool';
+import { loadEnvironment } from '../../shared/config/environment';
+import { SharedErpBudget } from '../../shared/state/erp-budget';
+import { budgetConfig } from '../../shared/state/erp-budget-config';
+import { ErpBudgetStore } from '../../shared/state/erp-budget-store';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { hasBlocker } from './checks/finding';
 import { connectCommand, type ConnectTarget } from './connect-command';
@@ -79,10 +83,38 @@ function target(stage: string, region: string | undefined): OpsTarget {
   const schedules = new AwsSchedules(new EventBridgeClient({}), new SchedulerClient({}), functionArn);
   const params = stageParams(stage);
   const deployed = (job: Parameters<typeof names.functionName>[0]) => deployedFunction(lambda, names.functionName(job));
+  const doc = createStateDocumentClient();
+  /**
+   * The ERP as the functions reach it, paced at 1/s and 10/min; `budgeted`: also drawing from the stage's
+   * shared ERP budget (docs/design.md §7) as job `manual`, last in priority, for commands that make many calls.
+   */
+  const stageErp = async (budgeted: boolean) => {
+    const out = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: names.functionName('syncInventory') }));
+    const variables = out.Environment?.Variables ?? {};
+    const secretId = variables.JST_SECRET_ID;
+    if (!secretId) throw new OpsUsageError(`stage ${stage}: the syncInventory function has no JST_SECRET_ID`);
+    const loader = new SecretsLoader();
+    let budget: SharedErpBudget | undefined;
+    if (budgeted && variables.JST_BUDGET !== 'local') {
+      const env = loadEnvironment(variables);
+      budget = new SharedErpBudget({
+        store: new ErpBudgetStore(doc, env.STATE_TABLE, env.JST_BUDGET_ACCOUNT),
+        config: budgetConfig(env),
+        job: 'manual',
+        account: env.JST_BUDGET_ACCOUNT,
+      });
+    }
+    return createJstClient({
+      credentials: await loader.loadJstCredentials(secretId),
+      baseUrl: variables.JST_BASE_URL || undefined,
+      rateLimit: { perSecond: 1, perMinute: 10, ...(budget ? { budget } : {}) },
+      tokenStore: loader.jstTokenStore(secretId),
+    });
+  };
   return {
     stage,
     table: names.table,
-    doc: createStateDocumentClient(),
+    doc,
     invoker: new LambdaInvoker(lambda, names.functionName),
     schedules,
     setup: {
@@ -100,19 +132,8 @@ function target(stage: string, region: string | undefined): OpsTarget {
       const out = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: names.functionName('pushOrders') }));
       return Number(out.Environment?.Variables?.JST_SHOP_ID);
     },
-    erp: async () => {
-      const out = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: names.functionName('syncInventory') }));
-      const variables = out.Environment?.Variables ?? {};
-      const secretId = variables.JST_SECRET_ID;
-      if (!secretId) throw new OpsUsageError(`stage ${stage}: the syncInventory function has no JST_SECRET_ID`);
-      const loader = new SecretsLoader();
-      return createJstClient({
-        credentials: await loader.loadJstCredentials(secretId),
-        baseUrl: variables.JST_BASE_URL || undefined,
-        rateLimit: { perSecond: 1, perMinute: 10 },
-        tokenStore: loader.jstTokenStore(secretId),
-      });
-    },
+    erp: () => stageErp(false),
+    budgetedErp: () => stageErp(true),
     store: async () => {
       const secretId = (await deployed('syncInventory'))?.environment.DB_SECRET_ID || params.dbSecretId || `fecjst/${stage}/db`;
       const pool = createStorePool(await new SecretsLoader().loadDbCredentials(secretId), { connectionLimit: 1 });

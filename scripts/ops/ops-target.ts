@@ -32,6 +32,8 @@ export interface OpsTarget {
   shopId(): Promise<number>;
   /** The ERP as the functions reach it (their secret and base URL), for read-only queries; absent: none. */
   erp?(): Promise<Pick<JstClient, 'warehouses' | 'shops' | 'inventoryPage' | 'generation'>>;
+  /** The same ERP drawing from the stage's shared ERP budget (job `manual`), for commands making many calls; absent: `erp`. */
+  budgetedErp?(): Promise<Pick<JstClient, 'inventoryPage'>>;
   /** The store database as the functions reach it (their database secret), read only; absent: none. */
   store?(): Promise<{ pool: Pool; close(): Promise<void> }>;
   /** SKU_TRANSFORM as the functions have it (docs/design.md §19); absent or undefined: not set. */

@@ -15,7 +15,7 @@ export interface SkuMapRequest {
   yes: boolean;
 }
 
-type Target = Pick<OpsTarget, 'stage' | 'table' | 'doc' | 'clock' | 'operator' | 'erp' | 'store' | 'skuTransform'>;
+type Target = Pick<OpsTarget, 'stage' | 'table' | 'doc' | 'clock' | 'operator' | 'erp' | 'budgetedErp' | 'store' | 'skuTransform'>;
 
 const USAGE = 'sku-map import FILE.csv [--replace] | list | check [--transform SPEC]';
 const LISTED_CHANGES = 20;
@@ -36,7 +36,8 @@ export interface SkuCheckLine {
  * file first (bad lines, two rows claiming one SKU: each named with its lines, nothing written), then, unless
  * `--replace`, refuses a row that conflicts with a row kept; `--replace` makes the file the whole table.
  * `check` reads the whole store catalogue and asks the ERP for every mapped code (the inventory query by
- * sku_ids, 100 a call, paced by the ERP client of the stage): how many the ERP knows, per rule.
+ * sku_ids, 100 a call, at 10 calls/min drawn from the stage's shared ERP budget as job `manual`): how many
+ * the ERP knows, per rule.
  */
 export async function skuMapCommand(t: Target, io: OpsIo, request: SkuMapRequest): Promise<string[] | SkuCheckLine[]> {
   const store = new SkuMapStore(t.doc, t.table);
@@ -116,7 +117,8 @@ async function checkCatalogue(t: Target, io: OpsIo, table: SkuMapStore, transfor
     (await table.list()).map(({ storeSku, erpSku }) => ({ storeSku, erpSku })),
     transform,
   );
-  const erp = await t.erp();
+  // One call per 100 SKUs: drawn from the shared ERP budget where the stage has one, so the jobs keep theirs.
+  const erp = t.budgetedErp ? await t.budgetedErp() : await t.erp();
   const { pool, close } = await t.store();
   const lines = new Map<SkuRule | 'unmapped', SkuCheckLine>(
     (['table', 'transform', 'identity', 'unmapped'] as const).map((rule) => [rule, { rule, skus: 0, matched: 0 }]),

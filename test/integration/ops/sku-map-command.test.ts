@@ -12,6 +12,11 @@ import { useDynalite } from '../../support/dynamo';
 import { useJstSandbox } from '../../support/jst-sandbox';
 import { useTestDatabase } from '../../support/mysql';
 import { createStateTable } from '../../support/state-table';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { loadEnvironment } from '../../../shared/config/environment';
+import { SharedErpBudget } from '../../../shared/state/erp-budget';
+import { budgetConfig } from '../../../shared/state/erp-budget-config';
+import { ErpBudgetStore } from '../../../shared/state/erp-budget-store';
 
 /**
  * `npm run ops -- sku-map import|list|check` (#24, docs/design.md §19) through the CLI's own argument parsing:
@@ -45,6 +50,17 @@ describe('npm run ops -- sku-map (#24)', () => {
         baseUrl: sandbox().url,
         rateLimit: { perSecond: 500, perMinute: 50_000 },
       }),
+    // As the stage targets give it: the ERP drawing from the shared budget in the state table, as job `manual`.
+    budgetedErp: async () =>
+      createJstClient({
+        credentials: { generation: 'open', ...sandbox().credentials.open },
+        baseUrl: sandbox().url,
+        rateLimit: {
+          perSecond: 50,
+          perMinute: 3000,
+          budget: new SharedErpBudget({ store: new ErpBudgetStore(doc, table, 'default'), config: budgetConfig(env()), job: 'manual', account: 'default' }),
+        },
+      }),
     store: async () => ({ pool: db().pool, close: async () => undefined }),
     skuTransform: async () => 'strip-prefix:SHOP-,upper',
   });
@@ -55,6 +71,15 @@ describe('npm run ops -- sku-map (#24)', () => {
     return path;
   };
   const store = () => new SkuMapStore(doc, table);
+  const env = () =>
+    loadEnvironment({
+      STATE_TABLE: table,
+      JST_SECRET_ID: 'x',
+      DB_SECRET_ID: 'x',
+      JST_SHOP_ID: '1',
+      JST_BUDGET_PER_SECOND: '50',
+      JST_BUDGET_PER_MINUTE: '3000',
+    });
 
   beforeAll(async () => {
     await createStoreSchema(db().pool, 'core');
@@ -154,5 +179,7 @@ describe('npm run ops -- sku-map (#24)', () => {
       "  unmapped, e.g.: PLAIN-1 (the transform makes ERP SKU PLAIN-1 the store's SHOP-plain-1)",
       '  1 table row(s) name a store SKU the store does not have',
     ]);
+    // Its ERP calls were drawn from the account's shared budget, so the jobs see them.
+    expect((await doc.send(new GetCommand({ TableName: table, Key: { pk: 'BUDGET#default', sk: 'BUDGET' } }))).Item).toBeDefined();
   });
 });
