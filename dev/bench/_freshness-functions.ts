@@ -7,7 +7,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { ReservedConcurrencyGate } from './_freshness-concurrency-gate';
+import { MAX_EVENT_AGE_MS, ReservedConcurrencyGate, throttledRetryDelayMs } from './_freshness-concurrency-gate';
 import type { CountingDynamoProxy } from './_freshness-dynamo-proxy';
 import type { WorkerReply, WorkerRunFigures } from './_freshness-worker';
 
@@ -121,8 +121,23 @@ export function startScheduler(functions: Record<BenchFunction, FunctionProcess>
   const runs: RunRecord[] = [];
   const gates = Object.fromEntries(BENCH_FUNCTIONS.map((fn) => [fn, new ReservedConcurrencyGate()])) as Record<BenchFunction, ReservedConcurrencyGate>;
   const inFlight = new Set<Promise<void>>();
-  const fire = (fn: BenchFunction, event: unknown, trigger: RunRecord['trigger']) => {
-    if (gates[fn].arrive() === 'throttled') return;
+  const retries = new Set<NodeJS.Timeout>();
+  let stopped = false;
+  // A throttled event is retried as Lambda retries it (1 s, 2 s, 4 s … within the maximum event age).
+  const fire = (fn: BenchFunction, event: unknown, trigger: RunRecord['trigger'], attempt = 0, firstAt = Date.now()) => {
+    if (gates[fn].arrive() === 'throttled') {
+      const delay = throttledRetryDelayMs(attempt + 1);
+      if (stopped || Date.now() + delay - firstAt > MAX_EVENT_AGE_MS) {
+        gates[fn].expired++;
+        return;
+      }
+      const timer = setTimeout(() => {
+        retries.delete(timer);
+        fire(fn, event, trigger, attempt + 1, firstAt);
+      }, delay);
+      retries.add(timer);
+      return;
+    }
     const run = functions[fn]
       .invoke(event, trigger)
       .then((record) => void runs.push(record))
@@ -138,7 +153,10 @@ export function startScheduler(functions: Record<BenchFunction, FunctionProcess>
     runs,
     gates,
     stop: async () => {
+      stopped = true;
       for (const timer of timers) clearInterval(timer);
+      for (const timer of retries) clearTimeout(timer);
+      retries.clear();
       await Promise.all([...inFlight]);
     },
   };

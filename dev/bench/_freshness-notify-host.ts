@@ -23,6 +23,8 @@ export interface NotifyHost {
   url: string;
   /** Pushes answered `code: 0`, refused (another code or HTTP status), and invokes handed on. */
   counts: { accepted: number; refused: number; invokes: number; failed: number };
+  /** Refusals per reason (the first word of the reply's msg, e.g. `sign-mismatch`). */
+  refusedBy: Record<string, number>;
   proxy: CountingDynamoProxy;
   close(): Promise<void>;
 }
@@ -34,6 +36,7 @@ export async function startNotifyHost(options: {
   onInvoke(fn: BenchFunction, event: unknown): void;
 }): Promise<NotifyHost> {
   const counts = { accepted: 0, refused: 0, invokes: 0, failed: 0 };
+  const refusedBy: Record<string, number> = {};
   const lambda = await listen(async (req, body) => {
     const name = decodeURIComponent(/^\/2015-03-31\/functions\/([^/]+)\/invocations/.exec(req.url ?? '')?.[1] ?? '');
     const fn = BENCH_FUNCTIONS.find((f) => BENCH_FUNCTION_NAMES[f] === name || name.endsWith(`:${BENCH_FUNCTION_NAMES[f]}`));
@@ -71,15 +74,19 @@ export async function startNotifyHost(options: {
       const result = await notify.invoke(event);
       const status = Number(result.statusCode ?? 200);
       const text = typeof result.body === 'string' ? result.body : JSON.stringify(result);
-      const code = (() => {
+      const reply = (() => {
         try {
-          return (JSON.parse(text) as { code?: unknown }).code;
+          return JSON.parse(text) as { code?: unknown; msg?: unknown };
         } catch {
-          return undefined;
+          return {};
         }
       })();
-      if (status === 200 && code === 0) counts.accepted++;
-      else counts.refused++;
+      if (status === 200 && reply.code === 0) counts.accepted++;
+      else {
+        counts.refused++;
+        const reason = typeof reply.msg === 'string' ? (reply.msg.split(':')[0] ?? '?') : `HTTP ${status}`;
+        refusedBy[reason] = (refusedBy[reason] ?? 0) + 1;
+      }
       return { status, body: text };
     } catch {
       counts.failed++;
@@ -89,6 +96,7 @@ export async function startNotifyHost(options: {
   return {
     url: functionUrl.url,
     counts,
+    refusedBy,
     proxy,
     close: async () => {
       notify.stop();

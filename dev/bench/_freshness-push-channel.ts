@@ -62,7 +62,9 @@ export class SandboxPushes implements PushChannel {
   async start(sandboxUrl: string, notifyUrl: string | undefined): Promise<void> {
     if (!notifyUrl) throw new Error(`pushes "${this.name}" need erpNotify's address`);
     await post(sandboxUrl, '/__admin/push/target', { url: notifyUrl });
-    if (this.neverSentShare > 0) await post(sandboxUrl, '/__admin/push/behaviour', { neverSent: this.neverSentShare });
+    // The bench world's ERP secret is an open-platform one (_freshness-world.ts): the sandbox signs as that
+    // generation, and drops `dropped` of its pushes (never sent).
+    await post(sandboxUrl, '/__admin/push/behaviour', { generation: 'open', dropped: this.neverSentShare });
   }
 
   async stop(sandboxUrl: string): Promise<void> {

@@ -7,7 +7,7 @@
  *
  * The scheduler fires each function at its rate (BENCH_RATE_PUSH_ORDERS_S 60, BENCH_RATE_SHIPPING_S
  * 120, BENCH_RATE_INVENTORY_S 120) with reserved concurrency 1: a tick while the function still runs is
- * throttled and counted. Changes and their effects are described in _freshness-shop-day.ts; each
+ * throttled, counted and retried as Lambda retries a throttled async event. Changes and their effects are described in _freshness-shop-day.ts; each
  * effect is polled for every 250 ms. After the window the schedules go on for a settle period
  * (BENCH_SETTLE_S) until every effect is seen; what is still unseen then is lost. Then each function
  * makes one more scheduled run with nothing changed (the idle run: its ERP calls are counted).
@@ -85,7 +85,10 @@ interface ModeResult {
   unavailable?: string;
   day?: ShopDay;
   runs?: RunRecord[];
+  /** Throttled arrivals (each retry that was throttled again counts too). */
   throttled?: Record<BenchFunction, number>;
+  /** Throttled events dropped at the maximum event age. */
+  expired?: Record<BenchFunction, number>;
   erpCalls?: number;
   erpRateLimited?: number;
   measuredMs?: number;
@@ -95,7 +98,15 @@ interface ModeResult {
   idleEndpoints?: Record<BenchFunction, string>;
   pushesSent?: number;
   /** erpNotify's replies and state-table load (pushes-on modes). */
-  notify?: { accepted: number; refused: number; invokes: number; failed: number; throttledWrites: number; dynamoRequests: number };
+  notify?: {
+    accepted: number;
+    refused: number;
+    invokes: number;
+    failed: number;
+    throttledWrites: number;
+    dynamoRequests: number;
+    refusedBy: Record<string, number>;
+  };
   /** The mode could not be measured (e.g. a route of the push sender behaves otherwise than expected). */
   failed?: string;
 }
@@ -240,6 +251,7 @@ async function measureDay(
     day: shop,
     runs: scheduler.runs,
     throttled: Object.fromEntries(BENCH_FUNCTIONS.map((fn) => [fn, scheduler.gates[fn].throttled])) as Record<BenchFunction, number>,
+    expired: Object.fromEntries(BENCH_FUNCTIONS.map((fn) => [fn, scheduler.gates[fn].expired])) as Record<BenchFunction, number>,
     erpCalls: after.calls - before.calls,
     erpRateLimited: after.rateLimited - before.rateLimited,
     measuredMs,
@@ -247,7 +259,9 @@ async function measureDay(
     idleEndpoints,
     idleDynamo,
     pushesSent: await mode.channel.sent(world.sandboxUrl),
-    ...(host ? { notify: { ...host.counts, throttledWrites: host.proxy.throttled(), dynamoRequests: host.proxy.requests() } } : {}),
+    ...(host
+      ? { notify: { ...host.counts, refusedBy: { ...host.refusedBy }, throttledWrites: host.proxy.throttled(), dynamoRequests: host.proxy.requests() } }
+      : {}),
   };
 }
 
@@ -306,7 +320,14 @@ function report(results: ModeResult[]): void {
     if (r.pushesSent !== undefined) loadRows.push({ mode: r.mode, measure: 'pushes sent by the ERP', value: r.pushesSent });
     if (r.notify) {
       const n = r.notify;
-      loadRows.push({ mode: r.mode, measure: 'erpNotify: accepted / refused / failed', value: `${n.accepted} / ${n.refused} / ${n.failed}` });
+      const reasons = Object.entries(n.refusedBy)
+        .map(([reason, count]) => `${reason} ×${count}`)
+        .join(', ');
+      loadRows.push({
+        mode: r.mode,
+        measure: 'erpNotify: accepted / refused (reasons) / failed',
+        value: `${n.accepted} / ${n.refused}${reasons ? ` (${reasons})` : ''} / ${n.failed}`,
+      });
       loadRows.push({
         mode: r.mode,
         measure: 'erpNotify: job invokes / DynamoDB requests / writes throttled',
@@ -319,8 +340,8 @@ function report(results: ModeResult[]): void {
       const failed = runs.filter((x) => x.error || (x.figures && !x.figures.complete)).length;
       loadRows.push({
         mode: r.mode,
-        measure: `${fn}: runs / throttled ticks / failed or incomplete`,
-        value: `${runs.length} / ${r.throttled![fn]} / ${failed}`,
+        measure: `${fn}: runs / throttled arrivals (retried as Lambda does) / events past max age / failed or incomplete`,
+        value: `${runs.length} / ${r.throttled![fn]} / ${r.expired?.[fn] ?? 0} / ${failed}`,
       });
       const durations = runs.map((x) => x.endedAt - x.startedAt);
       loadRows.push({

@@ -20,7 +20,7 @@ import { resolveMysqlServer } from '../local/mysql-server';
 import { stateTableDefinition } from '../../shared/state/state-table';
 import type { RunSummary } from '../../shared/runtime/run-summary';
 import { startErpNotifyServer, type FunctionUrlHandler } from '../local/erp-notify-server';
-import { jobOfFunction, runEventForPush } from '../local/push-run-event';
+import { jobOfFunction } from '../local/job-of-function';
 import type { Pool } from 'mysql2/promise';
 import type { JstSandbox } from '../jst-sandbox/server';
 import { runReportLines, tokenRecordLine } from './run-report';
@@ -211,7 +211,7 @@ async function pushesDemo(d: {
     invoke: ({ functionName, event }) => {
       const job = jobOfFunction(functionName);
       if (job !== 'syncInventory' && job !== 'syncShipping') return;
-      runs.push(d.handlers[job](runEventForPush(job, event), context(job)).catch(() => undefined));
+      runs.push(d.handlers[job](event, context(job)).catch(() => undefined));
     },
   });
   cleanups.push(() => notify.close());

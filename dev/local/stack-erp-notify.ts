@@ -10,7 +10,7 @@ import { readLocalStack, useLocalStackEndpoints } from './local-stack-file';
 import { functionEnvironment } from './local-invoke';
 import { LocalProcessInvoker } from './local-invoker';
 import { startErpNotifyServer, type FunctionUrlHandler } from './erp-notify-server';
-import { jobOfFunction, runEventForPush } from './push-run-event';
+import { jobOfFunction } from './job-of-function';
 
 async function main(): Promise<void> {
   const stack = readLocalStack();
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     invoke: async ({ functionName, event }) => {
       const job = jobOfFunction(functionName);
       if (!job) return;
-      const { runId } = await invoker.invokeAsync(job, runEventForPush(job, event));
+      const { runId } = await invoker.invokeAsync(job, event);
       console.log(`started ${job} (run ${runId}) for a push`);
     },
   });

@@ -1,9 +1,9 @@
 import { buildConnectorDependencies, createJobHandler, disposeConnectorDependencies, syncInventory } from '../../shared';
 
-/** syncInventory: ERP stock into the store (scheduled every 15 min, full pass / stock reconcile daily; or by hand). */
+/** syncInventory: ERP stock into the store (scheduled, started by ERP pushes, full pass / stock reconcile daily; or by hand). */
 export const handler = createJobHandler({
   job: 'syncInventory',
   buildDependencies: (env, runtime) => buildConnectorDependencies(env, runtime, 'syncInventory'),
-  run: (deps, ctx) => syncInventory({ ...deps, retries: deps.inventoryRetries }, ctx),
+  run: (deps, ctx) => syncInventory({ ...deps, retries: deps.inventoryRetries, hints: deps.inventoryHints }, ctx),
   dispose: disposeConnectorDependencies,
 });

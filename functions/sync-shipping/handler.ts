@@ -1,12 +1,15 @@
 import { buildConnectorDependencies, createJobHandler, disposeConnectorDependencies, reconcileShipments, syncShipping } from '../../shared';
 
-/** syncShipping: ERP logistics onto store orders, moving them to dispatched (scheduled every 30 min; or by hand). */
+/** syncShipping: ERP logistics onto store orders, moving them to dispatched (scheduled, started by ERP pushes; or by hand). */
 export const handler = createJobHandler({
   job: 'syncShipping',
   buildDependencies: (env, runtime) => buildConnectorDependencies(env, runtime, 'syncShipping'),
   run: (deps, ctx) =>
     ctx.request.mode === 'reconcile'
       ? reconcileShipments(deps, ctx)
-      : syncShipping({ erp: deps.erp, shipments: deps.shipments, retries: deps.shippingRetries, erpCancellations: deps.erpCancellations }, ctx),
+      : syncShipping(
+          { erp: deps.erp, shipments: deps.shipments, retries: deps.shippingRetries, erpCancellations: deps.erpCancellations, hints: deps.shippingHints },
+          ctx,
+        ),
   dispose: disposeConnectorDependencies,
 });

@@ -7,8 +7,9 @@
 // LEASE#/CURSOR#/RUNS#/RETRY# partitions, its pause switch CONTROL#<job> (read only), the
 // account-wide ERP budget items BUDGET#… shared by all jobs, and the order ledger ORDER#…, written by
 // pushOrders and read by syncInventory (units of orders the ERP has not accepted yet), and, for
-// syncInventory, the safety-stock rules STOCK_RULES, and for syncInventory and pushOrders the SKU mapping
-// SKU_MAP / SKU_MAP_META (read only: operators write them).
+// syncInventory, the safety-stock rules STOCK_RULES (read only: operators write them), the push
+// hints HINT#<job>… (read and deleted only: erpNotify writes them), and for syncInventory and pushOrders
+// the SKU mapping SKU_MAP / SKU_MAP_META (read only: operators write them).
 // Secret ARNs end in `-??????`: Secrets Manager appends exactly six characters, so `fecjst/prod/jst-*`
 // would also match another secret named `fecjst/prod/jst-old`.
 const { jobs, ownKeyPrefixes } = require('./jobs');
@@ -82,6 +83,7 @@ module.exports = async ({ resolveVariable }) => {
                     ...(job.readsLedger ? [LEDGER_PREFIX] : []),
                     ...(job.ownSharedPrefixes ?? []),
                     ...(job.readsStockRules ? [STOCK_RULES_PARTITION] : []),
+                    ...(job.drainsHints ? [job.drainsHints] : []),
                     ...(job.readsSkuMap ? [SKU_MAP_PARTITION] : []),
                   ]),
                 },
@@ -97,14 +99,14 @@ module.exports = async ({ resolveVariable }) => {
                     ...(job.ownSharedPrefixes ?? []),
                   ]),
                 },
-                // Retry-set items that succeeded are deleted (shared/state/retry-set.ts), and pushOrders'
-                // given-up orders once they went through; nothing else is.
+                // Retry-set items that succeeded are deleted (shared/state/retry-set.ts), pushOrders'
+                // given-up orders once they went through, and the push hints a job drained; nothing else is.
                 {
                   Sid: 'StateTableDeleteRetried',
                   Effect: 'Allow',
                   Action: ['dynamodb:DeleteItem'],
                   Resource: tableArn,
-                  Condition: leadingKeys([`RETRY#${job.name}`, ...(job.ownSharedPrefixes ?? [])]),
+                  Condition: leadingKeys([`RETRY#${job.name}`, ...(job.ownSharedPrefixes ?? []), ...(job.drainsHints ? [job.drainsHints] : [])]),
                 },
                 { Sid: 'DeadLetters', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } },
               ],

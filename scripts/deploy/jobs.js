@@ -12,6 +12,8 @@ const m = metricNames.metrics;
  * - readsLedger / writesLedger: access to the order ledger ORDER#…;
  * - readsStockRules: reads the safety-stock rules STOCK_RULES (docs/design.md §14; written by operators only);
  * - readsSkuMap: reads the SKU mapping table SKU_MAP and its meta item SKU_MAP_META (docs/design.md §19; operators write it);
+ * - drainsHints: the push-hint partition HINT#<job>… the job reads and deletes (erpNotify writes it;
+ *   docs/design.md §18); for syncShipping the prefix covers its cancel.order hints too;
  * - ownSharedPrefixes: partitions keyed by something else than the job name that only this job uses
  *   (read, written and deleted from), besides its own LEASE#/CURSOR#/RUNS#/RETRY#<job> (ownKeyPrefixes).
  */
@@ -22,7 +24,7 @@ const jobs = [
     scheduleParam: 'inventoryIncrementalSchedule',
     enabledParam: 'inventoryIncrementalEnabled',
     abandonedMetric: m.itemsAbandoned,
-    workMetrics: [m.skusUpdated, m.skusFailed, m.itemsAbandoned, m.stockDrift, m.stockDriftMissed, m.fullPassAgeHours],
+    workMetrics: [m.skusUpdated, m.skusFailed, m.itemsAbandoned, m.stockDrift, m.stockDriftMissed, m.fullPassAgeHours, m.hintAgeSeconds],
     // Reads the pushOrders ledger: units of orders the ERP has not accepted yet (stock formula).
     readsLedger: true,
     writesLedger: false,
@@ -30,6 +32,7 @@ const jobs = [
     readsStockRules: true,
     // The SKU mapping table (npm run ops -- sku-map import): ERP codes ↔ store SKUs.
     readsSkuMap: true,
+    drainsHints: 'HINT#syncInventory',
   },
   {
     name: 'pushOrders',
@@ -51,12 +54,21 @@ const jobs = [
     scheduleParam: 'shippingSchedule',
     enabledParam: 'shippingEnabled',
     abandonedMetric: m.itemsAbandoned,
-    workMetrics: [m.shipmentsApplied, m.shipmentsSkipped, m.itemsAbandoned, m.shipmentsMissingInStore, m.erpCancellations, m.erpCancellationsApplied],
+    workMetrics: [
+      m.shipmentsApplied,
+      m.shipmentsSkipped,
+      m.itemsAbandoned,
+      m.shipmentsMissingInStore,
+      m.erpCancellations,
+      m.erpCancellationsApplied,
+      m.hintAgeSeconds,
+    ],
     readsLedger: false,
     writesLedger: false,
-    // ERP cancellations (docs/design.md §15): their records ERP_CANCEL#<shopId>, and the cancel.order hints
-    // it drains (read and deleted; erpNotify writes them).
-    ownSharedPrefixes: ['ERP_CANCEL#', 'HINT#syncShipping#cancel'],
+    // ERP cancellations (docs/design.md §15): their records ERP_CANCEL#<shopId>.
+    ownSharedPrefixes: ['ERP_CANCEL#'],
+    // logistics.upload and cancel.order hints (HINT#syncShipping, HINT#syncShipping#cancel).
+    drainsHints: 'HINT#syncShipping',
   },
 ];
 

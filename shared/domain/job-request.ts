@@ -4,7 +4,8 @@ export type JobMode = 'incremental' | 'full' | 'reconcile';
 
 /** A validated invocation (docs/design.md §9). */
 export interface JobRequest {
-  trigger: 'schedule' | 'manual';
+  /** `push`: started by erpNotify for an ERP push (docs/design.md §18): a scheduled incremental run that drains its hints. */
+  trigger: 'schedule' | 'manual' | 'push';
   dryRun: boolean;
   /** `full`: syncInventory only; `reconcile`: all three jobs (compare with the ERP and heal). */
   mode: JobMode;

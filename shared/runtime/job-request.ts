@@ -97,6 +97,7 @@ export function parseJobEvent(job: JobName, event: unknown, limits: EventLimits 
   if (typeof event !== 'object' || Array.isArray(event)) throw new InvalidEventError(`${job}: the event must be a JSON object`);
   const e = event as Record<string, unknown>;
   if (isScheduledEvent(e)) return parseScheduledEvent(job, e);
+  if ('trigger' in e) return parsePushEvent(job, e);
   const parsed = manualSchemas[job].safeParse(e);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) =>
@@ -155,6 +156,25 @@ function parseScheduledEvent(job: JobName, e: Record<string, unknown>): JobReque
     throw new InvalidEventError(`${job}: invalid scheduled event: ${issues.join('; ')}`);
   }
   return { trigger: 'schedule', dryRun: false, mode: parsed.data.mode ?? 'incremental', eventId: typeof e.id === 'string' && e.id ? e.id : undefined };
+}
+
+/** The jobs erpNotify starts for a push (docs/design.md §18); their hints are what a push-started run is for. */
+const PUSH_STARTED_JOBS: ReadonlySet<JobName> = new Set(['syncInventory', 'syncShipping']);
+
+/**
+ * erpNotify's asynchronous start, `{"trigger":"push"}` and nothing else: the same run as a scheduled
+ * incremental one (paused jobs skip it), which drains the job's hints first. Any other field beside
+ * `trigger`, another value, or a job no push starts is refused — a push-started run never carries data.
+ */
+function parsePushEvent(job: JobName, e: Record<string, unknown>): JobRequest {
+  if (e.trigger !== 'push') throw new InvalidEventError(`${job}: invalid event: "trigger" may only be "push" (erpNotify's start); leave it out otherwise`);
+  const extra = Object.keys(e).filter((k) => k !== 'trigger');
+  if (extra.length > 0)
+    throw new InvalidEventError(
+      `${job}: invalid push event: field${extra.length > 1 ? 's' : ''} ${extra.map((k) => `"${k}"`).join(', ')} beside "trigger"; a push-started run takes no other field`,
+    );
+  if (!PUSH_STARTED_JOBS.has(job)) throw new InvalidEventError(`${job}: invalid event: pushes start syncInventory and syncShipping only, not ${job}`);
+  return { trigger: 'push', dryRun: false, mode: 'incremental' };
 }
 
 function allowedFields(job: JobName): string {

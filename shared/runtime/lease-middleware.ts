@@ -14,9 +14,9 @@ const LEASE_GRACE_MS = 10_000;
  * One run at a time per job (docs/design.md §4). Takes the job's lease for min(LEASE_SECONDS, remaining
  * time + 10 s), renews it in the background, binds the cursors to its fence, and releases it after
  * the run whatever happened. Held by another run: the run is marked `skipped` (the handler does
- * nothing and the summary says "already running"). A scheduled run of a job an operator paused
- * (`npm run ops -- pause`) is skipped the same way, before the lease (`skipped: "paused"`); manual
- * runs still go. Logs the "run started" line (trigger, mode, window, committed cursor positions).
+ * nothing and the summary says "already running"). A scheduled or push-started run of a job an
+ * operator paused (`npm run ops -- pause`) is skipped the same way, before the lease (`skipped:
+ * "paused"`); manual runs still go. Logs the "run started" line (trigger, mode, window, committed cursor positions).
  */
 export function jobLease(runtime: JobRuntime<unknown>): JobMiddleware {
   const { job, clock, logger } = runtime;
@@ -38,7 +38,7 @@ export function jobLease(runtime: JobRuntime<unknown>): JobMiddleware {
       const run = runState(request);
       const env = runtime.environment();
       const state = runtime.state();
-      if (run.request?.trigger === 'schedule') {
+      if (run.request && run.request.trigger !== 'manual') {
         const control = await new JobControl(state.doc, env.STATE_TABLE).read(job).catch((error: unknown) => {
           throw new StateTableError(env.STATE_TABLE, 'read the pause switch', error);
         });

@@ -42,6 +42,10 @@ export interface ConnectorDependencies {
   skuMap: SkuMapStore;
   /** syncShipping's ERP-cancellation step: `cancel.order` hints, the cancellation records, the store's cancel. */
   erpCancellations: ErpCancellationPorts;
+  /** HINT#syncInventory: SKUs named by `inventory.upload` pushes (docs/design.md §18). */
+  inventoryHints: PushHints;
+  /** HINT#syncShipping: so_ids named by `logistics.upload` pushes. */
+  shippingHints: PushHints;
   /** The account-wide ERP budget this function draws from (absent with JST_BUDGET=local). */
   budget?: SharedErpBudget;
 }
@@ -91,6 +95,8 @@ export async function buildConnectorDependencies(env: Environment, runtime: Runt
       inventoryRetries: new RetrySet(stateClient, env.STATE_TABLE, 'syncInventory', { maxAttempts: env.INVENTORY_RETRY_MAX_ATTEMPTS }),
       stockRules: new StockRulesStore(stateClient, env.STATE_TABLE),
       skuMap: new SkuMapStore(stateClient, env.STATE_TABLE, { transform: env.SKU_TRANSFORM }),
+      inventoryHints: new PushHints(stateClient, env.STATE_TABLE, 'syncInventory'),
+      shippingHints: new PushHints(stateClient, env.STATE_TABLE, 'syncShipping'),
       erpCancellations: {
         erp,
         hints: new PushHints(stateClient, env.STATE_TABLE, ERP_CANCEL_HINT_JOB),

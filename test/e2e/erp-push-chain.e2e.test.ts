@@ -1,7 +1,11 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RowDataPacket } from 'mysql2/promise';
+import { LeaseStore } from '../../shared/state/lease';
+import { PushHints } from '../../shared/state/push-hints';
 import { DEMO_SHOP_ID } from '../../dev/jst-sandbox/server';
 import { startErpNotifyServer, type ErpNotifyServer } from '../../dev/local/erp-notify-server';
-import { jobOfFunction, runEventForPush } from '../../dev/local/push-run-event';
+import { jobOfFunction } from '../../dev/local/job-of-function';
 import { createErpNotifyHandler } from '../../shared/runtime/erp-notify-handler';
 import { buildNotifyDependencies } from '../../shared/wiring/notify-dependencies';
 import { lambdaContext } from '../support/capture-stdout';
@@ -24,6 +28,11 @@ describeWithMoto('ERP push → erpNotify → syncShipping → store, in one invo
   let syncInventory: Handler;
   const runs: Array<{ job: string; event: unknown; summary: Promise<any> }> = [];
   let ready: string[];
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+  const storeQtyOf = async (sku: string) =>
+    (
+      await world().db.pool.query<RowDataPacket[]>('SELECT q.qty FROM product_flat p JOIN product_flat_qty q ON q.product_id = p.id WHERE p.sku = ?', [sku])
+    )[0][0]?.qty;
 
   const order = async (incrementId: string) =>
     (await world().db.pool.query<RowDataPacket[]>('SELECT order_status, tracking_number FROM sales_flat_order WHERE increment_id = ?', [incrementId]))[0][0]!;
@@ -41,7 +50,7 @@ describeWithMoto('ERP push → erpNotify → syncShipping → store, in one invo
         const job = jobOfFunction(functionName);
         if (job !== 'syncShipping' && job !== 'syncInventory') return;
         const run = job === 'syncShipping' ? syncShipping : syncInventory;
-        runs.push({ job, event, summary: run(runEventForPush(job, event), lambdaContext()) });
+        runs.push({ job, event, summary: run(event, lambdaContext()) });
       },
     });
     process.env.AWS_ENDPOINT_URL_LAMBDA = notify.lambdaEndpoint;
@@ -82,7 +91,12 @@ describeWithMoto('ERP push → erpNotify → syncShipping → store, in one invo
     ).toEqual([['logistics.upload', { code: 0, msg: 'ok' }]]);
     expect(runs.map((r) => r.event)).toEqual([{ trigger: 'push' }]);
     const summary = await runs[0]!.summary;
-    expect(summary).toMatchObject({ job: 'syncShipping', complete: true, counts: { applied: 1 } });
+    expect(summary).toMatchObject({
+      job: 'syncShipping',
+      complete: true,
+      counts: { applied: 1, hints: 1, hintsCleared: 1, hintsKept: 0 },
+      details: { trigger: 'push' },
+    });
     expect(await order(ready[0]!)).toMatchObject({ order_status: 'dispatched', tracking_number: 'SFPUSH01' });
   });
 
@@ -102,9 +116,75 @@ describeWithMoto('ERP push → erpNotify → syncShipping → store, in one invo
         .map((p) => [p.method, p.keys, p.reply]),
     ).toEqual([['inventory.upload', [sku], { code: 0, msg: 'ok' }]]);
     expect(runs.map((r) => [r.job, r.event])).toEqual([['syncInventory', { trigger: 'push' }]]);
-    expect(await runs[0]!.summary).toMatchObject({ job: 'syncInventory', complete: true });
+    expect(await runs[0]!.summary).toMatchObject({ job: 'syncInventory', complete: true, counts: { hints: 1, hintsCleared: 1 }, details: { trigger: 'push' } });
     expect(await storeQty()).not.toBe(before);
     expect(Number(await storeQty())).toBeGreaterThan(300);
+  });
+
+  it('re-reads the SKU a push names even when the ERP stamps the change before the cursor (the window alone would miss it)', async () => {
+    const sku = world().seeded.skus[5]!;
+    // modified two hours back: behind the incremental cursor, so only the hint's SKU query sees it.
+    world().sandbox.state.setStock(sku, { qty: 654 }, 0, Date.now() - 2 * 3_600_000);
+    await world().sandbox.pushes.idle();
+
+    expect(runs.map((r) => r.job)).toEqual(['syncInventory']);
+    const summary = await runs[0]!.summary;
+    expect(summary).toMatchObject({ complete: true, counts: { hints: 1, hintsCleared: 1, hintsKept: 0 } });
+    expect(Number(await storeQtyOf(sku))).toBeGreaterThan(600);
+    expect(await new PushHints(doc, world().table, 'syncInventory').take(10)).toEqual([]);
+  });
+
+  it('keeps a hint that arrives while a run holds the lease for the next run, which drains it', async () => {
+    const sku = world().seeded.skus[6]!;
+    const leases = new LeaseStore(doc, world().table);
+    const held = await leases.acquire('syncInventory', 'a-long-run', 60_000, Date.now());
+    world().sandbox.state.setStock(sku, { qty: 777 }, 0, Date.now() - 2 * 3_600_000);
+    await world().sandbox.pushes.idle();
+
+    expect(world().sandbox.pushes.sent()[0]).toMatchObject({ method: 'inventory.upload', reply: { code: 0 } });
+    // erpNotify starts the job behind the running one; here (no concurrency limit in this process) the
+    // started run meets the lease and does nothing; deployed, Lambda would hold it until the other ends.
+    expect(runs.map((r) => r.job)).toEqual(['syncInventory']);
+    expect(await runs[0]!.summary).toMatchObject({ skipped: 'already running' });
+    expect((await new PushHints(doc, world().table, 'syncInventory').take(10)).map((h) => h.key)).toEqual([sku]);
+    expect(Number(await storeQtyOf(sku))).toBeLessThan(700);
+
+    await leases.release(held!);
+    const next = await syncInventory(scheduled, lambdaContext());
+    expect(next).toMatchObject({ complete: true, counts: { hints: 1, hintsCleared: 1 } });
+    expect(Number(await storeQtyOf(sku))).toBeGreaterThan(700);
+  });
+
+  it('changes nothing the ERP would not on a push naming a SKU whose stock did not change, or one the ERP does not know', async () => {
+    const sku = world().seeded.skus[7]!;
+    const qty = await storeQtyOf(sku);
+    await new PushHints(doc, world().table, 'syncInventory').add([sku, 'NO-SUCH-SKU'], 'inventory.upload', Date.now());
+
+    const summary = await syncInventory(scheduled, lambdaContext());
+    expect(summary).toMatchObject({ complete: true, counts: { hints: 2, hintsCleared: 2 } });
+    expect(await storeQtyOf(sku)).toBe(qty);
+  });
+
+  it('writes the ERP query figure, not the figure a wrong push carries; a replayed and a malformed push start nothing', async () => {
+    const sku = world().seeded.skus[8]!;
+    world().sandbox.pushes.setBehaviour({ generation: 'open', enabled: false });
+    world().sandbox.state.setStock(sku, { qty: 42 }, 0, Date.now() - 2 * 3_600_000);
+    const [wrong] = await world().sandbox.pushes.sendOnRequest({ method: 'inventory.upload', skus: [sku], mode: 'wrong' });
+    expect(wrong).toMatchObject({ mode: 'wrong', reply: { code: 0 } });
+    expect(runs.map((r) => r.job)).toEqual(['syncInventory']);
+    await runs[0]!.summary;
+    const applied = await storeQtyOf(sku);
+    expect(Number(applied)).toBeGreaterThanOrEqual(30);
+    expect(Number(applied)).toBeLessThanOrEqual(42);
+
+    runs.length = 0;
+    const [replayed] = await world().sandbox.pushes.sendOnRequest({ method: 'inventory.upload', skus: [sku], mode: 'replayed' });
+    const [malformed] = await world().sandbox.pushes.sendOnRequest({ method: 'inventory.upload', skus: [sku], mode: 'malformed' });
+    expect(replayed).toMatchObject({ mode: 'replayed', reply: { code: -1 } });
+    expect(malformed).toMatchObject({ mode: 'malformed', reply: { code: -1 } });
+    expect(runs).toEqual([]);
+    expect(await new PushHints(doc, world().table, 'syncInventory').take(10)).toEqual([]);
+    expect(await storeQtyOf(sku)).toBe(applied);
   });
 
   it('changes nothing on a forged push: refused, no run, the order untouched', async () => {

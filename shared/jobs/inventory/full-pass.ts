@@ -66,7 +66,14 @@ interface FetchedBatch {
 export async function continueFullPass(
   ports: InventoryPorts,
   ctx: InventoryCtx,
-  deps: { applier: StockApplier; tally: InventoryTally; combined: CombinedSkus; missed: MissedWindow | undefined },
+  deps: {
+    applier: StockApplier;
+    tally: InventoryTally;
+    combined: CombinedSkus;
+    missed: MissedWindow | undefined;
+    /** Called after each committed wave (the run drains its push hints there, docs/design.md §18). */
+    betweenWaves?: () => Promise<unknown>;
+  },
   start: FullPassPosition,
 ): Promise<{ position: FullPassPosition; complete: boolean }> {
   const { tally, combined } = deps;
@@ -113,6 +120,7 @@ export async function continueFullPass(
       // A "run progress" line at most every 30 s on long passes (the handler throttles it).
       ctx.progress?.({ fullPassSkusDone: position.done, fullPassSkusTotal: position.total });
       if (stop) return { position, complete: false };
+      await deps.betweenWaves?.();
       page = next;
     }
   } catch (error) {

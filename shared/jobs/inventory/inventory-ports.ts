@@ -6,6 +6,7 @@ import type { OrderLedger } from '../../state/order-ledger';
 import type { RetrySet } from '../../state/retry-set';
 import type { StockRulesStore } from '../../state/stock-rules';
 import type { SkuMappingSource } from '../../domain/sku-mapping';
+import type { HintSource } from '../hint-drain';
 
 /**
  * The SKU retry set of syncInventory (docs/design.md §5; the RetrySet store fits it): SKUs that failed (bad
@@ -25,6 +26,8 @@ export interface InventoryPorts {
   stockRules?: Pick<StockRulesStore, 'safetyStock'>;
   /** The SKU mapping (docs/design.md §19), read once per run; absent: identity (store SKU = ERP sku_id). */
   skuMap?: SkuMappingSource;
+  /** `HINT#syncInventory`: SKUs named by `inventory.upload` pushes (docs/design.md §18); absent: no drain. */
+  hints?: HintSource;
 }
 
 export type InventoryCtx = Pick<RunContext, 'request' | 'env' | 'fence' | 'cursors' | 'clock' | 'logger' | 'metrics' | 'deadline' | 'progress'>;

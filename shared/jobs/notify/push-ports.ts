@@ -12,7 +12,7 @@ export interface PushReceiverPorts {
     accepted(nowMs: number): Promise<void>;
     refused(record: { at: number; reason: string; method: string; bytes: number; detail: string }): Promise<void>;
   };
-  wake: { claim(job: string, nowMs: number): Promise<'held' | 'recent' | 'claimed'> };
+  wake: { claim(job: string, nowMs: number): Promise<'claimed' | 'queued' | 'recent'> };
   /** Starts a job asynchronously (Lambda `Event` invoke) with the push-trigger event. */
   jobs: { start(job: JobName): Promise<void> };
   clock: Clock;

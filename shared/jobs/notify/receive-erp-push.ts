@@ -15,7 +15,7 @@ import { pushDigest } from './push-digest';
 import type { PushReceiverPorts, PushReceiverSettings } from './push-ports';
 
 export type PushOutcome =
-  | { accepted: true; reply: PushReply; method: PushMethod; keys: number; started: JobName | undefined; wake: 'held' | 'recent' | 'claimed' | 'failed' }
+  | { accepted: true; reply: PushReply; method: PushMethod; keys: number; started: JobName | undefined; wake: 'claimed' | 'queued' | 'recent' | 'failed' }
   | { accepted: false; reply: PushReply; reason: PushRefusalReason; method: string };
 
 const isPushMethod = (m: string): m is PushMethod => (PUSH_METHODS as readonly string[]).includes(m);
@@ -65,8 +65,8 @@ export async function receiveErpPush(ports: PushReceiverPorts, settings: PushRec
     const written = await ports.hints(route.hintPartition).add(body.keys, method, now);
     const [, wake] = await Promise.all([ports.log.accepted(now), ports.wake.claim(route.owner, now)]);
     let started: JobName | undefined;
-    let wakeState: 'held' | 'recent' | 'claimed' | 'failed' = wake;
-    if (wake === 'claimed') {
+    let wakeState: 'claimed' | 'queued' | 'recent' | 'failed' = wake;
+    if (wake === 'claimed' || wake === 'queued') {
       try {
         await ports.jobs.start(route.owner);
         started = route.owner;

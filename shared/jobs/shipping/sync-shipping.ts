@@ -10,6 +10,7 @@ import { walkTimeWindow } from '../walk-time-window';
 import type { SweepStats } from '../window-sweep';
 import { toShipments } from './logistics-rows';
 import { handleErpCancellations, type ErpCancellationPorts } from './erp-cancellations';
+import { HintDrain, type HintSource } from '../hint-drain';
 
 export interface SyncShippingPorts {
   erp: Pick<JstClient, 'logisticsPages' | 'logisticsPage'>;
@@ -18,11 +19,15 @@ export interface SyncShippingPorts {
   retries: Pick<RetrySet, 'all' | 'record' | 'clear'>;
   /** ERP cancellations (docs/design.md §15): hints of `cancel.order` and the poll; absent: step not run. */
   erpCancellations?: ErpCancellationPorts;
+  /** `HINT#syncShipping`: so_ids named by `logistics.upload` pushes (docs/design.md §18); absent: no drain. */
+  hints?: HintSource;
 }
 
 type Ctx = Pick<RunContext, 'request' | 'env' | 'cursors' | 'clock' | 'logger' | 'metrics' | 'deadline' | 'fence'>;
 
 const SO_IDS_PER_QUERY = 20;
+/** so_ids of push hints re-read per drain round (5 logistics queries of 20). */
+export const SHIPPING_HINTS_PER_ROUND = 100;
 /** The logistics query's largest page (docs/erp-api.md §3c). */
 const LOGISTICS_PAGE_SIZE = 50;
 const LISTED = 50;
@@ -30,7 +35,9 @@ const RESOLVED = new Set(['applied', 'tracking_added', 'already_shipped', 'cance
 
 /**
  * syncShipping: the ERP's logistics (carrier, tracking number, ship time) onto store orders, moving
- * them to dispatched through the store's guarded transition. First the due items of the retry set
+ * them to dispatched through the store's guarded transition. First the so_ids of push hints
+ * (docs/design.md §18: asked for by so_id like a retry, again after the window for hints that arrived
+ * meanwhile) and the ERP-cancellation step (§15); then the due items of the retry set
  * (shipments earlier runs could not apply) are asked for again by so_id; then the incremental window
  * walk (or a manual order list). Orders unknown to the store or cancelled are counted and listed;
  * shipments an order cannot take yet, tracking numbers that do not fit and unreadable rows are item
@@ -88,23 +95,40 @@ export async function syncShipping(ports: SyncShippingPorts, ctx: Ctx): Promise<
     }
   };
 
-  const bySoIds = async (soIds: readonly string[]): Promise<boolean> => {
+  const bySoIds = async (soIds: readonly string[], done?: Set<string>): Promise<boolean> => {
     for (const batch of chunkList([...new Set(soIds)], SO_IDS_PER_QUERY)) {
       if (ctx.deadline.expired()) return false;
       for await (const page of ports.erp.logisticsPages({ soIds: batch, shopId: ctx.env.JST_SHOP_ID })) await applyRows(page.rows, page.invalid);
+      for (const soId of batch) done?.add(soId);
     }
     return true;
   };
 
+  // Push hints first (incremental runs only): an order that cannot take its shipment yet goes to the
+  // retry set like any other; an so_id the ERP has no logistics for changes nothing and is cleared.
+  const incrementalRun = !ctx.request.orders && !ctx.request.window;
+  // A run erpNotify started does the hints (and the ERP cancellations) only: the retries and the window
+  // are the schedule's, and a short run leaves the job idle for the next push (docs/design.md §18).
+  const pushStarted = ctx.request.trigger === 'push';
+  const hints = ports.hints && incrementalRun ? new HintDrain(ports.hints, SHIPPING_HINTS_PER_ROUND, ctx) : undefined;
+  const hintHandler = async (soIds: readonly string[]) => {
+    const done = new Set<string>();
+    await bySoIds(soIds, done);
+    return done;
+  };
+  const drainHints = async () => {
+    await hints?.drain(hintHandler);
+  };
+  await drainHints();
+
   // ERP cancellations first (docs/design.md §15), on incremental runs only (not for a manual list or window).
-  const cancellations =
-    ports.erpCancellations && !ctx.request.orders && !ctx.request.window ? await handleErpCancellations(ports.erpCancellations, ctx) : undefined;
+  const cancellations = ports.erpCancellations && incrementalRun ? await handleErpCancellations(ports.erpCancellations, ctx) : undefined;
   if (cancellations) Object.assign(counts, cancellations.counts);
   if (cancellations?.failure) failures.push(cancellations.failure);
 
   const known = writes ? await ports.retries.all() : [];
   const due = known.filter((i) => !i.abandoned && (i.nextAttemptAt ?? 0) <= ctx.clock.now());
-  if (due.length > 0 && !ctx.request.orders) {
+  if (due.length > 0 && !ctx.request.orders && !pushStarted) {
     counts.retried = due.length;
     await bySoIds(due.map(retrySoId));
   }
@@ -113,6 +137,9 @@ export async function syncShipping(ports: SyncShippingPorts, ctx: Ctx): Promise<
   if (ctx.request.orders) {
     const complete = await bySoIds(ctx.request.orders);
     result = { window: { from: null, to: null }, complete, cursor: { before: null, after: null } };
+  } else if (pushStarted) {
+    await drainHints();
+    result = { window: { from: null, to: null }, complete: !ctx.deadline.expired(), cursor: { before: null, after: null } };
   } else {
     const stats: SweepStats = { pages: 0, narrowed: 0, verifiedSeconds: 0 };
     const query = { dateType: 0 as const, shopId: ctx.env.JST_SHOP_ID, pageSize: LOGISTICS_PAGE_SIZE };
@@ -124,19 +151,29 @@ export async function syncShipping(ports: SyncShippingPorts, ctx: Ctx): Promise<
         modifiedOf: (row) => row.modified,
         pageSize: LOGISTICS_PAGE_SIZE,
       },
-      applyPage: (page) => applyRows(page.rows, page.invalid),
+      applyPage: async (page) => {
+        await applyRows(page.rows, page.invalid);
+        // A long walk drains the hints that arrived meanwhile between its pages (every 5 s at most).
+        await hints?.drainIfDue(hintHandler);
+      },
       stats,
     });
     Object.assign(counts, { erpPages: stats.pages, rangesNarrowed: stats.narrowed, secondsVerified: stats.verifiedSeconds });
+    await drainHints();
   }
 
   if (writes) await settleRetries(ports, ctx, known, resolved, toRecord, counts);
+  if (hints) {
+    Object.assign(counts, hints.counts);
+    if (hints.oldestClearedAgeMs !== undefined) ctx.metrics.gauge(MetricNames.hintAgeSeconds, hints.oldestClearedAgeMs / 1000, 'Seconds');
+  }
   ctx.metrics.count(MetricNames.shipmentsApplied, (counts.applied ?? 0) + (counts.tracking_added ?? 0));
   ctx.metrics.count(MetricNames.shipmentsSkipped, (counts.unknown ?? 0) + (counts.cancelled ?? 0));
   const details: Record<string, unknown> = {};
   if (skipped.length > 0) details.skippedOrders = skipped;
   if (!writes) details.plannedShipments = planned;
   if (cancellations?.examples.length) details.erpCancellations = cancellations.examples;
+  if (ctx.request.trigger === 'push') details.trigger = 'push';
   return { ...result, counts, failures, details };
 }
 

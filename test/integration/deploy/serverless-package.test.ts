@@ -208,9 +208,12 @@ describe('serverless package: operations resources', () => {
         'dynamodb:UpdateItem',
       ]);
       // Partitions only this job uses besides its own: pushOrders' given-up orders; syncShipping's ERP
-      // cancellations and the cancel.order hints it drains.
-      const givenUp = job === 'pushOrders' ? ['ORDERS_GIVEN_UP#*'] : job === 'syncShipping' ? ['ERP_CANCEL#*', 'HINT#syncShipping#cancel*'] : [];
-      expect(bySid.StateTableDeleteRetried?.Condition['ForAllValues:StringLike']['dynamodb:LeadingKeys']).toEqual([`RETRY#${job}*`, ...givenUp]);
+      // cancellations. The push hints a job drains (HINT#<job>…, its cancel.order hints included) it may
+      // read and delete, never write: erpNotify writes them.
+      const givenUp = job === 'pushOrders' ? ['ORDERS_GIVEN_UP#*'] : job === 'syncShipping' ? ['ERP_CANCEL#*'] : [];
+      const hints = job === 'pushOrders' ? [] : [`HINT#${job}*`];
+      expect(bySid.StateTableDeleteRetried?.Condition['ForAllValues:StringLike']['dynamodb:LeadingKeys']).toEqual([`RETRY#${job}*`, ...givenUp, ...hints]);
+      expect(JSON.stringify(bySid.StateTableWrite)).not.toContain('HINT#');
       expect(JSON.stringify(s3Actions(statements))).toBe('[]');
       // Each role reads and writes only its own partitions, the shared budget and (as needed) the ledger.
       const keys = (sid: string) => bySid[sid]?.Condition['ForAllValues:StringLike']['dynamodb:LeadingKeys'] as string[];
@@ -223,6 +226,7 @@ describe('serverless package: operations resources', () => {
         ...(job === 'syncShipping' ? [] : ['ORDER#*']),
         ...givenUp,
         ...(job === 'syncInventory' ? ['STOCK_RULES*'] : []),
+        ...hints,
         ...(job === 'syncShipping' ? [] : ['SKU_MAP*']),
       ]);
       for (const other of ['syncInventory', 'pushOrders', 'syncShipping'].filter((j) => j !== job))

@@ -267,14 +267,16 @@ describeWithMoto('erpNotify: ERP pushes become hints, and only signed fresh new 
     ]);
   });
 
-  it('writes the hint but starts nothing while the job holds its lease (that run or the next drains it)', async () => {
+  it('writes the hint and starts the job behind a running one, once, however many pushes follow', async () => {
     const lease = await new LeaseStore(doc, table).acquire('syncShipping', 'a-running-run', 60_000, Date.now());
     expect(lease).toBeDefined();
     await send({ method: 'logistics.upload', soIds: ['SO-L'] });
+    await send({ method: 'logistics.upload', soIds: ['SO-M'] });
 
     expect(pushes().sent()[0]!.reply).toEqual({ code: 0, msg: 'ok' });
-    expect((await hints('syncShipping').take(10)).map((h) => h.key)).toEqual(['SO-L']);
-    expect(invocations).toEqual([]);
+    expect((await hints('syncShipping').take(10)).map((h) => h.key)).toEqual(['SO-L', 'SO-M']);
+    // Reserved concurrency 1 keeps the started event until the running invocation ended.
+    expect(invocations).toHaveLength(1);
   });
 
   it('starts the job once for a burst of pushes, and again once a run has taken the lease since', async () => {

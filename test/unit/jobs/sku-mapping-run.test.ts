@@ -3,6 +3,7 @@ import { parseSkuTransform, SkuMapping, SkuTransform } from '../../../shared/dom
 import { syncInventory } from '../../../shared/jobs/inventory/sync-inventory';
 import { mapOrderToErp } from '../../../shared/jobs/orders/map-order';
 import { fakeWorld } from '../../support/inventory-fakes';
+import type { PushHint } from '../../../shared/state/push-hints';
 
 /** The SKU mapping at the stock reader seam and in order lines (docs/design.md §19), over in-memory ports. */
 const OLD = Date.UTC(2026, 9, 1);
@@ -42,6 +43,32 @@ describe('syncInventory under a SKU mapping', () => {
     w.clock.ms += 10 * 60_000;
     const out = await syncInventory({ ...w.ports, skuMap: source(mapping) }, w.ctx());
     expect(w.stock.qty.get('SHOP-ab-1')).toBe(6);
+    expect(out.counts.erpSkusUnmapped).toBe(1);
+  });
+});
+
+describe('push hints under a SKU mapping', () => {
+  it('re-reads a pushed ERP code under its store SKU and clears it; a code no store SKU maps to is cleared, counted unmapped', async () => {
+    const w = fakeWorld(['SHOP-ab-1', 'SHOP-bundle']);
+    w.erp.set('AB-1', 3, 0, OLD);
+    w.erp.set('BNDL-2024', 4, 0, OLD);
+    const hints = new Map(
+      ['AB-1', 'BNDL-2024', 'BUNDLE'].map((key, i) => [
+        key,
+        { key, hintId: `h${i}`, firstHintAt: 1, lastHintAt: 1, count: 1, source: 'inventory.upload' } as PushHint,
+      ]),
+    );
+    const source = {
+      take: async (limit: number) => [...hints.values()].slice(0, limit),
+      clear: async (done: readonly PushHint[]) => {
+        for (const h of done) hints.delete(h.key);
+        return { cleared: done.map((h) => h.key), renamed: [] };
+      },
+    };
+    const out = await syncInventory({ ...w.ports, skuMap: { mapping: async () => mapping }, hints: source }, w.ctx({ trigger: 'push' }));
+    expect(w.stock.qty.get('SHOP-ab-1')).toBe(3);
+    expect(w.stock.qty.get('SHOP-bundle')).toBe(4);
+    expect(hints.size).toBe(0);
     expect(out.counts.erpSkusUnmapped).toBe(1);
   });
 });

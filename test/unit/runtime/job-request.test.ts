@@ -27,6 +27,20 @@ describe('parseJobEvent', () => {
     expect(() => parseJobEvent(job, event)).toThrow(message);
   });
 
+  it('runs a push-started incremental run on erpNotify\'s {"trigger":"push"}, for the two jobs pushes start', () => {
+    expect(parseJobEvent('syncInventory', { trigger: 'push' })).toEqual({ trigger: 'push', dryRun: false, mode: 'incremental' });
+    expect(parseJobEvent('syncShipping', { trigger: 'push' })).toEqual({ trigger: 'push', dryRun: false, mode: 'incremental' });
+  });
+
+  it.each([
+    ['syncInventory', { trigger: 'push', skus: ['A'] }, /field "skus" beside "trigger"/],
+    ['syncShipping', { trigger: 'push', dryRun: true, mode: 'reconcile' }, /fields "dryRun", "mode" beside "trigger"/],
+    ['syncShipping', { trigger: 'schedule' }, /"trigger" may only be "push"/],
+    ['pushOrders', { trigger: 'push' }, /pushes start syncInventory and syncShipping only, not pushOrders/],
+  ] as const)('%s refuses the push event %j, naming why', (job, event, message) => {
+    expect(() => parseJobEvent(job, event)).toThrow(message);
+  });
+
   it('accepts the manual fields of docs/design.md §9', () => {
     expect(parseJobEvent('syncInventory', { dryRun: true, skus: ['A', 'B'] })).toEqual({
       trigger: 'manual',

@@ -86,12 +86,16 @@ describe('receiveErpPush: a push becomes a hint or a refusal', () => {
     expect(hints.syncInventory).toEqual(['A']);
   });
 
-  it('starts nothing when the wake-up says the job runs or was just started', async () => {
-    for (const wake of ['held', 'recent'] as const) {
-      const { p, started } = ports({ wake: { claim: async () => wake } });
-      expect(await receiveErpPush(p, settings, signedPush([{ sku_id: 'A' }]))).toMatchObject({ accepted: true, wake });
-      expect(started).toEqual([]);
-    }
+  it('starts nothing when the wake-up says a start is pending already', async () => {
+    const { p, started } = ports({ wake: { claim: async () => 'recent' } });
+    expect(await receiveErpPush(p, settings, signedPush([{ sku_id: 'A' }]))).toMatchObject({ accepted: true, wake: 'recent' });
+    expect(started).toEqual([]);
+  });
+
+  it('starts the job behind a running one (queued): that run may have looked at its hints already', async () => {
+    const { p, started } = ports({ wake: { claim: async () => 'queued' } });
+    expect(await receiveErpPush(p, settings, signedPush([{ sku_id: 'A' }]))).toMatchObject({ accepted: true, wake: 'queued', started: 'syncInventory' });
+    expect(started).toEqual(['syncInventory']);
   });
 
   it('refuses, with the reason first in the message, before any hint is written', async () => {
