@@ -3,7 +3,7 @@
  * latency) and MariaDB. Prints: full sync of N SKUs as a ratio to the ERP-bound limit (L × 100 SKUs per
  * minute) and the store-side share of the time; an incremental run with 1% changed as a share of the
  * full run's ERP calls; the naive baseline (pages one after another, one UPDATE per SKU) on the same
- * data; peak RSS. Then one night at the default schedule (03:00 full run, then every 15 minutes),
+ * data; peak RSS. Then one night at 15-minute polls (the schedule before issue #23; 03:00 full run, then every 15 minutes),
  * each invocation cut at the calls it can make in (timeout 300 s − margin 20 s) at the function's
  * share of the ERP budget: how many invocations the full pass needs and when it completes. Then the same
  * full sync with safety-stock rules on (a global rule + 1,000 prefix and SKU rules, read from a dynalite
@@ -333,7 +333,7 @@ async function rulesTable(ratioWithout: number, rssWithout: number): Promise<voi
 }
 
 /**
- * A night at the default schedule: the 03:00 full run and the 15-minute scheduled runs after it, each
+ * A night at 15-minute polls (the schedule before issue #23): the 03:00 full run and the 15-minute scheduled runs after it, each
  * invocation stopped (soft deadline) once it has made the ERP calls that fit in 280 s at `share`
  * calls/min; 0.1% of the SKUs change in the ERP between runs. Returns invocations and calls.
  */

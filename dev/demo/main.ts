@@ -177,7 +177,7 @@ async function main(): Promise<void> {
   const [rows] = await pool.query('SELECT order_status, COUNT(*) AS n FROM sales_flat_order GROUP BY order_status ORDER BY n DESC');
   info(`store orders by status now: ${(rows as Array<{ order_status: string; n: number }>).map((r) => `${r.order_status} ${r.n}`).join(', ')}`);
 
-  step('syncInventory (incremental, every 15 minutes): only what changed in the ERP');
+  step('syncInventory (incremental, every 2 minutes): only what changed in the ERP');
   for (let i = 1; i <= 20; i++) sandbox.state.setStock(skuOf(i), { qty: 500 + i });
   report(await syncInventory(scheduled(), context('syncInventory')));
 

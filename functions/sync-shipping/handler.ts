@@ -1,6 +1,6 @@
 import { buildConnectorDependencies, createJobHandler, disposeConnectorDependencies, reconcileShipments, syncShipping } from '../../shared';
 
-/** syncShipping: ERP logistics onto store orders, moving them to dispatched (scheduled, started by ERP pushes; or by hand). */
+/** syncShipping: ERP logistics onto store orders, moving them to dispatched (scheduled every 2 min, started by ERP pushes; or by hand). */
 export const handler = createJobHandler({
   job: 'syncShipping',
   buildDependencies: (env, runtime) => buildConnectorDependencies(env, runtime, 'syncShipping'),
@@ -11,5 +11,7 @@ export const handler = createJobHandler({
           { erp: deps.erp, shipments: deps.shipments, retries: deps.shippingRetries, erpCancellations: deps.erpCancellations, hints: deps.shippingHints },
           ctx,
         ),
+  erpBudget: (deps) => deps.budget,
+  ownReconcileLease: true,
   dispose: disposeConnectorDependencies,
 });

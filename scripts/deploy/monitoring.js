@@ -41,9 +41,15 @@ module.exports = async ({ resolveVariable }) => {
     const lambdaDims = [{ Name: 'FunctionName', Value: functionName }];
     const jobDims = [{ Name: dimension, Value: job.name }];
     // CloudWatch evaluates at most one day (Period × EvaluationPeriods ≤ 86400 s): longer schedules
-    // (cron: a day) get a shorter period, still covering a day of runs.
+    // (cron: a day) get a shorter period, still covering a day of runs. At minute polls the period is
+    // at least a heartbeatIntervals-th of the timeout plus a minute, so one run that takes the whole
+    // timeout (its successors skipped meanwhile) never looks like a stuck lease.
     const interval = Math.min(
-      Math.max(60, Math.ceil(scheduleSeconds(await resolveVariable(`param:${job.scheduleParam}`)) / 60) * 60),
+      Math.max(
+        60,
+        Math.ceil(scheduleSeconds(await resolveVariable(`param:${job.scheduleParam}`)) / 60) * 60,
+        Math.ceil((timeout + 60) / heartbeatIntervals / 60) * 60,
+      ),
       Math.floor(86400 / heartbeatIntervals / 60) * 60,
     );
     const alarm = (suffix, description, actions, props) => {
@@ -96,7 +102,7 @@ module.exports = async ({ resolveVariable }) => {
     suppressorChildren.push(failed, rejected);
     alarm(
       'Throttles',
-      `${job.name} was throttled (reserved concurrency 1: a run was still going when the next started). Dropped events reach the dead-letter queue, which pages`,
+      `${job.name} was throttled (its reserved concurrency was in use: runs were still going when the next started). Dropped events reach the dead-letter queue, which pages`,
       silent,
       {
         Namespace: 'AWS/Lambda',
@@ -152,7 +158,7 @@ module.exports = async ({ resolveVariable }) => {
     if (isEnabled(await resolveVariable(`param:${job.enabledParam}`))) {
       alarm(
         'Heartbeat',
-        `${job.name} was invoked in each of ${heartbeatIntervals} schedule intervals but no run succeeded nor failed (every run skipped: another run holds the lease)`,
+        `${job.name} was invoked in each of ${heartbeatIntervals} periods of ${interval} s but no run succeeded nor failed (every run skipped: another run holds the lease)`,
         pages,
         {
           Metrics: [

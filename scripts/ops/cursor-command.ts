@@ -1,6 +1,5 @@
 import { CursorStore } from '../../shared/state/cursor-store';
 import { LeaseStore } from '../../shared/state/lease';
-import type { JobName } from '../../shared/domain/job-request';
 import { humanPosition, humanTime } from '../../shared/domain/human-time';
 import { OpsUsageError, type OpsIo, type OpsTarget } from './ops-target';
 
@@ -25,7 +24,8 @@ export function parsePosition(text: string): unknown {
 }
 
 /**
- * `cursor <job> show | set <name> <value> | reset <name>`. Writes go through the job's lease (taken
+ * `cursor <job> show | set <name> <value> | reset <name>`; `<job>` may be a reconcile's own scope,
+ * `pushOrders#reconcile` or `syncShipping#reconcile` (its `reconcile` position, docs/design.md §4). Writes go through the job's lease (taken
  * as the operator, so no run is moving the cursor meanwhile) with the stored shape
  * `positions.<name> = { position, updatedAt }`; `reset` removes the position, so the next run starts
  * from its initial lookback (or a full pass).
@@ -33,7 +33,7 @@ export function parsePosition(text: string): unknown {
 export async function cursorCommand(
   target: OpsTarget,
   io: OpsIo,
-  job: JobName,
+  job: string,
   action: string,
   name?: string,
   value?: string,

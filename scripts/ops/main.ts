@@ -46,7 +46,7 @@ import { parseCliArgs, parseEventData } from './cli-args';
 import { cursorCommand } from './cursor-command';
 import { cancellationsCommand } from './cancellations-command';
 import { failedCommand } from './failed-command';
-import { OpsUsageError, parseJob, stageNames, type OpsIo, type OpsTarget } from './ops-target';
+import { OpsUsageError, parseCursorScope, parseJob, stageNames, type OpsIo, type OpsTarget } from './ops-target';
 import { pauseCommand } from './pause-command';
 import { replayCommand } from './replay-command';
 import { runsCommand, statusCommand } from './status-command';
@@ -200,7 +200,7 @@ export async function runOps(argv: string[], io: OpsIo = terminalIo, makeTarget 
       await runsCommand(t, io, parseJob(jobArg), Number(args.flags.limit ?? 10));
       return;
     case 'cursor':
-      await cursorCommand(t, io, parseJob(jobArg), rest[0] ?? 'show', rest[1], rest[2], yes);
+      await cursorCommand(t, io, parseCursorScope(jobArg), rest[0] ?? 'show', rest[1], rest[2], yes);
       return;
     case 'replay':
     case 'invoke':

@@ -89,6 +89,18 @@ export function parseJob(value: string | undefined): JobName {
   return value as JobName;
 }
 
+/** Jobs whose reconcile runs under its own lease and cursor item, `<job>#reconcile` (docs/design.md §4). */
+export const RECONCILE_SCOPED: readonly JobName[] = ['pushOrders', 'syncShipping'];
+
+/** A job, or a reconcile's own scope (`pushOrders#reconcile`, `syncShipping#reconcile`): the cursor item to act on. */
+export function parseCursorScope(value: string | undefined): string {
+  const base = value?.endsWith('#reconcile') ? value.slice(0, -'#reconcile'.length) : value;
+  if (value !== base && (RECONCILE_SCOPED as readonly string[]).includes(base ?? '')) return value!;
+  if (value !== base)
+    throw new OpsUsageError(`expected a job (${JOBS.join(', ')}) or ${RECONCILE_SCOPED.map((j) => `${j}#reconcile`).join(', ')} (got "${value}")`);
+  return parseJob(value);
+}
+
 /** The state table and function names of a stage (serverless.yml: `fecjst-<stage>-…`). */
 export function stageNames(stage: string): { table: string; functionName(job: JobName): string } {
   return { table: `fecjst-${stage}-state`, functionName: (job) => `fecjst-${stage}-${job}` };

@@ -10,7 +10,7 @@ import { PushHints } from '../../shared/state/push-hints';
 import { PushLog, type PushCounts, type PushRefusalRecord } from '../../shared/state/push-log';
 import { PUSH_ROUTES } from '../../shared/domain/erp-push';
 import { erpCancellationsLine, erpCancellationsOverview } from './cancellations-command';
-import { JOBS, type OpsIo, type OpsTarget } from './ops-target';
+import { JOBS, RECONCILE_SCOPED, type OpsIo, type OpsTarget } from './ops-target';
 import type { JobName } from '../../shared/domain/job-request';
 import { humanPosition, humanTime } from '../../shared/domain/human-time';
 
@@ -21,6 +21,8 @@ export interface JobStatus {
   cursor: Record<string, { position: unknown; updatedAt: number }>;
   retry: { pending: number; abandoned: number };
   runs: Array<{ startedAt: string; summary: RunSummary }>;
+  /** pushOrders, syncShipping: the reconcile's own lease and cursor (`<job>#reconcile`, docs/design.md §4). */
+  reconcile?: { lease: JobStatus['lease']; cursor: JobStatus['cursor'] };
 }
 
 /** One line per run: when (ISO +08:00 with its age), outcome, counts, duration, and why it is incomplete. */
@@ -34,8 +36,20 @@ export function runLine(startedAt: string, s: RunSummary, now: number): string {
   return `${humanTime(startedAt, now)}  ${s.mode}${s.dryRun ? ' dry-run' : ''}  ${outcome}  ${counts || '-'}  ${s.durationMs} ms${s.failures?.length ? `  failures ${s.failures.length}` : ''}${reason}`;
 }
 
+async function scopeState(target: OpsTarget, scope: string, now: number): Promise<{ lease: JobStatus['lease']; cursor: JobStatus['cursor'] }> {
+  const [leaseItem, cursor] = await Promise.all([
+    target.doc.send(new GetCommand({ TableName: target.table, Key: stateKeys.lease(scope), ConsistentRead: true })).then((o) => o.Item),
+    new CursorStore(target.doc, target.table).readAll(scope),
+  ]);
+  const lease = leaseItem
+    ? { owner: String(leaseItem.owner), fence: Number(leaseItem.fence), leaseUntil: Number(leaseItem.leaseUntil), held: Number(leaseItem.leaseUntil) >= now }
+    : null;
+  return { lease, cursor: Object.fromEntries(Object.entries(cursor.positions).map(([name, v]) => [name, { position: v.position, updatedAt: v.updatedAt }])) };
+}
+
 export async function jobStatus(target: OpsTarget, job: JobName, runs = 3): Promise<JobStatus> {
   const now = target.clock.now();
+  const reconcile = RECONCILE_SCOPED.includes(job) ? await scopeState(target, `${job}#reconcile`, now) : undefined;
   const [control, leaseItem, cursor, retry, history] = await Promise.all([
     new JobControl(target.doc, target.table).read(job),
     target.doc.send(new GetCommand({ TableName: target.table, Key: stateKeys.lease(job), ConsistentRead: true })).then((o) => o.Item),
@@ -47,7 +61,15 @@ export async function jobStatus(target: OpsTarget, job: JobName, runs = 3): Prom
     ? { owner: String(leaseItem.owner), fence: Number(leaseItem.fence), leaseUntil: Number(leaseItem.leaseUntil), held: Number(leaseItem.leaseUntil) >= now }
     : null;
   const positions = Object.fromEntries(Object.entries(cursor.positions).map(([name, v]) => [name, { position: v.position, updatedAt: v.updatedAt }]));
-  return { job, control, lease, cursor: positions, retry, runs: history.map((r) => ({ startedAt: r.startedAt, summary: r.summary })) };
+  return {
+    job,
+    control,
+    lease,
+    cursor: positions,
+    retry,
+    runs: history.map((r) => ({ startedAt: r.startedAt, summary: r.summary })),
+    ...(reconcile ? { reconcile } : {}),
+  };
 }
 
 export interface PushesStatus {
@@ -101,6 +123,14 @@ export async function statusCommand(target: OpsTarget, io: OpsIo, jobs: readonly
     for (const name of cursorNames) {
       const { position, updatedAt } = s.cursor[name]!;
       io.out(`  cursor ${name}: ${humanPosition(position, now)}, moved ${humanTime(updatedAt, now)}`);
+    }
+    if (s.reconcile) {
+      const r = s.reconcile;
+      const held = r.lease?.held ? `held by ${r.lease.owner} (fence ${r.lease.fence}) until ${humanTime(r.lease.leaseUntil, now)}` : 'free';
+      const position = r.cursor.reconcile
+        ? `${humanPosition(r.cursor.reconcile.position, now)}, moved ${humanTime(r.cursor.reconcile.updatedAt, now)}`
+        : 'none';
+      io.out(`  reconcile (${job}#reconcile): lease ${held}; cursor reconcile: ${position}`);
     }
     io.out(
       `  retry set: ${s.retry.pending} waiting, ${s.retry.abandoned} given up${s.retry.pending + s.retry.abandoned ? ` (npm run ops -- failed ${job})` : ''}`,

@@ -50,7 +50,8 @@ const environmentSchema = z.object({
   JST_RATE_PER_SECOND: optional(int(1, 100)).default(1),
   JST_RATE_PER_MINUTE: optional(int(1, 6000)).default(33),
   JST_TIMEOUT_MS: optional(int(1000, 120_000)).default(15_000),
-  SETTLE_LAG_SECONDS: optional(int(0, 3600)).default(60),
+  // 10 s: the open second plus a margin for the ERP's clock and commits; loss-freedom rests on LOOKBACK_SECONDS (docs/design.md §2).
+  SETTLE_LAG_SECONDS: optional(int(0, 3600)).default(10),
   LOOKBACK_SECONDS: optional(int(0, 7 * 86400)).default(600),
   DEADLINE_MARGIN_MS: optional(int(0, 300_000)).default(20_000),
   LEASE_SECONDS: optional(int(30, 3600)).default(900),

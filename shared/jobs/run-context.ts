@@ -27,8 +27,10 @@ export interface RunContext {
   request: JobRequest;
   /** The validated environment, parsed once per cold start. */
   env: Environment;
-  /** This run's fencing token: pass it to fenced writes such as OrderLedger.putMany(entries, ctx.fence, ctx.job). */
+  /** This run's fencing token: pass it to fenced writes such as OrderLedger.putMany(entries, ctx.fence, ctx.lease ?? ctx.job). */
   fence: number;
+  /** The lease the fence belongs to when it is not the job's: `<job>#reconcile` (docs/design.md §4). */
+  lease?: string;
   cursors: JobCursors;
   clock: Clock;
   /** JSON logger; every field and string is redacted (no secret, token, sign, phone or address). */

@@ -12,6 +12,8 @@ import type { JobMiddleware, JobMiddyRequest, RunState } from './run-request';
 import type { RunOutcome } from '../domain/run-outcome';
 import { runSummaryRecorder } from './run-summary-middleware';
 import { softDeadline } from './soft-deadline-middleware';
+import { ErpBudgetDeadlineError } from '../state/state-errors';
+import { cursorSummary } from './summary-builder';
 
 export type { JobDefinition, JobHandler } from './job-definition';
 
@@ -26,7 +28,9 @@ export type { JobDefinition, JobHandler } from './job-definition';
  * 5. jobLease — one run at a time; held elsewhere → `skipped: "already running"`; "run started" line;
  * 6. softDeadline — remaining time − DEADLINE_MARGIN_MS, the progress hook, the "run timing out" line.
  *
- * The base handler only builds the RunContext from what they prepared and calls the use case.
+ * The base handler only builds the RunContext from what they prepared and calls the use case, between
+ * beginning and releasing the run's ERP budget (docs/design.md §7): a call that waited for the budget
+ * until the soft deadline (ERP_BUDGET_DEADLINE) ends the run incomplete, with what it committed.
  */
 export function createJobHandler<Deps>(definition: JobDefinition<Deps>): JobHandler {
   const runtime = new JobRuntime<Deps>(definition);
@@ -55,6 +59,7 @@ export function createJobHandler<Deps>(definition: JobDefinition<Deps>): JobHand
       request: run.request,
       env: runtime.environment(),
       fence: run.fence,
+      ...(run.scope && run.scope !== runtime.job ? { lease: run.scope } : {}),
       cursors: run.cursors,
       clock: runtime.clock,
       logger: runtime.logger,
@@ -62,7 +67,31 @@ export function createJobHandler<Deps>(definition: JobDefinition<Deps>): JobHand
       deadline: run.deadline,
       progress: (counts) => progress?.report(counts),
     };
-    return definition.run(run.deps as Deps, ctx);
+    const budget = definition.erpBudget?.(run.deps as Deps);
+    budget?.beginRun({ deadline: run.deadline, ...(run.scope && run.scope !== runtime.job ? { job: run.scope } : {}) });
+    try {
+      return await definition.run(run.deps as Deps, ctx);
+    } catch (error) {
+      if (!(error instanceof ErpBudgetDeadlineError)) throw error;
+      runtime.logger.warn('run stopped: the ERP budget had no room before the soft deadline', { code: error.code, message: error.message });
+      return budgetStopped(run);
+    } finally {
+      await budget?.release();
+    }
+  }
+
+  /** The outcome of a run stopped by ERP_BUDGET_DEADLINE: what it committed, the counts it last reported. */
+  function budgetStopped(run: RunState): RunOutcome {
+    const window = run.request?.window;
+    return {
+      window: window ? { from: new Date(window.fromMs).toISOString(), to: new Date(window.toMs).toISOString() } : { from: null, to: null },
+      complete: false,
+      counts: { ...(run.progress?.latest ?? {}), erpBudgetDeadline: 1 },
+      failures: [],
+      cursor: run.cursors ? cursorSummary(run.cursors) : { before: null, after: null },
+      incompleteReason:
+        'ERP budget: no room for the next ERP call before the soft deadline (ERP_BUDGET_DEADLINE); committed pages stay committed, the next run continues from the committed cursor',
+    };
   }
 
   return middy(runJob)

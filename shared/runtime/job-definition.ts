@@ -7,6 +7,16 @@ import type { RuntimeServices } from './run-context';
 import type { RunOutcome } from '../domain/run-outcome';
 import type { RunSummary } from './run-summary';
 
+/**
+ * The run's side of the account-wide ERP budget (docs/design.md §7; shared/state/erp-budget.ts fits it):
+ * told the run's soft deadline (and the name a reconcile draws under) when the run begins, released
+ * when it ends, so another job gets the whole budget at once.
+ */
+export interface RunBudget {
+  beginRun(run: { deadline?: { remainingMs(): number }; job?: string }): void;
+  release(): Promise<void>;
+}
+
 /** What a function handler declares: its job, how to build its adapters, and its use case. */
 export interface JobDefinition<Deps> {
   job: JobName;
@@ -24,6 +34,15 @@ export interface JobDefinition<Deps> {
    * dependencies are dropped after an authentication failure.
    */
   dispose?(deps: Deps): Promise<void>;
+  /** The ERP budget the dependencies draw from, if any (begun and released around every run). */
+  erpBudget?(deps: Deps): RunBudget | undefined;
+  /**
+   * `mode: "reconcile"` runs take their own lease and cursor item, `<job>#reconcile` (docs/design.md §4,
+   * §10), so an hours-long reconcile never makes an incremental run skip. Only for jobs whose reconcile
+   * shares no cursor position with the incremental runs (pushOrders, syncShipping; not syncInventory,
+   * whose reconcile is the full pass the incremental runs continue).
+   */
+  ownReconcileLease?: boolean;
   /** Whether a run-level error means the credentials were refused (default: isAuthenticationFailure). */
   isAuthenticationFailure?(error: unknown): boolean;
   /** Overrides for tests and local runners. */

@@ -10,13 +10,26 @@ import { StateTableError } from './runtime-errors';
 /** A lease outlives the invocation by this much at most: no run can go on after Lambda's own timeout. */
 const LEASE_GRACE_MS = 10_000;
 
+/** The positions a reconcile in its own scope reads from the job's cursor item (never writes). */
+const READ_FROM_JOB = ['incremental'] as const;
+
+/** The lease (and cursor item) a run takes: `<job>#reconcile` for a reconcile with its own lease, else the job. */
+export function leaseScope(job: string, mode: string | undefined, ownReconcileLease: boolean | undefined): string {
+  return ownReconcileLease && mode === 'reconcile' ? `${job}#reconcile` : job;
+}
+
 /**
  * One run at a time per job (docs/design.md §4). Takes the job's lease for min(LEASE_SECONDS, remaining
  * time + 10 s), renews it in the background, binds the cursors to its fence, and releases it after
  * the run whatever happened. Held by another run: the run is marked `skipped` (the handler does
  * nothing and the summary says "already running"). A scheduled or push-started run of a job an
  * operator paused (`npm run ops -- pause`) is skipped the same way, before the lease (`skipped:
- * "paused"`); manual runs still go. Logs the "run started" line (trigger, mode, window, committed cursor positions).
+ * "paused"`); manual runs still go.
+ * Logs the "run started" line (trigger, mode, window, committed cursor positions).
+ *
+ * Scope: a job whose definition sets `ownReconcileLease` runs `mode: "reconcile"` under its own lease and
+ * cursor item, `<job>#reconcile` (leaseScope), reading the job's `incremental` position without writing
+ * it: a reconcile and an incremental run of one job proceed side by side.
  */
 export function jobLease(runtime: JobRuntime<unknown>): JobMiddleware {
   const { job, clock, logger } = runtime;
@@ -48,7 +61,8 @@ export function jobLease(runtime: JobRuntime<unknown>): JobMiddleware {
         }
       }
       const leaseMs = () => Math.min(env.LEASE_SECONDS * 1000, remainingMs(request.context) + LEASE_GRACE_MS);
-      const lease = await state.leases.acquire(job, run.runId, leaseMs(), clock.now()).catch((error: unknown) => {
+      const scope = leaseScope(job, run.request?.mode, runtime.definition.ownReconcileLease);
+      const lease = await state.leases.acquire(scope, run.runId, leaseMs(), clock.now()).catch((error: unknown) => {
         throw new StateTableError(env.STATE_TABLE, 'take the lease', error);
       });
       if (!lease) {
@@ -57,8 +71,9 @@ export function jobLease(runtime: JobRuntime<unknown>): JobMiddleware {
       }
       keepers.set(request, { lease, keeper: new LeaseKeeper(state.leases, lease, leaseMs, clock, logger, leaseMs() / 3) });
       run.fence = lease.fence;
-      run.cursors = new BoundCursors(state.cursors, job, lease.fence, clock);
-      const positions = await state.cursors.readAll(job).then(
+      run.scope = scope;
+      run.cursors = new BoundCursors(state.cursors, scope, lease.fence, clock, scope === job ? undefined : { job, names: READ_FROM_JOB });
+      const positions = await state.cursors.readAll(scope).then(
         (all) => Object.fromEntries(Object.entries(all.positions).map(([name, value]) => [name, value.position])),
         () => undefined,
       );
@@ -71,6 +86,7 @@ export function jobLease(runtime: JobRuntime<unknown>): JobMiddleware {
         skus: run.request?.skus?.length,
         orders: run.request?.orders?.length,
         cursor: positions ?? null,
+        ...(scope === job ? {} : { lease: scope }),
         fence: lease.fence,
         remainingMs: Number.isFinite(remainingMs(request.context)) ? remainingMs(request.context) : undefined,
       });

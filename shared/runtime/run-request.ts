@@ -18,6 +18,8 @@ export interface RunState {
   deps?: unknown;
   /** Set by the lease middleware: the lease was taken (`fence`), or another run holds it (`skipped`). */
   fence?: number;
+  /** The lease and cursor scope of the run: the job, or `<job>#reconcile` (docs/design.md §4). */
+  scope?: string;
   skipped?: 'already running' | 'paused';
   cursors?: BoundCursors;
   /** Set by the deadline middleware. */

@@ -38,7 +38,7 @@ export function buildRunSummary({ job, runId, request, durationMs, end }: Summar
     };
   }
   if (end.kind === 'failed') {
-    const cursor = end.cursors ? { before: fromMap(end.cursors.before), after: fromMap(end.cursors.after) } : { before: null, after: null };
+    const cursor = end.cursors ? cursorSummary(end.cursors) : { before: null, after: null };
     return {
       ...identity,
       window: EMPTY_WINDOW,
@@ -65,6 +65,11 @@ export function buildRunSummary({ job, runId, request, durationMs, end }: Summar
 /** `manual` when the event names an explicit window, SKUs or orders; otherwise the requested mode. */
 export function summaryMode(request: JobRequest): RunSummary['mode'] {
   return request.skus || request.orders || request.window ? 'manual' : (request.mode as RunSummary['mode']);
+}
+
+/** The positions a run read first and wrote last, as the summary's `cursor`. */
+export function cursorSummary(cursors: BoundCursors): { before: unknown; after: unknown } {
+  return { before: fromMap(cursors.before), after: fromMap(cursors.after) };
 }
 
 function fromMap(map: Map<string, unknown>): unknown {

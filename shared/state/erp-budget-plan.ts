@@ -31,9 +31,11 @@
  * A job is active while it has calls less than `activeMs` older than the minute window, or a fresh
  * marker (`activeMs`; every claim sets it, and a waiting job with no calls there writes it, so the
  * others leave it its floor). A waiting job with calls in the window needs no write to stay visible,
- * however long it waits behind higher-priority jobs. A dead or finished job loses what it held; the
- * others yield to it (headroom, floor) until it stops counting as active, at most a minute and
- * activeMs after its last call.
+ * however long it waits behind higher-priority jobs. A job whose run ended *releases* (withRelease):
+ * the unused rest of its slice leaves the timeline and it stops counting as active at once, so the
+ * others get their whole cap immediately (the calls it made still count in the minute: the ERP saw
+ * them). A dead job loses what it held; the others yield to it (headroom, floor) until it stops
+ * counting as active, at most a minute and activeMs after its last call.
  *
  * Rate-limit codes from another application on the account (docs/erp-api.md §2.7) shrink both limits
  * by `factor` until `penalty.until`, for every job reading the item.
@@ -68,6 +70,8 @@ export interface BudgetState {
   slices: BudgetSlice[];
   /** Job → last time it claimed or waited. */
   active: Record<string, number>;
+  /** Job → when its run ended and gave back what it held (`withRelease`); absent in items written before. */
+  released?: Record<string, number>;
   penalty?: BudgetPenalty;
 }
 
@@ -204,7 +208,7 @@ export function rankOf(config: BudgetConfig, job: string): number {
   return i < 0 ? config.priorities.length : i;
 }
 
-/** Jobs with calls in the minute window widened by activeMs, or a fresh marker. */
+/** Jobs with calls in the minute window widened by activeMs, or a fresh marker — unless released since their last claim. */
 export function activeJobs(state: BudgetState, config: BudgetConfig, limits: EffectiveLimits, now: number): string[] {
   const jobs = new Set(
     latestStarts(state.slices)
@@ -212,7 +216,13 @@ export function activeJobs(state: BudgetState, config: BudgetConfig, limits: Eff
       .map((c) => c.j),
   );
   for (const [j, at] of Object.entries(state.active)) if (at > now - config.activeMs) jobs.add(j);
-  return [...jobs];
+  return [...jobs].filter((j) => !isReleased(state, j));
+}
+
+/** The job's run ended (released) after its last claim or marker: it holds nothing and is not active. */
+export function isReleased(state: BudgetState, job: string): boolean {
+  const releasedAt = state.released?.[job];
+  return releasedAt !== undefined && releasedAt >= (state.active[job] ?? Number.NEGATIVE_INFINITY);
 }
 
 /** Whether a waiting job should write its marker: no calls keep it visible and its marker is getting old. */
@@ -231,7 +241,44 @@ export function withClaim(state: BudgetState, config: BudgetConfig, job: string,
   if (slice) slices.push(slice);
   const active = Object.fromEntries(Object.entries(state.active).filter(([, at]) => at > now - 10 * config.activeMs));
   active[job] = now;
-  return { version: state.version + 1, slices, active, ...(state.penalty && state.penalty.until > now ? { penalty: state.penalty } : {}) };
+  const released = keptReleases(state, config, now, job);
+  return {
+    version: state.version + 1,
+    slices,
+    active,
+    ...(released ? { released } : {}),
+    ...(state.penalty && state.penalty.until > now ? { penalty: state.penalty } : {}),
+  };
+}
+
+/**
+ * The state after `job`'s run ended (docs/design.md §7): the slice it holds (`held`, its start) is cut
+ * to the slots it went through — `slotsUsed` calls, counted at their latest possible starts, so the
+ * minute arithmetic of the calls made is unchanged — or removed when none was used, and the job is
+ * marked released, so it no longer counts as active (no headroom or floor is kept for it).
+ */
+export function withRelease(
+  state: BudgetState,
+  config: BudgetConfig,
+  job: string,
+  held: { s: number; slotsUsed: number; spacingMs: number } | undefined,
+  now: number,
+): BudgetState {
+  const slices = state.slices.flatMap((slice) => {
+    if (!held || slice.j !== job || slice.s !== held.s) return [slice];
+    if (held.slotsUsed <= 0) return [];
+    const n = Math.min(slice.n, held.slotsUsed);
+    return [{ ...slice, n, e: Math.min(slice.e, slice.s + n * held.spacingMs) }];
+  });
+  const released = { ...(keptReleases(state, config, now, job) ?? {}), [job]: now };
+  return { ...state, version: state.version + 1, slices, released };
+}
+
+/** Release marks still needed (the job may still have calls in the widened minute), without `except`'s. */
+function keptReleases(state: BudgetState, config: BudgetConfig, now: number, except: string): Record<string, number> | undefined {
+  const keepAfter = now - effectiveLimits(state, config, now).minuteWindowMs - 10 * config.activeMs;
+  const kept = Object.entries(state.released ?? {}).filter(([j, at]) => j !== except && at > keepAfter);
+  return kept.length > 0 ? Object.fromEntries(kept) : undefined;
 }
 
 /** The state after a rate-limit code seen at `now`: limits halved (not below 10 %) for penaltyMs. */

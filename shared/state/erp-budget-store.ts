@@ -37,6 +37,7 @@ export class ErpBudgetStore {
             version: next.version,
             slices: next.slices,
             active: next.active,
+            ...(next.released ? { released: next.released } : {}),
             ...(next.penalty ? { penalty: next.penalty } : {}),
           },
           ConditionExpression: 'attribute_not_exists(pk) OR version = :seen',
@@ -55,10 +56,12 @@ function fromItem(item: Record<string, unknown>): BudgetState {
   const slices = Array.isArray(item.slices) ? (item.slices as Array<Record<string, unknown>>) : [];
   const active = typeof item.active === 'object' && item.active !== null ? (item.active as Record<string, unknown>) : {};
   const penalty = item.penalty as Record<string, unknown> | undefined;
+  const released = typeof item.released === 'object' && item.released !== null ? (item.released as Record<string, unknown>) : undefined;
   return {
     version: Number(item.version ?? 0),
     slices: slices.map((s): BudgetSlice => ({ j: String(s.j), s: Number(s.s), e: Number(s.e), n: Number(s.n) })),
     active: Object.fromEntries(Object.entries(active).map(([j, at]) => [j, Number(at)])),
+    ...(released ? { released: Object.fromEntries(Object.entries(released).map(([j, at]) => [j, Number(at)])) } : {}),
     ...(penalty ? { penalty: { factor: Number(penalty.factor), until: Number(penalty.until), at: Number(penalty.at) } } : {}),
   };
 }

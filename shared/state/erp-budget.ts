@@ -1,6 +1,6 @@
-import { needsMarker, planSlice, rankOf, withClaim, withPenalty, type BudgetConfig, type BudgetState } from './erp-budget-plan';
+import { needsMarker, planSlice, rankOf, withClaim, withPenalty, withRelease, type BudgetConfig, type BudgetState } from './erp-budget-plan';
 import type { ErpBudgetStore } from './erp-budget-store';
-import { ErpBudgetContendedError } from './state-errors';
+import { ErpBudgetContendedError, ErpBudgetDeadlineError } from './state-errors';
 
 /**
  * One container's view of the account-wide ERP budget (docs/design.md §7, docs/erp-api.md §2.7): the rate
@@ -18,6 +18,11 @@ import { ErpBudgetContendedError } from './state-errors';
  * count its calls in their minute. A rate-limit code (another application on the account) drops the
  * rest of the slice and writes a penalty with the next claim, which shrinks the account's rate for
  * every container (see withPenalty).
+ *
+ * Per run (docs/design.md §7): `beginRun` gives the run's soft deadline (and, for a reconcile, the name it
+ * draws under); a call that would wait for the budget past that deadline rejects with
+ * ErpBudgetDeadlineError (`ERP_BUDGET_DEADLINE`) instead. `release` when the run ends gives back the
+ * unused rest of the slice and marks the job released, so the others get the whole budget at once.
  */
 export interface ErpBudgetOptions {
   store: ErpBudgetStore;
@@ -30,6 +35,14 @@ export interface ErpBudgetOptions {
   logger?: { warn(message: string, extra?: Record<string, unknown>): void };
   /** Calls in the first slice (default min(5, maxSlice)). */
   initialSlice?: number;
+}
+
+/** What a run tells the budget when it begins. */
+export interface BudgetRun {
+  /** The run's soft deadline: no call waits for the budget beyond it. */
+  deadline?: { remainingMs(): number };
+  /** The name the run's calls are claimed under (default: the container's job), e.g. `pushOrders#reconcile`. */
+  job?: string;
 }
 
 export interface ErpBudgetStats {
@@ -45,6 +58,8 @@ export interface ErpBudgetStats {
   rateLimited: number;
   /** DynamoDB requests sent (reads and writes). */
   stateRequests: number;
+  /** Runs that gave back their slice and activity when they ended. */
+  releases: number;
 }
 
 interface HeldSlice {
@@ -63,9 +78,11 @@ const MAX_WAIT_MS = 30_000;
 const WAKE_STAGGER_MS = 250;
 /** Another job that claimed this recently is probably claiming again: read before writing. */
 const RECENT_CLAIM_MS = 10_000;
+/** Conditional writes a release tries before giving up (it is best effort: the slice then expires). */
+const RELEASE_ATTEMPTS = 5;
 
 export class SharedErpBudget {
-  private readonly counters = { slices: 0, granted: 0, used: 0, wasted: 0, waits: 0, conflicts: 0, rateLimited: 0 };
+  private readonly counters = { slices: 0, granted: 0, used: 0, wasted: 0, waits: 0, conflicts: 0, rateLimited: 0, releases: 0 };
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly config: BudgetConfig;
@@ -76,7 +93,11 @@ export class SharedErpBudget {
   private penaltyPending = false;
   /** Waits in a row that found the budget exhausted (backoff). */
   private blocked = 0;
-  private readonly rank: number;
+  private job: string;
+  private rank: number;
+  private deadline: BudgetRun['deadline'];
+  /** This container wrote the item since its last release (a claim or a marker): a release has something to give back. */
+  private holding = false;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: ErpBudgetOptions) {
@@ -84,7 +105,33 @@ export class SharedErpBudget {
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.want = Math.max(1, Math.min(options.initialSlice ?? 5, this.config.maxSlice));
-    this.rank = rankOf(this.config, options.job);
+    this.job = options.job;
+    this.rank = rankOf(this.config, this.job);
+  }
+
+  /** A run begins: its calls wait for the budget no longer than `run.deadline`, under `run.job` if given. */
+  beginRun(run: BudgetRun = {}): void {
+    this.deadline = run.deadline;
+    const job = run.job ?? this.options.job;
+    if (job !== this.job) {
+      // A slice held under the other name (a run that ended without releasing) is not spent under this one.
+      if (this.slice) this.endSlice(false);
+      this.job = job;
+      this.rank = rankOf(this.config, job);
+    }
+  }
+
+  /**
+   * The run ended: the unused rest of the slice leaves the shared timeline and the job stops counting as
+   * active, so other jobs get the whole budget at once (docs/design.md §7). One conditional write (a read
+   * and a write more per lost race); nothing at all when this container claimed nothing since its last
+   * release. Best effort: a failure is logged, and what was held then expires as before (≤ ~75 s).
+   */
+  release(): Promise<void> {
+    const turn = this.queue.then(() => this.giveBack());
+    this.queue = turn.catch(() => undefined);
+    this.deadline = undefined;
+    return turn;
   }
 
   get stats(): ErpBudgetStats {
@@ -103,6 +150,31 @@ export class SharedErpBudget {
     this.counters.rateLimited++;
     this.penaltyPending = true;
     if (this.slice) this.endSlice(false);
+  }
+
+  private async giveBack(): Promise<void> {
+    const slice = this.slice;
+    if (slice) this.endSlice(false);
+    if (!this.holding) return;
+    const held = slice ? { s: slice.s, slotsUsed: slice.slot, spacingMs: slice.spacingMs } : undefined;
+    try {
+      for (let attempt = 1; attempt <= RELEASE_ATTEMPTS; attempt++) {
+        const base = this.state ?? (await this.options.store.read());
+        const next = withRelease(base, this.config, this.job, held, this.now());
+        if (await this.options.store.write(next)) {
+          this.state = next;
+          this.holding = false;
+          this.counters.releases++;
+          return;
+        }
+        this.counters.conflicts++;
+        this.state = await this.options.store.read();
+      }
+      this.options.logger?.warn('could not release the ERP budget slice: it expires by itself', { job: this.job, attempts: RELEASE_ATTEMPTS });
+    } catch (error) {
+      this.state = undefined;
+      this.options.logger?.warn('could not release the ERP budget slice: it expires by itself', { job: this.job, error: String(error) });
+    }
   }
 
   private async nextCall(): Promise<void> {
@@ -139,12 +211,14 @@ export class SharedErpBudget {
   }
 
   private othersClaimedLately(state: BudgetState, now: number): boolean {
-    return Object.entries(state.active).some(([j, at]) => j !== this.options.job && at > now - RECENT_CLAIM_MS);
+    return Object.entries(state.active).some(([j, at]) => j !== this.job && at > now - RECENT_CLAIM_MS);
   }
 
   /** Claims the next slice, waiting while the budget is exhausted. */
   private async claim(): Promise<void> {
-    const { store, job } = this.options;
+    const { store } = this.options;
+    const job = this.job;
+    const waitStart = this.now();
     let fresh = false;
     for (let attempt = 1; ;) {
       const now = this.now();
@@ -167,6 +241,7 @@ export class SharedErpBudget {
           continue;
         }
         this.state = next;
+        this.holding = true;
         if (penalized) {
           this.penaltyPending = false;
           this.options.logger?.warn('ERP rate-limit code: the shared ERP budget is shrunk for a while', {
@@ -192,7 +267,12 @@ export class SharedErpBudget {
         this.blocked++;
         // Jobs waiting for the same room wake in priority order, so they do not all race for it.
         const stagger = this.rank * WAKE_STAGGER_MS;
-        await this.sleep(Math.max(1, Math.min(Math.max(plan.until - now, backoff) + stagger, unseen ? this.config.activeMs / 2 : MAX_WAIT_MS)));
+        const waitMs = Math.max(1, Math.min(Math.max(plan.until - now, backoff) + stagger, unseen ? this.config.activeMs / 2 : MAX_WAIT_MS));
+        // Never past the run's soft deadline: the run stops there, incomplete, rather than wait on.
+        const left = this.deadline?.remainingMs() ?? Number.POSITIVE_INFINITY;
+        if (left <= 0) throw new ErpBudgetDeadlineError(job, this.now() - waitStart);
+        await this.sleep(Math.min(waitMs, left));
+        if ((this.deadline?.remainingMs() ?? Number.POSITIVE_INFINITY) <= 0) throw new ErpBudgetDeadlineError(job, this.now() - waitStart);
         this.state = undefined;
       }
     }

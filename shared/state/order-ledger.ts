@@ -103,10 +103,15 @@ export class OrderLedger {
    * Writes entries for the run holding `fence` on `job`'s lease: first checks the lease still carries
    * that fence (LeaseLostError otherwise, nothing written), then puts each entry conditionally
    * (`attribute_not_exists(fence) OR fence <= :fence`), `writeConcurrency` at a time.
+   *
+   * `job` may be a reconcile's own lease scope (`pushOrders#reconcile`, docs/design.md §4): its fences
+   * count on another lease, so they are kept in `reconcileFence` and compared only with each other — a
+   * reconcile and an incremental run never refuse each other's entries, a stale run of either still is.
    */
   async putMany(entries: readonly LedgerEntry[], fence: number, job: string): Promise<void> {
     if (entries.length === 0) return;
     await assertLeaseFence(this.doc, this.table, job, fence, 'write the order push ledger');
+    const fenceAttribute = job.endsWith('#reconcile') ? 'reconcileFence' : 'fence';
     let next = 0;
     const worker = async () => {
       while (next < entries.length) {
@@ -115,8 +120,14 @@ export class OrderLedger {
           await this.doc.send(
             new PutCommand({
               TableName: this.table,
-              Item: { ...entry, ...stateKeys.ledger(this.shopId, entry.incrementId), fence, expiresAt: expiresAtSeconds(entry.updatedAt, this.retentionDays) },
-              ConditionExpression: 'attribute_not_exists(fence) OR fence <= :fence',
+              Item: {
+                ...entry,
+                ...stateKeys.ledger(this.shopId, entry.incrementId),
+                [fenceAttribute]: fence,
+                expiresAt: expiresAtSeconds(entry.updatedAt, this.retentionDays),
+              },
+              ConditionExpression: 'attribute_not_exists(#fence) OR #fence <= :fence',
+              ExpressionAttributeNames: { '#fence': fenceAttribute },
               ExpressionAttributeValues: { ':fence': fence },
             }),
           );
@@ -132,6 +143,6 @@ export class OrderLedger {
 }
 
 function toEntry(item: Record<string, unknown>): LedgerEntry {
-  const { pk: _pk, sk: _sk, fence: _fence, expiresAt: _expiresAt, ...rest } = item;
+  const { pk: _pk, sk: _sk, fence: _fence, reconcileFence: _reconcileFence, expiresAt: _expiresAt, ...rest } = item;
   return rest as unknown as LedgerEntry;
 }

@@ -39,3 +39,16 @@ export class ErpBudgetContendedError extends FecjstError {
     });
   }
 }
+
+/**
+ * An ERP call waited for the shared budget until the run's soft deadline (docs/design.md §6, §7): the
+ * call is not made, and the run ends incomplete (reason: ERP budget) with what it committed so far.
+ */
+export class ErpBudgetDeadlineError extends FecjstError {
+  constructor(job: string, waitedMs: number) {
+    super('ERP_BUDGET_DEADLINE', `${job}: waited ${Math.round(waitedMs)} ms for the shared ERP budget until the soft deadline; the call was not made`, {
+      job,
+      waitedMs,
+    });
+  }
+}

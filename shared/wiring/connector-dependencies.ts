@@ -19,9 +19,24 @@ import { ErpCancellationLog } from '../state/erp-cancellations';
 import { PushHints } from '../state/push-hints';
 import { OrderCancelRepository } from '../fecmall/order-cancel-repository';
 import type { ErpCancellationPorts } from '../jobs/shipping/erp-cancellations';
+import { WarehouseListCache } from '../jobs/inventory/warehouse-stock';
 
 /** The hint partition of `cancel.order` pushes (HINT#syncShipping#cancel; the hint store: shared/state/push-hints.ts). */
 export const ERP_CANCEL_HINT_JOB = 'syncShipping#cancel';
+
+/**
+ * The warehouse lists of this container (docs/design.md §13), per ERP secret and URL: kept by the module,
+ * not the dependencies, so they outlive a rebuild of the dependencies (after `invoke local` disposed them,
+ * or an authentication failure) exactly as long as the container lives.
+ */
+const warehouseLists = new Map<string, WarehouseListCache>();
+
+function containerWarehouseList(env: Environment): WarehouseListCache {
+  const key = `${env.JST_SECRET_ID}|${env.JST_BASE_URL ?? ''}`;
+  let list = warehouseLists.get(key);
+  if (!list) warehouseLists.set(key, (list = new WarehouseListCache()));
+  return list;
+}
 
 /** The real adapters of one cold start, shared by the three functions (each uses what it needs). */
 export interface ConnectorDependencies {
@@ -40,6 +55,8 @@ export interface ConnectorDependencies {
   stockRules: StockRulesStore;
   /** The SKU mapping of syncInventory, pushOrders and its reconcile (docs/design.md §19): the table cached per container, version-checked each run. */
   skuMap: SkuMapStore;
+  /** syncInventory's warehouse list, kept for an hour by this container (docs/design.md §13; containerWarehouseList). */
+  warehouseList: WarehouseListCache;
   /** syncShipping's ERP-cancellation step: `cancel.order` hints, the cancellation records, the store's cancel. */
   erpCancellations: ErpCancellationPorts;
   /** HINT#syncInventory: SKUs named by `inventory.upload` pushes (docs/design.md §18). */
@@ -97,6 +114,7 @@ export async function buildConnectorDependencies(env: Environment, runtime: Runt
       skuMap: new SkuMapStore(stateClient, env.STATE_TABLE, { transform: env.SKU_TRANSFORM }),
       inventoryHints: new PushHints(stateClient, env.STATE_TABLE, 'syncInventory'),
       shippingHints: new PushHints(stateClient, env.STATE_TABLE, 'syncShipping'),
+      warehouseList: containerWarehouseList(env),
       erpCancellations: {
         erp,
         hints: new PushHints(stateClient, env.STATE_TABLE, ERP_CANCEL_HINT_JOB),

@@ -72,6 +72,8 @@ describeWithMoto('the local stack and the ops command (npm run local / npm run o
     lines.length = 0;
     await ops(['status']);
     expect(lines.join('\n')).toMatch(/pushOrders\n {2}lease: {2}free\n/);
+    // The reconcile's own lease and cursor (docs/design.md §4) are shown with the job.
+    expect(lines).toContain('  reconcile (syncShipping#reconcile): lease free; cursor reconcile: none');
     // Times for people: ISO-8601 in Beijing time with the age, never epoch ms (docs/design.md §17).
     expect(lines.join('\n')).toMatch(/run \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00 \((now|\d+ s ago|\d+ min ago)\) {2}incremental dry-run {2}complete/);
     expect(lines.join('\n')).not.toMatch(/\b\d{13}\b/);
@@ -107,6 +109,11 @@ describeWithMoto('the local stack and the ops command (npm run local / npm run o
       startedAtMs: 1795831200000,
     });
     await ops(['cursor', 'syncInventory', 'reset', 'probe', '--yes']);
+    // A reconcile's own cursor item: `<job>#reconcile` (not for syncInventory, whose pass shares the job's).
+    await ops(['cursor', 'pushOrders#reconcile', 'set', 'reconcile', '{"afterOrderId":42}', '--yes']);
+    expect((await new CursorStore(target.doc, target.table).readAll('pushOrders#reconcile')).positions.reconcile?.position).toEqual({ afterOrderId: 42 });
+    await ops(['cursor', 'pushOrders#reconcile', 'reset', 'reconcile', '--yes']);
+    await expect(ops(['cursor', 'syncInventory#reconcile', 'show'])).rejects.toThrow(/expected a job/);
     // A run holding the lease: the operator is told to wait, nothing moves.
     const held = await new LeaseStore(target.doc, target.table).acquire('syncShipping', 'a-run', 60_000, Date.now());
     await expect(ops(['cursor', 'syncShipping', 'set', 'incremental', '2026-11-28T10:00:00+08:00', '--yes'])).rejects.toThrow(/is running/);

@@ -10,6 +10,7 @@ import { StockRepository } from '../../shared/fecmall/stock-repository';
 import { detectStoreSchema } from '../../shared/fecmall/store-schema';
 import type { InventoryPorts } from '../../shared/jobs/inventory/inventory-ports';
 import { syncInventory } from '../../shared/jobs/inventory/sync-inventory';
+import type { WarehouseListCache } from '../../shared/jobs/inventory/warehouse-stock';
 import { createJstClient } from '../../shared/jst/client';
 import { BoundCursors } from '../../shared/runtime/bound-cursors';
 import type { JobRequest } from '../../shared/domain/job-request';
@@ -33,6 +34,8 @@ export interface RunOptions {
   stock?: (real: StockRepository) => InventoryPorts['stock'];
   /** Another ERP URL (a recording proxy in front of the sandbox). */
   erpUrl?: string;
+  /** The container's warehouse list cache, shared by the runs given the same one (a warm Lambda). */
+  warehouseList?: WarehouseListCache;
 }
 
 export interface InventoryHarness {
@@ -107,6 +110,7 @@ export function useInventoryHarness(options: { products: number }): () => Invent
               ledger: new OrderLedger(doc, table, DEMO_SHOP_ID),
               retries: retrySet(env.INVENTORY_RETRY_MAX_ATTEMPTS),
               stockRules: new StockRulesStore(doc, table),
+              ...(o.warehouseList ? { warehouseList: o.warehouseList } : {}),
             },
             {
               request: { trigger: 'schedule', dryRun: false, mode: 'incremental', ...request },

@@ -7,6 +7,7 @@ import type { RetrySet } from '../../state/retry-set';
 import type { StockRulesStore } from '../../state/stock-rules';
 import type { SkuMappingSource } from '../../domain/sku-mapping';
 import type { HintSource } from '../hint-drain';
+import type { WarehouseListCache } from './warehouse-stock';
 
 /**
  * The SKU retry set of syncInventory (docs/design.md §5; the RetrySet store fits it): SKUs that failed (bad
@@ -28,6 +29,8 @@ export interface InventoryPorts {
   skuMap?: SkuMappingSource;
   /** `HINT#syncInventory`: SKUs named by `inventory.upload` pushes (docs/design.md §18); absent: no drain. */
   hints?: HintSource;
+  /** The container's warehouse list (docs/design.md §13), kept an hour; absent: asked at every run. */
+  warehouseList?: WarehouseListCache;
 }
 
 export type InventoryCtx = Pick<RunContext, 'request' | 'env' | 'fence' | 'cursors' | 'clock' | 'logger' | 'metrics' | 'deadline' | 'progress'>;

@@ -43,7 +43,7 @@ export async function syncInventory(ports: InventoryPorts, ctx: InventoryCtx): P
   const unmapped = { erpSkus: 0 };
   const mapped = mappedStockReader(ports.erp, mapping, () => void unmapped.erpSkus++);
   // Settled once per run, before anything is read: every step (retries, window, full pass) reads the same warehouses.
-  const stock = await warehouseStock(mapped, ctx.env.STOCK_WAREHOUSES);
+  const stock = await warehouseStock(mapped, ctx.env.STOCK_WAREHOUSES, ports.warehouseList);
   const erp = { ...stock.reader, warehouses: () => ports.erp.warehouses() };
   // The safety-stock rules, read once and validated before anything is written (docs/design.md §14).
   const safetyStock = ports.stockRules ? await ports.stockRules.safetyStock() : NO_SAFETY_STOCK;

@@ -1,4 +1,11 @@
-import { ALL_WAREHOUSES, needsWarehouseList, warehousesToQuery, type StockWarehouses } from '../../domain/stock-warehouses';
+import {
+  ALL_WAREHOUSES,
+  needsWarehouseList,
+  StockWarehouseError,
+  warehousesToQuery,
+  type ErpWarehouse,
+  type StockWarehouses,
+} from '../../domain/stock-warehouses';
 import type { InventoryQuery, JstClient, Page } from '../../jst/client';
 import type { InventoryRow } from '../../jst/reply-schemas';
 import { SKU_BATCH } from './full-pass';
@@ -19,15 +26,65 @@ export interface WarehouseStock {
   rowsOf(page: Page<InventoryRow>): Promise<Page<InventoryRow>>;
 }
 
+/** How long a container trusts the warehouse list it read (docs/design.md §13): warehouses change rarely. */
+export const WAREHOUSE_LIST_TTL_MS = 3_600_000;
+
+/**
+ * The ERP's warehouse list as last read by this container (a warm Lambda keeps it between runs), trusted
+ * for `ttlMs` — so an idle syncInventory run costs one ERP call, not two (issue #23). Only a list that
+ * satisfied the configured selection is kept.
+ */
+export class WarehouseListCache {
+  private entry: { readAtMs: number; known: ErpWarehouse[] } | undefined;
+
+  constructor(
+    private readonly now: () => number = Date.now,
+    readonly ttlMs = WAREHOUSE_LIST_TTL_MS,
+  ) {}
+
+  /** The list, if read less than `ttlMs` ago. */
+  fresh(): ErpWarehouse[] | undefined {
+    return this.entry && this.now() - this.entry.readAtMs < this.ttlMs ? this.entry.known : undefined;
+  }
+
+  keep(known: ErpWarehouse[]): void {
+    this.entry = { readAtMs: this.now(), known };
+  }
+
+  forget(): void {
+    this.entry = undefined;
+  }
+}
+
 /**
  * Settles the warehouses of a run (docs/design.md "Warehouses"): `all` and a single warehouse are one
  * query each (wms_co_id omitted or sent); several are queried one by one and summed per SKU. A configured
  * warehouse the ERP does not list fails the run here, before anything is read or written.
+ *
+ * With `cache`, a list read within the last hour is used without asking the ERP; when it does not
+ * satisfy the selection (a listed warehouse missing, no single main one) the ERP is asked once more
+ * before the run fails with the same error.
  */
-export async function warehouseStock(erp: StockReader & Pick<JstClient, 'warehouses'>, selection: StockWarehouses): Promise<WarehouseStock> {
-  const known = needsWarehouseList(selection) ? (await erp.warehouses()).map((w) => ({ id: w.wms_co_id, name: w.name ?? '', isMain: w.is_main })) : [];
+export async function warehouseStock(
+  erp: StockReader & Pick<JstClient, 'warehouses'>,
+  selection: StockWarehouses,
+  cache?: WarehouseListCache,
+): Promise<WarehouseStock> {
+  const scoped = (wmsCoIds: number[]) => (wmsCoIds.length === 1 ? oneWarehouse(erp, wmsCoIds[0]!) : summedWarehouses(erp, wmsCoIds));
+  if (!needsWarehouseList(selection)) return scoped(warehousesToQuery(selection, []));
+  const cached = cache?.fresh();
+  if (cached) {
+    try {
+      return scoped(warehousesToQuery(selection, cached));
+    } catch (error) {
+      if (!(error instanceof StockWarehouseError)) throw error;
+      cache!.forget(); // the ERP's warehouses changed: read them again before failing
+    }
+  }
+  const known = (await erp.warehouses()).map((w) => ({ id: w.wms_co_id, name: w.name ?? '', isMain: w.is_main }));
   const wmsCoIds = warehousesToQuery(selection, known);
-  return wmsCoIds.length === 1 ? oneWarehouse(erp, wmsCoIds[0]!) : summedWarehouses(erp, wmsCoIds);
+  cache?.keep(known);
+  return scoped(wmsCoIds);
 }
 
 function oneWarehouse(erp: StockReader, wmsCoId: number): WarehouseStock {

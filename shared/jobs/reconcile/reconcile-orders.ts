@@ -22,7 +22,7 @@ export interface ReconcileOrdersPorts {
   skuMap?: SkuMappingSource;
 }
 
-type Ctx = Pick<RunContext, 'job' | 'request' | 'env' | 'cursors' | 'clock' | 'logger' | 'metrics' | 'deadline' | 'fence'>;
+type Ctx = Pick<RunContext, 'job' | 'request' | 'env' | 'cursors' | 'clock' | 'logger' | 'metrics' | 'deadline' | 'fence' | 'lease'>;
 
 /** Orders read per page; checked 20 at a time (the order query's so_ids limit, docs/erp-api.md §3d). */
 const PAGE = 200;
@@ -183,7 +183,8 @@ export async function reconcileOrders(ports: ReconcileOrdersPorts, ctx: Ctx): Pr
         failures.push({ key: c.order.incrementId, reason: `re-upload after drift rejected: ${reason}` });
         return { ...base, state: 'rejected', rejectedHash: c.hash, attempts: 1, nextRetryAt: nextRetryAt(1, at), lastError: reason };
       });
-      await ports.ledger.putMany(entries, ctx.fence, ctx.job);
+      // Fenced on the lease this run holds: its own (`pushOrders#reconcile`) when run by the handler.
+      await ports.ledger.putMany(entries, ctx.fence, ctx.lease ?? ctx.job);
     }
     return healed;
   };

@@ -56,12 +56,12 @@ describe('serverless package (offline)', () => {
     }
   });
 
-  it('schedules inventory every 15 minutes plus a daily full run at 03:00 Beijing time, orders every 10, shipping every 30', () => {
+  it('polls by the minute (issue #23): inventory every 2 minutes plus a daily full run at 03:00 Beijing time, orders every minute, shipping every 2', () => {
     const rules = Object.fromEntries(resourcesOfType('AWS::Events::Rule').map(([id, r]) => [id, r.Properties?.ScheduleExpression]));
     expect(rules).toEqual({
-      SyncInventoryEventsRuleSchedule1: 'rate(15 minutes)',
-      PushOrdersEventsRuleSchedule1: 'rate(10 minutes)',
-      SyncShippingEventsRuleSchedule1: 'rate(30 minutes)',
+      SyncInventoryEventsRuleSchedule1: 'rate(2 minutes)',
+      PushOrdersEventsRuleSchedule1: 'rate(1 minute)',
+      SyncShippingEventsRuleSchedule1: 'rate(2 minutes)',
     });
     const schedules = resourcesOfType('AWS::Scheduler::Schedule').filter(([id]) => !id.endsWith('ReconcileSchedule'));
     expect(schedules).toHaveLength(1);
@@ -247,9 +247,10 @@ describe('serverless package: operations resources', () => {
     expect(pkg.template.Resources.PushOrdersLambdaFunction?.Properties?.Environment.Variables).toMatchObject({ ORDER_HORIZON_DAYS: '14', JST_SHOP_ID: '4242' });
   });
 
-  it('runs one invocation at a time, never retries asynchronously, and sends failures to the dead-letter queue', () => {
+  it('runs one invocation at a time (two where a reconcile has its own lease), never retries asynchronously, and sends failures to the dead-letter queue', () => {
+    const concurrency: Record<string, number> = { SyncInventory: 1, PushOrders: 2, SyncShipping: 2 };
     for (const id of ['SyncInventory', 'PushOrders', 'SyncShipping']) {
-      expect(pkg.template.Resources[`${id}LambdaFunction`]?.Properties?.ReservedConcurrentExecutions).toBe(1);
+      expect(pkg.template.Resources[`${id}LambdaFunction`]?.Properties?.ReservedConcurrentExecutions).toBe(concurrency[id]);
       expect(pkg.template.Resources[`${id}LambdaEvConf`]?.Properties).toMatchObject({
         MaximumRetryAttempts: 0,
         MaximumEventAgeInSeconds: 300,
@@ -282,6 +283,9 @@ describe('serverless package: operations resources', () => {
       });
       // Silent before the first run: missing data never breaches.
       expect(byId[`${id}HeartbeatAlarm`]).toMatchObject({ TreatMissingData: 'notBreaching', EvaluationPeriods: 3, DatapointsToAlarm: 3 });
+      // At minute polls: 3 periods outlast one run of the whole 300 s timeout (its successors skipped) plus a poll.
+      const heartbeatPeriod = byId[`${id}HeartbeatAlarm`]!.Metrics.find((q: any) => q.MetricStat).MetricStat.Period;
+      expect(heartbeatPeriod * 3).toBeGreaterThanOrEqual(300 + 60);
       // The soft deadline (timeout − DEADLINE_MARGIN_MS) comes strictly before DurationNearTimeout's threshold, which is before the timeout.
       const threshold = Number(/> (\d+)/.exec(byId[`${id}DurationNearTimeoutAlarm`]!.Metrics.find((q: any) => q.Expression).Expression)![1]);
       expect(threshold).toBeGreaterThan(300_000 - 20_000);

@@ -1,6 +1,7 @@
 import { MAIN_WAREHOUSE_ID } from '../../../dev/jst-sandbox/sandbox-state';
 import { startRecordingProxy } from '../../support/recording-proxy';
 import { skuOf, useInventoryHarness } from '../../support/inventory-harness';
+import { WarehouseListCache } from '../../../shared/jobs/inventory/warehouse-stock';
 
 /**
  * Which warehouses the stock comes from (#24): a shop with a main warehouse, a 3PL and a store room in
@@ -77,5 +78,55 @@ describe('stock warehouses (#24)', () => {
     h().sandbox.state.setStock(skuOf(1), { qty: 10 }, STORE_ROOM);
     await h().run({}, { env });
     expect(await h().storeQty(skuOf(1))).toBe(15);
+  });
+
+  // These two run incremental windows and move the cursor: last in the file.
+  it('a warm container asks for the warehouse list once an hour (issue #23): an idle run costs one ERP call', async () => {
+    seed();
+    let now = Date.now();
+    const cache = new WarehouseListCache(() => now);
+    const proxy = await startRecordingProxy(h().sandbox.url);
+    const listQueries = () => proxy.requests.filter((r) => r.path.includes('wms/partner/query')).length;
+    try {
+      await h().run({}, { erpUrl: proxy.url, warehouseList: cache }); // first run: the list, then the stock
+      expect(listQueries()).toBe(1);
+      const before = proxy.requests.length;
+      const idle = await h().run({}, { erpUrl: proxy.url, warehouseList: cache });
+      expect(idle.outcome.details).toMatchObject({ stockWarehouses: [MAIN_WAREHOUSE_ID] });
+      expect(proxy.requests.length - before).toBe(1); // the inventory window only
+      expect(listQueries()).toBe(1);
+      now += cache.ttlMs; // an hour later the list is asked again
+      await h().run({}, { erpUrl: proxy.url, warehouseList: cache });
+      expect(listQueries()).toBe(2);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('a configured warehouse missing from the cached list is asked for once more before the run fails', async () => {
+    seed();
+    const cache = new WarehouseListCache();
+    const proxy = await startRecordingProxy(h().sandbox.url);
+    const listQueries = () => proxy.requests.filter((r) => r.path.includes('wms/partner/query')).length;
+    try {
+      await h().run({ trigger: 'manual', skus: [skuOf(1)] }, { erpUrl: proxy.url, warehouseList: cache, env: { STOCK_WAREHOUSES: `${MAIN_WAREHOUSE_ID}` } });
+      expect(listQueries()).toBe(1);
+      // A warehouse added in the ERP after the list was kept: found by the one re-query.
+      h().sandbox.state.warehouses.set(9, { name: 'new shop floor', isMain: false });
+      h().sandbox.state.setStock(skuOf(1), { qty: 4 }, 9, old());
+      await h().run({ trigger: 'manual', skus: [skuOf(1)] }, { erpUrl: proxy.url, warehouseList: cache, env: { STOCK_WAREHOUSES: `${MAIN_WAREHOUSE_ID},9` } });
+      expect(listQueries()).toBe(2);
+      expect(await h().storeQty(skuOf(1))).toBe(9);
+      // One the ERP really does not know: asked once more, then the usual error; nothing written.
+      const error = await h()
+        .run({ trigger: 'manual', skus: [skuOf(1)] }, { erpUrl: proxy.url, warehouseList: cache, env: { STOCK_WAREHOUSES: `${MAIN_WAREHOUSE_ID},424242` } })
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'STOCK_WAREHOUSE_UNKNOWN' });
+      expect(listQueries()).toBe(3);
+      expect(await h().storeQty(skuOf(1))).toBe(9);
+    } finally {
+      h().sandbox.state.warehouses.delete(9);
+      await proxy.close();
+    }
   });
 });

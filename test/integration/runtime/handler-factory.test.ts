@@ -4,6 +4,9 @@ import type { RunContext } from '../../../shared/jobs/run-context';
 import type { RunOutcome } from '../../../shared/domain/run-outcome';
 import type { RunSummary } from '../../../shared/runtime/run-summary';
 import { CursorStore } from '../../../shared/state/cursor-store';
+import { SharedErpBudget } from '../../../shared/state/erp-budget';
+import type { BudgetConfig } from '../../../shared/state/erp-budget-plan';
+import { ErpBudgetStore } from '../../../shared/state/erp-budget-store';
 import { LeaseStore } from '../../../shared/state/lease';
 import { OrderLedger } from '../../../shared/state/order-ledger';
 import { RunHistory } from '../../../shared/state/run-history';
@@ -99,6 +102,67 @@ describe('the job handler factory (dynalite)', () => {
     });
   });
 
+  describe('a reconcile in its own lease scope (issue #23, docs/design.md §4)', () => {
+    /** A reconcile that reads the incremental position, waits at `gate`, reads it again and commits its own position. */
+    const reconcileJob =
+      (gate: Promise<void>, seen: Array<number | undefined>) =>
+      async (_deps: unknown, ctx: RunContext): Promise<RunOutcome> => {
+        seen.push(await ctx.cursors.read<number>('incremental'));
+        const before = (await ctx.cursors.read<number>('reconcile')) ?? 0;
+        await gate;
+        seen.push(await ctx.cursors.read<number>('incremental'));
+        await ctx.cursors.advance('reconcile', before + 1);
+        return { window: { from: null, to: null }, complete: true, counts: { reconciled: 1 }, failures: [], cursor: { before, after: before + 1 } };
+      };
+    const definition = (ownReconcileLease: boolean, gate: Promise<void>, seen: Array<number | undefined>) => ({
+      job: 'pushOrders' as const,
+      environment: functionEnvironment(table),
+      buildDependencies: async () => null,
+      ownReconcileLease,
+      run: (deps: null, ctx: RunContext) => (ctx.request.mode === 'reconcile' ? reconcileJob(gate, seen)(deps, ctx) : pagedJob(2)(deps, ctx)),
+    });
+
+    it("lets incremental runs go on while a reconcile holds its lease; neither moves nor fences out the other's cursor", async () => {
+      let openGate!: () => void;
+      const gate = new Promise<void>((resolve) => (openGate = resolve));
+      const seen: Array<number | undefined> = [];
+      const handler = createJobHandler(definition(true, gate, seen));
+      const reconcile = handler({ mode: 'reconcile' }, plentyOfTime());
+      while (seen.length === 0) await new Promise((r) => setTimeout(r, 5)); // the reconcile holds its lease
+
+      const incremental = await handler({}, plentyOfTime());
+      expect(incremental).toMatchObject({ mode: 'incremental', complete: true, counts: { pages: 2 }, cursor: { before: 0, after: 2 } });
+      expect(incremental.skipped).toBeUndefined();
+      expect((await handler({}, plentyOfTime())).counts).toEqual({ pages: 2 }); // and the next one
+      // A second reconcile meets the first one's lease.
+      expect((await handler({ mode: 'reconcile' }, plentyOfTime())).skipped).toBe('already running');
+
+      openGate();
+      expect(await reconcile).toMatchObject({ mode: 'reconcile', complete: true, counts: { reconciled: 1 }, cursor: { after: 1 } });
+      expect(seen).toEqual([undefined, 4]); // it reads how far the incremental runs got, live
+      const cursors = new CursorStore(doc, table);
+      const jobItem = await cursors.readAll('pushOrders');
+      expect(Object.keys(jobItem.positions)).toEqual(['incremental']);
+      expect(jobItem.positions.incremental?.position).toBe(4);
+      expect((await cursors.readAll('pushOrders#reconcile')).positions.reconcile?.position).toBe(1);
+      const leases = (await stateItems(table)).filter((item) => String(item.pk).startsWith('LEASE#')).map((item) => item.pk);
+      expect(leases.sort()).toEqual(['LEASE#pushOrders', 'LEASE#pushOrders#reconcile']);
+    });
+
+    it('without its own scope (syncInventory: the reconcile is the full pass the incremental runs continue) a reconcile still makes an incremental run skip', async () => {
+      let openGate!: () => void;
+      const gate = new Promise<void>((resolve) => (openGate = resolve));
+      const seen: Array<number | undefined> = [];
+      const handler = createJobHandler(definition(false, gate, seen));
+      const reconcile = handler({ mode: 'reconcile' }, plentyOfTime());
+      while (seen.length === 0) await new Promise((r) => setTimeout(r, 5));
+      expect((await handler({}, plentyOfTime())).skipped).toBe('already running');
+      openGate();
+      expect((await reconcile).complete).toBe(true);
+      expect(Object.keys((await new CursorStore(doc, table).readAll('pushOrders')).positions)).toEqual(['reconcile']);
+    });
+  });
+
   it('lets one of two concurrent runs proceed and returns skipped: "already running" from the other', async () => {
     let openGate!: () => void;
     const gate = new Promise<void>((resolve) => (openGate = resolve));
@@ -174,6 +238,50 @@ describe('the job handler factory (dynalite)', () => {
       controlledContext(() => remaining),
     );
     expect(next).toMatchObject({ complete: true, counts: { pages: 10 }, cursor: { before: 4, after: 14 } });
+  });
+
+  it('ends a run whose ERP call waits for the budget past the soft deadline as incomplete (ERP_BUDGET_DEADLINE), committed pages kept, its budget released', async () => {
+    // One fake clock drives the budget's waits and the Lambda's remaining time: minutes pass instantly.
+    let t = 1_800_000_000_000;
+    const clock = { now: () => t, sleep: async (ms: number) => void (t += ms) };
+    const config: BudgetConfig = {
+      perSecond: 20,
+      perMinute: 40,
+      priorities: ['pushOrders', 'syncShipping', 'syncInventory'],
+      maxSlice: 5,
+      skewMs: 100,
+      jitterMs: 50,
+      headroomShare: 0,
+      floorShare: 0,
+      activeMs: 15_000,
+      horizonMs: 3000,
+      penaltyMs: 60_000,
+    };
+    const budgetStore = () => new ErpBudgetStore(doc, table, 'acct');
+    const inventoryBudget = new SharedErpBudget({ store: budgetStore(), config, job: 'syncInventory', ...clock, initialSlice: 1 });
+    const orders = new SharedErpBudget({ store: budgetStore(), config, job: 'pushOrders', ...clock });
+    const endsAt = t + 60_000; // 60 s of Lambda time, 20 s margin: the soft deadline is 40 s away
+    const handler = createJobHandler<{ budget: SharedErpBudget }>({
+      job: 'syncInventory',
+      environment: functionEnvironment(table, { DEADLINE_MARGIN_MS: '20000' }),
+      buildDependencies: async () => ({ budget: inventoryBudget }),
+      erpBudget: (deps) => deps.budget,
+      // Each page is one ERP call; after page 3 pushOrders takes the rest of the account's minute.
+      run: pagedJob(10, async (page) => {
+        await inventoryBudget.acquire();
+        if (page === 3) while (orders.stats.used < 40 - 3) await orders.acquire();
+      }),
+    });
+    const summary = await handler(
+      {},
+      controlledContext(() => endsAt - t),
+    );
+    expect(summary).toMatchObject({ complete: false, cursor: { before: null, after: 3 }, counts: { erpBudgetDeadline: 1 } });
+    expect(summary.incompleteReason).toMatch(/^ERP budget: .*ERP_BUDGET_DEADLINE/);
+    expect(summary.error).toBeUndefined();
+    expect(endsAt - t).toBe(20_000); // stopped at the soft deadline, not later
+    expect(await committedPosition('syncInventory')).toBe(3); // page 4 never ran: nothing past it moved
+    expect((await budgetStore().read()).released?.syncInventory).toBeDefined();
   });
 
   it('fails the invocation on a run-level failure with a typed error, keeping the pages committed before it', async () => {

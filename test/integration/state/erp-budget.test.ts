@@ -2,6 +2,7 @@ import { createJstClient } from '../../../shared/jst/client';
 import { SharedErpBudget } from '../../../shared/state/erp-budget';
 import { effectiveLimits, type BudgetConfig } from '../../../shared/state/erp-budget-plan';
 import { ErpBudgetStore } from '../../../shared/state/erp-budget-store';
+import { ErpBudgetDeadlineError } from '../../../shared/state/state-errors';
 import { createStateDocumentClient } from '../../../shared/state/state-table';
 import { useDynalite } from '../../support/dynamo';
 import { sandboxCredentials, useJstSandbox } from '../../support/jst-sandbox';
@@ -58,6 +59,93 @@ describe('SharedErpBudget on DynamoDB', () => {
     expect(inFirstMinute).toHaveLength(40 - 5);
     expect(times[0]).toBeGreaterThan(deadSlice.e);
     expect(survivor.stats.stateRequests).toBeLessThan(times.length); // slices: not one request per call
+  });
+
+  describe('runs that end and runs that cannot wait (issue #23)', () => {
+    // Priorities matter here: 25 % headroom per active higher-priority job, floors of 10/15/20 %.
+    const ranked: BudgetConfig = { ...base, headroomShare: 0.25, floorShare: 0.1 };
+
+    /** Calls syncInventory gets in the minute after pushOrders made 5 calls and ended (released or not). */
+    async function inventoryCallsAfterOrders(release: boolean) {
+      const clock = fakeClock();
+      const account = release ? 'released' : 'lingering';
+      const orders = new SharedErpBudget({ store: store(account), config: ranked, job: 'pushOrders', ...clock, initialSlice: 10 });
+      orders.beginRun();
+      for (let i = 0; i < 5; i++) await orders.acquire();
+      if (release) await orders.release();
+      const endedAt = clock.now();
+      const inventory = new SharedErpBudget({ store: store(account), config: ranked, job: 'syncInventory', ...clock, initialSlice: 5 });
+      const times: number[] = [];
+      while (clock.now() < endedAt + 20_000) {
+        await inventory.acquire();
+        times.push(clock.now());
+      }
+      return { orders, times, endedAt };
+    }
+
+    it('a finished run gives its share back at once: another job gets the whole rest of the minute immediately', async () => {
+      const released = await inventoryCallsAfterOrders(true);
+      // 40/min less the 5 calls pushOrders really made: no headroom, no floor, no unused slots kept for it.
+      expect(released.times.filter((t) => t < released.endedAt + 20_000)).toHaveLength(35);
+      expect(released.times[0]! - released.endedAt).toBeLessThan(1000);
+      expect(released.orders.stats.releases).toBe(1);
+      const state = await store('released').read();
+      const ordersSlice = state.slices.find((s) => s.j === 'pushOrders')!;
+      expect(ordersSlice.n).toBe(5); // the unused 5 of its 10 left the timeline
+      expect(state.released?.pushOrders).toBeDefined();
+
+      // Without the release (a container that died), the others still yield to it: headroom and floor.
+      const lingering = await inventoryCallsAfterOrders(false);
+      expect(lingering.times.filter((t) => t < lingering.endedAt + 20_000).length).toBeLessThan(35 - 5);
+    });
+
+    it('a run that claimed nothing releases without a state request', async () => {
+      const budget = new SharedErpBudget({ store: store(), config: ranked, job: 'syncShipping', ...fakeClock() });
+      budget.beginRun();
+      await budget.release();
+      expect(budget.stats.stateRequests).toBe(0);
+    });
+
+    it("a call that would wait for the budget past the run's soft deadline stops there with ERP_BUDGET_DEADLINE", async () => {
+      const clock = fakeClock();
+      const orders = new SharedErpBudget({ store: store(), config: base, job: 'pushOrders', ...clock, initialSlice: 5 });
+      for (let i = 0; i < 40; i++) await orders.acquire(); // the whole minute, still running
+      const inventory = new SharedErpBudget({ store: store(), config: base, job: 'syncInventory', ...clock });
+      const deadlineAt = clock.now() + 5000;
+      inventory.beginRun({ deadline: { remainingMs: () => deadlineAt - clock.now() } });
+      const stopped = await inventory.acquire().then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(stopped).toBeInstanceOf(ErpBudgetDeadlineError);
+      expect((stopped as ErpBudgetDeadlineError).code).toBe('ERP_BUDGET_DEADLINE');
+      expect(clock.now()).toBe(deadlineAt); // waited until the deadline, not a moment longer
+      expect(inventory.stats.used).toBe(0);
+      // The next run (a new deadline) is served once the minute has room again.
+      inventory.beginRun({ deadline: { remainingMs: () => deadlineAt + 120_000 - clock.now() } });
+      await inventory.acquire();
+      expect(inventory.stats.used).toBe(1);
+    });
+  });
+
+  it('the ERP client passes ERP_BUDGET_DEADLINE through unchanged: not retried, and the call never reaches the ERP', async () => {
+    const clock = fakeClock();
+    const orders = new SharedErpBudget({ store: store('client'), config: base, job: 'pushOrders', ...clock, initialSlice: 5 });
+    for (let i = 0; i < 40; i++) await orders.acquire(); // the account's minute is spent
+    const inventory = new SharedErpBudget({ store: store('client'), config: base, job: 'syncInventory', ...clock });
+    const deadlineAt = clock.now() + 2000;
+    inventory.beginRun({ deadline: { remainingMs: () => deadlineAt - clock.now() } });
+    const client = createJstClient({ ...sandboxCredentials(sandbox(), 'open'), rateLimit: { perSecond: 20, perMinute: 40, budget: inventory }, maxRetries: 3 });
+    const callsBefore = sandbox().stats.calls;
+    const stopped = await (async () => {
+      for await (const page of client.inventoryPages({ skuIds: ['F-1'] })) void page;
+    })().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(stopped).toBeInstanceOf(ErpBudgetDeadlineError);
+    expect(client.stats.retries).toBe(0);
+    expect(sandbox().stats.calls).toBe(callsBefore);
   });
 
   it('keeps the calls of containers whose clocks differ within the skew tolerance at least one spacing apart', async () => {

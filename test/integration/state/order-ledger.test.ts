@@ -86,4 +86,24 @@ describe('the order push ledger (dynalite)', () => {
     await expect(ledger.putMany([accepted('1100000003', 'older')], other.fence, 'syncInventory')).rejects.toMatchObject({ code: 'LEASE_LOST' });
     expect((await ledger.getMany(['1100000003'])).get('1100000003')?.acceptedHash).toBe('newer');
   });
+
+  it("keeps a reconcile's fences (its own lease, pushOrders#reconcile) apart: it and the incremental runs never refuse each other, a stale run of either still is refused", async () => {
+    const ledger = new OrderLedger(doc, table, 10001);
+    await leases.acquire('pushOrders', 'a', 1_000, 0);
+    await leases.acquire('pushOrders', 'b', 1_000, 5_000);
+    const incremental = (await leases.acquire('pushOrders', 'c', 60_000, 10_000))!; // fence 3
+    const reconcile = (await leases.acquire('pushOrders#reconcile', 'r', 60_000, 10_000))!; // fence 1
+    expect(reconcile.fence).toBeLessThan(incremental.fence);
+    await ledger.putMany([accepted('1100000004', 'incremental')], incremental.fence, 'pushOrders');
+    await ledger.putMany([accepted('1100000004', 'repushed')], reconcile.fence, 'pushOrders#reconcile');
+    expect((await ledger.getMany(['1100000004'])).get('1100000004')).toEqual(accepted('1100000004', 'repushed'));
+    await ledger.putMany([accepted('1100000004', 'incremental again')], incremental.fence, 'pushOrders');
+    expect((await ledger.getMany(['1100000004'])).get('1100000004')?.acceptedHash).toBe('incremental again');
+    // A reconcile that lost its lease to a newer reconcile writes nothing.
+    await leases.release(reconcile);
+    const next = (await leases.acquire('pushOrders#reconcile', 'r2', 60_000, 20_000))!;
+    await ledger.putMany([accepted('1100000004', 'newer reconcile')], next.fence, 'pushOrders#reconcile');
+    await expect(ledger.putMany([accepted('1100000004', 'stale')], reconcile.fence, 'pushOrders#reconcile')).rejects.toMatchObject({ code: 'LEASE_LOST' });
+    expect((await ledger.getMany(['1100000004'])).get('1100000004')?.acceptedHash).toBe('newer reconcile');
+  });
 });

@@ -26,7 +26,7 @@ describe('loadEnvironment', () => {
       JST_RATE_PER_SECOND: 1,
       JST_RATE_PER_MINUTE: 33,
       JST_TIMEOUT_MS: 15_000,
-      SETTLE_LAG_SECONDS: 60,
+      SETTLE_LAG_SECONDS: 10,
       LOOKBACK_SECONDS: 600,
       ERP_CANCEL_APPLY: false,
       ERP_CANCEL_POLL_MINUTES: 10,
