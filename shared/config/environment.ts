@@ -53,6 +53,9 @@ const environmentSchema = z.object({
   // 10 s: the open second plus a margin for the ERP's clock and commits; loss-freedom rests on LOOKBACK_SECONDS (docs/design.md §2).
   SETTLE_LAG_SECONDS: optional(int(0, 3600)).default(10),
   LOOKBACK_SECONDS: optional(int(0, 7 * 86400)).default(600),
+  // How often an incremental run re-reads LOOKBACK_SECONDS before the last re-read's end; the runs between read from their
+  // cursor (one second of overlap), so an idle run costs one ERP call (docs/design.md §2). 0: every run re-reads.
+  LOOKBACK_EVERY_SECONDS: optional(int(0, 86400)).default(300),
   DEADLINE_MARGIN_MS: optional(int(0, 300_000)).default(20_000),
   LEASE_SECONDS: optional(int(30, 3600)).default(900),
   SECRETS_CACHE_SECONDS: optional(int(0, 86400)).default(300),

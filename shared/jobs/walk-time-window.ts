@@ -17,7 +17,12 @@ export interface WalkProgress {
   untilMs: number;
   doneMs: number;
   widthMs: number;
+  /** The window re-reads the lookback: its end becomes `lookbackTo` once it is done. */
+  lookback?: boolean;
 }
+
+/** Runs between two lookback re-reads start this much before their cursor: the boundary second again. */
+export const BOUNDARY_OVERLAP_MS = 1000;
 
 export interface WalkOptions<T> {
   /** How far back a first run (no cursor) starts. */
@@ -45,13 +50,25 @@ export async function walkTimeWindow<T>(ctx: Ctx, options: WalkOptions<T>): Prom
   const cursor = explicit ? undefined : await ctx.cursors.read<number>('incremental');
   const progress = explicit ? undefined : await ctx.cursors.read<WalkProgress>('walk');
   const nowMs = ctx.clock.now();
+  // The lookback re-read (docs/design.md §2): every LOOKBACK_EVERY_SECONDS a run starts LOOKBACK_SECONDS
+  // before the end of the last re-read (`lookbackTo`), so every row up to LOOKBACK_SECONDS late is read
+  // by one of them; the runs in between start at their cursor (one second of overlap).
+  const lookbackTo = explicit || progress || cursor === undefined ? undefined : await ctx.cursors.read<number>('lookbackTo');
+  const everyMs = (ctx.env.LOOKBACK_EVERY_SECONDS ?? 0) * 1000;
+  const lookback = progress ? progress.lookback === true : cursor === undefined || everyMs === 0 || lookbackTo === undefined || nowMs - lookbackTo >= everyMs;
+  const lookbackMs = ctx.env.LOOKBACK_SECONDS * 1000;
   const window = progress
     ? { fromMs: progress.fromMs, toMs: Math.max(progress.untilMs, nowMs - ctx.env.SETTLE_LAG_SECONDS * 1000) }
     : planWindow({
         nowMs,
         cursorMs: cursor,
         settleLagMs: ctx.env.SETTLE_LAG_SECONDS * 1000,
-        lookbackMs: ctx.env.LOOKBACK_SECONDS * 1000,
+        lookbackMs:
+          cursor === undefined
+            ? lookbackMs
+            : lookback
+              ? cursor - Math.min(lookbackTo ?? cursor, cursor) + lookbackMs
+              : Math.min(BOUNDARY_OVERLAP_MS, lookbackMs),
         initialLookbackMs: options.initialLookbackMs,
         explicit,
       });
@@ -95,7 +112,7 @@ export async function walkTimeWindow<T>(ctx: Ctx, options: WalkOptions<T>): Prom
       expired: () => ctx.deadline.expired(),
       onComplete: async (doneMs, widthMs) => {
         if (!commits || doneMs >= window.toMs) return;
-        await ctx.cursors.advance<WalkProgress>('walk', { fromMs: window.fromMs, untilMs: window.toMs, doneMs, widthMs });
+        await ctx.cursors.advance<WalkProgress>('walk', { fromMs: window.fromMs, untilMs: window.toMs, doneMs, widthMs, ...(lookback ? { lookback } : {}) });
         progressWritten = true;
       },
     },
@@ -105,6 +122,7 @@ export async function walkTimeWindow<T>(ctx: Ctx, options: WalkOptions<T>): Prom
   );
   if (commits && result.complete) {
     await ctx.cursors.advance('incremental', Math.max(window.toMs, cursor ?? window.toMs));
+    if (lookback && everyMs > 0) await ctx.cursors.advance('lookbackTo', window.toMs);
     if (progressWritten) await ctx.cursors.advance('walk', null);
   }
   const reached = result.complete ? window.toMs : result.doneMs;

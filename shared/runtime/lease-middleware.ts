@@ -9,6 +9,9 @@ import { StateTableError } from './runtime-errors';
 
 /** A lease outlives the invocation by this much at most: no run can go on after Lambda's own timeout. */
 const LEASE_GRACE_MS = 10_000;
+/** How long a push-started run waits for a lease another run holds, and how often it asks again. */
+export const PUSH_LEASE_WAIT_MS = 20_000;
+const PUSH_LEASE_RETRY_MS = 500;
 
 /** The positions a reconcile in its own scope reads from the job's cursor item (never writes). */
 const READ_FROM_JOB = ['incremental'] as const;
@@ -22,7 +25,8 @@ export function leaseScope(job: string, mode: string | undefined, ownReconcileLe
  * One run at a time per job (docs/design.md §4). Takes the job's lease for min(LEASE_SECONDS, remaining
  * time + 10 s), renews it in the background, binds the cursors to its fence, and releases it after
  * the run whatever happened. Held by another run: the run is marked `skipped` (the handler does
- * nothing and the summary says "already running"). A scheduled or push-started run of a job an
+ * nothing and the summary says "already running"; a push-started run first waits up to 20 s for it).
+ * A scheduled or push-started run of a job an
  * operator paused (`npm run ops -- pause`) is skipped the same way, before the lease (`skipped:
  * "paused"`); manual runs still go.
  * Logs the "run started" line (trigger, mode, window, committed cursor positions).
@@ -62,9 +66,18 @@ export function jobLease(runtime: JobRuntime<unknown>): JobMiddleware {
       }
       const leaseMs = () => Math.min(env.LEASE_SECONDS * 1000, remainingMs(request.context) + LEASE_GRACE_MS);
       const scope = leaseScope(job, run.request?.mode, runtime.definition.ownReconcileLease);
-      const lease = await state.leases.acquire(scope, run.runId, leaseMs(), clock.now()).catch((error: unknown) => {
-        throw new StateTableError(env.STATE_TABLE, 'take the lease', error);
-      });
+      const acquire = () =>
+        state.leases.acquire(scope, run.runId, leaseMs(), clock.now()).catch((error: unknown) => {
+          throw new StateTableError(env.STATE_TABLE, 'take the lease', error);
+        });
+      let lease = await acquire();
+      // A push-started run that meets a running one waits a little for it (docs/design.md §18): erpNotify
+      // started it because that run may already have taken its hints for the last time.
+      const waitUntil = clock.now() + Math.min(PUSH_LEASE_WAIT_MS, Math.max(0, remainingMs(request.context) - env.DEADLINE_MARGIN_MS));
+      while (!lease && run.request?.trigger === 'push' && clock.now() + PUSH_LEASE_RETRY_MS <= waitUntil) {
+        await new Promise((resolve) => setTimeout(resolve, PUSH_LEASE_RETRY_MS));
+        lease = await acquire();
+      }
       if (!lease) {
         run.skipped = 'already running';
         return;

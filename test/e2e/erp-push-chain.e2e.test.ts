@@ -29,6 +29,8 @@ describeWithMoto('ERP push → erpNotify → syncShipping → store, in one invo
   const runs: Array<{ job: string; event: unknown; summary: Promise<any> }> = [];
   let ready: string[];
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+  /** The time a push-started run has (its lease wait is at most this less DEADLINE_MARGIN_MS, 20 s). */
+  let pushRemainingMs = 300_000;
   const storeQtyOf = async (sku: string) =>
     (
       await world().db.pool.query<RowDataPacket[]>('SELECT q.qty FROM product_flat p JOIN product_flat_qty q ON q.product_id = p.id WHERE p.sku = ?', [sku])
@@ -50,7 +52,7 @@ describeWithMoto('ERP push → erpNotify → syncShipping → store, in one invo
         const job = jobOfFunction(functionName);
         if (job !== 'syncShipping' && job !== 'syncInventory') return;
         const run = job === 'syncShipping' ? syncShipping : syncInventory;
-        runs.push({ job, event, summary: run(event, lambdaContext()) });
+        runs.push({ job, event, summary: run(event, lambdaContext(pushRemainingMs)) });
       },
     });
     process.env.AWS_ENDPOINT_URL_LAMBDA = notify.lambdaEndpoint;
@@ -134,25 +136,39 @@ describeWithMoto('ERP push → erpNotify → syncShipping → store, in one invo
     expect(await new PushHints(doc, world().table, 'syncInventory').take(10)).toEqual([]);
   });
 
-  it('keeps a hint that arrives while a run holds the lease for the next run, which drains it', async () => {
+  it('drains a hint that arrives while a run holds the lease by the run erpNotify starts behind it, once the lease is free', async () => {
     const sku = world().seeded.skus[6]!;
     const leases = new LeaseStore(doc, world().table);
-    const held = await leases.acquire('syncInventory', 'a-long-run', 60_000, Date.now());
+    const held = await leases.acquire('syncInventory', 'a-run-ending', 60_000, Date.now());
     world().sandbox.state.setStock(sku, { qty: 777 }, 0, Date.now() - 2 * 3_600_000);
     await world().sandbox.pushes.idle();
 
     expect(world().sandbox.pushes.sent()[0]).toMatchObject({ method: 'inventory.upload', reply: { code: 0 } });
-    // erpNotify starts the job behind the running one; here (no concurrency limit in this process) the
-    // started run meets the lease and does nothing; deployed, Lambda would hold it until the other ends.
+    // erpNotify started the job behind the running one: the started run waits for the lease.
     expect(runs.map((r) => r.job)).toEqual(['syncInventory']);
-    expect(await runs[0]!.summary).toMatchObject({ skipped: 'already running' });
     expect((await new PushHints(doc, world().table, 'syncInventory').take(10)).map((h) => h.key)).toEqual([sku]);
     expect(Number(await storeQtyOf(sku))).toBeLessThan(700);
+
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    await leases.release(held!);
+    expect(await runs[0]!.summary).toMatchObject({ complete: true, counts: { hints: 1, hintsCleared: 1 } });
+    expect(Number(await storeQtyOf(sku))).toBeGreaterThan(700);
+  });
+
+  it('a push-started run that cannot get the lease within its wait is skipped, and the next run drains the hint', async () => {
+    const sku = world().seeded.skus[9]!;
+    const leases = new LeaseStore(doc, world().table);
+    const held = await leases.acquire('syncInventory', 'a-stuck-run', 60_000, Date.now());
+    pushRemainingMs = 22_000; // a lease wait of about 2 s
+    world().sandbox.state.setStock(sku, { qty: 888 }, 0, Date.now() - 2 * 3_600_000);
+    await world().sandbox.pushes.idle();
+    expect(await runs[0]!.summary).toMatchObject({ skipped: 'already running' });
+    pushRemainingMs = 300_000;
 
     await leases.release(held!);
     const next = await syncInventory(scheduled, lambdaContext());
     expect(next).toMatchObject({ complete: true, counts: { hints: 1, hintsCleared: 1 } });
-    expect(Number(await storeQtyOf(sku))).toBeGreaterThan(700);
+    expect(Number(await storeQtyOf(sku))).toBeGreaterThan(800);
   });
 
   it('changes nothing the ERP would not on a push naming a SKU whose stock did not change, or one the ERP does not know', async () => {

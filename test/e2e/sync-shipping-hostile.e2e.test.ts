@@ -16,7 +16,9 @@ const SF = (l_id: string) => [{ lc_id: 'SF', l_id, logistics_company: '顺丰速
  * inconsistent replies, merged orders, tracking numbers longer than the store column.
  */
 describeWithMoto('syncShipping against a hostile ERP', () => {
-  const world = useE2EWorld({ products: 40, orders: 700, env: { SHIPPING_RETRY_MAX_ATTEMPTS: '2' } });
+  // Every run re-reads the lookback here (LOOKBACK_EVERY_SECONDS 0): the scenarios stamp shipments
+  // minutes back, inside the 600 s lookback, and are about the walk, not about when it re-reads.
+  const world = useE2EWorld({ products: 40, orders: 700, env: { SHIPPING_RETRY_MAX_ATTEMPTS: '2', LOOKBACK_EVERY_SECONDS: '0' } });
   let handler: Handler;
   let ready: string[];
   let next = 0;

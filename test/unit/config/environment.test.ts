@@ -28,6 +28,7 @@ describe('loadEnvironment', () => {
       JST_TIMEOUT_MS: 15_000,
       SETTLE_LAG_SECONDS: 10,
       LOOKBACK_SECONDS: 600,
+      LOOKBACK_EVERY_SECONDS: 300,
       ERP_CANCEL_APPLY: false,
       ERP_CANCEL_POLL_MINUTES: 10,
       DEADLINE_MARGIN_MS: 20_000,

@@ -49,6 +49,49 @@ function world(rows: Row[], positions: Record<string, unknown> = {}, request: Pa
 
 const spread = (n: number, from: number, stepMs: number) => Array.from({ length: n }, (_, i) => ({ key: `R${i}`, modifiedMs: from + i * stepMs }));
 
+describe('walkTimeWindow: the lookback re-read every LOOKBACK_EVERY_SECONDS', () => {
+  const periodic = { SETTLE_LAG_SECONDS: 10, LOOKBACK_SECONDS: 600, LOOKBACK_EVERY_SECONDS: 300 } as Environment;
+  const run = (positions: Record<string, unknown>) => {
+    const w = world([], positions);
+    Object.assign(env, periodic);
+    return w;
+  };
+  afterEach(() => Object.assign(env, { SETTLE_LAG_SECONDS: 60, LOOKBACK_SECONDS: 600, LOOKBACK_EVERY_SECONDS: undefined }));
+
+  it('starts at the cursor (one second of overlap) while the last re-read is recent: an idle run is one ERP call', async () => {
+    const cursor = NOW - 130_000;
+    const w = run({ incremental: cursor, lookbackTo: NOW - 200_000 });
+    const outcome = await w.run();
+    expect(outcome.window).toEqual({ from: new Date(cursor - 1000).toISOString(), to: new Date(NOW - 10_000).toISOString() });
+    expect(w.ranges).toHaveLength(1);
+    expect(w.writes).toEqual([['incremental', NOW - 10_000]]);
+  });
+
+  it('re-reads LOOKBACK_SECONDS before the end of the last re-read once it is LOOKBACK_EVERY_SECONDS old, and records the new end', async () => {
+    const cursor = NOW - 130_000;
+    const lookbackTo = NOW - 300_000;
+    const w = run({ incremental: cursor, lookbackTo });
+    const outcome = await w.run();
+    expect(outcome.window.from).toBe(new Date(lookbackTo - 600_000).toISOString());
+    expect(w.writes).toEqual([
+      ['incremental', NOW - 10_000],
+      ['lookbackTo', NOW - 10_000],
+    ]);
+  });
+
+  it('reads a row the ERP committed up to LOOKBACK_SECONDS after its modified time, which the run at the time could not see', async () => {
+    // Stamped 400 s ago, behind the cursor of every run since; visible only now.
+    const late = { key: 'LATE', modifiedMs: NOW - 400_000 };
+    const between = world([late], { incremental: NOW - 130_000, lookbackTo: NOW - 200_000 });
+    Object.assign(env, periodic);
+    await between.run();
+    expect(between.applied).toEqual([]);
+    const due = world([late], { incremental: NOW - 130_000, lookbackTo: NOW - 310_000 });
+    await due.run();
+    expect(due.applied).toEqual(['LATE']);
+  });
+});
+
 describe('walkTimeWindow', () => {
   it('never moves the cursor backwards: a window that would end before the cursor is an idle run', async () => {
     // A full pass set the cursor to its start, 30 s ago; the settle lag (60 s) puts the window's end before it.
