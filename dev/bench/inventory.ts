@@ -7,8 +7,12 @@
  * each invocation cut at the calls it can make in (timeout 300 s − margin 20 s) at the function's
  * share of the ERP budget: how many invocations the full pass needs and when it completes. Then the same
  * full sync with safety-stock rules on (a global rule + 1,000 prefix and SKU rules, read from a dynalite
- * state table; docs/design.md §14): its ratio next to the one without, and peak RSS of both. Sizes:
- * BENCH_SKUS (100000), BENCH_L (1200), BENCH_RSS_SKUS (200000; 0 skips the memory run).
+ * state table; docs/design.md §14): its ratio next to the one without, and peak RSS of both. Then the same
+ * full sync with a SKU mapping table of one row per SKU (BENCH_SKUS rows in the dynalite state table, every
+ * store SKU mapped to another ERP code; docs/design.md §19) and the rules on: its ratio next to the one
+ * without, and (memory run) the job's peak RSS with both. Sizes: BENCH_SKUS (100000), BENCH_L (1200),
+ * BENCH_RSS_SKUS (200000; 0 skips the memory run). BENCH_SKU_MAP=only runs just the plain full sync, the
+ * mapping variant and their memory runs.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -25,6 +29,8 @@ import { startDynalite } from '../local/dynalite-server';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { stateTableDefinition, createStateDocumentClient } from '../../shared/state/state-table';
 import { StockRulesStore } from '../../shared/state/stock-rules';
+import { SkuMapStore } from '../../shared/state/sku-map';
+import { benchErpCode, benchSkuMapRows } from './_sku-map';
 import { benchStockRules } from './_stock-rules';
 import {
   adminPost,
@@ -42,11 +48,14 @@ import {
 const N = Number(process.env.BENCH_SKUS ?? 100_000);
 const L = Number(process.env.BENCH_L ?? 1200);
 const RSS_N = Number(process.env.BENCH_RSS_SKUS ?? 200_000);
+const SKU_MAP_ONLY = process.env.BENCH_SKU_MAP === 'only';
 
-async function seedErp(url: string, n: number, modifiedMs: number): Promise<void> {
+/** Seeds the ERP with n SKUs; `mapped`: under the ERP codes of the mapping variant (_sku-map.ts). */
+async function seedErp(url: string, n: number, modifiedMs: number, mapped = false): Promise<void> {
   for (let start = 1; start <= n; start += 5000) {
     const rows = [];
-    for (let i = start; i < Math.min(start + 5000, n + 1); i++) rows.push({ sku_id: skuOf(i), qty: (i * 37) % 500, order_lock: i % 3 });
+    for (let i = start; i < Math.min(start + 5000, n + 1); i++)
+      rows.push({ sku_id: mapped ? benchErpCode(i) : skuOf(i), qty: (i * 37) % 500, order_lock: i % 3 });
     await adminPost(url, '/__admin/stock', { rows: rows.map((r) => ({ ...r, modifiedMs })) });
   }
 }
@@ -94,13 +103,25 @@ async function rulesInStateTable(n: number) {
   return { store, rules: rules.length, stop: async () => (doc.destroy(), await dynamo.stop()) };
 }
 
-async function run(n: number, l: number, label: string, stockRules?: StockRulesStore) {
+/** The bench's SKU mapping table (one row per SKU) in the state table of `state`, imported as an operator would. */
+async function skuMapInStateTable(n: number): Promise<{ store: SkuMapStore; rows: number; importMs: number; coldReadMs: number }> {
+  const store = new SkuMapStore(createStateDocumentClient(), 'bench-state');
+  const t0 = performance.now();
+  await store.apply(await store.plan(benchSkuMapRows(n), false), Date.now(), 'bench');
+  const importMs = performance.now() - t0;
+  // What a cold container pays once (a warm one reads the meta item only): the rows' paged Query and the maps.
+  const t1 = performance.now();
+  await new SkuMapStore(createStateDocumentClient(), 'bench-state').mapping();
+  return { store, rows: n, importMs, coldReadMs: performance.now() - t1 };
+}
+
+async function run(n: number, l: number, label: string, stockRules?: StockRulesStore, skuMap?: SkuMapStore) {
   const db = await benchDatabase(label);
   const sandbox = await sandboxProcess({ perSecond: Math.ceil(l / 60), perMinute: l, latencyMs: 50 });
   try {
     await createStoreSchema(db.pool, 'core');
     await seedStore(db.pool, { products: n, orders: 0, flavour: 'core' });
-    await seedErp(sandbox.url, n, Date.now() - 3_600_000);
+    await seedErp(sandbox.url, n, Date.now() - 3_600_000, skuMap !== undefined);
     const schema = await detectStoreSchema(db.pool);
     const erp = createJstClient({
       credentials: { generation: 'open', ...DEMO_CREDENTIALS.open },
@@ -115,6 +136,7 @@ async function run(n: number, l: number, label: string, stockRules?: StockRulesS
       ledger: memoryLedger(),
       retries: new MemoryRetrySet(),
       ...(stockRules ? { stockRules } : {}),
+      ...(skuMap ? { skuMap } : {}),
     };
     const env = benchEnvironment({ STOCK_FORMULA: 'available', SETTLE_LAG_SECONDS: '0', LOOKBACK_SECONDS: '0' });
     const rss = rssSampler();
@@ -135,25 +157,30 @@ async function run(n: number, l: number, label: string, stockRules?: StockRulesS
 /** Peak RSS of a full sync of RSS_N SKUs, measured in a process that only runs the job. */
 async function memoryRun(): Promise<void> {
   const without = await memoryRunOnce(false);
-  const withRules = await memoryRunOnce(true);
+  const withRules = SKU_MAP_ONLY ? undefined : await memoryRunOnce(true);
+  const withMap = await memoryRunOnce(true, true);
   printTable('syncInventory memory (job alone in its own process)', [
     { measure: `SKUs whose product_flat.qty differs from product_flat_qty.qty after the pass`, value: without.off },
     { measure: `peak RSS (MB), full sync of ${RSS_N} SKUs`, value: +without.peakRssMb.toFixed(0) },
-    { measure: `peak RSS (MB), full sync of ${RSS_N} SKUs, safety-stock rules on`, value: +withRules.peakRssMb.toFixed(0) },
-    { measure: 'SKUs updated (without / with rules)', value: `${without.updated} / ${withRules.updated}` },
-    { measure: 'SKUs held back (rules on)', value: withRules.heldBackSkus ?? 0 },
-    { measure: 'time (s) (without / with rules)', value: `${(without.ms / 1000).toFixed(1)} / ${(withRules.ms / 1000).toFixed(1)}` },
+    ...(withRules ? [{ measure: `peak RSS (MB), full sync of ${RSS_N} SKUs, safety-stock rules on`, value: +withRules.peakRssMb.toFixed(0) }] : []),
+    { measure: `peak RSS (MB), full sync of ${RSS_N} SKUs, rules on + ${RSS_N}-row SKU mapping table`, value: +withMap.peakRssMb.toFixed(0) },
+    { measure: 'SKUs updated (without / rules / rules + map)', value: `${without.updated} / ${withRules?.updated ?? '-'} / ${withMap.updated}` },
+    { measure: 'SKUs held back (rules on)', value: withRules?.heldBackSkus ?? withMap.heldBackSkus ?? 0 },
+    {
+      measure: 'time (s) (without / rules / rules + map)',
+      value: `${(without.ms / 1000).toFixed(1)} / ${withRules ? (withRules.ms / 1000).toFixed(1) : '-'} / ${(withMap.ms / 1000).toFixed(1)}`,
+    },
   ]);
 }
 
-async function memoryRunOnce(rules: boolean) {
+async function memoryRunOnce(rules: boolean, skuMap = false) {
   const l = 60_000;
   const db = await benchDatabase('rss');
   const sandbox = await sandboxProcess({ perSecond: Math.ceil(l / 60), perMinute: l, latencyMs: 5 });
   try {
     await createStoreSchema(db.pool, 'core');
     await seedStore(db.pool, { products: RSS_N, orders: 0, flavour: 'core' });
-    await seedErp(sandbox.url, RSS_N, Date.now() - 3_600_000);
+    await seedErp(sandbox.url, RSS_N, Date.now() - 3_600_000, skuMap);
     // The store's copy (product_flat.qty) is off everywhere before the pass: the pass must mend it.
     await db.pool.query('UPDATE product_flat SET qty = qty + 1');
     const [rows] = await db.pool.query('SELECT DATABASE() AS name');
@@ -173,6 +200,7 @@ async function memoryRunOnce(rules: boolean) {
         BENCH_L: String(l),
         BENCH_SKUS: String(RSS_N),
         BENCH_STOCK_RULES: rules ? '1' : '0',
+        BENCH_SKU_MAP_ROWS: skuMap ? String(RSS_N) : '0',
       },
       encoding: 'utf8',
       maxBuffer: 1 << 20,
@@ -195,6 +223,13 @@ async function main(): Promise<void> {
   const r = await run(N, L, 'inv');
   const skusPerMin = N / (r.fullMs / 60_000);
   const bound = L * 100;
+  if (SKU_MAP_ONLY) {
+    r.sandbox.stop();
+    await r.db.drop();
+    await skuMapTable(skusPerMin / bound, r.peakRssMb);
+    if (RSS_N > 0) await memoryRun();
+    return;
+  }
 
   // Incremental: 1% of SKUs change in the ERP after the full run.
   const ctx = benchContext(r.env);
@@ -245,8 +280,35 @@ async function main(): Promise<void> {
   ]);
 
   await rulesTable(skusPerMin / bound, r.peakRssMb);
+  await skuMapTable(skusPerMin / bound, r.peakRssMb);
 
   if (RSS_N > 0) await memoryRun();
+}
+
+/** The same full sync with a one-row-per-SKU mapping table and the safety-stock rules on (docs/design.md §19). */
+async function skuMapTable(ratioWithout: number, rssWithout: number): Promise<void> {
+  const state = await rulesInStateTable(N);
+  try {
+    const map = await skuMapInStateTable(N);
+    const r = await run(N, L, 'inv-skumap', state.store, map.store);
+    r.sandbox.stop();
+    await r.db.drop();
+    const ratio = N / (r.fullMs / 60_000) / (L * 100);
+    printTable(`syncInventory full sync of ${N} SKUs with a ${map.rows}-row SKU mapping table and ${state.rules} safety-stock rules on`, [
+      { measure: 'ratio to ERP-bound limit, without', value: +ratioWithout.toFixed(3) },
+      { measure: 'ratio to ERP-bound limit, mapping table + rules on', value: +ratio.toFixed(3) },
+      { measure: 'mapping + rules vs without (%)', value: +((ratio / ratioWithout - 1) * 100).toFixed(1) },
+      {
+        measure: 'SKUs updated / failed / unknown to the ERP',
+        value: `${r.full.counts.updated} / ${r.full.counts.failed} / ${r.full.counts.storeSkusUnknownToErp}`,
+      },
+      { measure: `import of the ${map.rows}-row table into dynalite (s)`, value: +(map.importMs / 1000).toFixed(1) },
+      { measure: 'cold read of the table from dynalite, once per container (s; inside the run above)', value: +(map.coldReadMs / 1000).toFixed(1) },
+      { measure: 'peak RSS of the bench process (MB), without / mapping + rules', value: `${rssWithout.toFixed(0)} / ${r.peakRssMb.toFixed(0)}` },
+    ]);
+  } finally {
+    await state.stop();
+  }
 }
 
 /** The same full sync with safety-stock rules on, on fresh data: its ratio next to the one without. */

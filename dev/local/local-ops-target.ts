@@ -3,6 +3,11 @@ import { createStateDocumentClient } from '../../shared/state/state-table';
 import { systemClock } from '../../shared/domain/ports';
 import { SecretsLoader } from '../../shared/config/secrets-loader';
 import { createJstClient } from '../../shared/jst/client';
+import { createStorePool } from '../../shared/fecmall/store-pool';
+import { loadEnvironment } from '../../shared/config/environment';
+import { SharedErpBudget } from '../../shared/state/erp-budget';
+import { budgetConfig } from '../../shared/state/erp-budget-config';
+import { ErpBudgetStore } from '../../shared/state/erp-budget-store';
 import type { OpsTarget } from '../../scripts/ops/ops-target';
 import { useLocalStackEndpoints, type LocalStack } from './local-stack-file';
 import { LocalProcessInvoker } from './local-invoker';
@@ -32,5 +37,36 @@ export function localOpsTarget(stack: LocalStack): OpsTarget {
         tokenStore: loader.jstTokenStore(stack.jstSecretId),
       });
     },
+    // The local jobs share the stack's ERP budget (JST_BUDGET=shared by default): a bulk command draws from it too.
+    budgetedErp: async () => {
+      const env = loadEnvironment({
+        STATE_TABLE: stack.table,
+        JST_SECRET_ID: stack.jstSecretId,
+        DB_SECRET_ID: stack.dbSecretId,
+        JST_SHOP_ID: String(stack.shopId),
+      });
+      const loader = new SecretsLoader();
+      return createJstClient({
+        credentials: await loader.loadJstCredentials(stack.jstSecretId),
+        baseUrl: stack.sandbox.url,
+        tokenStore: loader.jstTokenStore(stack.jstSecretId),
+        rateLimit: {
+          perSecond: env.JST_BUDGET_PER_SECOND,
+          perMinute: env.JST_BUDGET_PER_MINUTE,
+          budget: new SharedErpBudget({
+            store: new ErpBudgetStore(createStateDocumentClient(), stack.table, env.JST_BUDGET_ACCOUNT),
+            config: budgetConfig(env),
+            job: 'manual',
+            account: env.JST_BUDGET_ACCOUNT,
+          }),
+        },
+      });
+    },
+    store: async () => {
+      const pool = createStorePool(await new SecretsLoader().loadDbCredentials(stack.dbSecretId), { connectionLimit: 1 });
+      return { pool, close: () => pool.end() };
+    },
+    // The local jobs take their environment from the process (npm run local -- invoke): the same variable here.
+    skuTransform: async () => process.env.SKU_TRANSFORM || undefined,
   };
 }

@@ -7,8 +7,9 @@
 // LEASE#/CURSOR#/RUNS#/RETRY# partitions, its pause switch CONTROL#<job> (read only), the
 // account-wide ERP budget items BUDGET#… shared by all jobs, and the order ledger ORDER#…, written by
 // pushOrders and read by syncInventory (units of orders the ERP has not accepted yet), and, for
-// syncInventory, the safety-stock rules STOCK_RULES (read only: operators write them), and the push
-// hints HINT#<job>… (read and deleted only: erpNotify writes them).
+// syncInventory, the safety-stock rules STOCK_RULES (read only: operators write them), the push
+// hints HINT#<job>… (read and deleted only: erpNotify writes them), and for syncInventory and pushOrders
+// the SKU mapping SKU_MAP / SKU_MAP_META (read only: operators write them).
 // Secret ARNs end in `-??????`: Secrets Manager appends exactly six characters, so `fecjst/prod/jst-*`
 // would also match another secret named `fecjst/prod/jst-old`.
 const { jobs, ownKeyPrefixes } = require('./jobs');
@@ -18,6 +19,8 @@ const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
 const SHARED_PREFIXES = ['BUDGET#'];
 const LEDGER_PREFIX = 'ORDER#';
 const STOCK_RULES_PARTITION = 'STOCK_RULES';
+/** The SKU mapping rows (SKU_MAP) and its meta item (SKU_MAP_META; `SKU_MAP*` covers both), read by syncInventory and pushOrders. */
+const SKU_MAP_PARTITION = 'SKU_MAP';
 /** What erpNotify writes (shared/state/state-keys.ts: HINT#, PUSH_SEEN#, PUSH_REFUSED, PUSH_COUNTS, PUSH_WAKE#). */
 const NOTIFY_PREFIXES = ['HINT#', 'PUSH_SEEN#', 'PUSH_REFUSED', 'PUSH_COUNTS', 'PUSH_WAKE#'];
 /** The jobs erpNotify starts (their leases it reads). */
@@ -81,6 +84,7 @@ module.exports = async ({ resolveVariable }) => {
                     ...(job.ownSharedPrefixes ?? []),
                     ...(job.readsStockRules ? [STOCK_RULES_PARTITION] : []),
                     ...(job.drainsHints ? [job.drainsHints] : []),
+                    ...(job.readsSkuMap ? [SKU_MAP_PARTITION] : []),
                   ]),
                 },
                 {

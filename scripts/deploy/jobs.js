@@ -11,6 +11,7 @@ const m = metricNames.metrics;
  * - abandonedMetric: items the job gave up on after its last retry (a human must look at them);
  * - readsLedger / writesLedger: access to the order ledger ORDER#…;
  * - readsStockRules: reads the safety-stock rules STOCK_RULES (docs/design.md §14; written by operators only);
+ * - readsSkuMap: reads the SKU mapping table SKU_MAP and its meta item SKU_MAP_META (docs/design.md §19; operators write it);
  * - drainsHints: the push-hint partition HINT#<job>… the job reads and deletes (erpNotify writes it;
  *   docs/design.md §18); for syncShipping the prefix covers its cancel.order hints too;
  * - ownSharedPrefixes: partitions keyed by something else than the job name that only this job uses
@@ -29,6 +30,8 @@ const jobs = [
     writesLedger: false,
     // The safety-stock rules, read once per run (operators write them with npm run ops -- stock-rules).
     readsStockRules: true,
+    // The SKU mapping table (npm run ops -- sku-map import): ERP codes ↔ store SKUs.
+    readsSkuMap: true,
     drainsHints: 'HINT#syncInventory',
   },
   {
@@ -42,6 +45,8 @@ const jobs = [
     writesLedger: true,
     // The list of orders given up after their last attempt (ORDERS_GIVEN_UP#<shopId> / <increment id>).
     ownSharedPrefixes: ['ORDERS_GIVEN_UP#'],
+    // The SKU mapping table: order lines are uploaded under the ERP's codes.
+    readsSkuMap: true,
   },
   {
     name: 'syncShipping',

@@ -9,7 +9,9 @@ import type { RunSummary } from '../../shared/runtime/run-summary';
 import { RunHistory } from '../../shared/state/run-history';
 import { checkErpShop } from './checks/erp-shop-check';
 import { blocker, findingLines, ok, warning, type Finding } from './checks/finding';
-import { checkSkuSample } from './checks/sku-sample-check';
+import { checkSkuSample, SKU_SAMPLE_SIZE } from './checks/sku-sample-check';
+import { parseSkuTransform, SkuMapping, SkuTransform } from '../../shared/domain/sku-mapping';
+import { SkuMapStore } from '../../shared/state/sku-map';
 import { checkStore } from './checks/store-check';
 import { JOBS, type OpsIo, type OpsTarget, type StageSetup } from './ops-target';
 
@@ -59,7 +61,7 @@ export async function doctorCommand(target: OpsTarget, io: OpsIo, loader = new S
     storeWorks = !storeFindings.some((f) => (f.check === 'store.connect' || f.check === 'store.schema') && f.severity === 'blocker');
     findings.push(...storeFindings);
   }
-  if (erp && erpWorks && db && storeWorks) findings.push(await skuSample(db, erp));
+  if (erp && erpWorks && db && storeWorks) findings.push(await skuSample(db, erp, target));
   findings.push(callbackAddress(setup));
   findings.push(...(await lastSuccesses(target)));
 
@@ -115,10 +117,20 @@ export function tokenExpiry(jst: JstCredentials, nowMs: number): Finding {
   return ok('erp.tokenExpiry', `legacy token refreshed ${humanTime(jst.tokenRefreshedAt, nowMs)}`);
 }
 
-async function skuSample(db: DbCredentials, erp: Parameters<typeof checkSkuSample>[1]): Promise<Finding> {
+async function skuSample(db: DbCredentials, erp: Parameters<typeof checkSkuSample>[1], target: OpsTarget): Promise<Finding> {
   const pool = createStorePool(db, { connectionLimit: 1, connectTimeoutMs: 5000 });
   try {
-    return await checkSkuSample(pool, erp);
+    // The store SKUs as the jobs ask for them: through the SKU mapping (docs/design.md §19).
+    const spec = await target.skuTransform?.();
+    const transform = spec ? parseSkuTransform(spec) : undefined;
+    const mapping = await new SkuMapStore(target.doc, target.table, transform instanceof SkuTransform ? { transform } : {})
+      .mapping()
+      // Before the first deploy there is no state table yet, hence no table rows: the transform alone.
+      .catch((error: Error) => {
+        if (error.name === 'ResourceNotFoundException') return new SkuMapping([], transform instanceof SkuTransform ? transform : undefined);
+        throw error;
+      });
+    return await checkSkuSample(pool, erp, SKU_SAMPLE_SIZE, mapping);
   } catch (error) {
     return warning(
       'erp.skuSample',

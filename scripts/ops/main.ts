@@ -16,6 +16,9 @@
  *   stock-rules set (--sku S | --prefix P | --global) (--units N | --percent P)
  *   stock-rules remove (--sku S | --prefix P | --global)
  *   stock-rules import FILE.csv [--replace]   header kind,key,buffer (e.g. prefix,TS-,10%); checked whole first
+ *   sku-map import FILE.csv [--replace]  the SKU mapping table (docs/design.md §19): header store_sku,erp_sku
+ *   sku-map list                         its rows
+ *   sku-map check [--transform SPEC]     the whole store catalogue looked up in the ERP, per rule (table, transform, identity)
  *   cancellations [--limit N]            the ERP's cancellations recorded by syncShipping (applied, refused, …)
  *   connect [--from-file F] [--shop N]   checks the ERP credentials (shop query; getInitToken for a self-developed
  *                                        open-platform app given without tokens) and the store database, then writes
@@ -48,9 +51,15 @@ import { pauseCommand } from './pause-command';
 import { replayCommand } from './replay-command';
 import { runsCommand, statusCommand } from './status-command';
 import { stockRulesCommand } from './stock-rules-command';
+import { skuMapCommand } from './sku-map-command';
 import { warehousesCommand } from './warehouses-command';
 import { SecretsLoader } from '../../shared/config/secrets-loader';
 import { createJstClient } from '../../shared/jst/client';
+import { createStorePool } from '../../shared/fecmall/store-pool';
+import { loadEnvironment } from '../../shared/config/environment';
+import { SharedErpBudget } from '../../shared/state/erp-budget';
+import { budgetConfig } from '../../shared/state/erp-budget-config';
+import { ErpBudgetStore } from '../../shared/state/erp-budget-store';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { hasBlocker } from './checks/finding';
 import { connectCommand, type ConnectTarget } from './connect-command';
@@ -74,10 +83,38 @@ function target(stage: string, region: string | undefined): OpsTarget {
   const schedules = new AwsSchedules(new EventBridgeClient({}), new SchedulerClient({}), functionArn);
   const params = stageParams(stage);
   const deployed = (job: Parameters<typeof names.functionName>[0]) => deployedFunction(lambda, names.functionName(job));
+  const doc = createStateDocumentClient();
+  /**
+   * The ERP as the functions reach it, paced at 1/s and 10/min; `budgeted`: also drawing from the stage's
+   * shared ERP budget (docs/design.md §7) as job `manual`, last in priority, for commands that make many calls.
+   */
+  const stageErp = async (budgeted: boolean) => {
+    const out = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: names.functionName('syncInventory') }));
+    const variables = out.Environment?.Variables ?? {};
+    const secretId = variables.JST_SECRET_ID;
+    if (!secretId) throw new OpsUsageError(`stage ${stage}: the syncInventory function has no JST_SECRET_ID`);
+    const loader = new SecretsLoader();
+    let budget: SharedErpBudget | undefined;
+    if (budgeted && variables.JST_BUDGET !== 'local') {
+      const env = loadEnvironment(variables);
+      budget = new SharedErpBudget({
+        store: new ErpBudgetStore(doc, env.STATE_TABLE, env.JST_BUDGET_ACCOUNT),
+        config: budgetConfig(env),
+        job: 'manual',
+        account: env.JST_BUDGET_ACCOUNT,
+      });
+    }
+    return createJstClient({
+      credentials: await loader.loadJstCredentials(secretId),
+      baseUrl: variables.JST_BASE_URL || undefined,
+      rateLimit: { perSecond: 1, perMinute: 10, ...(budget ? { budget } : {}) },
+      tokenStore: loader.jstTokenStore(secretId),
+    });
+  };
   return {
     stage,
     table: names.table,
-    doc: createStateDocumentClient(),
+    doc,
     invoker: new LambdaInvoker(lambda, names.functionName),
     schedules,
     setup: {
@@ -95,19 +132,14 @@ function target(stage: string, region: string | undefined): OpsTarget {
       const out = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: names.functionName('pushOrders') }));
       return Number(out.Environment?.Variables?.JST_SHOP_ID);
     },
-    erp: async () => {
-      const out = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: names.functionName('syncInventory') }));
-      const variables = out.Environment?.Variables ?? {};
-      const secretId = variables.JST_SECRET_ID;
-      if (!secretId) throw new OpsUsageError(`stage ${stage}: the syncInventory function has no JST_SECRET_ID`);
-      const loader = new SecretsLoader();
-      return createJstClient({
-        credentials: await loader.loadJstCredentials(secretId),
-        baseUrl: variables.JST_BASE_URL || undefined,
-        rateLimit: { perSecond: 1, perMinute: 10 },
-        tokenStore: loader.jstTokenStore(secretId),
-      });
+    erp: () => stageErp(false),
+    budgetedErp: () => stageErp(true),
+    store: async () => {
+      const secretId = (await deployed('syncInventory'))?.environment.DB_SECRET_ID || params.dbSecretId || `fecjst/${stage}/db`;
+      const pool = createStorePool(await new SecretsLoader().loadDbCredentials(secretId), { connectionLimit: 1 });
+      return { pool, close: () => pool.end() };
     },
+    skuTransform: async () => (await deployed('syncInventory'))?.environment.SKU_TRANSFORM || params.skuTransform || undefined,
   };
 }
 
@@ -154,7 +186,7 @@ export async function runOps(argv: string[], io: OpsIo = terminalIo, makeTarget 
   const stage = args.flags.stage;
   if (!command || args.switches.has('help'))
     throw new OpsUsageError(
-      'usage: npm run ops -- <status|runs|cursor|replay|failed|pause|resume|warehouses|stock-rules|cancellations|connect|doctor> [job] --stage <stage> (see scripts/ops/main.ts)',
+      'usage: npm run ops -- <status|runs|cursor|replay|failed|pause|resume|warehouses|stock-rules|sku-map|cancellations|connect|doctor> [job] --stage <stage> (see scripts/ops/main.ts)',
     );
   if (!stage) throw new OpsUsageError('--stage is required (e.g. --stage prod, or --stage local for the local stack)');
   if (command === 'connect') refuseSecretsOnTheCommandLine(args.flags);
@@ -186,6 +218,9 @@ export async function runOps(argv: string[], io: OpsIo = terminalIo, makeTarget 
       return;
     case 'stock-rules':
       await stockRulesCommand(t, io, { action: jobArg, flags: args.flags, switches: args.switches, file: rest[0], yes });
+      return;
+    case 'sku-map':
+      await skuMapCommand(t, io, { action: jobArg, flags: args.flags, switches: args.switches, file: rest[0], yes });
       return;
     case 'cancellations':
       await cancellationsCommand(t, io, Number(args.flags.limit ?? 50));

@@ -1,3 +1,4 @@
+import type { Pool } from 'mysql2/promise';
 import type { JstClient } from '../../shared/jst/client';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { JobName } from '../../shared/domain/job-request';
@@ -31,6 +32,12 @@ export interface OpsTarget {
   shopId(): Promise<number>;
   /** The ERP as the functions reach it (their secret and base URL), for read-only queries; absent: none. */
   erp?(): Promise<Pick<JstClient, 'warehouses' | 'shops' | 'inventoryPage' | 'generation'>>;
+  /** The same ERP drawing from the stage's shared ERP budget (job `manual`), for commands making many calls; absent: `erp`. */
+  budgetedErp?(): Promise<Pick<JstClient, 'inventoryPage'>>;
+  /** The store database as the functions reach it (their database secret), read only; absent: none. */
+  store?(): Promise<{ pool: Pool; close(): Promise<void> }>;
+  /** SKU_TRANSFORM as the functions have it (docs/design.md §19); absent or undefined: not set. */
+  skuTransform?(): Promise<string | undefined>;
   /** What connect and doctor need: where the secrets are and how the stage is deployed; absent: defaults. */
   setup?: StageSetup;
 }

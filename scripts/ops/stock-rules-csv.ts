@@ -60,7 +60,7 @@ export function parseStockRulesCsv(text: string): CsvRules {
 }
 
 /** The fields of one CSV line, or what is wrong with its quoting. */
-function splitCsvLine(line: string): string[] | string {
+export function splitCsvLine(line: string): string[] | string {
   const fields: string[] = [];
   let field = '';
   let quoted = false;

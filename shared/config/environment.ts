@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ConfigError, describeZodIssues } from './config-error';
 import type { StockWarehouses } from '../domain/stock-warehouses';
 import { JST_BASE_URL_FORMS, jstBaseUrlProblem } from './jst-base-url';
+import { parseSkuTransform, SkuTransform } from '../domain/sku-mapping';
 
 /** An environment variable set to '' counts as unset (serverless.yml writes optional ones as ''). */
 const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
@@ -92,6 +93,15 @@ const environmentSchema = z.object({
     )
     .refine((list) => !list.includes('*'), 'a bare "*" would keep every SKU out of the sync; list SKUs or PREFIX* entries')
     .refine((list) => list.every((s) => s.length <= 150), 'each entry must fit the store SKU column (at most 150 characters)'),
+  // How a store SKU becomes the ERP's sku_id when the mapping table has no row for it (docs/design.md §19):
+  // comma-separated steps applied in order (inverted in reverse order for ERP → store), e.g. strip-prefix:SHOP-,upper.
+  SKU_TRANSFORM: optional(z.string()).transform((v, ctx): SkuTransform | undefined => {
+    if (!v?.trim()) return undefined;
+    const parsed = parseSkuTransform(v);
+    if (parsed instanceof SkuTransform) return parsed;
+    ctx.addIssue({ code: 'custom', message: parsed.problem });
+    return z.NEVER;
+  }),
   // Attempts before a failed SKU of the retry set is given up on (ItemsAbandoned).
   INVENTORY_RETRY_MAX_ATTEMPTS: optional(int(1, 100)).default(8),
   ORDER_HORIZON_DAYS: optional(int(1, 365)).default(30),

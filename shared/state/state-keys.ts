@@ -13,6 +13,8 @@
  * | ERP budget        | `BUDGET#<account>`                 | `BUDGET`                    |
  * | push hint         | `HINT#<job>`                       | `<key>` (SKU or so_id)      |
  * | safety-stock rule | `STOCK_RULES`                      | `global` / `prefix#<p>` / `sku#<sku>` |
+ * | SKU mapping row   | `SKU_MAP`                          | `<store SKU>`               |
+ * | SKU mapping meta  | `SKU_MAP_META`                     | `META`                      |
  * | ERP cancellation  | `ERP_CANCEL#<shopId>`              | `<increment_id>`            |
  * | push seen (replay)| `PUSH_SEEN#<digest>`               | `SEEN`                      |
  * | push refusal ring | `PUSH_REFUSED`                     | `<slot 00..N-1>`            |
@@ -45,6 +47,9 @@ export const stateKeys = {
   givenUpOrder: (shopId: number, incrementId: string): StateKey => ({ pk: `ORDERS_GIVEN_UP#${shopId}`, sk: incrementId }),
   stockRulesPartition: (): string => 'STOCK_RULES',
   stockRule: (kind: 'global' | 'prefix' | 'sku', key: string): StateKey => ({ pk: 'STOCK_RULES', sk: kind === 'global' ? 'global' : `${kind}#${key}` }),
+  skuMapPartition: 'SKU_MAP',
+  skuMapRow: (storeSku: string): StateKey => ({ pk: 'SKU_MAP', sk: storeSku }),
+  skuMapMeta: { pk: 'SKU_MAP_META', sk: 'META' } as StateKey,
   run: (job: string, startedAtMs: number, runId: string): StateKey => ({ pk: `RUNS#${job}`, sk: `${new Date(startedAtMs).toISOString()}#${runId}` }),
 };
 

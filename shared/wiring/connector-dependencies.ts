@@ -14,6 +14,7 @@ import { ErpBudgetStore } from '../state/erp-budget-store';
 import { OrderLedger } from '../state/order-ledger';
 import { RetrySet } from '../state/retry-set';
 import { StockRulesStore } from '../state/stock-rules';
+import { SkuMapStore } from '../state/sku-map';
 import { ErpCancellationLog } from '../state/erp-cancellations';
 import { PushHints } from '../state/push-hints';
 import { OrderCancelRepository } from '../fecmall/order-cancel-repository';
@@ -52,6 +53,8 @@ export interface ConnectorDependencies {
   inventoryRetries: RetrySet;
   /** syncInventory's safety-stock rules (docs/design.md §14). */
   stockRules: StockRulesStore;
+  /** The SKU mapping of syncInventory, pushOrders and its reconcile (docs/design.md §19): the table cached per container, version-checked each run. */
+  skuMap: SkuMapStore;
   /** syncInventory's warehouse list, kept for an hour by this container (docs/design.md §13; containerWarehouseList). */
   warehouseList: WarehouseListCache;
   /** syncShipping's ERP-cancellation step: `cancel.order` hints, the cancellation records, the store's cancel. */
@@ -108,6 +111,7 @@ export async function buildConnectorDependencies(env: Environment, runtime: Runt
       shippingRetries: new RetrySet(stateClient, env.STATE_TABLE, 'syncShipping', { maxAttempts: env.SHIPPING_RETRY_MAX_ATTEMPTS }),
       inventoryRetries: new RetrySet(stateClient, env.STATE_TABLE, 'syncInventory', { maxAttempts: env.INVENTORY_RETRY_MAX_ATTEMPTS }),
       stockRules: new StockRulesStore(stateClient, env.STATE_TABLE),
+      skuMap: new SkuMapStore(stateClient, env.STATE_TABLE, { transform: env.SKU_TRANSFORM }),
       inventoryHints: new PushHints(stateClient, env.STATE_TABLE, 'syncInventory'),
       shippingHints: new PushHints(stateClient, env.STATE_TABLE, 'syncShipping'),
       warehouseList: containerWarehouseList(env),

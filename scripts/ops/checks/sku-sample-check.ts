@@ -1,6 +1,7 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import type { JstClient } from '../../../shared/jst/client';
 import { LIMITS } from '../../../shared/jst/client';
+import { IDENTITY_SKU_MAPPING, type SkuMapping } from '../../../shared/domain/sku-mapping';
 import { blocker, ok, warning, type Finding } from './finding';
 
 /** How many store SKUs doctor looks up in the ERP. */
@@ -12,16 +13,26 @@ export const SKU_SAMPLE_SIZE = 200;
  * ERP does not know gets no stock; none known at all means the store and the ERP do not share SKU codes
  * (or the account is the wrong one).
  */
-export async function checkSkuSample(pool: Pool, erp: Pick<JstClient, 'inventoryPage'>, size = SKU_SAMPLE_SIZE): Promise<Finding> {
+export async function checkSkuSample(
+  pool: Pool,
+  erp: Pick<JstClient, 'inventoryPage'>,
+  size = SKU_SAMPLE_SIZE,
+  mapping: SkuMapping = IDENTITY_SKU_MAPPING,
+): Promise<Finding> {
   const [rows] = await pool.query<RowDataPacket[]>("SELECT sku FROM product_flat WHERE sku IS NOT NULL AND sku <> '' ORDER BY id DESC LIMIT ?", [size]);
   const skus = rows.map((r) => String(r.sku));
   if (skus.length === 0) return warning('erp.skuSample', 'the store has no products with a SKU yet', 'nothing to look up: add products, then run doctor again');
+  // Asked under the ERP codes the SKU mapping gives them (docs/design.md §19); an unmapped SKU counts as unknown.
+  const asked = skus.flatMap((s) => {
+    const erpSku = mapping.toErp(s);
+    return erpSku === undefined ? [] : [erpSku];
+  });
   const known = new Set<string>();
-  for (let i = 0; i < skus.length; i += LIMITS.skuIds) {
-    const page = await erp.inventoryPage({ skuIds: skus.slice(i, i + LIMITS.skuIds) }, 1);
+  for (let i = 0; i < asked.length; i += LIMITS.skuIds) {
+    const page = await erp.inventoryPage({ skuIds: asked.slice(i, i + LIMITS.skuIds) }, 1);
     for (const row of page.rows) known.add(row.sku_id);
   }
-  const unknown = skus.filter((s) => !known.has(s));
+  const unknown = skus.filter((s) => !known.has(mapping.toErp(s) ?? ''));
   const summary = `${skus.length - unknown.length} of ${skus.length} store SKUs known to the ERP`;
   if (unknown.length === 0) return ok('erp.skuSample', summary);
   const examples = `${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ', …' : ''}`;
@@ -29,7 +40,7 @@ export async function checkSkuSample(pool: Pool, erp: Pick<JstClient, 'inventory
     return blocker(
       'erp.skuSample',
       `${summary} (e.g. ${examples})`,
-      'the store and the ERP share no SKU code: check that this is the right ERP account and that product_flat.sku holds the ERP 商品编码 (sku_id)',
+      'the store and the ERP share no SKU code: check that this is the right ERP account and that product_flat.sku holds the ERP 商品编码 (sku_id), or map them (SKU_TRANSFORM, npm run ops -- sku-map; README "A shop whose codes differ")',
     );
   return warning(
     'erp.skuSample',

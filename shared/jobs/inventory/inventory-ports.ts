@@ -5,6 +5,7 @@ import type { RunContext } from '../run-context';
 import type { OrderLedger } from '../../state/order-ledger';
 import type { RetrySet } from '../../state/retry-set';
 import type { StockRulesStore } from '../../state/stock-rules';
+import type { SkuMappingSource } from '../../domain/sku-mapping';
 import type { HintSource } from '../hint-drain';
 import type { WarehouseListCache } from './warehouse-stock';
 
@@ -24,6 +25,8 @@ export interface InventoryPorts {
   retries: SkuRetryPort;
   /** The safety-stock rules (docs/design.md §14), read once per run; absent: no buffer (every unit offered). */
   stockRules?: Pick<StockRulesStore, 'safetyStock'>;
+  /** The SKU mapping (docs/design.md §19), read once per run; absent: identity (store SKU = ERP sku_id). */
+  skuMap?: SkuMappingSource;
   /** `HINT#syncInventory`: SKUs named by `inventory.upload` pushes (docs/design.md §18); absent: no drain. */
   hints?: HintSource;
   /** The container's warehouse list (docs/design.md §13), kept an hour; absent: asked at every run. */

@@ -2,6 +2,8 @@ import type { InventoryRow } from '../../jst/reply-schemas';
 import { chunkList } from '../../domain/chunk-list';
 import { MetricNames } from '../../domain/metric-names';
 import { NO_SAFETY_STOCK, type SafetyStock } from '../../domain/safety-stock';
+import { IDENTITY_SKU_MAPPING, type SkuMapping } from '../../domain/sku-mapping';
+import { mappedStockReader } from './mapped-stock';
 import type { RunOutcome } from '../../domain/run-outcome';
 import { walkTimeWindow } from '../walk-time-window';
 import { HintDrain } from '../hint-drain';
@@ -36,12 +38,16 @@ type WindowResult = Pick<RunOutcome, 'window' | 'complete' | 'cursor' | 'cursorL
  * run); failed SKUs go to the retry set.
  */
 export async function syncInventory(ports: InventoryPorts, ctx: InventoryCtx): Promise<RunOutcome> {
+  // The SKU mapping, once per run (docs/design.md §19): from here on every SKU is the store's; the ERP is asked in its own codes.
+  const mapping = ports.skuMap ? await ports.skuMap.mapping() : IDENTITY_SKU_MAPPING;
+  const unmapped = { erpSkus: 0 };
+  const mapped = mappedStockReader(ports.erp, mapping, () => void unmapped.erpSkus++);
   // Settled once per run, before anything is read: every step (retries, window, full pass) reads the same warehouses.
-  const stock = await warehouseStock(ports.erp, ctx.env.STOCK_WAREHOUSES, ports.warehouseList);
+  const stock = await warehouseStock(mapped, ctx.env.STOCK_WAREHOUSES, ports.warehouseList);
   const erp = { ...stock.reader, warehouses: () => ports.erp.warehouses() };
   // The safety-stock rules, read once and validated before anything is written (docs/design.md §14).
   const safetyStock = ports.stockRules ? await ports.stockRules.safetyStock() : NO_SAFETY_STOCK;
-  return new InventoryRun({ ...ports, erp }, ctx, stock, safetyStock).execute();
+  return new InventoryRun({ ...ports, erp }, ctx, stock, safetyStock, { mapping, unmapped }).execute();
 }
 
 class InventoryRun {
@@ -57,8 +63,10 @@ class InventoryRun {
     private readonly ctx: InventoryCtx,
     private readonly stock: WarehouseStock,
     safetyStock: SafetyStock,
+    private readonly skus: { mapping: SkuMapping; unmapped: { erpSkus: number } } = { mapping: IDENTITY_SKU_MAPPING, unmapped: { erpSkus: 0 } },
   ) {
     this.details.stockWarehouses = stock.wmsCoIds;
+    if (!skus.mapping.isIdentity) this.details.skuMapping = skus.mapping.describe();
     if (safetyStock.size > 0) this.details.safetyStock = safetyStock.describe();
     this.combined = combinedSkuMatcher(ctx.env.INVENTORY_COMBINED_SKUS);
     this.applier = new StockApplier(ports, ctx.env, this.tally, this.combined, ctx.request.dryRun, safetyStock);
@@ -107,6 +115,7 @@ class InventoryRun {
         ...this.tally.counts,
         ...this.passCounts,
         ...this.tally.heldBackCounts(),
+        ...(this.skus.mapping.isIdentity ? {} : { erpSkusUnmapped: this.skus.unmapped.erpSkus }),
         ...(this.hints ? this.hints.counts : {}),
         retrySetSize: retrySet.pending,
         retrySetAbandoned: retrySet.abandonedTotal,
@@ -143,10 +152,25 @@ class InventoryRun {
     await this.hints?.drainIfDue(this.hintHandler);
   }
 
-  private readonly hintHandler = async (skus: readonly string[]): Promise<ReadonlySet<string>> => {
+  /**
+   * A push names the ERP's codes: each is re-read under its store SKU (docs/design.md §19) and cleared when
+   * that SKU was applied; a code no store SKU maps to has nothing to re-read (cleared, counted unmapped).
+   */
+  private readonly hintHandler = async (erpSkus: readonly string[]): Promise<ReadonlySet<string>> => {
+    const { mapping, unmapped } = this.skus;
+    const storeOf = new Map<string, string>();
+    const cleared = new Set<string>();
+    for (const erpSku of erpSkus) {
+      const store = mapping.toStore(erpSku);
+      if (store === undefined) {
+        unmapped.erpSkus++;
+        cleared.add(erpSku);
+      } else storeOf.set(erpSku, store);
+    }
     const done = new Set<string>();
-    await this.syncSkus(skus, done);
-    return done;
+    await this.syncSkus([...storeOf.values()], done);
+    for (const [erpSku, store] of storeOf) if (done.has(store)) cleared.add(erpSku);
+    return cleared;
   };
 
   /** Queries and applies the given SKUs in batches of 100 (adding each applied batch to `done`); false when the deadline stopped it. */

@@ -5,6 +5,7 @@ import { decodeHtmlEntities } from './html-decode';
 import { KeyFieldCheck, type KeyFieldProblem } from './key-fields';
 import { Truncator, type TruncationWarning } from './truncate';
 import type { ErpUploadItem, ErpUploadOrder } from '../../domain/erp-order';
+import { IDENTITY_SKU_MAPPING, type SkuMapping } from '../../domain/sku-mapping';
 
 /** The ERP's receiver_address limit, in characters (docs/erp-api.md §4). */
 const ADDRESS_LIMIT = 200;
@@ -19,6 +20,8 @@ export interface OrderMappingOptions {
   currency: 'order' | 'base';
   /** Unix seconds → the ERP's Beijing-time string. */
   formatTime: (unixSeconds: number) => string;
+  /** Store SKU → the ERP's sku_id (docs/design.md §19); absent: identity. */
+  skus?: SkuMapping;
 }
 
 export interface MappedOrder {
@@ -52,11 +55,16 @@ export function mapOrderToErp(order: ErpOrderSource, lifecycle: ErpOrderLifecycl
   const adjustments = allocateCents(linesTotal - itemsTarget, lineCents);
   const amounts = lineCents.map((cents, i) => cents - (adjustments[i] ?? 0));
 
+  const skus = options.skus ?? IDENTITY_SKU_MAPPING;
   const items: ErpUploadItem[] = order.items.map((item, i) => {
     const amount = amounts[i] ?? 0;
     const unitCents = toCents(inBase ? item.basePrice : item.price, 'price');
+    // The ERP's code of the line (table, transform, identity); shop_sku_id stays the store's own SKU.
+    const erpSku = skus.toErp(item.sku);
+    if (erpSku === undefined)
+      keys.missing(`items[${i}].sku_id`, 'the store SKU has no ERP code under the SKU mapping (npm run ops -- sku-map check shows why)');
     const entry: ErpUploadItem = {
-      sku_id: keys.keep(`items[${i}].sku_id`, item.sku, 40),
+      sku_id: erpSku === undefined ? item.sku : keys.keep(`items[${i}].sku_id`, erpSku, 40),
       shop_sku_id: keys.keep(`items[${i}].shop_sku_id`, item.sku, 128),
       name: t.fit(`items[${i}].name`, item.name || item.sku, 100),
       qty: item.qty,

@@ -13,11 +13,14 @@ import { IsolatingUploader, type UploadPort } from './isolating-upload';
 import type { OrderMappingOptions } from './map-order';
 import { pushBatch, type BatchSettings, type LocalRejection } from './push-batch';
 import { PUSH_COUNTS, type PushCount } from './push-counts';
+import { IDENTITY_SKU_MAPPING, type SkuMappingSource } from '../../domain/sku-mapping';
 
 export interface PushOrdersPorts {
   erp: UploadPort;
   orders: Pick<OrderRepository, 'databaseNow' | 'horizonStartOrderId' | 'readOrdersAfter' | 'readOrdersByIncrementIds' | 'markHolded'>;
   ledger: Pick<OrderLedger, 'getMany' | 'putMany'> & { givenUp: Pick<GivenUpOrders, 'add' | 'remove'> };
+  /** The SKU mapping (docs/design.md §19), read once per run; absent: identity. */
+  skuMap?: SkuMappingSource;
 }
 
 type Ctx = Pick<RunContext, 'job' | 'request' | 'env' | 'cursors' | 'clock' | 'logger' | 'metrics' | 'deadline' | 'fence'>;
@@ -47,7 +50,8 @@ interface PassOutcome {
 export async function pushOrders(ports: PushOrdersPorts, ctx: Ctx): Promise<RunOutcome> {
   const recorder = new OutcomeRecorder<PushCount>(PUSH_COUNTS);
   const uploader = new IsolatingUploader(ports.erp);
-  const mapping: OrderMappingOptions = { shopId: ctx.env.JST_SHOP_ID, currency: ctx.env.ORDER_CURRENCY, formatTime: formatBeijingSeconds };
+  const skus = ports.skuMap ? await ports.skuMap.mapping() : IDENTITY_SKU_MAPPING;
+  const mapping: OrderMappingOptions = { shopId: ctx.env.JST_SHOP_ID, currency: ctx.env.ORDER_CURRENCY, formatTime: formatBeijingSeconds, skus };
   const settings: BatchSettings = {
     job: ctx.job,
     fence: ctx.fence,

@@ -10,6 +10,7 @@ import { nextRetryAt } from '../../domain/retry-backoff';
 import type { LedgerEntry, OrderLedger } from '../../state/order-ledger';
 import { mapOrderToErp, type ErpUploadOrder } from '../orders/map-order';
 import { payloadHash } from '../orders/payload-hash';
+import { IDENTITY_SKU_MAPPING, type SkuMappingSource } from '../../domain/sku-mapping';
 import { orderDrift, type OrderDrift } from './order-drift';
 import { beginPass, checkpoint, finishPass, MAX_DRIFT_EXAMPLES } from './reconcile-pass';
 
@@ -17,6 +18,8 @@ export interface ReconcileOrdersPorts {
   erp: Pick<JstClient, 'queryOrders' | 'uploadOrders'>;
   orders: Pick<OrderRepository, 'databaseNow' | 'horizonStartOrderId' | 'readOrdersAfter'>;
   ledger: Pick<OrderLedger, 'getMany' | 'putMany'>;
+  /** pushOrders' SKU mapping (docs/design.md §19): the payload compared and re-pushed is pushOrders' own. */
+  skuMap?: SkuMappingSource;
 }
 
 type Ctx = Pick<RunContext, 'job' | 'request' | 'env' | 'cursors' | 'clock' | 'logger' | 'metrics' | 'deadline' | 'fence' | 'lease'>;
@@ -52,6 +55,7 @@ export interface DriftExample {
  * re-opened). Stops at the deadline; the `reconcile` cursor keeps the pass's position.
  */
 export async function reconcileOrders(ports: ReconcileOrdersPorts, ctx: Ctx): Promise<RunOutcome> {
+  const skus = ports.skuMap ? await ports.skuMap.mapping() : IDENTITY_SKU_MAPPING;
   const counts = {
     scanned: 0,
     checked: 0,
@@ -91,6 +95,7 @@ export async function reconcileOrders(ports: ReconcileOrdersPorts, ctx: Ctx): Pr
         shopId: ctx.env.JST_SHOP_ID,
         currency: ctx.env.ORDER_CURRENCY,
         formatTime: formatBeijingSeconds,
+        skus,
       });
       const hash = payloadHash(payload);
       if (pushable && hash !== entry.acceptedHash) {

@@ -11,6 +11,7 @@ import { runOps } from '../../../scripts/ops/main';
 import type { OpsTarget } from '../../../scripts/ops/ops-target';
 import { SecretsManagerWriter } from '../../../scripts/ops/secret-writer';
 import { RunHistory } from '../../../shared/state/run-history';
+import { SkuMapStore } from '../../../shared/state/sku-map';
 import { useDynalite } from '../../support/dynamo';
 import { useJstSandbox } from '../../support/jst-sandbox';
 import { describeWithMoto } from '../../support/moto';
@@ -123,6 +124,18 @@ describeWithMoto('ops doctor on the local stack', () => {
     sandbox().reset();
     const findings = await doctorCommand(target, io);
     expect(finding(findings, 'erp.skuSample')).toMatchObject({ severity: 'blocker', message: expect.stringMatching(/^0 of 20/) });
+  });
+
+  it('looks the sample up under the SKU mapping (#24): the stage SKU_TRANSFORM and the table', async () => {
+    const target = await stack();
+    sandbox().reset();
+    // The ERP knows the store's DOC-000 … as X-DOC-000 …, and DOC-019 as OTHER-19 (a table row).
+    for (const sku of SKUS.slice(0, 19)) sandbox().state.setStock(`X-${sku}`, { qty: 5 });
+    sandbox().state.setStock('OTHER-19', { qty: 5 });
+    const map = new SkuMapStore(target.doc, target.table);
+    await map.apply(await map.plan([{ storeSku: SKUS[19]!, erpSku: 'OTHER-19' }], false), Date.now(), 'ops:test');
+    const findings = await doctorCommand({ ...target, skuTransform: async () => 'add-prefix:X-' }, io);
+    expect(finding(findings, 'erp.skuSample')).toMatchObject({ severity: 'ok', message: '20 of 20 store SKUs known to the ERP' });
   });
 
   it('a missing database secret is a blocker that says to run connect; the store checks are skipped', async () => {
