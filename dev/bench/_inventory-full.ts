@@ -18,6 +18,7 @@ import { SkuMapping } from '../../shared/domain/sku-mapping';
 import { benchContext, benchEnvironment, memoryLedger, rssSampler } from './_support';
 
 async function main(): Promise<void> {
+  const startRssMb = process.memoryUsage().rss / 1048576;
   const rss = rssSampler();
   const pool = mysql.createPool({ ...(JSON.parse(process.env.BENCH_DB!) as mysql.PoolOptions), connectionLimit: 4 });
   const l = Number(process.env.BENCH_L);
@@ -44,7 +45,9 @@ async function main(): Promise<void> {
   );
   const ms = performance.now() - t0;
   await pool.end();
-  process.stdout.write(`${JSON.stringify({ ms, peakRssMb: rss.peakMb(), updated: summary.counts.updated, heldBackSkus: summary.counts.heldBackSkus })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ ms, peakRssMb: rss.peakMb(), startRssMb, updated: summary.counts.updated, heldBackSkus: summary.counts.heldBackSkus })}\n`,
+  );
 }
 
 void main().then(() => process.exit(0));

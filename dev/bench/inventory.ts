@@ -15,7 +15,10 @@
  * mapping variant and their memory runs.
  */
 import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildSync } from 'esbuild';
 import { createStoreSchema } from '../fecmall/schema';
 import { seedStore, skuOf } from '../fecmall/generator';
 import { StockRepository } from '../../shared/fecmall/stock-repository';
@@ -49,6 +52,8 @@ const N = Number(process.env.BENCH_SKUS ?? 100_000);
 const L = Number(process.env.BENCH_L ?? 1200);
 const RSS_N = Number(process.env.BENCH_RSS_SKUS ?? 200_000);
 const SKU_MAP_ONLY = process.env.BENCH_SKU_MAP === 'only';
+/** BENCH_MEMORY_ONLY=1: only the memory runs (job alone, bundled like the deployed function). */
+const MEMORY_ONLY = process.env.BENCH_MEMORY_ONLY === '1';
 
 /** Seeds the ERP with n SKUs; `mapped`: under the ERP codes of the mapping variant (_sku-map.ts). */
 async function seedErp(url: string, n: number, modifiedMs: number, mapped = false): Promise<void> {
@@ -161,6 +166,7 @@ async function memoryRun(): Promise<void> {
   const withMap = await memoryRunOnce(true, true);
   printTable('syncInventory memory (job alone in its own process)', [
     { measure: `SKUs whose product_flat.qty differs from product_flat_qty.qty after the pass`, value: without.off },
+    { measure: 'RSS (MB) of the process before the job (node, the bundle loaded)', value: +without.startRssMb.toFixed(0) },
     { measure: `peak RSS (MB), full sync of ${RSS_N} SKUs`, value: +without.peakRssMb.toFixed(0) },
     ...(withRules ? [{ measure: `peak RSS (MB), full sync of ${RSS_N} SKUs, safety-stock rules on`, value: +withRules.peakRssMb.toFixed(0) }] : []),
     { measure: `peak RSS (MB), full sync of ${RSS_N} SKUs, rules on + ${RSS_N}-row SKU mapping table`, value: +withMap.peakRssMb.toFixed(0) },
@@ -192,7 +198,21 @@ async function memoryRunOnce(rules: boolean, skuMap = false) {
       password: decodeURIComponent(u.password),
       database: (rows as Array<{ name: string }>)[0]!.name,
     };
-    const child = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, '_inventory-full.ts')], {
+    // Bundled by esbuild and run by plain node, as the deployed function runs its bundle: under tsx the
+    // loader and its TypeScript transform alone add about 35 MB to the process.
+    const bundle = join(tmpdir(), `fecjst-inventory-full-${process.pid}.cjs`);
+    buildSync({
+      entryPoints: [join(__dirname, '_inventory-full.ts')],
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      outfile: bundle,
+      logLevel: 'error',
+    });
+    // BENCH_CHILD_NODE_ARGS (e.g. --max-old-space-size=64): node flags for the job's process only.
+    const nodeArgs = (process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawnSync(process.execPath, [...nodeArgs, bundle], {
       env: {
         ...process.env,
         BENCH_DB: JSON.stringify(connection),
@@ -205,8 +225,15 @@ async function memoryRunOnce(rules: boolean, skuMap = false) {
       encoding: 'utf8',
       maxBuffer: 1 << 20,
     });
+    rmSync(bundle, { force: true });
     if (child.status !== 0) throw new Error(`memory run failed: ${child.stderr}`);
-    const result = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { ms: number; peakRssMb: number; updated: number; heldBackSkus?: number };
+    const result = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as {
+      ms: number;
+      peakRssMb: number;
+      startRssMb: number;
+      updated: number;
+      heldBackSkus?: number;
+    };
     // Issue #26: after the full pass both stock tables agree for every SKU (product_flat.qty is the copy).
     const [off] = await db.pool.query(
       'SELECT COUNT(*) AS n FROM product_flat_qty q JOIN product_flat p ON p.id = CAST(q.product_id AS UNSIGNED) WHERE p.qty <> q.qty',
@@ -219,6 +246,10 @@ async function memoryRunOnce(rules: boolean, skuMap = false) {
 }
 
 async function main(): Promise<void> {
+  if (MEMORY_ONLY) {
+    await memoryRun();
+    return;
+  }
   console.log(`syncInventory benchmark: ${N} SKUs, sandbox at L=${L} calls/min (${Math.ceil(L / 60)}/s), 50 ms latency`);
   const r = await run(N, L, 'inv');
   const skusPerMin = N / (r.fullMs / 60_000);
